@@ -1,0 +1,164 @@
+"""Data checks run on a freshly built warehouse; any violation stops the swap into place.
+
+Each check is a query that returns the offending rows (none = pass), in the spirit of dbt's schema tests.
+Table and column names come from the constants below, never from input; values are bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+SAMPLE = 3
+
+
+def _ident(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return name
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule on one table; `where` selects the violating rows, `params` are bound to its placeholders."""
+
+    name: str
+    table: str
+    where: str
+    params: tuple[object, ...] = ()
+    columns: tuple[str, ...] = field(default_factory=tuple)
+
+    def query(self, has_lineage: bool) -> str:
+        """SQL returning count, and a sample of violating rows with their raw file and line."""
+        shown = ", ".join(_ident(c) for c in self.columns) or "1"
+        lineage = "source_file, source_line" if has_lineage else "null, null"
+        return (
+            f"select {lineage}, {shown} from {_ident(self.table)} where {self.where}"  # noqa: S608 (constants)
+        )
+
+
+def not_null(table: str, *columns: str) -> list[Check]:
+    """Each column must be filled."""
+    return [Check(f"{c} niet leeg", table, f"{_ident(c)} is null", columns=(c,)) for c in columns]
+
+
+def unique(table: str, *columns: str) -> Check:
+    """The columns together identify a row (the table's grain)."""
+    cols = ", ".join(_ident(c) for c in columns)
+    where = f"({cols}) in (select ({cols}) from {table} group by all having count(*) > 1)"
+    return Check(f"uniek per {' × '.join(columns)}", table, where, columns=columns)
+
+
+def accepted_values(table: str, column: str, values: list[object]) -> Check:
+    """The column only holds the listed values (nulls are the not-null check's business)."""
+    placeholders = ", ".join("?" for _ in values)
+    return Check(
+        f"{column} in ({', '.join(map(str, values))})",
+        table,
+        f"{_ident(column)} is not null and {_ident(column)} not in ({placeholders})",
+        tuple(values),
+        (column,),
+    )
+
+
+def relationship(table: str, column: str, ref_table: str, ref_column: str) -> Check:
+    """Every value of the column exists in the referenced table."""
+    where = (
+        f"{_ident(column)} is not null and {_ident(column)} not in "
+        f"(select {_ident(ref_column)} from {_ident(ref_table)})"
+    )
+    return Check(f"{column} bestaat in {ref_table}.{ref_column}", table, where, columns=(column,))
+
+
+def rule(table: str, name: str, where: str, *columns: str) -> Check:
+    """A table-specific rule; `where` (a constant) selects the rows that break it."""
+    return Check(name, table, where, columns=columns)
+
+
+def count_columns(table: str, prefix: str) -> list[Check]:
+    """A count stored with bounds: suppressed means null with bounds 1..4; otherwise low = value = high."""
+    v, lo, hi, sup = prefix, f"{prefix}_low", f"{prefix}_high", f"{prefix}_suppressed"
+    return [
+        *not_null(table, lo, hi, sup),
+        rule(table, f"{v}: onderdrukt is leeg met grenzen 1..4", f"{sup} and ({v} is not null or {lo} <> 1 or "
+             f"{hi} <> 4)", v, lo, hi),
+        rule(table, f"{v}: niet onderdrukt heeft grenzen gelijk aan de waarde", f"not {sup} and ({v} is null or "
+             f"{lo} <> {v} or {hi} <> {v})", v, lo, hi),
+        rule(table, f"{v} is niet negatief", f"{lo} < 0", v),
+    ]
+
+
+CHECKS: list[Check] = [
+    *not_null("build_info", "key", "value"),
+    unique("build_info", "key"),
+    *not_null("source", "source_id", "publisher", "title", "period_type", "is_demo"),
+    unique("source", "source_id"),
+    accepted_values("source", "period_type", ["school_year", "calendar_year", "quarter", "month"]),
+    *not_null("raw_file", "path", "source_id", "sha256", "is_demo"),
+    unique("raw_file", "path"),
+    relationship("raw_file", "source_id", "source", "source_id"),
+    *not_null("region", "code", "name", "level", "is_flevoland"),
+    unique("region", "code"),
+    accepted_values("region", "level", ["gemeente", "provincie", "landsdeel", "land"]),
+    relationship("region", "parent_code", "region", "code"),
+    relationship("region", "successor_code", "region", "code"),
+    rule("region", "alleen NL heeft geen bovenliggende regio", "parent_code is null and code <> 'NL'", "code"),
+    rule("region", "Flevoland heeft precies zes gemeenten",
+         "code = 'PV24' and (select count(*) from region where parent_code = 'PV24' and valid_to is null) <> 6",
+         "code"),
+    unique("region_membership", "region_code", "municipality_code"),
+    relationship("region_membership", "region_code", "region", "code"),
+    relationship("region_membership", "municipality_code", "region", "code"),
+    *not_null("period", "period_id", "period_type", "start_year", "start_date", "end_date"),
+    unique("period", "period_id"),
+    accepted_values("period", "period_type", ["school_year", "calendar_year", "quarter", "month"]),
+    *not_null("education", "education_id", "level", "source_label", "is_technical", "technical_rule"),
+    unique("education", "education_id"),
+    accepted_values("education", "level", ["vmbo", "havo", "vwo", "mbo", "hbo", "wo"]),
+    *not_null("fact_vo_exam", "school_year", "brin", "vestiging", "municipality_code", "education_id", "sex",
+              "source_id", "peildatum", "status"),
+    unique("fact_vo_exam", "vestiging", "education_id", "sex", "school_year"),
+    accepted_values("fact_vo_exam", "sex", ["man", "vrouw", "totaal"]),
+    accepted_values("fact_vo_exam", "status", ["definitief", "voorlopig"]),
+    relationship("fact_vo_exam", "municipality_code", "region", "code"),
+    relationship("fact_vo_exam", "education_id", "education", "education_id"),
+    relationship("fact_vo_exam", "school_year", "period", "period_id"),
+    relationship("fact_vo_exam", "source_id", "source", "source_id"),
+    *count_columns("fact_vo_exam", "candidates"),
+    *count_columns("fact_vo_exam", "passed"),
+    rule("fact_vo_exam", "geslaagden niet meer dan examenkandidaten", "passed_low > candidates_high",
+         "candidates", "passed"),
+    rule("fact_vo_exam", "slaagpercentage tussen 0 en 100", "pass_rate < 0 or pass_rate > 100", "pass_rate"),
+    # Row-count sanity: a school year with far fewer rows than the others means a truncated or broken file.
+    rule("fact_vo_exam", "elk schooljaar heeft minstens half zoveel rijen als het gemiddelde",
+         "school_year in (select school_year from fact_vo_exam group by school_year "
+         "having count(*) < 0.5 * (select count(*) / count(distinct school_year) from fact_vo_exam))",
+         "school_year"),
+]
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check] = CHECKS) -> list[str]:
+    """Run every check; return one Dutch message per failed check (empty list = all pass)."""
+    failures = []
+    for check in checks:
+        columns = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_name = ?", [check.table]
+        ).fetchall()}
+        has_lineage = {"source_file", "source_line"} <= columns
+        rows = con.execute(check.query(has_lineage), list(check.params)).fetchall()
+        if rows:
+            failures.append(_describe(check, rows))
+    return failures
+
+
+def _describe(check: Check, rows: list[tuple[object, ...]]) -> str:
+    lines = [f"Controle '{check.name}' op tabel {check.table}: {len(rows)} rij(en) voldoen niet."]
+    for row in rows[:SAMPLE]:
+        source_file, source_line, *values = row
+        where = f"{source_file}, regel {source_line}: " if source_file else ""
+        shown = ", ".join(f"{c}={v!r}" for c, v in zip(check.columns, values, strict=False))
+        lines.append(f"  - {where}{shown}")
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Command line of the ETL: `python -m etl build|demo|fetch`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.build import build
+from etl.demo import DEFAULT_SEED, generate
+from etl.demo.world import SCALES
+from etl.errors import CheckFailedError, RawFileError
+from etl.fetch import TARGETS, fetch
+from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Techniekmonitor Flevoland: ETL.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="map met ruwe bestanden (%(default)s)")
+    common.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse-bestand (%(default)s)")
+    common.add_argument("--quiet", action="store_true", help="geen voortgangsbalken")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("build", parents=[common], help="bouw de warehouse uit de ruwe bestanden (offline)")
+
+    demo = commands.add_parser("demo", parents=[common], help="schrijf demodata in de formaten van de bronnen")
+    demo.add_argument("--scale", choices=SCALES, default="flevoland")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
+
+    fetch_cmd = commands.add_parser("fetch", parents=[common], help="download de publieke bronnen")
+    fetch_cmd.add_argument("--source", action="append", choices=sorted({t.source for t in TARGETS}),
+                           help="alleen deze bron (mag vaker)")
+    fetch_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ETL command; exit code 0 on success, 1 on bad input or failed checks."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            report = build(args.raw, args.db, progress=not args.quiet)
+            label = " (DEMODATA)" if report.is_demo else ""
+            rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.fact_rows.items())
+            print(f"Warehouse gebouwd{label}: {report.db_path} uit {report.files} bestand(en); {rows}")
+        elif args.command == "demo":
+            for path in generate(args.raw, args.scale, args.seed):
+                print(f"Demodata geschreven: {path}")
+        elif args.command == "fetch":
+            fetched, errors = fetch(args.raw, args.source, force=args.force, progress=not args.quiet)
+            for path in fetched:
+                print(f"Opgehaald: {path}")
+            for message in errors:
+                print(f"FOUT: {message}", file=sys.stderr)
+            return 1 if errors else 0
+    except (RawFileError, CheckFailedError) as exc:
+        print(f"FOUT: {exc}", file=sys.stderr)
+        if args.command == "build":
+            print(f"De bestaande warehouse ({args.db}) is niet gewijzigd.", file=sys.stderr)
+        return 1
+    return 0

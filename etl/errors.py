@@ -1,0 +1,39 @@
+"""Exceptions the ETL raises, each naming the file, line and rule so a user can act on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class RawFileError(Exception):
+    """A raw file cannot be read or does not have the expected layout."""
+
+    path: Path | str
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}"
+        if self.line is not None:
+            where += f", regel {self.line}"
+        if self.column:
+            where += f", kolom '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class CheckFailedError(Exception):
+    """One or more data checks on a freshly built warehouse returned violations."""
+
+    def __init__(self, failures: list[str]):
+        self.failures = failures
+        super().__init__(
+            "De nieuwe warehouse is niet in gebruik genomen; de bestaande blijft ongewijzigd.\n"
+            + "\n".join(failures)
+        )
+
+
+class FetchError(Exception):
+    """A remote source could not be downloaded."""

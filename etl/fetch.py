@@ -1,0 +1,104 @@
+"""Download raw files from the publishers' public URLs into the raw folder, with manifest and resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+from requests.adapters import HTTPAdapter
+from tqdm import tqdm
+from urllib3.util.retry import Retry
+
+from etl.errors import FetchError
+from etl.manifest import Manifest, read_manifest, sha256_of, write_manifest
+from etl.sources import duo_vo_exams
+
+CHUNK = 1 << 16
+TIMEOUT = (10, 60)  # connect, read seconds
+USER_AGENT = "techniekmonitor-flevoland/0.1 (+https://www.flevoland.nl)"
+
+
+@dataclass(frozen=True)
+class FetchTarget:
+    """One file to download: which source it belongs to, from where, and under which name."""
+
+    source: str  # duo | cbs | uwv | geo
+    url: str
+    raw_subdir: str
+    file_name: str
+
+
+TARGETS: list[FetchTarget] = [
+    FetchTarget("duo", duo_vo_exams.DATASET.url, duo_vo_exams.DATASET.raw_subdir,
+                duo_vo_exams.DATASET.url.rsplit("/", 1)[-1]),
+]
+
+
+def session() -> requests.Session:
+    """HTTP session that retries transient failures (429, 5xx, dropped connections) with backoff."""
+    retry = Retry(total=4, backoff_factor=1.0, status_forcelist=(429, 500, 502, 503, 504),
+                  allowed_methods=("GET", "HEAD"), respect_retry_after_header=True)
+    http = requests.Session()
+    http.mount("https://", HTTPAdapter(max_retries=retry))
+    http.mount("http://", HTTPAdapter(max_retries=retry))
+    http.headers["User-Agent"] = USER_AGENT
+    return http
+
+
+def download(http: requests.Session, target: FetchTarget, raw_dir: Path, force: bool = False,
+             progress: bool = True) -> Path:
+    """Fetch one target; a partial download resumes with an HTTP Range request; returns the file's path."""
+    final = raw_dir / target.raw_subdir / target.file_name
+    manifest = read_manifest(final)
+    if final.exists() and manifest and manifest.origin_url == target.url and not force:
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    part = final.with_name(final.name + ".part")
+    offset = part.stat().st_size if part.exists() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    try:
+        with http.get(target.url, headers=headers, stream=True, timeout=TIMEOUT) as response:
+            if response.status_code == 416:  # the part file is already complete
+                pass
+            else:
+                response.raise_for_status()
+                if offset and response.status_code != 206:
+                    offset = 0  # the server ignored Range: start again
+                total = int(response.headers.get("Content-Length", 0)) + offset or None
+                with part.open("ab" if offset else "wb") as handle, tqdm(
+                    total=total, initial=offset, unit="B", unit_scale=True, desc=target.file_name,
+                    disable=not progress,
+                ) as bar:
+                    for chunk in response.iter_content(CHUNK):
+                        handle.write(chunk)
+                        bar.update(len(chunk))
+    except requests.RequestException as exc:
+        raise FetchError(
+            f"{target.url}: downloaden mislukt ({exc}). Probeer het later opnieuw; een gedeeltelijke download "
+            f"gaat dan verder waar hij stopte."
+        ) from exc
+    part.replace(final)
+    write_manifest(final, Manifest(origin_url=target.url,
+                                   retrieved_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+                                   sha256=sha256_of(final)))
+    return final
+
+
+def fetch(raw_dir: Path, sources: list[str] | None = None, force: bool = False,
+          progress: bool = True, http: requests.Session | None = None) -> tuple[list[Path], list[str]]:
+    """Fetch every target of the chosen sources; one failing target does not stop the others.
+
+    Returns the files fetched and one Dutch error message per target that failed.
+    """
+    http = http or session()
+    fetched, errors = [], []
+    for target in TARGETS:
+        if sources and target.source not in sources:
+            continue
+        try:
+            fetched.append(download(http, target, Path(raw_dir), force=force, progress=progress))
+        except FetchError as exc:
+            errors.append(str(exc))
+    return fetched, errors

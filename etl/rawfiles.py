@@ -1,0 +1,84 @@
+"""Finding raw files and recognising each by its header, not its name."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from etl.errors import RawFileError
+from etl.manifest import MANIFEST_SUFFIX
+from etl.sources import SOURCES
+
+IGNORED_NAMES = {"README.md", "README.txt", ".gitkeep"}
+HEADER_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file, the source module that reads it, and the periods this build takes from it."""
+
+    path: Path
+    relative: str
+    source: ModuleType
+    periods: tuple[str, ...]
+
+
+def read_header(path: Path) -> list[str]:
+    """The first line of a delimited text file as a list of column names."""
+    with path.open("rb") as handle:
+        head = handle.read(HEADER_BYTES)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # The first line may be cut mid-character at HEADER_BYTES; only the first line matters.
+        text = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="strict") if b"\n" in head else ""
+        if not text:
+            raise RawFileError(path, "het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8", 1) from None
+    first = text.splitlines()[0] if text else ""
+    delimiter = max(";,\t", key=first.count)
+    return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+
+
+def recognise(path: Path) -> ModuleType:
+    """The source module whose layout matches the file's header."""
+    header = read_header(path)
+    for module in SOURCES:
+        if module.recognises(header):
+            return module
+    raise RawFileError(
+        path,
+        "bestand niet herkend aan de kopregel; verwacht een van: "
+        + ", ".join(f"{m.DATASET.publisher} {m.DATASET.title}" for m in SOURCES)
+        + ". Verwijder het uit de map met ruwe bestanden of controleer of het volledig is gedownload.",
+        1,
+    )
+
+
+def discover(raw_dir: Path) -> list[RawFile]:
+    """Every raw data file under raw_dir with its source; where editions overlap, the newest wins a period.
+
+    DUO republishes files with a sliding window of years (2019-2024, then 2020-2025). The edition that
+    reaches the latest period is the most recent publication and may correct earlier figures, so it wins
+    every period it covers; older editions contribute only the periods no newer one has.
+    """
+    candidates = []
+    for path in sorted(raw_dir.rglob("*")):
+        if not path.is_file() or path.name.endswith(MANIFEST_SUFFIX) or path.name in IGNORED_NAMES:
+            continue
+        if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
+            continue
+        module = recognise(path)
+        periods = module.periods(read_header(path), path)
+        candidates.append((path, path.relative_to(raw_dir).as_posix(), module, periods))
+
+    claimed: dict[str, set[str]] = {}
+    result = []
+    for path, relative, module, periods in sorted(candidates, key=lambda c: (max(c[3], default=""), c[1]),
+                                                  reverse=True):
+        taken = claimed.setdefault(module.DATASET.dataset_id, set())
+        own = tuple(p for p in periods if p not in taken)
+        taken.update(own)
+        result.append(RawFile(path, relative, module, own))
+    return sorted(result, key=lambda r: r.relative)

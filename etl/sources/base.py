@@ -1,0 +1,26 @@
+"""What every source module declares about the dataset it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A published dataset: who publishes it, where, under which licence, and where its raw files go."""
+
+    dataset_id: str
+    publisher: str
+    title: str
+    url: str
+    licence: str
+    period_type: str
+    raw_subdir: str
+    fact_table: str
+    period_column: str
+    grain: tuple[str, ...]
+
+    def citation(self, is_demo: bool) -> str:
+        """Dutch source line as shown under figures; demo data says so."""
+        text = f"{self.publisher}, {self.title}"
+        return f"{text} (demodata)" if is_demo else text

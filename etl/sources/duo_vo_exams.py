@@ -1,0 +1,206 @@
+"""DUO "Examenkandidaten en geslaagden" (vo): layout, reader and transformation to facts.
+
+The file has one row per school location × programme and, per school year, nine columns:
+EXAMENKANDIDATEN / GESLAAGDEN / SLAAGPERC for MAN / VROUW / TOTAAL. Counts from 1 to 4 are published as
+"<5"; zero is published as 0. Every field is double-quoted, `;`-separated, UTF-8 without BOM, CRLF.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from etl.education import vo_education
+from etl.errors import RawFileError
+from etl.reference import MunicipalityResolver
+from etl.sources.base import Dataset
+
+FIXED_COLUMNS = [
+    "INSTELLINGSCODE",
+    "VESTIGINGSCODE",
+    "INSTELLINGSNAAM VESTIGING",
+    "GEMEENTENAAM",
+    "ONDERWIJSTYPE VO",
+    "INSPECTIECODE",
+    "OPLEIDINGSNAAM",
+]
+MEASURES = ("EXAMENKANDIDATEN", "GESLAAGDEN", "SLAAGPERC")
+SEXES = ("MAN", "VROUW", "TOTAAL")
+SUPPRESSED = "<5"
+SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
+
+_YEAR_COLUMN = re.compile(r"^(EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC) SCHOOLJAAR (\d{4})-(\d{4}) - (MAN|VROUW|TOTAAL)$")
+_COUNT = re.compile(r"^(\d+|<5)$")
+_PERCENT = re.compile(r"^(\d+(\.\d+)?)?$")
+
+DATASET = Dataset(
+    dataset_id="duo_vo_examens",
+    publisher="DUO",
+    title="Examenkandidaten en geslaagden vo",
+    url="https://duo.nl/open_onderwijsdata/images/examenkandidaten-en-geslaagden-2019-2024.csv",
+    licence="CC0",
+    period_type="school_year",
+    raw_subdir="duo/vo_examenkandidaten",
+    fact_table="fact_vo_exam",
+    period_column="school_year",
+    grain=("vestiging", "education_id", "sex", "school_year"),
+)
+
+
+def year_column(measure: str, school_year: str, sex: str) -> str:
+    """The header of one measure column, e.g. 'EXAMENKANDIDATEN SCHOOLJAAR 2023-2024 - TOTAAL'."""
+    return f"{measure} SCHOOLJAAR {school_year} - {sex}"
+
+
+def header_for(school_years: list[str]) -> list[str]:
+    """The full header DUO writes for the given school years, in DUO's column order."""
+    columns = list(FIXED_COLUMNS)
+    for school_year in school_years:
+        for sex in SEXES:
+            columns += [year_column(measure, school_year, sex) for measure in MEASURES]
+    return columns
+
+
+def recognises(header: list[str]) -> bool:
+    """True when a header is this dataset's layout (fixed columns, then school-year measure columns)."""
+    return header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS and any(_YEAR_COLUMN.match(c) for c in header)
+
+
+def school_years_in(header: list[str], path: Path) -> list[str]:
+    """The school years a header covers; raises when a year misses one of its nine columns."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for column in header[len(FIXED_COLUMNS) :]:
+        match = _YEAR_COLUMN.match(column)
+        if not match:
+            raise RawFileError(path, "onbekende kolom; verwacht 'MAAT SCHOOLJAAR jjjj-jjjj - GESLACHT'", 1, column)
+        measure, start, end, sex = match.groups()
+        if int(end) != int(start) + 1:
+            raise RawFileError(path, "schooljaar moet twee opeenvolgende jaren zijn", 1, column)
+        found.setdefault(f"{start}-{end}", set()).add((measure, sex))
+    complete = {(m, s) for m in MEASURES for s in SEXES}
+    for school_year, pairs in found.items():
+        missing = sorted(complete - pairs)
+        if missing:
+            wanted = year_column(missing[0][0], school_year, missing[0][1])
+            raise RawFileError(path, f"kolom ontbreekt voor schooljaar {school_year}", 1, wanted)
+    return sorted(found)
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The periods (school years) a file covers, from its header alone."""
+    return school_years_in(header, path)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """Parse the file into one row per location × programme × sex × school year, values still as text."""
+    try:
+        wide = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
+    header = list(wide.columns)
+    if not recognises(header):
+        raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo", 1)
+    school_years = school_years_in(header, path)
+    wide["source_line"] = wide.index + 2  # header is line 1, records have no embedded newlines
+    _require_filled(wide, path)
+
+    parts = []
+    for school_year in school_years:
+        for sex in SEXES:
+            part = wide[[*FIXED_COLUMNS, "source_line"]].copy()
+            part["school_year"] = school_year
+            part["sex"] = sex.lower()
+            for measure in MEASURES:
+                column = year_column(measure, school_year, sex)
+                pattern = _PERCENT if measure == "SLAAGPERC" else _COUNT
+                _require_pattern(wide, column, pattern, path)
+                part[measure] = wide[column].str.strip()
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _require_filled(wide: pd.DataFrame, path: Path) -> None:
+    for column in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"):
+        empty = wide[wide[column].str.strip() == ""]
+        if len(empty):
+            line = int(empty["source_line"].iloc[0])
+            raise RawFileError(path, f"lege waarde in een verplichte kolom ({len(empty)} regels)", line, column)
+
+
+def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
+    bad = wide[~wide[column].str.strip().str.match(pattern)]
+    if len(bad):
+        first = bad.iloc[0]
+        expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
+        raise RawFileError(
+            path,
+            f"waarde '{first[column]}' is geen {expected} ({len(bad)} regels)",
+            int(first["source_line"]),
+            column,
+        )
+
+
+def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
+    """Value, bounds and suppression flag of a count column: '<5' becomes null with bounds 1..4."""
+    suppressed = values == SUPPRESSED
+    exact = pd.to_numeric(values.where(~suppressed), errors="raise").astype("Int64")
+    return {
+        prefix: exact,
+        f"{prefix}_low": exact.where(~suppressed, SUPPRESSED_LOW).astype("Int64"),
+        f"{prefix}_high": exact.where(~suppressed, SUPPRESSED_HIGH).astype("Int64"),
+        f"{prefix}_suppressed": suppressed,
+    }
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver) -> tuple[
+    pd.DataFrame, pd.DataFrame
+]:
+    """Map names to CBS codes and programmes to education rows; returns (facts, education)."""
+    education = {}
+    for key in long[["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", "source_line"]].drop_duplicates(
+        ["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"]
+    ).itertuples(index=False):
+        education[(key[0], key[1])] = vo_education(key[0], key[1], path, int(key[2]))
+
+    names = long[["GEMEENTENAAM", "school_year", "source_line"]].drop_duplicates(["GEMEENTENAAM", "school_year"])
+    codes = {}
+    for name, school_year, line in names.itertuples(index=False):
+        code = resolver.resolve(name, int(school_year[:4]))
+        if code is None:
+            raise RawFileError(
+                path,
+                f"gemeente '{name}' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv",
+                int(line),
+                "GEMEENTENAAM",
+            )
+        codes[(name, school_year)] = code
+
+    facts = pd.DataFrame(
+        {
+            "school_year": long["school_year"],
+            "brin": long["INSTELLINGSCODE"].str.strip(),
+            "vestiging": long["VESTIGINGSCODE"].str.strip(),
+            "school_name": long["INSTELLINGSNAAM VESTIGING"].str.strip(),
+            "municipality_code": [codes[k] for k in zip(long["GEMEENTENAAM"], long["school_year"], strict=True)],
+            "education_id": [
+                education[k].education_id
+                for k in zip(long["ONDERWIJSTYPE VO"], long["OPLEIDINGSNAAM"], strict=True)
+            ],
+            "sex": long["sex"],
+            **_count_columns(long["EXAMENKANDIDATEN"], "candidates"),
+            **_count_columns(long["GESLAAGDEN"], "passed"),
+            "pass_rate": pd.to_numeric(long["SLAAGPERC"].replace("", None)),
+            "source_id": DATASET.dataset_id,
+            # DUO publishes no separate reference date for exam results: the school year's last day.
+            "peildatum": pd.to_datetime(long["school_year"].str[5:] + "-07-31").dt.date,
+            "status": "definitief",
+            "source_file": relative_path,
+            "source_line": long["source_line"].astype("int32"),
+        }
+    )
+    edu = pd.DataFrame([e.as_row() for e in education.values()])
+    return facts, edu

@@ -1,0 +1,95 @@
+-- Warehouse schema. Every table states its grain; docs/data-model.md explains each column.
+-- Constraints (not null, unique grain, accepted values, relationships) are enforced by etl/checks.py
+-- after loading, so that a violation is reported with the raw file and line it came from.
+
+-- build_info: one row per build property (is_demo, demo_scale, demo_seed, raw_fingerprint, schema_version).
+create table build_info (
+    key varchar,
+    value varchar
+);
+
+-- source: one row per published dataset (a publisher's table or file series).
+create table source (
+    source_id varchar,
+    publisher varchar,
+    title varchar,
+    url varchar,
+    licence varchar,
+    period_type varchar,        -- school_year | calendar_year | quarter | month
+    is_demo boolean
+);
+
+-- raw_file: one row per raw file that went into this build.
+create table raw_file (
+    path varchar,               -- relative to the raw folder, forward slashes
+    source_id varchar,
+    sha256 varchar,
+    origin_url varchar,
+    retrieved_at varchar,       -- ISO 8601 from the manifest; null for a file without manifest
+    is_demo boolean,
+    data_rows integer
+);
+
+-- region: one row per region code (municipality, province, landsdeel, country).
+create table region (
+    code varchar,               -- GM0034, PV24, LD02, NL
+    name varchar,               -- CBS spelling
+    level varchar,              -- gemeente | provincie | landsdeel | land
+    parent_code varchar,        -- province of a municipality, landsdeel of a province, NL of a landsdeel
+    valid_from integer,         -- first calendar year the code exists; null = before 2015
+    valid_to integer,           -- last calendar year the code exists; null = still exists
+    successor_code varchar,     -- where a dissolved municipality went
+    is_flevoland boolean        -- PV24 and its six municipalities
+);
+
+-- region_membership: one row per region × municipality inside it (a municipality contains itself).
+create table region_membership (
+    region_code varchar,
+    municipality_code varchar
+);
+
+-- period: one row per period that any fact uses; school years and calendar years are different periods.
+create table period (
+    period_id varchar,          -- 2023-2024 | 2023 | 2023-Q4 | 2023-11
+    period_type varchar,        -- school_year | calendar_year | quarter | month
+    start_year integer,         -- the year the period starts in (a school year 2023-2024: 2023)
+    start_date date,
+    end_date date
+);
+
+-- education: one row per education programme as a source names it (level × track/profile/sector).
+create table education (
+    education_id varchar,       -- e.g. 'vo:VMBO K - techniek'
+    level varchar,              -- vmbo | havo | vwo | mbo | hbo | wo
+    leerweg varchar,            -- vmbo: B, K, G, T, LWT; else null
+    track varchar,              -- vmbo sector, havo/vwo profile (combination), mbo sector, CROHO onderdeel
+    source_label varchar,       -- the programme name exactly as the source writes it
+    is_technical boolean,
+    technical_rule varchar      -- the documented rule that decided is_technical
+);
+
+-- fact_vo_exam: one row per school location × programme × sex × school year (DUO examenkandidaten vo).
+-- sex 'totaal' is DUO's own published total: it is exact where man + vrouw are suppressed.
+create table fact_vo_exam (
+    school_year varchar,
+    brin varchar,               -- INSTELLINGSCODE
+    vestiging varchar,          -- VESTIGINGSCODE
+    school_name varchar,
+    municipality_code varchar,  -- CBS code of GEMEENTENAAM (the school location, not where pupils live)
+    education_id varchar,
+    sex varchar,                -- man | vrouw | totaal
+    candidates integer,         -- null when suppressed
+    candidates_low integer,     -- = candidates, or 1 when suppressed
+    candidates_high integer,    -- = candidates, or 4 when suppressed
+    candidates_suppressed boolean,
+    passed integer,
+    passed_low integer,
+    passed_high integer,
+    passed_suppressed boolean,
+    pass_rate double,           -- SLAAGPERC as published, percent
+    source_id varchar,
+    peildatum date,
+    status varchar,             -- definitief | voorlopig
+    source_file varchar,
+    source_line integer
+);
