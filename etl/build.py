@@ -17,8 +17,9 @@ from etl.manifest import Manifest, read_manifest, sha256_of
 from etl.periods import periods_table
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
+from warehouse.schema import WAREHOUSE_SCHEMA
 
-SCHEMA = Path(__file__).resolve().parent / "sql" / "schema.sql"
+SCHEMA = WAREHOUSE_SCHEMA
 SCHEMA_VERSION = "1"
 
 

@@ -55,7 +55,7 @@ class MunicipalityResolver:
         self._successor = {
             code: successor
             for code, successor in zip(municipalities["code"], municipalities["successor_code"], strict=True)
-            if successor
+            if isinstance(successor, str) and successor
         }
         self._valid: dict[str, tuple[int | None, int | None]] = {}
         self._by_name: dict[str, list[str]] = {}
@@ -84,7 +84,9 @@ class MunicipalityResolver:
         if not codes:
             return None
         code = next((c for c in codes if self._holds(c, year)), codes[-1])
-        # Follow mergers forward: the facts of that year belong to the municipality that existed then.
-        while not self._holds(code, year) and code in self._successor:
+        # A dissolved municipality's name used after the merger: follow successors forward. A current
+        # municipality named for a year before it existed (DUO restates old years in today's classification)
+        # keeps its current code.
+        while (valid_to := self._valid[code][1]) is not None and year > valid_to and code in self._successor:
             code = self._successor[code]
         return code

@@ -1,14 +1,17 @@
--- Warehouse schema. Every table states its grain; docs/data-model.md explains each column.
+-- Warehouse schema, owned by the read layer and created by the ETL. Every table states its grain in the
+-- comment line above it ("-- name: one row per ..."); warehouse/schema.py reads those lines for the app.
 -- Constraints (not null, unique grain, accepted values, relationships) are enforced by etl/checks.py
 -- after loading, so that a violation is reported with the raw file and line it came from.
 
 -- build_info: one row per build property (is_demo, demo_scale, demo_seed, raw_fingerprint, schema_version).
+-- build_info (nl): één rij per eigenschap van de build (demo of echt, schaal, seed, vingerafdruk).
 create table build_info (
     key varchar,
     value varchar
 );
 
 -- source: one row per published dataset (a publisher's table or file series).
+-- source (nl): één rij per gepubliceerde dataset (tabel of bestandsreeks van een bronhouder).
 create table source (
     source_id varchar,
     publisher varchar,
@@ -20,6 +23,7 @@ create table source (
 );
 
 -- raw_file: one row per raw file that went into this build.
+-- raw_file (nl): één rij per ruw bestand dat in deze build is ingelezen.
 create table raw_file (
     path varchar,               -- relative to the raw folder, forward slashes
     source_id varchar,
@@ -31,6 +35,7 @@ create table raw_file (
 );
 
 -- region: one row per region code (municipality, province, landsdeel, country).
+-- region (nl): één rij per regiocode (gemeente, provincie, landsdeel, Nederland).
 create table region (
     code varchar,               -- GM0034, PV24, LD02, NL
     name varchar,               -- CBS spelling
@@ -43,12 +48,14 @@ create table region (
 );
 
 -- region_membership: one row per region × municipality inside it (a municipality contains itself).
+-- region_membership (nl): één rij per regio × gemeente die erbinnen valt.
 create table region_membership (
     region_code varchar,
     municipality_code varchar
 );
 
 -- period: one row per period that any fact uses; school years and calendar years are different periods.
+-- period (nl): één rij per periode die een feit gebruikt; schooljaren en kalenderjaren zijn verschillende perioden.
 create table period (
     period_id varchar,          -- 2023-2024 | 2023 | 2023-Q4 | 2023-11
     period_type varchar,        -- school_year | calendar_year | quarter | month
@@ -58,6 +65,7 @@ create table period (
 );
 
 -- education: one row per education programme as a source names it (level × track/profile/sector).
+-- education (nl): één rij per opleiding zoals de bron haar noemt (niveau × sector/profiel).
 create table education (
     education_id varchar,       -- e.g. 'vo:VMBO K - techniek'
     level varchar,              -- vmbo | havo | vwo | mbo | hbo | wo
@@ -69,6 +77,7 @@ create table education (
 );
 
 -- fact_vo_exam: one row per school location × programme × sex × school year (DUO examenkandidaten vo).
+-- fact_vo_exam (nl): één rij per schoolvestiging × opleiding × geslacht × schooljaar (DUO examenkandidaten vo).
 -- sex 'totaal' is DUO's own published total: it is exact where man + vrouw are suppressed.
 create table fact_vo_exam (
     school_year varchar,

@@ -1,0 +1,73 @@
+"""Page 'Inhoud van de warehouse': which data the warehouse holds, from which source, for which period."""
+
+import pandas as pd
+import streamlit as st
+
+from ui import format as fmt
+from ui.data import db_version, indicator_overview, sources, table_inventory
+from ui.layout import demo_banner, warehouse_ready
+
+st.title("Inhoud van de warehouse")
+st.caption(
+    "Welke gegevens de monitor nu bevat: per tabel wat één rij is, hoeveel rijen er zijn, uit welke bron, "
+    "over welke periode, en of het echte of demodata zijn."
+)
+if not warehouse_ready():
+    st.stop()
+demo_banner()
+version = db_version()
+
+tables = table_inventory(version)
+facts = tables[tables["name"].str.startswith("fact_")]
+left, middle, right = st.columns(3)
+left.metric("Tabellen", fmt.number(len(tables)))
+middle.metric("Rijen met feiten", fmt.number(int(facts["rows"].sum())))
+right.metric("Bronnen", fmt.number(facts["sources"].str.split("; ").explode().nunique()))
+
+st.subheader("Tabellen")
+shown = pd.DataFrame(
+    {
+        "Tabel": tables["name"],
+        "Eén rij is": tables["grain"].str.removeprefix("één rij per ").str.rstrip("."),
+        "Rijen": tables["rows"].map(fmt.number),
+        "Bron": tables["sources"].replace("", "referentiegegevens / build"),
+        "Periode": [
+            f"{a} t/m {b}" if a else "–" for a, b in zip(tables["period_from"], tables["period_to"], strict=True)
+        ],
+        "Gegevens": tables["is_demo"].map({True: "Demodata", False: "Echt"}).fillna("–"),
+    }
+)
+st.dataframe(shown, hide_index=True, width="stretch")
+
+st.subheader("Bronnen en bestanden")
+files = sources(version)
+for source_id, group in files.groupby("source_id", sort=True):
+    first = group.iloc[0]
+    label = "Demodata" if first["is_demo"] else "Echte data"
+    st.markdown(f"**{first['publisher']} — {first['title']}** · {label} · licentie {first['licence']} · "
+                f"[bronpagina]({first['url']})")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Bestand": group["path"],
+                "Opgehaald": group["retrieved_at"].fillna("gegenereerd (demo)" if first["is_demo"] else "onbekend"),
+                "Regels": group["data_rows"].map(fmt.number),
+                "sha256": group["sha256"].str[:12] + "…",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key=f"inhoud_files_{source_id}",
+    )
+
+st.subheader("Kernindicatoren, laatste schooljaar")
+overview = indicator_overview(version)
+if overview.empty:
+    st.info("Er zijn nog geen indicatoren te berekenen: de warehouse bevat geen DUO-examengegevens.")
+else:
+    st.dataframe(overview, hide_index=True, width="stretch")
+    st.caption(
+        f"Bron: {overview.attrs['source']}. Periode: schooljaar {overview.attrs['period']}. "
+        f"Status: {overview.attrs['status']}. Aantallen met onderdrukte cellen ('<5') staan als bandbreedte; "
+        "aandelen met hun onder- en bovengrens."
+    )

@@ -1,0 +1,37 @@
+"""Dutch number, percentage and date formatting: 1.234,5 — 12,3% — mrt 2026."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 → '1.234,5'; None or NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A fraction 0..1 as '12,3%'."""
+    return "–" if share is None else f"{number(share * 100, decimals)}%"
+
+
+def count_with_bounds(value: float | None, lower: float | None, upper: float | None) -> str:
+    """A count that may include suppressed cells: '12', '<5' for one suppressed cell, '397 (391–403)'."""
+    if value is None:
+        return "–"
+    if lower == upper:
+        return number(value)
+    if lower == 1 and upper == 4:
+        return "<5"
+    return f"{number(value)} ({number(lower)}–{number(upper)})"
+
+
+def month(day: date) -> str:
+    """date(2026, 3, 1) → 'mrt 2026'."""
+    return f"{MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,32 @@
+"""Page elements every page shares: the demo banner and the message for a missing warehouse."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.data import build_facts, db_path, db_version
+
+
+def warehouse_ready() -> bool:
+    """Show a Dutch how-to and return False when the warehouse has not been built yet."""
+    if db_path().exists():
+        return True
+    st.warning(
+        f"Er is nog geen warehouse ({db_path()}). Bouw hem met `python -m etl build`, of start de app met "
+        "`make run`: die maakt demodata aan als er nog geen ruwe bestanden zijn."
+    )
+    return False
+
+
+def demo_banner() -> None:
+    """A visible banner whenever the warehouse was built from demo data."""
+    facts = build_facts(db_version())
+    if facts.get("is_demo") == "true":
+        scale = facts.get("demo_scale") or "onbekend"
+        st.warning(
+            f"**Demodata** — deze cijfers zijn gegenereerd (schaal: {scale}, seed {facts.get('demo_seed')}) en "
+            "zijn geen echte DUO-, CBS- of UWV-cijfers. Haal echte data op met `python -m etl fetch`."
+            + (" Bij deze schaal bestaat 'Nederland' alleen uit Flevoland en een groep vergelijkingsgemeenten."
+               if scale == "flevoland" else ""),
+            icon="⚠️",
+        )
