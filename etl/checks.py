@@ -48,7 +48,7 @@ def not_null(table: str, *columns: str) -> list[Check]:
 def unique(table: str, *columns: str) -> Check:
     """The columns together identify a row (the table's grain)."""
     cols = ", ".join(_ident(c) for c in columns)
-    where = f"({cols}) in (select ({cols}) from {table} group by all having count(*) > 1)"
+    where = f"true qualify count(*) over (partition by {cols}) > 1"
     return Check(f"uniek per {' × '.join(columns)}", table, where, columns=columns)
 
 
@@ -66,10 +66,8 @@ def accepted_values(table: str, column: str, values: list[object]) -> Check:
 
 def relationship(table: str, column: str, ref_table: str, ref_column: str) -> Check:
     """Every value of the column exists in the referenced table."""
-    where = (
-        f"{_ident(column)} is not null and {_ident(column)} not in "
-        f"(select {_ident(ref_column)} from {_ident(ref_table)})"
-    )
+    # Identifiers only, each checked by _ident; no values are formatted in.
+    where = f"{_ident(column)} is not null and {_ident(column)} not in (select {_ident(ref_column)} from {_ident(ref_table)})"  # noqa: S608, E501
     return Check(f"{column} bestaat in {ref_table}.{ref_column}", table, where, columns=(column,))
 
 
@@ -100,6 +98,7 @@ CHECKS: list[Check] = [
     *not_null("raw_file", "path", "source_id", "sha256", "is_demo"),
     unique("raw_file", "path"),
     relationship("raw_file", "source_id", "source", "source_id"),
+    rule("raw_file", "een bestand bevat gegevensregels", "data_rows = 0", "path"),
     *not_null("region", "code", "name", "level", "is_flevoland"),
     unique("region", "code"),
     accepted_values("region", "level", ["gemeente", "provincie", "landsdeel", "land"]),
@@ -109,6 +108,7 @@ CHECKS: list[Check] = [
     rule("region", "Flevoland heeft precies zes gemeenten",
          "code = 'PV24' and (select count(*) from region where parent_code = 'PV24' and valid_to is null) <> 6",
          "code"),
+    *not_null("region_membership", "region_code", "municipality_code"),
     unique("region_membership", "region_code", "municipality_code"),
     relationship("region_membership", "region_code", "region", "code"),
     relationship("region_membership", "municipality_code", "region", "code"),

@@ -28,7 +28,8 @@ def load_regions(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     for column in ("valid_from", "valid_to"):
         regions[column] = pd.to_numeric(regions[column].replace("", None)).astype("Int64")
     for column in ("parent_code", "successor_code"):
-        regions[column] = regions[column].replace("", None)
+        # object dtype keeps a real None (a string column would turn it into NaN)
+        regions[column] = regions[column].astype(object).where(regions[column] != "", None)
     regions["is_flevoland"] = (regions["code"] == FLEVOLAND) | (regions["parent_code"] == FLEVOLAND)
     return regions
 
@@ -55,7 +56,7 @@ class MunicipalityResolver:
         self._successor = {
             code: successor
             for code, successor in zip(municipalities["code"], municipalities["successor_code"], strict=True)
-            if isinstance(successor, str) and successor
+            if successor
         }
         self._valid: dict[str, tuple[int | None, int | None]] = {}
         self._by_name: dict[str, list[str]] = {}

@@ -86,16 +86,17 @@ def rows(world: list[Municipality], rng: np.random.Generator) -> list[list[str]]
         brin = _brin(rng, used)
         count = max(1, round(municipality.population / INHABITANTS_PER_LOCATION))
         # Which levels each location offers; every level the municipality has goes to at least one location.
-        offers = [[lv for lv in PER_CAPITA if rng.random() < LEVEL_OFFER[lv]] or ["VMBO"] for _ in range(count)]
-        if municipality.population >= SMALL_TOWN:
+        if municipality.population < SMALL_TOWN:
+            offers = [["VMBO"] for _ in range(count)]  # havo/vwo pupils travel (as from Urk and Zeewolde)
+        else:
+            offers = [[lv for lv in PER_CAPITA if rng.random() < LEVEL_OFFER[lv]] or ["VMBO"]
+                      for _ in range(count)]
             for level in PER_CAPITA:
                 if not any(level in levels for levels in offers):
                     offers[int(rng.integers(count))].append(level)
         for number, levels in enumerate(offers):
             vestiging = f"{brin}{number:02d}"
             for level in sorted(levels):
-                if level != "VMBO" and municipality.population < SMALL_TOWN:
-                    continue  # small towns: vmbo only, havo/vwo pupils travel (as in Urk and Zeewolde)
                 sharing = sum(level in lv for lv in offers)
                 size = PER_CAPITA[level] * municipality.population / sharing * rng.uniform(0.6, 1.4)
                 # The level's candidates spread over the programmes this location offers, so that

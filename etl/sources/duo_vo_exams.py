@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.education import vo_education
+from etl.education import Education, vo_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources.base import Dataset
@@ -202,5 +202,5 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: Munic
             "source_line": long["source_line"].astype("int32"),
         }
     )
-    edu = pd.DataFrame([e.as_row() for e in education.values()])
+    edu = pd.DataFrame([e.as_row() for e in education.values()], columns=list(Education.__dataclass_fields__))
     return facts, edu

@@ -1,0 +1,46 @@
+# Techniekmonitor Flevoland. `make run` starts the app on demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RAW    := data/raw
+DB     := data/warehouse.duckdb
+PORT   ?= 8501
+
+.PHONY: run test lint warehouse demo-if-empty bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Demo data only when the raw folder holds no data file yet: real downloads are never overwritten.
+demo-if-empty: $(VENV)/.installed
+	@if [ -z "$$(find $(RAW) -type f ! -name '*.manifest.json' 2>/dev/null | head -n 1)" ]; then \
+		echo "Geen ruwe data in $(RAW): demodata maken."; $(PY) -m etl demo --raw $(RAW); fi
+
+# Rebuild when the warehouse is missing or older than any raw file or ETL code. A failed build keeps the
+# old warehouse; the app then starts on that one.
+warehouse: demo-if-empty
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/schema.sql -type f -newer $(DB) | head -n 1)" ]; then \
+		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "Start met de vorige warehouse."; }; \
+	fi
+
+run: warehouse
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/bench_build.py
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .ruff_cache

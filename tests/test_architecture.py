@@ -1,0 +1,39 @@
+"""Imports run one way (pages → ui → warehouse ← etl) and pages hold no SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def _imports(package: str) -> set[tuple[str, str]]:
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add((path.name, node.module.split(".")[0]))
+    return found
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [
+    ("warehouse", {"streamlit", "etl", "ui", "pages"}),
+    ("etl", {"streamlit", "ui", "pages"}),
+    ("ui", {"etl", "pages"}),
+    ("pages", {"duckdb", "etl"}),
+])
+def test_import_direction(package, forbidden):
+    bad = {(f, m) for f, m in _imports(package) if m in forbidden}
+    assert bad == set()
+
+
+def test_pages_contain_no_sql():
+    sql = re.compile(r"\b(select|insert|update|delete)\b.+\bfrom\b|\bcon\.execute\b", re.IGNORECASE)
+    for page in (ROOT / "pages").glob("*.py"):
+        assert not sql.search(page.read_text(encoding="utf-8")), page.name

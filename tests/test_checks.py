@@ -1,0 +1,57 @@
+"""The data checks find what they promise to find."""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.checks import CHECKS, accepted_values, count_columns, not_null, relationship, run_checks, unique
+from warehouse.schema import WAREHOUSE_SCHEMA, table_grains
+
+
+def _db() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(WAREHOUSE_SCHEMA.read_text(encoding="utf-8"))
+    return con
+
+
+def _fact(con, **values) -> None:
+    row = {"school_year": "2023-2024", "brin": "10AA", "vestiging": "10AA00", "municipality_code": "GM0034",
+           "education_id": "vo:VMBO K - techniek", "sex": "totaal", "candidates": 7, "candidates_low": 7,
+           "candidates_high": 7, "candidates_suppressed": False, "passed": 7, "passed_low": 7, "passed_high": 7,
+           "passed_suppressed": False, "source_file": "f.csv", "source_line": 9, **values}
+    columns = ", ".join(row)
+    con.execute(f"insert into fact_vo_exam ({columns}) values ({', '.join('?' for _ in row)})",  # noqa: S608
+                list(row.values()))
+
+
+def test_suppressed_count_stored_as_five_is_caught_with_its_line():
+    con = _db()
+    _fact(con, candidates=5, candidates_low=1, candidates_high=4, candidates_suppressed=True)
+    failures = run_checks(con, count_columns("fact_vo_exam", "candidates"))
+    assert len(failures) == 1
+    assert "onderdrukt is leeg met grenzen 1..4" in failures[0] and "f.csv, regel 9" in failures[0]
+
+
+def test_generic_checks_fire():
+    con = _db()
+    _fact(con, sex="onbekend", municipality_code=None)
+    _fact(con, sex="onbekend", municipality_code=None)
+    checks = [*not_null("fact_vo_exam", "municipality_code"), accepted_values("fact_vo_exam", "sex", ["man"]),
+              unique("fact_vo_exam", "vestiging", "sex"), relationship("fact_vo_exam", "brin", "region", "code")]
+    failures = run_checks(con, checks)
+    assert len(failures) == 4
+    assert "2 rij(en)" in failures[0]
+
+
+def test_a_clean_row_passes_its_checks():
+    con = _db()
+    _fact(con)
+    own = [c for c in CHECKS if c.table == "fact_vo_exam" and "bestaat in" not in c.name
+           and c.name.split()[0] not in ("source_id", "peildatum", "status")]
+    assert run_checks(con, own) == []
+
+
+def test_every_table_documents_its_grain():
+    con = _db()
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert set(table_grains()) == tables == set(table_grains(dutch=True))

@@ -1,0 +1,25 @@
+"""Dutch formatting of numbers, percentages, counts with suppression, and months."""
+
+from datetime import date
+
+from ui import format as fmt
+
+
+def test_numbers_and_percentages():
+    assert fmt.number(1234.5, 1) == "1.234,5"
+    assert fmt.number(1234567) == "1.234.567"
+    assert fmt.number(None) == "–" and fmt.number(float("nan")) == "–"
+    assert fmt.percent(0.123) == "12,3%"
+    assert fmt.percent(None) == "–"
+
+
+def test_counts_with_suppression_are_never_shown_as_zero_or_five():
+    assert fmt.count_with_bounds(2.5, 1, 4) == "<5"
+    assert fmt.count_with_bounds(397, 391, 403) == "397 (391–403)"
+    assert fmt.count_with_bounds(12, 12, 12) == "12"
+    assert fmt.count_with_bounds(1516.5, 1500, 1533) == "1.516 (1.500–1.533)"
+
+
+def test_months():
+    assert fmt.month(date(2026, 3, 1)) == "mrt 2026"
+    assert fmt.month(date(2025, 10, 31)) == "okt 2025"
