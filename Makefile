@@ -19,14 +19,14 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # Demo data only when the raw folder holds no data file yet: real downloads are never overwritten.
 demo-if-empty: $(VENV)/.installed
-	@if [ -z "$$(find $(RAW) -type f ! -name '*.manifest.json' 2>/dev/null | head -n 1)" ]; then \
+	@if [ -z "$$(find $(RAW) -type f ! -path '*/.*' ! -name '*.manifest.json' 2>/dev/null | head -n 1)" ]; then \
 		echo "Geen ruwe data in $(RAW): demodata maken."; $(PY) -m etl demo --raw $(RAW); fi
 
 # Rebuild when the warehouse is missing or older than any raw file or ETL code. A failed build keeps the
 # old warehouse; the app then starts on that one.
 warehouse: demo-if-empty
 	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/schema.sql -type f -newer $(DB) | head -n 1)" ]; then \
-		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "Start met de vorige warehouse."; }; \
+		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "De app start met het vorige datawarehouse."; }; \
 	fi
 
 run: warehouse

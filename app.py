@@ -5,7 +5,7 @@ import streamlit as st
 st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon="🛠️", layout="wide")
 
 pages = [
-    st.Page("pages/inhoud.py", title="Inhoud van de warehouse", icon="🗄️", default=True),
+    st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon="🗄️", default=True),
 ]
 navigation = st.navigation(pages)
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")

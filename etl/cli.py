@@ -18,11 +18,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Techniekmonitor Flevoland: ETL.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="map met ruwe bestanden (%(default)s)")
-    common.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse-bestand (%(default)s)")
+    common.add_argument("--db", type=Path, default=DEFAULT_DB, help="datawarehouse-bestand (%(default)s)")
     common.add_argument("--quiet", action="store_true", help="geen voortgangsbalken")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("build", parents=[common], help="bouw de warehouse uit de ruwe bestanden (offline)")
+    commands.add_parser("build", parents=[common], help="bouw het datawarehouse uit de ruwe bestanden (offline)")
 
     demo = commands.add_parser("demo", parents=[common], help="schrijf demodata in de formaten van de bronnen")
     demo.add_argument("--scale", choices=SCALES, default="flevoland")
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             report = build(args.raw, args.db, progress=not args.quiet)
             label = " (DEMODATA)" if report.is_demo else ""
             rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.fact_rows.items())
-            print(f"Warehouse gebouwd{label}: {report.db_path} uit {report.files} bestand(en); {rows}")
+            print(f"Datawarehouse gebouwd{label}: {report.db_path} uit {report.files} bestand(en); {rows}")
         elif args.command == "demo":
             for path in generate(args.raw, args.scale, args.seed):
                 print(f"Demodata geschreven: {path}")
@@ -57,6 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     except (RawFileError, CheckFailedError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         if args.command == "build":
-            print(f"De bestaande warehouse ({args.db}) is niet gewijzigd.", file=sys.stderr)
+            print(f"Het bestaande datawarehouse ({args.db}) is niet gewijzigd.", file=sys.stderr)
         return 1
     return 0

@@ -30,7 +30,7 @@ class CheckFailedError(Exception):
     def __init__(self, failures: list[str]):
         self.failures = failures
         super().__init__(
-            "De nieuwe warehouse is niet in gebruik genomen; de bestaande blijft ongewijzigd.\n"
+            "Het nieuwe datawarehouse is niet in gebruik genomen; het bestaande blijft ongewijzigd.\n"
             + "\n".join(failures)
         )
 

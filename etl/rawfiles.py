@@ -65,7 +65,7 @@ def discover(raw_dir: Path) -> list[RawFile]:
     """
     candidates = []
     for path in sorted(raw_dir.rglob("*")):
-        if not path.is_file() or path.name.endswith(MANIFEST_SUFFIX) or path.name in IGNORED_NAMES:
+        if not path.is_file() or path.name.endswith((MANIFEST_SUFFIX, ".part")) or path.name in IGNORED_NAMES:
             continue
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
             continue

@@ -5,9 +5,9 @@ import streamlit as st
 
 from ui import format as fmt
 from ui.data import db_version, indicator_overview, sources, table_inventory
-from ui.layout import demo_banner, warehouse_ready
+from ui.layout import demo_banner, show_table, warehouse_ready
 
-st.title("Inhoud van de warehouse")
+st.title("Inhoud van het datawarehouse")
 st.caption(
     "Welke gegevens de monitor nu bevat: per tabel wat één rij is, hoeveel rijen er zijn, uit welke bron, "
     "over welke periode, en of het echte of demodata zijn."
@@ -30,23 +30,24 @@ shown = pd.DataFrame(
         "Tabel": tables["name"],
         "Eén rij is": tables["grain"].str.removeprefix("één rij per ").str.rstrip("."),
         "Rijen": tables["rows"].map(fmt.number),
-        "Bron": tables["sources"].replace("", "referentiegegevens / build"),
+        "Bron": tables["sources"].replace("", "referentie / metadata"),
         "Periode": [
-            f"{a} t/m {b}" if a else "–" for a, b in zip(tables["period_from"], tables["period_to"], strict=True)
+            f"{a} t/m {b}" if pd.notna(a) else "–"
+            for a, b in zip(tables["period_from"], tables["period_to"], strict=True)
         ],
         "Gegevens": tables["is_demo"].map({True: "Demodata", False: "Echt"}).fillna("–"),
     }
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+show_table(shown, numeric=["Rijen"])
 
 st.subheader("Bronnen en bestanden")
 files = sources(version)
-for source_id, group in files.groupby("source_id", sort=True):
+for _, group in files.groupby("source_id", sort=True):
     first = group.iloc[0]
     label = "Demodata" if first["is_demo"] else "Echte data"
     st.markdown(f"**{first['publisher']} — {first['title']}** · {label} · licentie {first['licence']} · "
                 f"[bronpagina]({first['url']})")
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "Bestand": group["path"],
@@ -55,17 +56,15 @@ for source_id, group in files.groupby("source_id", sort=True):
                 "sha256": group["sha256"].str[:12] + "…",
             }
         ),
-        hide_index=True,
-        width="stretch",
-        key=f"inhoud_files_{source_id}",
+        numeric=["Regels"],
     )
 
 st.subheader("Kernindicatoren, laatste schooljaar")
 overview = indicator_overview(version)
 if overview.empty:
-    st.info("Er zijn nog geen indicatoren te berekenen: de warehouse bevat geen DUO-examengegevens.")
+    st.info("Er zijn nog geen indicatoren te berekenen: het datawarehouse bevat geen DUO-examengegevens.")
 else:
-    st.dataframe(overview, hide_index=True, width="stretch")
+    show_table(overview)
     st.caption(
         f"Bron: {overview.attrs['source']}. Periode: schooljaar {overview.attrs['period']}. "
         f"Status: {overview.attrs['status']}. Aantallen met onderdrukte cellen ('<5') staan als bandbreedte; "

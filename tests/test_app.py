@@ -42,17 +42,19 @@ def test_page_without_warehouse_explains_how_to_build_it(app_on, tmp_path, page)
 def test_app_frame_runs(app_on, demo_db):
     at = app_on(ROOT / "app.py", demo_db)
     assert not at.exception
-    assert at.title[0].value == "Inhoud van de warehouse"
+    assert at.title[0].value == "Inhoud van het datawarehouse"
 
 
 def test_inventory_page_content(app_on, demo_db):
     at = app_on(ROOT / "pages" / "inhoud.py", demo_db)
-    tables = at.dataframe[0].value
+    tables = at.table[0].value
     assert "fact_vo_exam" in set(tables["Tabel"])
     fact = tables[tables["Tabel"] == "fact_vo_exam"].iloc[0]
     assert fact["Gegevens"] == "Demodata" and fact["Periode"] == "2019-2020 t/m 2023-2024"
     assert "." in fact["Rijen"] or len(fact["Rijen"]) <= 3  # Dutch thousands separator
-    overview = at.dataframe[-1].value
+    assert not tables.apply(lambda column: column.astype(str).str.contains("nan|None")).any().any()
+    assert tables.set_index("Tabel").loc["region", "Periode"] == "–"
+    overview = at.table[-1].value
     assert list(overview.columns) == ["Indicator", "Flevoland", "Nederland"]
     assert overview["Flevoland"].str.contains("%").any()
     assert any("demodata" in c.value and "Periode: schooljaar 2023-2024" in c.value for c in at.caption)
@@ -62,4 +64,4 @@ def test_inventory_page_on_real_data_has_no_demo_banner(app_on, real_db):
     at = app_on(ROOT / "pages" / "inhoud.py", real_db)
     assert not at.exception
     assert not any("Demodata" in w.value for w in at.warning)
-    assert at.dataframe[0].value.query("Tabel == 'fact_vo_exam'").iloc[0]["Gegevens"] == "Echt"
+    assert at.table[0].value.query("Tabel == 'fact_vo_exam'").iloc[0]["Gegevens"] == "Echt"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui.data import build_facts, db_path, db_version
@@ -12,7 +13,7 @@ def warehouse_ready() -> bool:
     if db_path().exists():
         return True
     st.warning(
-        f"Er is nog geen warehouse ({db_path()}). Bouw hem met `python -m etl build`, of start de app met "
+        f"Er is nog geen datawarehouse ({db_path()}). Bouw het met `python -m etl build`, of start de app met "
         "`make run`: die maakt demodata aan als er nog geen ruwe bestanden zijn."
     )
     return False
@@ -30,3 +31,11 @@ def demo_banner() -> None:
                if scale == "flevoland" else ""),
             icon="⚠️",
         )
+
+
+def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
+    """A static table (wraps long text, prints well) without index; numeric columns right-aligned."""
+    styler = frame.style.hide(axis="index")
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    st.table(styler)

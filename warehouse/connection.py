@@ -15,7 +15,7 @@ class WarehouseMissingError(FileNotFoundError):
     def __init__(self, path: Path):
         self.path = path
         super().__init__(
-            f"De warehouse {path} bestaat nog niet. Bouw hem met 'python -m etl build' "
+            f"Het datawarehouse {path} bestaat nog niet. Bouw het met 'python -m etl build' "
             f"(of 'make run', dat ook demodata maakt)."
         )
 

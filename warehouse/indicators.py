@@ -74,7 +74,7 @@ def source_citation(con: duckdb.DuckDBPyConnection, source_id: str) -> str:
     """Dutch source line for a dataset, e.g. 'DUO, Examenkandidaten en geslaagden vo (demodata)'."""
     row = con.execute("select publisher, title, is_demo from source where source_id = ?", [source_id]).fetchone()
     if row is None:
-        return f"{source_id} (niet in deze warehouse)"
+        return f"{source_id} (niet in dit datawarehouse)"
     publisher, title, is_demo = row
     return f"{publisher}, {title}" + (" (demodata)" if is_demo else "")
 

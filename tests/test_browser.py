@@ -1,0 +1,158 @@
+"""End to end: the Streamlit app in a subprocess, driven by Playwright in Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import ROOT
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+STARTUP_SECONDS = 60
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+EXCEPTION = '[data-testid="stException"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _log_tail(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    """Wait until Streamlit's health endpoint answers 'ok'; fail with the server log otherwise."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Streamlit stopped with exit code {process.returncode}:\n{_log_tail(log)}")
+        try:
+            if requests.get(f"{base}/_stcore/health", timeout=2).text.strip() == "ok":
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"Streamlit did not become healthy within {STARTUP_SECONDS} s:\n{_log_tail(log)}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def start_app(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
+    """Factory: start `streamlit run app.py` on a free port against a warehouse file; returns the base URL.
+
+    Every server started through it is terminated when the test ends, whatever the outcome.
+    """
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(db: Path) -> str:
+        port = _free_port()
+        log = tmp_path / f"streamlit-{port}.log"
+        env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                 "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(process, base, log)
+        return base
+
+    try:
+        yield start
+    finally:
+        for process in processes:
+            _stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    """Debian's Chromium, headless, shared by the tests of this module (never `playwright install`)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _open(page: Page, base: str) -> None:
+    """Load the app and wait until its script run has finished."""
+    page.goto(base)
+    expect(page.get_by_role("heading", name="Inhoud van het datawarehouse")).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
+        1, timeout=30_000)
+
+
+def _full_page_screenshot(page: Page, path: Path) -> None:
+    """Streamlit scrolls inside its main container, so grow the viewport to the content before the shot."""
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight,"
+        " ...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1280, "height": max(800, int(height))})
+    page.wait_for_timeout(500)  # let the data grids re-render at the new size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_inhoud_page_on_demo_warehouse(start_app: Callable[[Path], str], page: Page, demo_db: Path) -> None:
+    _open(page, start_app(demo_db))
+
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="Demodata")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kernindicatoren, laatste schooljaar")).to_be_visible()
+    tables = page.locator('[data-testid="stTable"]').first
+    expect(tables.get_by_role("cell", name="fact_vo_exam", exact=True)).to_be_visible()
+    expect(tables.get_by_role("cell", name="2019-2020 t/m 2023-2024", exact=True)).to_be_visible()
+    expect(tables.get_by_role("cell", name="Demodata", exact=True)).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+    _full_page_screenshot(page, ARTIFACTS / "inhoud.png")
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_missing_warehouse_shows_dutch_how_to(start_app: Callable[[Path], str], page: Page,
+                                              tmp_path: Path) -> None:
+    missing = tmp_path / "bestaat-niet" / "warehouse.duckdb"
+
+    _open(page, start_app(missing))
+
+    expect(page.get_by_text("Er is nog geen datawarehouse", exact=False)).to_be_visible()
+    expect(page.get_by_text(str(missing), exact=False)).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Tabellen")).to_have_count(0)
