@@ -19,7 +19,6 @@ from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
 from warehouse.schema import WAREHOUSE_SCHEMA
 
-SCHEMA = WAREHOUSE_SCHEMA
 SCHEMA_VERSION = "1"
 
 
@@ -48,7 +47,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
     try:
         con = duckdb.connect(str(tmp_path))
         try:
-            report = _load(con, raw_dir, raw_files, db_path, progress)
+            report = _load(con, raw_files, db_path, progress)
             failures = run_checks(con)
             if failures:
                 raise CheckFailedError(failures)
@@ -71,9 +70,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.unregister("incoming")
 
 
-def _load(con: duckdb.DuckDBPyConnection, raw_dir: Path, raw_files: list[RawFile], db_path: Path,
-          progress: bool) -> BuildReport:
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
+    """Create the schema and fill every table; checks run afterwards."""
+    con.execute(WAREHOUSE_SCHEMA.read_text(encoding="utf-8"))
     regions = load_regions()
     _insert(con, "region", regions)
     _insert(con, "region_membership", region_membership(regions))
@@ -82,63 +81,55 @@ def _load(con: duckdb.DuckDBPyConnection, raw_dir: Path, raw_files: list[RawFile
     manifests: dict[str, Manifest] = {}
     education: list[pd.DataFrame] = []
     fact_rows: dict[str, int] = {}
-    raw_rows = []
+    file_rows = []
     periods: set[tuple[str, str]] = set()
     for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
-        module = raw.source
-        dataset = module.DATASET
-        long = module.read(raw.path)
-        facts, edu = module.to_facts(long, raw.path, raw.relative, resolver)
+        dataset = raw.source.DATASET
+        long = raw.source.read(raw.path)
+        facts, edu = raw.source.to_facts(long, raw.path, raw.relative, resolver)
         facts = facts[facts[dataset.period_column].isin(raw.periods)]
-        facts = facts.sort_values(list(dataset.grain), ignore_index=True)
-        _insert(con, dataset.fact_table, facts)
+        _insert(con, dataset.fact_table, facts.sort_values(list(dataset.grain), ignore_index=True))
         education.append(edu)
         fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + len(facts)
         periods |= {(p, dataset.period_type) for p in facts[dataset.period_column].unique()}
-        manifest = read_manifest(raw.path) or Manifest(None, None, sha256_of(raw.path))
-        manifests[raw.relative] = manifest
-        raw_rows.append({
-            "path": raw.relative,
-            "source_id": dataset.dataset_id,
-            "sha256": sha256_of(raw.path),
-            "origin_url": manifest.origin_url,
-            "retrieved_at": manifest.retrieved_at,
-            "is_demo": manifest.demo,
-            "data_rows": int(long["source_line"].nunique()),
-        })
+        sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
+        manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
+        file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
+                          "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
+                          "is_demo": manifest.demo, "data_rows": int(long["source_line"].nunique())})
 
-    edu_all = pd.concat(education, ignore_index=True).drop_duplicates().sort_values("education_id",
-                                                                                   ignore_index=True)
-    _insert(con, "education", edu_all)
+    _insert(con, "education", pd.concat(education, ignore_index=True).drop_duplicates()
+            .sort_values("education_id", ignore_index=True))
     _insert(con, "period", periods_table(sorted(periods)))
-    _insert(con, "raw_file", pd.DataFrame(raw_rows).sort_values("path", ignore_index=True))
+    _insert(con, "raw_file", pd.DataFrame(file_rows).sort_values("path", ignore_index=True))
+    _insert(con, "source", _source_rows(raw_files, manifests))
+    _insert(con, "build_info", _build_info(file_rows, manifests))
+    return BuildReport(db_path, any(m.demo for m in manifests.values()), len(raw_files), fact_rows)
 
-    is_demo = any(m.demo for m in manifests.values())
-    sources = []
+
+def _source_rows(raw_files: list[RawFile], manifests: dict[str, Manifest]) -> pd.DataFrame:
+    """One row per dataset that has files in this build; demo when any of its files is."""
+    rows = {}
     for raw in raw_files:
         dataset = raw.source.DATASET
-        if dataset.dataset_id not in {s["source_id"] for s in sources}:
-            sources.append({
-                "source_id": dataset.dataset_id,
-                "publisher": dataset.publisher,
-                "title": dataset.title,
-                "url": dataset.url,
-                "licence": dataset.licence,
-                "period_type": dataset.period_type,
-                "is_demo": any(manifests[r.relative].demo for r in raw_files if r.source is raw.source),
-            })
-    _insert(con, "source", pd.DataFrame(sources).sort_values("source_id", ignore_index=True))
+        row = rows.setdefault(dataset.dataset_id, {
+            "source_id": dataset.dataset_id, "publisher": dataset.publisher, "title": dataset.title,
+            "url": dataset.url, "licence": dataset.licence, "period_type": dataset.period_type, "is_demo": False})
+        row["is_demo"] = row["is_demo"] or manifests[raw.relative].demo
+    return pd.DataFrame(sorted(rows.values(), key=lambda r: r["source_id"]))
 
+
+def _build_info(file_rows: list[dict[str, object]], manifests: dict[str, Manifest]) -> pd.DataFrame:
+    """Build properties; no timestamp, so that the same raw files give identical tables."""
     demo = next((m for m in manifests.values() if m.demo), None)
     fingerprint = hashlib.sha256(
-        "".join(f"{r['path']}\0{r['sha256']}\n" for r in sorted(raw_rows, key=lambda r: r["path"])).encode()
+        "".join(f"{r['path']}\0{r['sha256']}\n" for r in sorted(file_rows, key=lambda r: str(r["path"]))).encode()
     ).hexdigest()
     info = {
         "schema_version": SCHEMA_VERSION,
-        "is_demo": "true" if is_demo else "false",
-        "demo_scale": demo.demo_scale if demo and demo.demo_scale else "",
-        "demo_seed": str(demo.demo_seed) if demo and demo.demo_seed is not None else "",
+        "is_demo": "true" if demo else "false",
+        "demo_scale": demo.demo_scale or "" if demo else "",
+        "demo_seed": "" if demo is None or demo.demo_seed is None else str(demo.demo_seed),
         "raw_fingerprint": fingerprint,
     }
-    _insert(con, "build_info", pd.DataFrame(sorted(info.items()), columns=["key", "value"]))
-    return BuildReport(db_path, is_demo, len(raw_files), fact_rows)
+    return pd.DataFrame(sorted(info.items()), columns=["key", "value"])

@@ -86,6 +86,21 @@ def test_unknown_municipality_says_where_to_add_it(tmp_path):
     assert (error.value.line, error.value.column) == (4, "GEMEENTENAAM")
 
 
+def test_truncated_and_overlong_lines_are_named(tmp_path):
+    lines = SMALL.read_bytes().decode("utf-8").split("\r\n")
+    short, long_ = list(lines), list(lines)
+    short[3] = ";".join(short[3].split(";")[:20])  # a download cut off mid-line
+    long_[3] += ';"9"'
+    (tmp_path / "kort.csv").write_text("\r\n".join(short), encoding="utf-8", newline="")
+    (tmp_path / "lang.csv").write_text("\r\n".join(long_), encoding="utf-8", newline="")
+    with pytest.raises(RawFileError, match="lege waarde") as error:
+        duo_vo_exams.read(tmp_path / "kort.csv")
+    assert (error.value.line, error.value.column) == (4, "GESLAAGDEN SCHOOLJAAR 2023-2024 - VROUW")
+    with pytest.raises(RawFileError, match="26 velden, de kopregel 25") as error:
+        duo_vo_exams.read(tmp_path / "lang.csv")
+    assert error.value.line == 4
+
+
 def test_not_utf8_is_explained(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(SMALL.read_bytes().replace(b"Testschool Urk", "Testschool Úrk".encode("latin-1")))

@@ -100,6 +100,10 @@ def read(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
     except (pd.errors.ParserError, ValueError) as exc:
+        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
+            expected, line, seen = map(int, match.groups())
+            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}; controleer of er een "
+                                     "';' in een waarde staat zonder aanhalingstekens", line) from exc
         raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
     header = list(wide.columns)
     if not recognises(header):
@@ -128,7 +132,7 @@ def _require_filled(wide: pd.DataFrame, path: Path) -> None:
         empty = wide[wide[column].str.strip() == ""]
         if len(empty):
             line = int(empty["source_line"].iloc[0])
-            raise RawFileError(path, f"lege waarde in een verplichte kolom ({len(empty)} regels)", line, column)
+            raise RawFileError(path, f"lege waarde in een verplichte kolom ({len(empty)} regel(s))", line, column)
 
 
 def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
@@ -136,9 +140,10 @@ def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], 
     if len(bad):
         first = bad.iloc[0]
         expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
+        found = f"waarde '{first[column]}'" if first[column] else "lege waarde (ontbrekend veld?)"
         raise RawFileError(
             path,
-            f"waarde '{first[column]}' is geen {expected} ({len(bad)} regels)",
+            f"{found}; verwacht {expected} ({len(bad)} regel(s))",
             int(first["source_line"]),
             column,
         )
