@@ -28,25 +28,21 @@ class RawFile:
 def read_header(path: Path) -> list[str]:
     """The first line of a delimited text file as a list of column names."""
     with path.open("rb") as handle:
-        head = handle.read(HEADER_BYTES)
+        first_line = handle.read(HEADER_BYTES).split(b"\n", 1)[0]
     try:
-        text = head.decode("utf-8-sig")
+        first = first_line.decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError:
-        # The first line may be cut mid-character at HEADER_BYTES; only the first line matters.
-        text = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="strict") if b"\n" in head else ""
-        if not text:
-            raise RawFileError(path, "het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8", 1) from None
-    first = text.splitlines()[0] if text else ""
+        raise RawFileError(path, "het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8", 1) from None
     delimiter = max(";,\t", key=first.count)
     return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
 
 
-def recognise(path: Path) -> ModuleType:
-    """The source module whose layout matches the file's header."""
+def recognise(path: Path) -> tuple[ModuleType, list[str]]:
+    """The source module whose layout matches the file's header, and that header."""
     header = read_header(path)
     for module in SOURCES:
         if module.recognises(header):
-            return module
+            return module, header
     raise RawFileError(
         path,
         "bestand niet herkend aan de kopregel; verwacht een van: "
@@ -69,8 +65,8 @@ def discover(raw_dir: Path) -> list[RawFile]:
             continue
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
             continue
-        module = recognise(path)
-        periods = module.periods(read_header(path), path)
+        module, header = recognise(path)
+        periods = module.periods(header, path)
         candidates.append((path, path.relative_to(raw_dir).as_posix(), module, periods))
 
     claimed: dict[str, set[str]] = {}

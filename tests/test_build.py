@@ -98,6 +98,13 @@ def test_unrecognised_file_is_named(tmp_path):
     assert "iets.csv" in str(error.value)
 
 
+def test_binary_file_is_named_not_a_crash(tmp_path):
+    raw = raw_with(tmp_path, "werkmap.xlsx", b"PK\x03\x04\xff\xfe\x00binary")
+    with pytest.raises(RawFileError, match="geen UTF-8-tekst") as error:
+        build(raw, tmp_path / "w.duckdb", progress=False)
+    assert "werkmap.xlsx" in str(error.value)
+
+
 def test_empty_raw_folder_says_how_to_get_data(tmp_path):
     (tmp_path / "raw").mkdir()
     with pytest.raises(RawFileError, match="python -m etl demo"):
