@@ -6,7 +6,7 @@ RAW    := data/raw
 DB     := data/warehouse.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint warehouse demo-if-empty bench clean
+.PHONY: run test lint docs warehouse demo-if-empty bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ demo-if-empty: $(VENV)/.installed
 # Rebuild when the warehouse is missing or older than any raw file or ETL code. A failed build keeps the
 # old warehouse; the app then starts on that one.
 warehouse: demo-if-empty
-	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/schema.sql -type f -newer $(DB) | head -n 1)" ]; then \
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/sql -type f -newer $(DB) | head -n 1)" ]; then \
 		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "De app start met het vorige datawarehouse."; }; \
 	fi
 
@@ -38,6 +38,9 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(PY) -m pytest
+
+docs: $(VENV)/.installed
+	$(PY) -m warehouse indicators --format markdown > docs/indicators.md
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_build.py

@@ -11,13 +11,14 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl.checks import run_checks
+from etl.checks import CHECKS, Check, run_checks
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import Manifest, read_manifest, sha256_of
 from etl.periods import periods_table
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
-from warehouse.schema import WAREHOUSE_SCHEMA
+from etl.sources import SOURCES
+from warehouse.schema import schema_sql
 
 SCHEMA_VERSION = "1"
 
@@ -48,7 +49,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
         con = duckdb.connect(str(tmp_path))
         try:
             report = _load(con, raw_files, db_path, progress)
-            failures = run_checks(con)
+            failures = run_checks(con, all_checks())
             if failures:
                 raise CheckFailedError(failures)
             con.execute("checkpoint")
@@ -59,6 +60,11 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
     finally:
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
+
+
+def all_checks() -> list[Check]:
+    """The core checks and every source's checks on its fact tables."""
+    return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS)]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -72,7 +78,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
     """Create the schema and fill every table; checks run afterwards."""
-    con.execute(WAREHOUSE_SCHEMA.read_text(encoding="utf-8"))
+    con.execute(schema_sql())
     regions = load_regions()
     _insert(con, "region", regions)
     _insert(con, "region_membership", region_membership(regions))

@@ -10,7 +10,7 @@ from etl.build import build
 from etl.demo import DEFAULT_SEED, generate
 from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
-from etl.fetch import TARGETS, fetch
+from etl.fetch import SOURCE_GROUPS, fetch
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
 
 
@@ -29,8 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
 
     fetch_cmd = commands.add_parser("fetch", parents=[common], help="download de publieke bronnen")
-    fetch_cmd.add_argument("--source", action="append", choices=sorted({t.source for t in TARGETS}),
-                           help="alleen deze bron (mag vaker)")
+    fetch_cmd.add_argument("--source", action="append", choices=SOURCE_GROUPS, help="alleen deze bron (mag vaker)")
+    fetch_cmd.add_argument("--since", type=int, help="alleen bestanden met gegevens vanaf dit jaar")
     fetch_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
     return parser
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in generate(args.raw, args.scale, args.seed):
                 print(f"Demodata geschreven: {path}")
         elif args.command == "fetch":
-            fetched, errors = fetch(args.raw, args.source, force=args.force, progress=not args.quiet)
+            fetched, errors = fetch(args.raw, args.source, force=args.force, progress=not args.quiet, since=args.since)
             for path in fetched:
                 print(f"Opgehaald: {path}")
             for message in errors:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from urllib3.util.retry import Retry
 
 from etl.errors import FetchError
 from etl.manifest import Manifest, read_manifest, sha256_of, write_manifest
-from etl.sources import duo_vo_exams
+from etl.sources import SOURCES
+from etl.sources.base import FetchTarget
 
 CHUNK = 1 << 16
 PARTIAL_DIR = ".partial"  # hidden: etl/rawfiles.py skips dot-folders, so a half download is never built
@@ -23,20 +23,9 @@ TIMEOUT = (10, 60)  # connect, read seconds
 USER_AGENT = "techniekmonitor-flevoland/0.1 (+https://www.flevoland.nl)"
 
 
-@dataclass(frozen=True)
-class FetchTarget:
-    """One file to download: which source it belongs to, from where, and under which name."""
-
-    source: str  # duo | cbs | uwv | geo
-    url: str
-    raw_subdir: str
-    file_name: str
-
-
-TARGETS: list[FetchTarget] = [
-    FetchTarget("duo", duo_vo_exams.DATASET.url, duo_vo_exams.DATASET.raw_subdir,
-                duo_vo_exams.DATASET.url.rsplit("/", 1)[-1]),
-]
+# Every static file any source publishes; API sources bring their own fetch(...) (see etl/sources/__init__.py).
+TARGETS: list[FetchTarget] = [t for module in SOURCES for t in getattr(module, "FETCH_TARGETS", [])]
+SOURCE_GROUPS = ("duo", "cbs", "uwv", "geo")
 
 
 def session() -> requests.Session:
@@ -122,19 +111,27 @@ def download(http: requests.Session, target: FetchTarget, raw_dir: Path, force: 
     return final
 
 
-def fetch(raw_dir: Path, sources: list[str] | None = None, force: bool = False,
-          progress: bool = True, http: requests.Session | None = None) -> tuple[list[Path], list[str]]:
-    """Fetch every target of the chosen sources; one failing target does not stop the others.
+def fetch(raw_dir: Path, sources: list[str] | None = None, force: bool = False, progress: bool = True,
+          http: requests.Session | None = None, since: int | None = None) -> tuple[list[Path], list[str]]:
+    """Fetch every target of the chosen source groups; one failing target does not stop the others.
 
-    Returns the files fetched and one Dutch error message per target that failed.
+    Returns the files fetched and one Dutch error message per target (or API source) that failed.
     """
     http = http or session()
     fetched, errors = [], []
     for target in TARGETS:
-        if sources and target.source not in sources:
+        if (sources and target.source not in sources) or (since and target.last_year and target.last_year < since):
             continue
         try:
             fetched.append(download(http, target, Path(raw_dir), force=force, progress=progress))
+        except FetchError as exc:
+            errors.append(str(exc))
+    for module in SOURCES:
+        custom = getattr(module, "fetch", None)
+        if custom is None or (sources and module.FETCH_GROUP not in sources):
+            continue
+        try:
+            fetched += custom(http, Path(raw_dir), since=since, force=force, progress=progress)
         except FetchError as exc:
             errors.append(str(exc))
     return fetched, errors

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.education import vo_education
+from etl.education.vo import vo_education
 from etl.errors import RawFileError
 
 HERE = Path("x.csv")

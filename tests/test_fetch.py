@@ -20,8 +20,9 @@ from etl import fetch as fetch_module
 from etl.build import build
 from etl.cli import main
 from etl.errors import FetchError, RawFileError
-from etl.fetch import USER_AGENT, FetchTarget, download, fetch, partial_path
+from etl.fetch import USER_AGENT, download, fetch, partial_path
 from etl.manifest import manifest_path, read_manifest, sha256_of
+from etl.sources.base import FetchTarget
 from etl.sources.duo_vo_exams import DATASET
 from tests.conftest import FIXTURES
 
@@ -372,3 +373,12 @@ def test_cli_fetch_success_exits_0(stub: Stub, tmp_path: Path, monkeypatch: pyte
     assert out == f"Opgehaald: {final_path(tmp_path / 'raw')}\n"
     assert err == ""
     assert final_path(tmp_path / "raw").read_bytes() == FIXTURE.read_bytes()
+
+
+def test_since_skips_files_that_end_before_it(stub: Stub, http: requests.Session, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    old = FetchTarget("duo", stub.url("files"), DATASET.raw_subdir, FILE_NAME, last_year=2024)
+    monkeypatch.setattr(fetch_module, "TARGETS", [old])
+
+    assert fetch(tmp_path / "raw", since=2025, progress=False, http=http) == ([], [])
+    assert fetch(tmp_path / "raw", since=2024, progress=False, http=http)[0] == [final_path(tmp_path / "raw")]

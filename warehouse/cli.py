@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from warehouse.catalog import CATALOGUE, UnknownIndicatorError
+from warehouse.catalog_doc import render_markdown
 from warehouse.connection import WarehouseMissingError, connect
 from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
@@ -26,15 +27,19 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("--db", type=Path, default=DEFAULT_DB)
     one.add_argument("--format", choices=("json", "csv"), default="json")
     listing = commands.add_parser("indicators", help="de indicatorcatalogus")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     return parser
 
 
 def _print_catalogue(fmt: str) -> None:
+    if fmt == "markdown":
+        print(render_markdown(), end="")
+        return
     if fmt == "json":
         entries = [
             {"id": i.id, "name": i.name, "definition": i.definition, "formula": i.formula, "unit": i.unit,
-             "source": i.source_id, "grain": i.grain, "period_type": i.period_type, "caveats": list(i.caveats)}
+             "kind": i.kind, "source": i.source_id, "grain": i.grain, "period_type": i.period_type,
+             "caveats": list(i.caveats)}
             for i in CATALOGUE.values()
         ]
         print(json.dumps(entries, ensure_ascii=False, indent=2))

@@ -6,34 +6,9 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
-from warehouse.catalog import Indicator, get_indicator
+from warehouse.catalog import get_indicator
+from warehouse.indicator import Indicator, Sums
 from warehouse.regions import Region, find_region
-
-SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for '<5'
-
-# Sums over the total-sex rows of the vo exam facts, split into technical and other programmes.
-# Point values count a suppressed cell as the midpoint; bounds use 1 and 4.
-_VO_SUMS = """
-select
-    f.school_year as period,
-    coalesce(sum(f.candidates_low) filter (where e.is_technical), 0) as tech_low,
-    coalesce(sum(f.candidates_high) filter (where e.is_technical), 0) as tech_high,
-    coalesce(sum(coalesce(f.candidates, ?)) filter (where e.is_technical), 0) as tech_mid,
-    coalesce(sum(f.candidates_low) filter (where not e.is_technical), 0) as other_low,
-    coalesce(sum(f.candidates_high) filter (where not e.is_technical), 0) as other_high,
-    coalesce(sum(coalesce(f.candidates, ?)) filter (where not e.is_technical), 0) as other_mid,
-    bool_or(f.status = 'voorlopig') as provisional
-from fact_vo_exam as f
-join education as e using (education_id)
-join region_membership as m on m.municipality_code = f.municipality_code
-join period as p on p.period_id = f.school_year
-where m.region_code = ?
-  and f.sex = 'totaal'
-  and list_contains(?, e.level)
-  and p.start_year between ? and ?
-group by f.school_year
-order by f.school_year
-"""
 
 RECORD_FIELDS = ("indicator", "region", "period", "period_type", "value", "lower", "upper", "numerator",
                  "denominator", "unit", "source", "status")
@@ -65,8 +40,10 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _number(value: float) -> float | int:
+def _number(value: float | None) -> float | int | None:
     """Whole numbers as int, so exact counts print as 12 and not 12.0."""
+    if value is None:
+        return None
     return int(value) if float(value).is_integer() else float(value)
 
 
@@ -84,40 +61,41 @@ def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str | Reg
     """One value per period for the indicator in the region; periods filtered on their start year."""
     indicator = get_indicator(indicator_id)
     target = region if isinstance(region, Region) else find_region(con, region)
-    rows = con.execute(
-        _VO_SUMS,
-        [SUPPRESSED_MIDPOINT, SUPPRESSED_MIDPOINT, target.code, list(indicator.levels),
-         from_year if from_year is not None else 0, to_year if to_year is not None else 9999],
-    ).fetchall()
+    sums = indicator.query(con, target.code, 0 if from_year is None else from_year,
+                           9999 if to_year is None else to_year)
     source = source_citation(con, indicator.source_id)
-    return [_value(indicator, target, row, source) for row in rows]
+    return [_value(indicator, target, s, source) for s in sums]
 
 
-def _value(indicator: Indicator, region: Region, row: tuple[object, ...], source: str) -> IndicatorValue:
-    period, tech_low, tech_high, tech_mid, other_low, other_high, other_mid, provisional = row
-    if indicator.measure == "share_technical":
-        numerator, denominator = tech_mid, tech_mid + other_mid
-        value = _ratio(numerator, denominator)
-        # The share rises with technical counts and falls with the others: extremes pair opposite bounds.
-        lower = _ratio(tech_low, tech_low + other_high)
-        upper = _ratio(tech_high, tech_high + other_low)
-        numerator, denominator = _number(numerator), _number(denominator)
-    else:
-        low, high, mid = (tech_low, tech_high, tech_mid) if indicator.measure == "technical" else (
-            tech_low + other_low, tech_high + other_high, tech_mid + other_mid)
-        value, lower, upper = _number(mid), _number(low), _number(high)
-        numerator, denominator = value, None
+def _value(indicator: Indicator, region: Region, sums: Sums, source: str) -> IndicatorValue:
+    part, other = sums.part, sums.other
+    numerator: float | None = part.mid
+    denominator: float | None = None
+    if indicator.kind == "share":
+        # The share rises with the part and falls with the rest: its extremes pair opposite bounds.
+        denominator = part.mid + other.mid
+        value, lower, upper = (_ratio(part.mid, denominator), _ratio(part.low, part.low + other.high),
+                               _ratio(part.high, part.high + other.low))
+    elif indicator.kind == "ratio":
+        denominator = other.mid
+        value, lower, upper = (_ratio(part.mid, other.mid), _ratio(part.low, other.high),
+                               _ratio(part.high, other.low))
+    elif indicator.kind == "count":
+        value, lower, upper = part.mid, part.low, part.high
+    else:  # rate: a value the source publishes as such
+        value, lower, upper, numerator = part.mid, part.low, part.high, None
     return IndicatorValue(
         indicator=indicator.id,
         region=region.code,
-        period=str(period),
+        period=sums.period,
         period_type=indicator.period_type,
-        value=value,
-        lower=lower,
-        upper=upper,
-        numerator=numerator,
-        denominator=denominator,
+        # Counts print as whole numbers where exact; shares, ratios and rates stay fractions (1.0, not 1).
+        value=_number(value) if indicator.kind == "count" else value,
+        lower=_number(lower) if indicator.kind == "count" else lower,
+        upper=_number(upper) if indicator.kind == "count" else upper,
+        numerator=_number(numerator),
+        denominator=_number(denominator),
         unit=indicator.unit,
         source=source,
-        status="voorlopig" if provisional else "definitief",
+        status="voorlopig" if sums.provisional else "definitief",
     )

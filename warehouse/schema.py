@@ -1,20 +1,30 @@
-"""The warehouse schema file and the grain sentence each table declares in it."""
+"""The warehouse schema: one SQL file for the core tables and one per source dataset, with each table's grain."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-WAREHOUSE_SCHEMA = Path(__file__).resolve().parent / "schema.sql"
+SCHEMA_DIR = Path(__file__).resolve().parent / "sql"
 _GRAIN = re.compile(r"^-- (\w+): (one row per .+)$")
 _GRAIN_NL = re.compile(r"^-- (\w+) \(nl\): (één rij per .+)$")
 
 
-def table_grains(schema: Path = WAREHOUSE_SCHEMA, dutch: bool = False) -> dict[str, str]:
+def schema_files(schema_dir: Path = SCHEMA_DIR) -> list[Path]:
+    """The DDL files in the order they run (core first, then per source by name)."""
+    return sorted(schema_dir.glob("*.sql"))
+
+
+def schema_sql(schema_dir: Path = SCHEMA_DIR) -> str:
+    """All DDL, ready for one execute."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in schema_files(schema_dir))
+
+
+def table_grains(schema_dir: Path = SCHEMA_DIR, dutch: bool = False) -> dict[str, str]:
     """Table name → its grain sentence (English, or the Dutch line for the app), from the schema comments."""
     pattern = _GRAIN_NL if dutch else _GRAIN
     grains = {}
-    for line in schema.read_text(encoding="utf-8").splitlines():
+    for line in schema_sql(schema_dir).splitlines():
         if match := pattern.match(line.strip()):
             grains[match.group(1)] = match.group(2)
     return grains

@@ -1,13 +1,31 @@
-"""Registry of the public source datasets the ETL can read; each module reads one dataset."""
+"""Registry of the public source datasets: every module in this package that declares a DATASET.
+
+A source module exposes DATASET, CHECKS (its fact tables' data checks), recognises(header), periods(header, path),
+read(path) and to_facts(...); optionally FETCH_TARGETS (static files to download), or fetch(http, raw_dir, since,
+force, progress) -> list[Path] with FETCH_GROUP (API sources).
+Its demo writer is etl/demo/<same module name>.py and its DDL warehouse/sql/<same module name>.sql.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from types import ModuleType
 
-from etl.sources import duo_vo_exams
 
-# Order is the load order. Each module exposes DATASET, recognises(header), read(path) and to_facts(...).
-SOURCES: list[ModuleType] = [duo_vo_exams]
+def _discover() -> list[ModuleType]:
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "DATASET"):
+            modules.append(module)
+    return modules
+
+
+# Sorted by module name, so the load order (and so the built tables) never depends on the file system.
+SOURCES: list[ModuleType] = _discover()
 
 
 def by_id(dataset_id: str) -> ModuleType:

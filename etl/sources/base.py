@@ -24,3 +24,14 @@ class Dataset:
         """Dutch source line as shown under figures; demo data says so."""
         text = f"{self.publisher}, {self.title}"
         return f"{text} (demodata)" if is_demo else text
+
+
+@dataclass(frozen=True)
+class FetchTarget:
+    """One published file to download: its source group, URL, and where it lands in the raw folder."""
+
+    source: str  # duo | cbs | uwv | geo: the group `python -m etl fetch --source` selects
+    url: str
+    raw_subdir: str
+    file_name: str
+    last_year: int | None = None  # the latest year the file covers; `fetch --since` skips older files

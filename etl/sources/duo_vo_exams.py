@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.education import Education, vo_education
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.education import Education
+from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
-from etl.sources.base import Dataset
+from etl.sources.base import Dataset, FetchTarget
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -47,6 +49,31 @@ DATASET = Dataset(
     period_column="school_year",
     grain=("vestiging", "education_id", "sex", "school_year"),
 )
+
+
+FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, DATASET.url.rsplit("/", 1)[-1], 2024)]
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "school_year", "brin", "vestiging", "municipality_code", "education_id", "sex", "source_id",
+              "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "sex", ["man", "vrouw", "totaal"]),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    relationship(_T, "municipality_code", "region", "code"),
+    relationship(_T, "education_id", "education", "education_id"),
+    relationship(_T, "school_year", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    *count_columns(_T, "candidates"),
+    *count_columns(_T, "passed"),
+    rule(_T, "geslaagden niet meer dan examenkandidaten", "passed_low > candidates_high", "candidates", "passed"),
+    rule(_T, "slaagpercentage tussen 0 en 100", "pass_rate < 0 or pass_rate > 100", "pass_rate"),
+    # Row-count sanity: a school year with far fewer rows than the others means a truncated or broken file.
+    rule(_T, "elk schooljaar heeft minstens half zoveel rijen als het gemiddelde",
+         "school_year in (select school_year from fact_vo_exam group by school_year "
+         "having count(*) < 0.5 * (select count(*) / count(distinct school_year) from fact_vo_exam))",
+         "school_year"),
+]
 
 
 def year_column(measure: str, school_year: str, sex: str) -> str:

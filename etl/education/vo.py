@@ -1,11 +1,11 @@
-"""Education programmes as sources name them, and the documented rule that makes one technical."""
+"""vo programmes as DUO names them (VMBO <leerweg> - <sector>, HAVO/VWO - <profiel>) and their technical rule."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from etl.education import Education
 from etl.errors import RawFileError
 
 VMBO_SECTORS = {"techniek", "economie", "zorg en welzijn", "landbouw"}
@@ -17,23 +17,6 @@ RULE_HAVO_VWO = "havo/vwo: profiel N&T, ook in een combinatieprofiel (N&T / N&G 
 
 _VMBO = re.compile(r"^VMBO (B|K|G|T|LWT)(?: - (.+))?$")
 _HAVO_VWO = re.compile(r"^(HAVO|VWO) - (.+)$")
-
-
-@dataclass(frozen=True)
-class Education:
-    """One programme: level, leerweg, track (sector or profile) and whether it counts as technical."""
-
-    education_id: str
-    level: str
-    leerweg: str | None
-    track: str | None
-    source_label: str
-    is_technical: bool
-    technical_rule: str
-
-    def as_row(self) -> dict[str, object]:
-        """The row for the education table."""
-        return asdict(self)
 
 
 def vo_education(onderwijstype: str, label: str, path: Path, line: int) -> Education:

@@ -1,5 +1,6 @@
--- Warehouse schema, owned by the read layer and created by the ETL. Every table states its grain in the
--- comment line above it ("-- name: one row per ..."); warehouse/schema.py reads those lines for the app.
+-- Core warehouse tables (reference data, metadata). Owned by the read layer, created by the ETL. Every table
+-- states its grain in the comment line above it ("-- name: one row per ..."); warehouse/schema.py reads those
+-- lines for the app. One more file per source dataset beside this one holds its facts; files run in name order.
 -- Constraints (not null, unique grain, accepted values, relationships) are enforced by etl/checks.py
 -- after loading, so that a violation is reported with the raw file and line it came from.
 
@@ -74,31 +75,4 @@ create table education (
     source_label varchar,       -- the programme name exactly as the source writes it
     is_technical boolean,
     technical_rule varchar      -- the documented rule that decided is_technical
-);
-
--- fact_vo_exam: one row per school location × programme × sex × school year (DUO examenkandidaten vo).
--- fact_vo_exam (nl): één rij per schoolvestiging × opleiding × geslacht × schooljaar (DUO examenkandidaten vo).
--- sex 'totaal' is DUO's own published total: it is exact where man + vrouw are suppressed.
-create table fact_vo_exam (
-    school_year varchar,
-    brin varchar,               -- INSTELLINGSCODE
-    vestiging varchar,          -- VESTIGINGSCODE
-    school_name varchar,
-    municipality_code varchar,  -- CBS code of GEMEENTENAAM (the school location, not where pupils live)
-    education_id varchar,
-    sex varchar,                -- man | vrouw | totaal
-    candidates integer,         -- null when suppressed
-    candidates_low integer,     -- = candidates, or 1 when suppressed
-    candidates_high integer,    -- = candidates, or 4 when suppressed
-    candidates_suppressed boolean,
-    passed integer,
-    passed_low integer,
-    passed_high integer,
-    passed_suppressed boolean,
-    pass_rate double,           -- SLAAGPERC as published, percent
-    source_id varchar,
-    peildatum date,
-    status varchar,             -- definitief | voorlopig
-    source_file varchar,
-    source_line integer
 );

@@ -1,0 +1,22 @@
+"""Education programmes as sources name them; one module per level group holds its documented technical rule."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Education:
+    """One programme: level, leerweg, track (sector or profile) and whether it counts as technical."""
+
+    education_id: str
+    level: str
+    leerweg: str | None
+    track: str | None
+    source_label: str
+    is_technical: bool
+    technical_rule: str
+
+    def as_row(self) -> dict[str, object]:
+        """The row for the education table."""
+        return asdict(self)
