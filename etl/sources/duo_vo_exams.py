@@ -8,6 +8,7 @@ EXAMENKANDIDATEN / GESLAAGDEN / SLAAGPERC for MAN / VROUW / TOTAAL. Counts from 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -188,19 +189,18 @@ def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     }
 
 
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver) -> tuple[
-    pd.DataFrame, pd.DataFrame
-]:
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map names to CBS codes and programmes to education rows; returns (facts, education)."""
-    education = {}
-    for key in long[["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", "source_line"]].drop_duplicates(
-        ["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"]
-    ).itertuples(index=False):
-        education[(key[0], key[1])] = vo_education(key[0], key[1], path, int(key[2]))
+    programmes = long.drop_duplicates(["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"])
+    education = [vo_education(kind, label, path, int(line)) for kind, label, line in
+                 programmes[["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", "source_line"]].itertuples(index=False)]
+    education_ids = dict(zip(programmes["ONDERWIJSTYPE VO"] + "\0" + programmes["OPLEIDINGSNAAM"],
+                             (e.education_id for e in education), strict=True))
 
-    names = long[["GEMEENTENAAM", "school_year", "source_line"]].drop_duplicates(["GEMEENTENAAM", "school_year"])
+    places = long.drop_duplicates(["GEMEENTENAAM", "school_year"])
     codes = {}
-    for name, school_year, line in names.itertuples(index=False):
+    for name, school_year, line in places[["GEMEENTENAAM", "school_year", "source_line"]].itertuples(index=False):
         code = resolver.resolve(name, int(school_year[:4]))
         if code is None:
             raise RawFileError(
@@ -209,7 +209,9 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: Munic
                 int(line),
                 "GEMEENTENAAM",
             )
-        codes[(name, school_year)] = code
+        codes[f"{name}\0{school_year}"] = code
+    # DUO publishes no separate reference date for exam results: the school year's last day.
+    peildata = {y: date(int(y[5:]), 7, 31) for y in long["school_year"].unique()}
 
     facts = pd.DataFrame(
         {
@@ -217,22 +219,18 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: Munic
             "brin": long["INSTELLINGSCODE"].str.strip(),
             "vestiging": long["VESTIGINGSCODE"].str.strip(),
             "school_name": long["INSTELLINGSNAAM VESTIGING"].str.strip(),
-            "municipality_code": [codes[k] for k in zip(long["GEMEENTENAAM"], long["school_year"], strict=True)],
-            "education_id": [
-                education[k].education_id
-                for k in zip(long["ONDERWIJSTYPE VO"], long["OPLEIDINGSNAAM"], strict=True)
-            ],
+            "municipality_code": (long["GEMEENTENAAM"] + "\0" + long["school_year"]).map(codes),
+            "education_id": (long["ONDERWIJSTYPE VO"] + "\0" + long["OPLEIDINGSNAAM"]).map(education_ids),
             "sex": long["sex"],
             **_count_columns(long["EXAMENKANDIDATEN"], "candidates"),
             **_count_columns(long["GESLAAGDEN"], "passed"),
             "pass_rate": pd.to_numeric(long["SLAAGPERC"].replace("", None)),
             "source_id": DATASET.dataset_id,
-            # DUO publishes no separate reference date for exam results: the school year's last day.
-            "peildatum": pd.to_datetime(long["school_year"].str[5:] + "-07-31").dt.date,
+            "peildatum": long["school_year"].map(peildata),
             "status": "definitief",
             "source_file": relative_path,
             "source_line": long["source_line"].astype("int32"),
         }
     )
-    edu = pd.DataFrame([e.as_row() for e in education.values()], columns=list(Education.__dataclass_fields__))
+    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu
