@@ -2,11 +2,18 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon="🛠️", layout="wide")
+st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/precision_manufacturing:",
+                   layout="wide")
 
-pages = [
-    st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon="🗄️", default=True),
-]
-navigation = st.navigation(pages)
+navigation = st.navigation(
+    {
+        "Stuurgroep": [st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True)],
+        "Thema's": [st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:")],
+        "Analyse": [
+            st.Page("pages/bronnen.py", title="Bronnen & definities", icon=":material/menu_book:"),
+            st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon=":material/database:"),
+        ],
+    }
+)
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")
 navigation.run()

@@ -39,10 +39,10 @@ def test_page_without_warehouse_explains_how_to_build_it(app_on, tmp_path, page)
     assert any("python -m etl build" in w.value for w in at.warning)
 
 
-def test_app_frame_runs(app_on, demo_db):
+def test_app_frame_opens_on_the_overview(app_on, demo_db):
     at = app_on(ROOT / "app.py", demo_db)
     assert not at.exception
-    assert at.title[0].value == "Inhoud van het datawarehouse"
+    assert at.title[0].value == "Overzicht"
 
 
 def test_inventory_page_content(app_on, demo_db):
@@ -65,3 +65,55 @@ def test_inventory_page_on_real_data_has_no_demo_banner(app_on, real_db):
     assert not at.exception
     assert not any("Demodata" in w.value for w in at.warning)
     assert at.table[0].value.query("Tabel == 'fact_vo_exam'").iloc[0]["Gegevens"] == "Echt"
+
+
+def test_overview_shows_headline_metrics_with_nl_and_caption(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "overzicht.py", demo_db)
+    labels = {m.label: m.value for m in at.metric}
+    share = labels["Aandeel vmbo-examenkandidaten in sector techniek"]
+    assert share.endswith("%") and "," in share  # Dutch decimal comma
+    assert any(c.value.startswith("Met marge door onderdrukte aantallen: ") for c in at.caption)
+    assert any("Nederland:" in m.value for m in at.markdown)
+    assert any(c.value.startswith("Bron: DUO, Examenkandidaten en geslaagden vo (demodata). Periode: 2019/20 t/m "
+                                  "2023/24. Status: definitief.") for c in at.caption)
+
+
+def test_region_and_period_filters_follow_the_url(app_on, demo_db, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages" / "overzicht.py"), default_timeout=60)
+    at.query_params.update({"regio": "GM0184", "van": "2021", "tot": "2022"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="filter_region").value == "GM0184"
+    assert at.select_slider(key="filter_years").value == (2021, 2022)
+    assert at.subheader[0].value == "Kernindicatoren — Urk"
+    # A change in the sidebar is written back to the URL, so a copied link reproduces the view.
+    at.selectbox(key="filter_region").set_value("GM0995").run()
+    assert at.query_params == {"regio": "GM0995", "van": "2021", "tot": "2022"}
+    at.select_slider(key="filter_years").set_range(2020, 2023).run()
+    assert at.query_params == {"regio": "GM0995", "van": "2020", "tot": "2023"}
+
+
+def test_unknown_url_values_fall_back_to_defaults(app_on, demo_db, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages" / "overzicht.py"), default_timeout=60)
+    at.query_params.update({"regio": "XX99", "van": "abc"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="filter_region").value == "PV24"
+    assert at.select_slider(key="filter_years").value == (2019, 2023)
+
+
+def test_supply_page_switches_indicator(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "aanbod.py", demo_db)
+    assert len(at.get("vega_lite_chart")) == 2
+    at.radio(key="aanbod_indicator").set_value("vmbo_tech_candidates").run()
+    assert not at.exception
+    assert any("Aantal examenkandidaten vmbo in de sector techniek" in c.value for c in at.caption)
+
+
+def test_sources_page_lists_every_indicator(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "bronnen.py", demo_db)
+    from warehouse.catalog import CATALOGUE
+    assert len(at.expander) == len(CATALOGUE)
+    assert any("in het datawarehouse" in e.label for e in at.expander)

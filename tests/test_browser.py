@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ROOT
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +61,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture
-def start_app(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
+@pytest.fixture(scope="module")
+def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
     """Factory: start `streamlit run app.py` on a free port against a warehouse file; returns the base URL.
 
     Every server started through it is terminated when the test ends, whatever the outcome.
@@ -69,7 +71,7 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[Path], str]]:
 
     def start(db: Path) -> str:
         port = _free_port()
-        log = tmp_path / f"streamlit-{port}.log"
+        log = tmp_path_factory.mktemp("streamlit") / f"streamlit-{port}.log"
         env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
         with log.open("wb") as output:
             process = subprocess.Popen(
@@ -110,12 +112,14 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def _open(page: Page, base: str) -> None:
-    """Load the app and wait until its script run has finished."""
-    page.goto(base)
-    expect(page.get_by_role("heading", name="Inhoud van het datawarehouse")).to_be_visible(timeout=30_000)
+def _open(page: Page, url: str, heading: str) -> None:
+    """Load a page and wait until its script run has finished and its charts are drawn."""
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
     expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
         1, timeout=30_000)
+    for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        expect(chart.locator("svg.marks")).to_be_visible(timeout=15_000)
 
 
 def _full_page_screenshot(page: Page, path: Path) -> None:
@@ -131,26 +135,54 @@ def _full_page_screenshot(page: Page, path: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_inhoud_page_on_demo_warehouse(start_app: Callable[[Path], str], page: Page, demo_db: Path) -> None:
-    _open(page, start_app(demo_db))
+@pytest.fixture(scope="module")
+def demo_app(start_app: Callable[[Path], str], demo_db: Path) -> str:
+    """One app server on the demo warehouse, shared by the page tests."""
+    return start_app(demo_db)
+
+
+PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("bronnen", "Bronnen & definities"),
+         ("inhoud", "Inhoud van het datawarehouse")]
+DUTCH_NUMBER = re.compile(r"\d+,\d+%|\d{1,3}(\.\d{3})+")
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p or "overzicht" for p, _ in PAGES])
+def test_every_page_renders_on_demo_data(demo_app: str, page: Page, path: str, heading: str) -> None:
+    _open(page, f"{demo_app}/{path}", heading)
 
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="Demodata")).to_be_visible()
-    expect(page.get_by_role("heading", name="Kernindicatoren, laatste schooljaar")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    _full_page_screenshot(page, ARTIFACTS / f"{path or 'overzicht'}.png")
+
+
+def test_overview_metric_in_dutch(demo_app: str, page: Page) -> None:
+    _open(page, demo_app, "Overzicht")
+    value = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert DUTCH_NUMBER.search(value), value
+
+
+def test_chart_axis_uses_dutch_thousands_separator(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/aanbod?regio=NL", "Aanbod technici")
+    page.get_by_text("Examenkandidaten vmbo techniek", exact=True).click()
+    axis = page.locator('[data-testid="stVegaLiteChart"] .role-axis-label').first
+    # Counts above a thousand on the axis: Dutch thousands separator '1.000', never '1,000'.
+    expect(axis).to_contain_text(re.compile(r"\b\d{1,3}\.\d{3}\b"), timeout=15_000)
+    expect(axis).not_to_contain_text(re.compile(r"\b\d{1,3},\d{3}\b"))
+
+
+def test_inventory_table_content(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/inhoud", "Inhoud van het datawarehouse")
     tables = page.locator('[data-testid="stTable"]').first
     expect(tables.get_by_role("cell", name="fact_vo_exam", exact=True)).to_be_visible()
     expect(tables.get_by_role("cell", name="2019-2020 t/m 2023-2024", exact=True)).to_be_visible()
     expect(tables.get_by_role("cell", name="Demodata", exact=True)).to_be_visible()
-    expect(page.locator(EXCEPTION)).to_have_count(0)
-
-    _full_page_screenshot(page, ARTIFACTS / "inhoud.png")
-    expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
 def test_missing_warehouse_shows_dutch_how_to(start_app: Callable[[Path], str], page: Page,
                                               tmp_path: Path) -> None:
     missing = tmp_path / "bestaat-niet" / "warehouse.duckdb"
 
-    _open(page, start_app(missing))
+    _open(page, start_app(missing), "Overzicht")
 
     expect(page.get_by_text("Er is nog geen datawarehouse", exact=False)).to_be_visible()
     expect(page.get_by_text(str(missing), exact=False)).to_be_visible()

@@ -13,8 +13,10 @@ from ui import format as fmt
 from warehouse import inventory
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
-from warehouse.indicators import IndicatorValue, compute
+from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
+from warehouse.periods import start_years
+from warehouse.regions import list_regions
 
 DB_ENV = "TECHNIEKMONITOR_DB"  # lets tests and analysts point the app at another warehouse file
 
@@ -61,14 +63,6 @@ def sources(version: tuple[str, float]) -> pd.DataFrame:
 HEADLINE_REGIONS = (("PV24", "Flevoland"), ("NL", "Nederland"))
 
 
-def _shown(value: IndicatorValue) -> str:
-    if value.unit == "share":
-        if value.lower == value.upper:
-            return fmt.percent(value.value)
-        return f"{fmt.percent(value.value)} ({fmt.percent(value.lower)}–{fmt.percent(value.upper)})"
-    return fmt.count_with_bounds(value.value, value.lower, value.upper)
-
-
 @st.cache_data(show_spinner=False)
 def indicator_overview(version: tuple[str, float]) -> pd.DataFrame:
     """Every catalogue indicator for Flevoland and NL in the latest period, formatted in Dutch."""
@@ -79,7 +73,8 @@ def indicator_overview(version: tuple[str, float]) -> pd.DataFrame:
         for code, label in HEADLINE_REGIONS:
             values = compute(con, indicator.id, code)
             latest = values[-1] if values else None
-            row[label] = _shown(latest) if latest else "geen gegevens"
+            row[label] = (fmt.indicator_value(latest.unit, latest.value, latest.lower, latest.upper)
+                          if latest else "geen gegevens")
             if latest:
                 periods.add(latest.period)
                 statuses.add(latest.status)
@@ -91,3 +86,27 @@ def indicator_overview(version: tuple[str, float]) -> pd.DataFrame:
     table.attrs = {"period": ", ".join(sorted(periods)), "status": ", ".join(sorted(statuses)),
                    "source": "; ".join(sorted(citations))}
     return table
+
+
+@st.cache_data(show_spinner=False)
+def indicator_series(version: tuple[str, float], indicator_id: str, region: str, from_year: int | None = None,
+                     to_year: int | None = None) -> pd.DataFrame:
+    """One row per period (the CLI's record fields), empty with those columns when there is no data."""
+    values = compute(cursor(), indicator_id, region, from_year, to_year)
+    return pd.DataFrame([v.as_record() for v in values], columns=list(RECORD_FIELDS))
+
+
+@st.cache_data(show_spinner=False)
+def region_options(version: tuple[str, float]) -> dict[str, str]:
+    """Code → label for the region filter: Flevoland and its municipalities first, then NL, then the rest."""
+    labels = {}
+    for region in list_regions(cursor()):
+        suffix = {"provincie": " (provincie)", "land": ""}.get(region.level, "")
+        labels[region.code] = f"{region.name}{suffix}"
+    return labels
+
+
+@st.cache_data(show_spinner=False)
+def years(version: tuple[str, float]) -> list[int]:
+    """Start years of the periods in the warehouse."""
+    return start_years(cursor())

@@ -35,3 +35,27 @@ def count_with_bounds(value: float | None, lower: float | None, upper: float | N
 def month(day: date) -> str:
     """date(2026, 3, 1) → 'mrt 2026'."""
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def indicator_value(unit: str, value: float | None, lower: float | None, upper: float | None) -> str:
+    """An indicator value with its bounds: '14,7% (14,4%–15,0%)', '397 (391–403)', '<5', or '–'."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        if lower == upper:
+            return percent(value)
+        return f"{percent(value)} ({percent(lower)}–{percent(upper)})"
+    if unit == "ratio":
+        return number(value, 2) if lower == upper else f"{number(value, 2)} ({number(lower, 2)}–{number(upper, 2)})"
+    return count_with_bounds(value, lower, upper)
+
+
+def period_label(period: str) -> str:
+    """'2023-2024' → '2023/24' (school year), '2023-Q4' → '4e kw. 2023', '2023-11' → 'nov 2023', '2023' → '2023'."""
+    if len(period) == 9 and period[4] == "-":
+        return f"{period[:4]}/{period[7:]}"
+    if "-Q" in period:
+        return f"{period[-1]}e kw. {period[:4]}"
+    if len(period) == 7 and period[4] == "-":
+        return month(date(int(period[:4]), int(period[5:]), 1))
+    return period

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import format as fmt
 from ui.data import build_facts, db_path, db_version
 
 
@@ -29,7 +30,7 @@ def demo_banner() -> None:
             "zijn geen echte DUO-, CBS- of UWV-cijfers. Haal echte data op met `python -m etl fetch`."
             + (" Bij deze schaal bestaat 'Nederland' alleen uit Flevoland en een groep vergelijkingsgemeenten."
                if scale == "flevoland" else ""),
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 
@@ -39,3 +40,11 @@ def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     st.table(styler)
+
+
+def series_caption(frame: pd.DataFrame) -> str:
+    """'Bron: …. Periode: 2019/20 t/m 2023/24. Status: definitief.' for the rows a chart shows."""
+    periods = sorted(frame["period"].unique())
+    span = fmt.period_label(periods[0]) + (f" t/m {fmt.period_label(periods[-1])}" if len(periods) > 1 else "")
+    return (f"Bron: {'; '.join(sorted(frame['source'].unique()))}. Periode: {span}. "
+            f"Status: {', '.join(sorted(frame['status'].unique()))}.")
