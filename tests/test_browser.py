@@ -124,12 +124,16 @@ def _open(page: Page, url: str, heading: str) -> None:
 
 def _full_page_screenshot(page: Page, path: Path) -> None:
     """Streamlit scrolls inside its main container, so grow the viewport to the content before the shot."""
-    height = page.evaluate(
-        "() => Math.max(document.body.scrollHeight,"
-        " ...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": 1280, "height": max(800, int(height))})
-    page.wait_for_timeout(500)  # let the data grids re-render at the new size
+    measure = ("() => Math.max(document.body.scrollHeight,"
+               " ...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight))")
+    height = 800
+    for _ in range(4):  # charts re-flow at a new size; stop when the height no longer changes
+        page.set_viewport_size({"width": 1280, "height": height})
+        page.wait_for_timeout(400)
+        measured = max(800, int(page.evaluate(measure)))
+        if measured <= height:
+            break
+        height = measured
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
