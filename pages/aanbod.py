@@ -51,7 +51,8 @@ for code, label in {**FLEVOLAND, **COMPARISON}.items():
         rows.append(series.iloc[[-1]].assign(regio=label))
 if rows:
     latest = pd.concat(rows, ignore_index=True)
-    st.altair_chart(charts.bars(latest, indicator.unit, indicator.name), width="stretch")
+    st.altair_chart(charts.bars(latest, indicator.unit, indicator.name, references=tuple(COMPARISON.values())),
+                    width="stretch")
     st.caption(series_caption(latest) + " Zwarte lijn: marge door onderdrukte aantallen ('<5').")
     st.download_button("Download als CSV", latest.drop(columns=["regio"]).to_csv(index=False).encode("utf-8"),
                        file_name=f"{indicator_id}_gemeenten.csv", mime="text/csv", key="aanbod_download")

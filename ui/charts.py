@@ -57,14 +57,20 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> 
     return dutch((band + line).properties(height=320, title=alt.Title(title, anchor="start", fontSize=14)))
 
 
-def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio") -> alt.TopLevelMixin:
-    """Horizontal bars per category with error bars for suppressed ranges and the value as text."""
+def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
+         references: tuple[str, ...] = ()) -> alt.TopLevelMixin:
+    """Horizontal bars per category with error bars for suppressed ranges and the value as text.
+
+    Categories named in `references` (e.g. Flevoland, Nederland) are drawn grey: a reference, not a peer.
+    """
     data = _with_labels(frame)
     y = alt.Y(f"{category}:N", title=None, sort=list(data[category]),
               axis=alt.Axis(labelOverlap=False, labelLimit=220, labelFontSize=13))
     x_axis = alt.Axis(format=AXIS_FORMAT[unit], title=title)
-    bar = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+    bar = alt.Chart(data).mark_bar().encode(
         x=alt.X("value:Q", axis=x_axis), y=y,
+        color=alt.condition(alt.FieldOneOfPredicate(field=category, oneOf=list(references)),
+                            alt.value("#8C8C8C"), alt.value(PALETTE[0])),
         tooltip=[alt.Tooltip(f"{category}:N", title="Regio"), alt.Tooltip("waarde:N", title="Waarde"),
                  alt.Tooltip("periode:N", title="Periode")])
     ranges = alt.Chart(data).mark_rule(color="#000000", strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q", y=y)
