@@ -10,6 +10,7 @@ navigation = st.navigation(
         "Stuurgroep": [st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True)],
         "Thema's": [st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:")],
         "Analyse": [
+            st.Page("pages/verkenner.py", title="Verkenner", icon=":material/query_stats:"),
             st.Page("pages/bronnen.py", title="Bronnen & definities", icon=":material/menu_book:"),
             st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon=":material/database:"),
         ],

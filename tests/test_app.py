@@ -117,3 +117,20 @@ def test_sources_page_lists_every_indicator(app_on, demo_db):
     from warehouse.catalog import CATALOGUE
     assert len(at.expander) == len(CATALOGUE)
     assert any("in het datawarehouse" in e.label for e in at.expander)
+
+
+def test_explorer_groups_a_table_and_guards_the_sql_box(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "verkenner.py", demo_db)
+    at.selectbox(key="verkenner_table").set_value("fact_vo_exam").run()
+    at.multiselect(key="verkenner_group").set_value(["school_year", "level"]).run()
+    at.multiselect(key="verkenner_measures").set_value(["candidates_low", "candidates_high"]).run()
+    assert not at.exception
+    grouped = at.dataframe[-1].value
+    assert list(grouped.columns) == ["school_year", "level", "candidates_low", "candidates_high"]
+    assert len(grouped) == 5 * 3
+    at.text_area(key="verkenner_sql").input("select * from read_csv('/etc/passwd')").run()
+    at.button(key="verkenner_sql_run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Bestanden, internet en extensies zijn niet bereikbaar vanuit de SQL-box; alleen de tabellen van het "
+        "datawarehouse."]

@@ -10,9 +10,11 @@ import pytest
 
 from etl.build import build
 from tests.conftest import FIXTURES, raw_with
+from warehouse import indicators as indicators_module
 from warehouse.catalog import CATALOGUE, UnknownIndicatorError
 from warehouse.cli import main as cli
 from warehouse.connection import WarehouseMissingError, connect
+from warehouse.indicator import Indicator
 from warehouse.indicators import compute
 from warehouse.regions import UnknownRegionError
 
@@ -103,3 +105,13 @@ def test_cli_lists_the_catalogue(capsys):
     entries = json.loads(capsys.readouterr().out)
     assert {e["id"] for e in entries} == set(CATALOGUE) >= {"vmbo_tech_share", "havo_vwo_nt_share"}
     assert all(e["definition"] and e["formula"] and e["source"] and e["caveats"] for e in entries)
+
+
+def test_indicator_of_a_source_not_in_the_warehouse_has_no_values(small_db, monkeypatch):
+    def never(*_):
+        raise AssertionError("the query must not run for a source that was not loaded")
+
+    ghost = Indicator("ghost", "Spook", "", "", "count", "count", "bron_die_ontbreekt", "", (), "calendar_year",
+                      never)
+    monkeypatch.setattr(indicators_module, "get_indicator", lambda _: ghost)
+    assert compute(connect(small_db), "ghost", "PV24") == []

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import inventory
+from warehouse import explore, inventory
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.indicators import RECORD_FIELDS, compute
@@ -110,3 +110,18 @@ def region_options(version: tuple[str, float]) -> dict[str, str]:
 def years(version: tuple[str, float]) -> list[int]:
     """Start years of the periods in the warehouse."""
     return start_years(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def table_shapes(version: tuple[str, float]) -> dict[str, explore.TableShape]:
+    """Documented tables with their dimensions and measures, for the explorer."""
+    return explore.table_shapes(cursor())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def table_rows(version: tuple[str, float], table: str, group_by: tuple[str, ...], measures: tuple[str, ...],
+               region: str | None, from_year: int | None, to_year: int | None, levels: tuple[str, ...],
+               sex: str | None) -> pd.DataFrame:
+    """The explorer's query result (see warehouse.explore.query_table)."""
+    return explore.query_table(cursor(), table, list(group_by), list(measures), region, from_year, to_year,
+                               list(levels), sex)

@@ -56,11 +56,18 @@ def source_citation(con: duckdb.DuckDBPyConnection, source_id: str) -> str:
     return f"{publisher}, {title}" + (" (demodata)" if is_demo else "")
 
 
+def source_loaded(con: duckdb.DuckDBPyConnection, source_id: str) -> bool:
+    """True when the warehouse was built with at least one file of this source."""
+    return con.execute("select count(*) from source where source_id = ?", [source_id]).fetchone()[0] > 0
+
+
 def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str | Region,
             from_year: int | None = None, to_year: int | None = None) -> list[IndicatorValue]:
     """One value per period for the indicator in the region; periods filtered on their start year."""
     indicator = get_indicator(indicator_id)
     target = region if isinstance(region, Region) else find_region(con, region)
+    if not source_loaded(con, indicator.source_id):
+        return []  # the source is not in this warehouse (yet): no figures, rather than an error
     sums = indicator.query(con, target.code, 0 if from_year is None else from_year,
                            9999 if to_year is None else to_year)
     source = source_citation(con, indicator.source_id)
