@@ -157,15 +157,17 @@ def read(path: Path) -> pd.DataFrame:
 
 def _require_filled(wide: pd.DataFrame, path: Path) -> None:
     for column in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"):
-        empty = wide[wide[column].str.strip() == ""]
-        if len(empty):
+        blank = wide[column].str.strip() == ""
+        if blank.any():
+            empty = wide.loc[blank, [column, "source_line"]]
             line = int(empty["source_line"].iloc[0])
             raise RawFileError(path, f"lege waarde in een verplichte kolom ({len(empty)} regel(s))", line, column)
 
 
 def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    bad = wide[~wide[column].str.strip().str.match(pattern)]
-    if len(bad):
+    wrong = ~wide[column].str.strip().str.match(pattern)
+    if wrong.any():  # select the failing rows only then: indexing the wide frame per column is the slow part
+        bad = wide.loc[wrong, [column, "source_line"]]
         first = bad.iloc[0]
         expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
         found = f"waarde '{first[column]}'" if first[column] else "lege waarde (ontbrekend veld?)"
