@@ -67,13 +67,16 @@ def discover(raw_dir: Path) -> list[RawFile]:
             continue
         module, header = recognise(path)
         periods = module.periods(header, path)
-        candidates.append((path, path.relative_to(raw_dir).as_posix(), module, periods))
+        # Files of one dataset can cover different populations in the same layout (DUO's hbo and wo files):
+        # a source's edition_key tells them apart, so they do not compete for the same periods.
+        edition = module.edition_key(header, path) if hasattr(module, "edition_key") else ""
+        candidates.append((path, path.relative_to(raw_dir).as_posix(), module, periods, edition))
 
-    claimed: dict[str, set[str]] = {}
+    claimed: dict[tuple[str, str], set[str]] = {}
     result = []
-    for path, relative, module, periods in sorted(candidates, key=lambda c: (max(c[3], default=""), c[1]),
-                                                  reverse=True):
-        taken = claimed.setdefault(module.DATASET.dataset_id, set())
+    newest_first = sorted(candidates, key=lambda c: (max(c[3], default=""), c[1]), reverse=True)
+    for path, relative, module, periods, edition in newest_first:
+        taken = claimed.setdefault((module.DATASET.dataset_id, edition), set())
         own = tuple(p for p in periods if p not in taken)
         taken.update(own)
         result.append(RawFile(path, relative, module, own))

@@ -1,0 +1,19 @@
+"""Demo DUO hbo and wo ingeschrevenen in the current onderwijsdata.duo.nl layout ("inclusief geslacht" files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from etl.demo.duo_ho_portal import rows, write_file
+from etl.demo.world import Municipality
+from etl.sources.duo_ho_enrolments import COLUMNS, DATASET, FILES
+
+YEARS = [2020, 2021, 2022, 2023, 2024]
+
+
+def write(raw_dir: Path, world: list[Municipality], rng: np.random.Generator) -> list[Path]:
+    """Write the hbo and the wo file where `fetch` would put them."""
+    return [write_file(raw_dir / DATASET.raw_subdir / FILES[level].rsplit("/", 1)[-1], COLUMNS,
+                       rows(level, "enrolments", world, YEARS, rng)) for level in ("hbo", "wo")]

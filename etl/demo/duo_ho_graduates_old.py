@@ -1,0 +1,20 @@
+"""Demo DUO hbo and wo graduates in the old layout (05-gediplomeerden-*-2019.csv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from etl.demo.duo_ho_oldlayout import rows, write_file
+from etl.demo.world import Municipality
+from etl.sources.duo_ho_graduates_old import DATASET, FILES, FIXED_COLUMNS
+
+YEARS = [2014, 2015, 2016, 2017, 2018]
+
+
+def write(raw_dir: Path, world: list[Municipality], rng: np.random.Generator) -> list[Path]:
+    """Write the hbo and the wo file where `fetch` would put them."""
+    header = [*FIXED_COLUMNS, *map(str, YEARS)]
+    return [write_file(raw_dir / DATASET.raw_subdir / FILES[level], header,
+                       rows(level, "graduates", world, YEARS, rng), rng) for level in ("hbo", "wo")]

@@ -1,0 +1,72 @@
+"""DUO "Eerstejaars ingeschrevenen hbo en wo" (onderwijsdata.duo.nl): reader and facts.
+
+The current layout, "inclusief geslacht" files.
+
+One file per level, same header (DUO's catalogue columns). Layout details in etl/sources/duo_ho_portal.py.
+Shares its dataset id with the old layout where one exists, so that per academic year the newest edition wins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check
+from etl.reference import MunicipalityResolver
+from etl.sources import duo_ho_portal as portal
+from etl.sources.base import Dataset, FetchTarget
+
+COLUMNS = portal.enrolment_columns("AANTAL_EERSTEJAARS_INGESCHREVENEN")
+MEASURE = "eerstejaars"
+BASE_URL = "https://onderwijsdata.duo.nl/dataset/eec8c988-66a6-4b06-9bcf-4038d016f2a1/resource/"
+FILES = {"hbo": "5338f63e-af6a-434c-8086-c4584767c3fc/download/eerstejaarsingeschrevenengeslhbo.csv",
+         "wo": "2e0a58a1-f7aa-4ed6-9a76-65bc569edcfc/download/eerstejaarsingeschrevenengeslwo.csv"}
+
+DATASET = Dataset(
+    dataset_id="duo_ho_eerstejaars",
+    publisher="DUO",
+    title="Eerstejaars ingeschrevenen hbo en wo",
+    url=BASE_URL + FILES["hbo"],
+    licence="CC0",
+    period_type="school_year",
+    raw_subdir="duo/ho_eerstejaars",
+    fact_table="fact_ho_enrolment",
+    period_column="academic_year",
+    grain=("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year"),
+)
+
+FETCH_TARGETS = [FetchTarget("duo", BASE_URL + path, DATASET.raw_subdir, path.rsplit("/", 1)[-1])
+                 for path in FILES.values()]
+
+# fact_ho_enrolment's checks are declared once, in duo_ho_first_years_old.py.
+CHECKS: list[Check] = []
+
+
+def recognises(header: list[str]) -> bool:
+    """True for the portal's first-years header (hbo and wo share it)."""
+    return header == COLUMNS
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The academic years in the file's STUDIEJAAR column: 2023 is 2023-2024."""
+    del header
+    return portal.periods(path, "STUDIEJAAR")
+
+
+def edition_key(header: list[str], path: Path) -> str:
+    """'hbo' or 'wo' (both files share one header)."""
+    del header
+    return portal.edition_key(path)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """The rows as text with `source_line`, checked for empty fields, years and counts."""
+    return portal.read_long(path, COLUMNS, f"DUO {DATASET.title.lower()} (onderwijsdata.duo.nl)")
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Municipality via GEMEENTENAAM, programme = (sub)onderdeel, -1 = suppressed; returns (facts, education)."""
+    return portal.enrolment_facts(long, path, relative_path, resolver, MEASURE, COLUMNS[-1],
+                                   DATASET.dataset_id)

@@ -1,0 +1,112 @@
+"""DUO "Eerstejaars ingeschrevenen" hbo and wo, old layout (editions up to 2019): reader and facts.
+
+One file per level (03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv, ...-wo-domein-wo-2019.csv), same
+header: 13 fixed columns then one count column per year. Layout details in etl/sources/duo_ho_oldlayout.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.reference import MunicipalityResolver
+from etl.sources import duo_ho_oldlayout as layout
+from etl.sources.base import Dataset, FetchTarget
+
+FIXED_COLUMNS = layout.ENROLMENT_COLUMNS
+MEASURE = "eerstejaars"
+BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
+FILES = {"hbo": "03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv",
+         "wo": "03b-eerstejaars-ingeschrevenen-wo-domein-wo-2019.csv"}
+
+DATASET = Dataset(
+    dataset_id="duo_ho_eerstejaars",
+    publisher="DUO",
+    title="Eerstejaars ingeschrevenen hbo en wo",
+    url=BASE_URL + FILES["hbo"],
+    licence="CC0",
+    period_type="school_year",
+    raw_subdir="duo/ho_eerstejaars-oude-indeling",
+    fact_table="fact_ho_enrolment",
+    period_column="academic_year",
+    grain=("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year"),
+)
+
+FETCH_TARGETS = [FetchTarget("duo", BASE_URL + name, DATASET.raw_subdir, name, 2019) for name in FILES.values()]
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "academic_year", "brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure",
+              "source_id", "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "sex", ["man", "vrouw", "totaal"]),
+    accepted_values(_T, "form", ["voltijd", "deeltijd", "duaal", "alle"]),
+    accepted_values(_T, "measure", ["eerstejaars", "ingeschrevenen"]),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    relationship(_T, "municipality_code", "region", "code"),
+    relationship(_T, "education_id", "education", "education_id"),
+    relationship(_T, "academic_year", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    *count_columns(_T, "students"),
+    rule(_T, "alleen hbo- en wo-opleidingen",
+         "education_id not in (select education_id from education where level in ('hbo', 'wo'))", "education_id"),
+    # Row-count sanity per file: a year with far fewer rows than the file's other years means a truncated file.
+    rule(_T, "elk studiejaar heeft per bestand minstens half zoveel rijen als het gemiddelde",
+         "exists (select 1 from (select source_file, academic_year, count(*) as n, "
+         "avg(count(*)) over (partition by source_file) as mean from fact_ho_enrolment "
+         "group by source_file, academic_year) as s "
+         "where s.source_file = fact_ho_enrolment.source_file and s.academic_year = fact_ho_enrolment.academic_year "
+         "and s.n < 0.5 * s.mean)", "academic_year"),
+]
+
+
+def recognises(header: list[str]) -> bool:
+    """True for the old-layout first-years header (hbo and wo share it)."""
+    return layout.recognises(header, FIXED_COLUMNS)
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The academic years the file covers: column '2018' is 2018-2019."""
+    return [layout.academic_year(y) for y in layout.years_in(header, FIXED_COLUMNS, path)]
+
+
+def edition_key(header: list[str], path: Path) -> str:
+    """'hbo' or 'wo' (both files share one header); see the report on rawfiles claims."""
+    return layout.edition_key(header, path)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """One row per location × programme × form × sex × year, counts still as text, with `source_line`."""
+    wide = layout.read_wide(path, FIXED_COLUMNS, "DUO eerstejaars ingeschrevenen hbo/wo (oude indeling)")
+    return layout.to_long(wide, FIXED_COLUMNS, path)
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Codes for municipality and programme, academic years, counts; returns (facts, education)."""
+    del resolver  # the layout gives the CBS number itself
+    levels = layout.row_levels(long, path)
+    education_ids, education = layout.education(long, levels, path)
+    forms, sexes = layout.forms_and_sexes(long, path)
+    years = long["year"].astype(int)
+    facts = pd.DataFrame({
+        "academic_year": years.map(layout.academic_year),
+        "brin": long["BRIN NUMMER ACTUEEL"].str.strip(),
+        "institution_name": long["INSTELLINGSNAAM ACTUEEL"].str.strip(),
+        "municipality_code": layout.municipality_codes(long, path),
+        "education_id": education_ids,
+        "level": levels,
+        "ho_type": long["TYPE HOGER ONDERWIJS"].str.strip(),
+        "form": forms,
+        "sex": sexes,
+        "measure": MEASURE,
+        **layout.exact_counts(long["count"], "students"),
+        "source_id": DATASET.dataset_id,
+        "peildatum": years.map(layout.first_years_peildatum),
+        "status": "definitief",
+        "source_file": relative_path,
+        "source_line": long["source_line"].astype("int32"),
+    })
+    return facts, education

@@ -1,0 +1,212 @@
+"""DUO's old hbo/wo layout (duo.nl/open_onderwijsdata/images/..., editions up to 2019): shared reader.
+
+Not a dataset module itself (no DATASET): duo_ho_first_years_old.py and duo_ho_graduates_old.py use it.
+The files are `;`-separated, unquoted, UTF-8/ASCII, CRLF, one row per institution location × programme × form
+(× diploma type) × sex with one count column per year ('2015' … '2019'). GEMEENTENUMMER is the 4-digit CBS
+number of the institution's location; CROHO ONDERDEEL is lower case. Between records DUO's export left stray
+lines holding only `""`: they are skipped, and the other lines keep their true line numbers.
+hbo and wo files have the same header; the level follows from the data (see `row_levels`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from etl.education import Education
+from etl.education.ho import ho_education
+from etl.errors import RawFileError
+from etl.reference import load_regions
+
+COMMON_START = [
+    "PROVINCIE",
+    "GEMEENTENUMMER",
+    "GEMEENTENAAM",
+    "SOORT INSTELLING",
+]
+INSTITUTION_AND_PROGRAMME = [
+    "BRIN NUMMER ACTUEEL",
+    "INSTELLINGSNAAM ACTUEEL",
+    "CROHO ONDERDEEL",
+    "CROHO SUBONDERDEEL",
+    "OPLEIDINGSCODE ACTUEEL",
+    "OPLEIDINGSNAAM ACTUEEL",
+    "OPLEIDINGSVORM",
+]
+ENROLMENT_COLUMNS = [*COMMON_START, "TYPE HOGER ONDERWIJS", *INSTITUTION_AND_PROGRAMME, "GESLACHT"]
+GRADUATE_COLUMNS = [*COMMON_START, *INSTITUTION_AND_PROGRAMME, "SOORT DIPLOMA", "GESLACHT"]
+STRAY_LINES = {"", '""'}
+FORMS = {"voltijd onderwijs": "voltijd", "deeltijd onderwijs": "deeltijd", "duaal onderwijs": "duaal"}
+SEXES = {"man", "vrouw"}
+# CROHO numbering: hbo bachelor 3xxxx, hbo master 4xxxx, associate degree 8xxxx; wo bachelor 5xxxx, master 6xxxx.
+CROHO_LEVEL = {"3": "hbo", "4": "hbo", "8": "hbo", "5": "wo", "6": "wo"}
+DIPLOMA_LEVEL = {"hbo": "hbo", "wo": "wo"}
+
+_YEAR = re.compile(r"^\d{4}$")
+_COUNT = re.compile(r"^\d+$")
+_GEMEENTENUMMER = re.compile(r"^\d{4}$")
+
+
+def recognises(header: list[str], fixed: list[str]) -> bool:
+    """True when the header is the fixed columns followed by one or more 4-digit year columns."""
+    years = header[len(fixed):]
+    return header[: len(fixed)] == fixed and bool(years) and all(_YEAR.match(c) for c in years)
+
+
+def years_in(header: list[str], fixed: list[str], path: Path) -> list[int]:
+    """The years (column headers) of a file, checked to be consecutive."""
+    years = [int(c) for c in header[len(fixed):]]
+    for previous, (index, year) in zip(years, enumerate(years[1:], start=1), strict=False):
+        if year != previous + 1:
+            raise RawFileError(path, "de jaarkolommen moeten opeenvolgende jaren zijn", 1, header[len(fixed) + index])
+    return years
+
+
+def academic_year(year: int) -> str:
+    """DUO's year Y is the academic year Y/Y+1 (first-years counted on 1 October Y)."""
+    return f"{year}-{year + 1}"
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def edition_key(header: list[str], path: Path) -> str:
+    """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
+    del header
+    for line in _lines(path)[1:]:
+        if line not in STRAY_LINES:
+            return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
+    return ""
+
+
+def read_wide(path: Path, fixed: list[str], title: str) -> pd.DataFrame:
+    """All data lines as text, with their true line number in `source_line` (stray `""` lines skipped)."""
+    lines = _lines(path)
+    header = lines[0].split(";") if lines else []
+    if not recognises(header, fixed):
+        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
+    years_in(header, fixed, path)
+    records, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if line in STRAY_LINES:
+            continue
+        fields = line.split(";")
+        if len(fields) != len(header):
+            column = header[min(len(fields), len(header) - 1)]
+            raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {len(header)}; is de regel "
+                                     "afgebroken of staat er een ';' in een waarde? Download het bestand opnieuw.",
+                               number, column)
+        records.append(fields)
+        numbers.append(number)
+    if not records:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    wide = pd.DataFrame(records, columns=header)
+    wide["source_line"] = numbers
+    for column in ("GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "OPLEIDINGSCODE ACTUEEL",
+                   "OPLEIDINGSVORM", "GESLACHT"):
+        _require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
+    return wide
+
+
+def to_long(wide: pd.DataFrame, fixed: list[str], path: Path) -> pd.DataFrame:
+    """One row per record × year; counts checked to be whole numbers (this layout suppresses nothing)."""
+    year_columns = [c for c in wide.columns if c not in fixed and c != "source_line"]
+    for column in year_columns:
+        values = wide[column].str.strip()
+        _require(wide, column, values.str.match(_COUNT), "verwacht een geheel getal", path, show_value=True)
+    long = wide.melt(id_vars=[*fixed, "source_line"], value_vars=year_columns, var_name="year",
+                     value_name="count")
+    long["count"] = long["count"].str.strip()
+    return long
+
+
+def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path,
+             show_value: bool = False) -> None:
+    bad = frame[~ok]
+    if len(bad):
+        first = bad.iloc[0]
+        value = str(first[column])
+        found = (f"waarde '{value}'; " if value.strip() else "lege waarde; ") if show_value else ""
+        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
+
+
+@lru_cache(maxsize=1)
+def _municipality_codes() -> frozenset[str]:
+    regions = load_regions()
+    return frozenset(regions.loc[regions["level"] == "gemeente", "code"])
+
+
+def municipality_codes(long: pd.DataFrame, path: Path) -> pd.Series:
+    """GEMEENTENUMMER '0034' → 'GM0034'; the number must be a CBS municipality (current or dissolved)."""
+    numbers = long["GEMEENTENUMMER"].str.strip()
+    codes = "GM" + numbers
+    ok = numbers.str.match(_GEMEENTENUMMER) & codes.isin(_municipality_codes())
+    _require(long, "GEMEENTENUMMER", ok, "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente "
+             "(zie etl/reference/regions.csv)", path, show_value=True)
+    return codes
+
+
+def row_levels(long: pd.DataFrame, path: Path) -> pd.Series:
+    """hbo or wo per row: from SOORT DIPLOMA ('hbo bachelor', 'wo master') or else the CROHO code's first digit."""
+    if "SOORT DIPLOMA" in long.columns:
+        levels = long["SOORT DIPLOMA"].str.strip().str.split(" ").str[0].map(DIPLOMA_LEVEL)
+        _require(long, "SOORT DIPLOMA", levels.notna(), "soort diploma moet beginnen met 'hbo' of 'wo'", path,
+                 show_value=True)
+        return levels
+    levels = long["OPLEIDINGSCODE ACTUEEL"].str.strip().str[:1].map(CROHO_LEVEL)
+    _require(long, "OPLEIDINGSCODE ACTUEEL", levels.notna(), "onbekende CROHO-code; verwacht 5 cijfers beginnend "
+             "met 3, 4 of 8 (hbo) of 5 of 6 (wo)", path, show_value=True)
+    return levels
+
+
+def forms_and_sexes(long: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
+    """OPLEIDINGSVORM → voltijd/deeltijd/duaal and GESLACHT → man/vrouw, unknown values refused."""
+    forms = long["OPLEIDINGSVORM"].str.strip().map(FORMS)
+    _require(long, "OPLEIDINGSVORM", forms.notna(), f"onbekende opleidingsvorm; verwacht {', '.join(FORMS)}", path,
+             show_value=True)
+    sexes = long["GESLACHT"].str.strip()
+    _require(long, "GESLACHT", sexes.isin(SEXES), "onbekend geslacht; verwacht man of vrouw", path, show_value=True)
+    return forms, sexes
+
+
+def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Series, pd.DataFrame]:
+    """The education id per row and the education rows (one per level × onderdeel × subonderdeel × code)."""
+    keys = pd.DataFrame({
+        "level": levels, "onderdeel": long["CROHO ONDERDEEL"], "sub": long["CROHO SUBONDERDEEL"],
+        "code": long["OPLEIDINGSCODE ACTUEEL"], "name": long["OPLEIDINGSNAAM ACTUEEL"],
+        "source_line": long["source_line"],
+    })
+    joined = keys["level"] + "\0" + keys["onderdeel"] + "\0" + keys["sub"] + "\0" + keys["code"]
+    programmes = keys.assign(key=joined).drop_duplicates("key")
+    rows = {key: ho_education(level, onderdeel, sub, code, name, path, int(line), "CROHO ONDERDEEL")
+            for key, level, onderdeel, sub, code, name, line in programmes[
+                ["key", "level", "onderdeel", "sub", "code", "name", "source_line"]].itertuples(index=False)}
+    ids = joined.map({key: e.education_id for key, e in rows.items()})
+    frame = pd.DataFrame([e.as_row() for e in rows.values()], columns=list(Education.__dataclass_fields__))
+    return ids, frame.drop_duplicates("education_id")
+
+
+def exact_counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
+    """Value, bounds and suppression flag of an exact count column (the old layout suppresses nothing)."""
+    exact = pd.to_numeric(values).astype("Int64")
+    return {prefix: exact, f"{prefix}_low": exact, f"{prefix}_high": exact,
+            f"{prefix}_suppressed": pd.Series(False, index=values.index)}
+
+
+def first_years_peildatum(year: int) -> date:
+    """DUO counts enrolments on 1 October of the academic year."""
+    return date(year, 10, 1)
+
+
+def graduates_peildatum(year: int) -> date:
+    """Diplomas awarded in academic year Y/Y+1; DUO gives no reference date, we take its end, 31 August Y+1."""
+    return date(year + 1, 8, 31)

@@ -1,0 +1,212 @@
+"""DUO's current hbo/wo layout on onderwijsdata.duo.nl (CKAN): shared reader for the "inclusief geslacht" files.
+
+Not a dataset module itself (no DATASET): duo_ho_first_years.py, duo_ho_enrolments.py and duo_ho_graduates.py
+use it. Columns as in DUO's catalogue (real-data/catalogs/duo_resources.json): long, `,`-separated, every field
+double-quoted, UTF-8, one row per study/diploma year × institution location × onderdeel × subonderdeel ×
+type (or soort diploma) × sex. STUDIEJAAR / DIPLOMAJAAR is the 4-digit start year of the academic year,
+ONDERDEEL is upper case (TECHNIEK), GEMEENTENUMMER a 4-digit text, small counts are published as -1.
+This variant has no opleidingscode and no opleidingsvorm: programmes are (sub)onderdelen and form is 'alle'.
+hbo and wo files have the same header; the level follows from the data (see `row_levels`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from etl.education import Education
+from etl.education.ho import ho_education
+from etl.errors import RawFileError
+from etl.reference import MunicipalityResolver
+from etl.sources import duo_ho_oldlayout as old
+
+PLACE = ["PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING"]
+INSTITUTION = ["INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL", "SUBONDERDEEL"]
+
+
+def enrolment_columns(count_column: str) -> list[str]:
+    """The header of a first-years or enrolments file with the given count column."""
+    return ["STUDIEJAAR", *PLACE, "TYPE_HOGER_ONDERWIJS", *INSTITUTION, "GESLACHT", count_column]
+
+
+GRADUATE_COLUMNS = ["DIPLOMAJAAR", *PLACE, *INSTITUTION, "SOORT_DIPLOMA", "GESLACHT", "AANTAL_GEDIPLOMEERDEN"]
+SUPPRESSED = "-1"
+SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
+SEXES = {"man", "vrouw"}
+# Universities (wo institutions) by BRIN, from DUO's wo files; any other institution is hbo. A wo programme run
+# by an hbo institution (a few joint degrees) is therefore counted as hbo in this layout.
+WO_INSTITUTIONS = {"00DV", "21PB", "21PC", "21PD", "21PE", "21PF", "21PG", "21PH", "21PI", "21PJ", "21PK", "21PL",
+                   "21PM", "21PN", "21QO", "23BF", "25AV", "27YA"}
+
+_YEAR = re.compile(r"^\d{4}$")
+_COUNT = re.compile(r"^(\d+|-1)$")
+
+
+def read_long(path: Path, columns: list[str], title: str) -> pd.DataFrame:
+    """The file as text with `source_line`; every field must be filled, counts whole numbers or -1."""
+    try:
+        long = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, skip_blank_lines=False,
+                           encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
+            expected, line, seen = map(int, match.groups())
+            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}; staat er een ',' in "
+                                     "een waarde zonder aanhalingstekens?", line) from exc
+        raise RawFileError(path, f"het bestand is geen geldige CSV met ',' als scheidingsteken ({exc})") from exc
+    if list(long.columns) != columns:
+        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
+    if long.empty:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    long["source_line"] = long.index + 2  # header is line 1, fields hold no newlines
+    for column in columns:
+        if column in ("PROVINCIENAAM", "INSTELLINGSNAAM_ACTUEEL"):
+            continue
+        _require(long, column, long[column].str.strip() != "", "lege waarde (ontbrekend veld of afgebroken regel?)",
+                 path)
+    _require(long, columns[0], long[columns[0]].str.strip().str.match(_YEAR), "verwacht een jaartal (jjjj)", path)
+    _require(long, columns[-1], long[columns[-1]].str.strip().str.match(_COUNT),
+             "verwacht een geheel getal of -1 (onderdrukt)", path)
+    return long
+
+
+def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path) -> None:
+    bad = frame[~ok]
+    if len(bad):
+        first = bad.iloc[0]
+        value = str(first[column]).strip()
+        found = f"waarde '{value}'; " if value else ""
+        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
+
+
+def periods(path: Path, year_column: str) -> list[str]:
+    """The academic years a file covers, from its year column (the layout is long, not wide)."""
+    try:
+        years = pd.read_csv(path, sep=",", dtype=str, usecols=[year_column], keep_default_na=False,
+                            encoding="utf-8-sig")[year_column].str.strip()
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        raise RawFileError(path, f"kolom {year_column} is niet te lezen ({exc})", 1, year_column) from exc
+    return sorted(old.academic_year(int(y)) for y in years.unique() if _YEAR.match(y))
+
+
+def edition_key(path: Path) -> str:
+    """'hbo' or 'wo' (both files share one header), from the first data row."""
+    first = pd.read_csv(path, sep=",", dtype=str, nrows=1, keep_default_na=False, encoding="utf-8-sig")
+    if first.empty:
+        return ""
+    row = first.iloc[0]
+    if "SOORT_DIPLOMA" in first.columns:
+        return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
+    return "wo" if row["INSTELLINGSCODE_ACTUEEL"].strip() in WO_INSTITUTIONS else "hbo"
+
+
+def row_levels(long: pd.DataFrame, path: Path) -> pd.Series:
+    """hbo or wo per row: SOORT_DIPLOMA's prefix for graduates, else the institution (see WO_INSTITUTIONS)."""
+    if "SOORT_DIPLOMA" in long.columns:
+        levels = long["SOORT_DIPLOMA"].str.strip().str.lower().str.split(" ").str[0].map(old.DIPLOMA_LEVEL)
+        _require(long, "SOORT_DIPLOMA", levels.notna(), "soort diploma moet beginnen met 'hbo' of 'wo'", path)
+        return levels
+    brin = long["INSTELLINGSCODE_ACTUEEL"].str.strip()
+    return brin.isin(WO_INSTITUTIONS).map({True: "wo", False: "hbo"})
+
+
+def sexes(long: pd.DataFrame, path: Path) -> pd.Series:
+    """GESLACHT in lower case; man or vrouw."""
+    values = long["GESLACHT"].str.strip().str.lower()
+    _require(long, "GESLACHT", values.isin(SEXES), "onbekend geslacht; verwacht man of vrouw", path)
+    return values
+
+
+def municipality_codes(long: pd.DataFrame, year_column: str, path: Path,
+                       resolver: MunicipalityResolver) -> pd.Series:
+    """GEMEENTENAAM via the resolver (the year's classification); unknown names stop the build."""
+    keys = long["GEMEENTENAAM"].str.strip() + "\0" + long[year_column].str.strip()
+    places = long.assign(key=keys).drop_duplicates("key")
+    codes = {}
+    for key, name, year, line in places[["key", "GEMEENTENAAM", year_column, "source_line"]].itertuples(index=False):
+        code = resolver.resolve(name, int(year))
+        if code is None:
+            raise RawFileError(path, f"gemeente '{name.strip()}' is onbekend; voeg de naam toe aan "
+                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTENAAM")
+        codes[key] = code
+    return keys.map(codes)
+
+
+def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Series, pd.DataFrame]:
+    """Education id per row and the education rows: one per level × onderdeel × subonderdeel."""
+    keys = levels + "\0" + long["ONDERDEEL"] + "\0" + long["SUBONDERDEEL"]
+    programmes = long.assign(level=levels, key=keys).drop_duplicates("key")
+    rows = {key: ho_education(level, onderdeel, sub, None, None, path, int(line), "ONDERDEEL")
+            for key, level, onderdeel, sub, line in programmes[
+                ["key", "level", "ONDERDEEL", "SUBONDERDEEL", "source_line"]].itertuples(index=False)}
+    frame = pd.DataFrame([e.as_row() for e in rows.values()], columns=list(Education.__dataclass_fields__))
+    return keys.map({key: e.education_id for key, e in rows.items()}), frame.drop_duplicates("education_id")
+
+
+def counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
+    """Value, bounds and suppression flag: -1 becomes null with bounds 1..4."""
+    values = values.str.strip()
+    suppressed = values == SUPPRESSED
+    exact = pd.to_numeric(values.where(~suppressed)).astype("Int64")
+    return {
+        prefix: exact,
+        f"{prefix}_low": exact.where(~suppressed, SUPPRESSED_LOW).astype("Int64"),
+        f"{prefix}_high": exact.where(~suppressed, SUPPRESSED_HIGH).astype("Int64"),
+        f"{prefix}_suppressed": suppressed,
+    }
+
+
+def enrolment_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver,
+                    measure: str, count_column: str, source_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows for fact_ho_enrolment from a first-years or enrolments file; returns (facts, education)."""
+    levels = row_levels(long, path)
+    education_ids, edu = education(long, levels, path)
+    years = long["STUDIEJAAR"].str.strip().astype(int)
+    facts = pd.DataFrame({
+        "academic_year": years.map(old.academic_year),
+        "brin": long["INSTELLINGSCODE_ACTUEEL"].str.strip(),
+        "institution_name": long["INSTELLINGSNAAM_ACTUEEL"].str.strip(),
+        "municipality_code": municipality_codes(long, "STUDIEJAAR", path, resolver),
+        "education_id": education_ids,
+        "level": levels,
+        "ho_type": long["TYPE_HOGER_ONDERWIJS"].str.strip().str.lower(),
+        "form": "alle",
+        "sex": sexes(long, path),
+        "measure": measure,
+        **counts(long[count_column], "students"),
+        "source_id": source_id,
+        "peildatum": years.map(old.first_years_peildatum),
+        "status": "definitief",
+        "source_file": relative_path,
+        "source_line": long["source_line"].astype("int32"),
+    })
+    return facts, edu
+
+
+def graduate_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver,
+                   source_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows for fact_ho_graduate from a graduates file; returns (facts, education)."""
+    levels = row_levels(long, path)
+    education_ids, edu = education(long, levels, path)
+    years = long["DIPLOMAJAAR"].str.strip().astype(int)
+    facts = pd.DataFrame({
+        "academic_year": years.map(old.academic_year),
+        "brin": long["INSTELLINGSCODE_ACTUEEL"].str.strip(),
+        "institution_name": long["INSTELLINGSNAAM_ACTUEEL"].str.strip(),
+        "municipality_code": municipality_codes(long, "DIPLOMAJAAR", path, resolver),
+        "education_id": education_ids,
+        "level": levels,
+        "form": "alle",
+        "diploma_type": long["SOORT_DIPLOMA"].str.strip().str.lower(),
+        "sex": sexes(long, path),
+        **counts(long["AANTAL_GEDIPLOMEERDEN"], "graduates"),
+        "source_id": source_id,
+        "peildatum": years.map(old.graduates_peildatum),
+        "status": "definitief",
+        "source_file": relative_path,
+        "source_line": long["source_line"].astype("int32"),
+    })
+    return facts, edu

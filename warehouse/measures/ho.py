@@ -1,0 +1,95 @@
+"""Indicators from DUO's hbo/wo first-years and graduates: technical counts and share (CROHO onderdeel techniek)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import duckdb
+
+from warehouse.indicator import Bounds, Indicator, Sums
+
+SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for a suppressed cell
+
+LOCATION_CAVEAT = (
+    "Gemeente = vestigingsplaats van de hogeschool of universiteit, niet de woongemeente van de student. "
+    "Flevoland heeft alleen hbo-vestigingen in Almere en Dronten en geen universiteit; wo telt daar dus niet mee."
+)
+TECHNIEK_CAVEAT = (
+    "Techniek = CROHO-onderdeel 'techniek' volgens DUO. Opleidingen in het onderdeel 'natuur' (zoals "
+    "natuurkunde en wiskunde) en ICT-opleidingen die DUO onder een ander onderdeel indeelt, tellen niet mee."
+)
+SUPPRESSION_CAVEAT = (
+    "DUO onderdrukt kleine aantallen in de nieuwe indeling (-1); zulke cellen tellen mee met ondergrens 1 en "
+    "bovengrens 4, de puntwaarde gebruikt 2,5. De oude indeling (tot 2019) onderdrukt niets."
+)
+YEAR_CAVEAT = "Studiejaar 2018-2019 is DUO's jaar 2018 (eerstejaars geteld op 1 oktober 2018)."
+
+# Sums over man + vrouw rows, split into technical and other programmes; table and value column are constants.
+_SUMS = """
+select
+    f.academic_year,
+    coalesce(sum(f.{v}_low) filter (where e.is_technical), 0),
+    coalesce(sum(coalesce(f.{v}, ?)) filter (where e.is_technical), 0),
+    coalesce(sum(f.{v}_high) filter (where e.is_technical), 0),
+    coalesce(sum(f.{v}_low) filter (where not e.is_technical), 0),
+    coalesce(sum(coalesce(f.{v}, ?)) filter (where not e.is_technical), 0),
+    coalesce(sum(f.{v}_high) filter (where not e.is_technical), 0),
+    bool_or(f.status = 'voorlopig')
+from {table} as f
+join education as e using (education_id)
+join region_membership as m on m.municipality_code = f.municipality_code
+join period as p on p.period_id = f.academic_year
+where m.region_code = ?
+  and f.sex in ('man', 'vrouw')
+  and e.level in ('hbo', 'wo')
+  and {extra}
+  and p.start_year between ? and ?
+group by f.academic_year
+order by f.academic_year
+"""
+_FIRST_YEARS = _SUMS.format(v="students", table="fact_ho_enrolment", extra="f.measure = 'eerstejaars'")
+_GRADUATES = _SUMS.format(v="graduates", table="fact_ho_graduate", extra="true")
+
+
+def _query(sql: str, measure: str, con: duckdb.DuckDBPyConnection, region: str, from_year: int,
+           to_year: int) -> list[Sums]:
+    """Technical vs other per academic year; measure: share_technical | technical."""
+    rows = con.execute(sql, [SUPPRESSED_MIDPOINT, SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
+    result = []
+    for period, t_low, t_mid, t_high, o_low, o_mid, o_high, provisional in rows:
+        technical, other = Bounds(t_low, t_mid, t_high), Bounds(o_low, o_mid, o_high)
+        result.append(Sums(str(period), technical, other if measure == "share_technical" else None,
+                           bool(provisional)))
+    return result
+
+
+INDICATORS = [
+    Indicator(
+        id="ho_tech_first_years", name="Eerstejaars hbo/wo in techniek",
+        definition="Aantal eerstejaars ingeschrevenen in het hbo en wo in een opleiding van het CROHO-onderdeel "
+                   "techniek, bij vestigingen in de regio.",
+        formula="som eerstejaars hbo+wo met CROHO-onderdeel techniek", kind="count", unit="count",
+        source_id="duo_ho_eerstejaars", grain="regio × studiejaar",
+        caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT, YEAR_CAVEAT), period_type="school_year",
+        query=partial(_query, _FIRST_YEARS, "technical"),
+    ),
+    Indicator(
+        id="ho_tech_share", name="Aandeel eerstejaars hbo/wo in techniek",
+        definition="Eerstejaars ingeschrevenen hbo en wo in het CROHO-onderdeel techniek als aandeel van alle "
+                   "eerstejaars hbo en wo bij vestigingen in de regio.",
+        formula="eerstejaars hbo+wo techniek / eerstejaars hbo+wo", kind="share", unit="share",
+        source_id="duo_ho_eerstejaars", grain="regio × studiejaar",
+        caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT, YEAR_CAVEAT), period_type="school_year",
+        query=partial(_query, _FIRST_YEARS, "share_technical"),
+    ),
+    Indicator(
+        id="ho_tech_graduates", name="Gediplomeerden hbo/wo in techniek",
+        definition="Aantal diploma's hbo en wo (alle soorten: associate degree, bachelor, master) in een opleiding "
+                   "van het CROHO-onderdeel techniek, behaald bij vestigingen in de regio.",
+        formula="som gediplomeerden hbo+wo met CROHO-onderdeel techniek", kind="count", unit="count",
+        source_id="duo_ho_gediplomeerden", grain="regio × studiejaar",
+        caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT,
+                 "Studiejaar 2018-2019 is DUO's diplomajaar 2018: diploma's behaald in dat studiejaar."),
+        period_type="school_year", query=partial(_query, _GRADUATES, "technical"),
+    ),
+]
