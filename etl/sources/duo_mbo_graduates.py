@@ -1,0 +1,167 @@
+"""DUO "Gediplomeerde mbo-studenten" (onderwijsdata.duo.nl): graduates per institution, place, sectorkamer,
+leerweg, programme, level and sex.
+
+Columns as in DUO's catalogue: INSTELLINGSCODE, INSTELLINGSNAAM, PLAATSNAAM INSTELLING, LEERWEG, NIVEAU, ERKENDE
+OPLEIDING CODE, ERKENDE OPLEIDING NAAM, SECTORKAMER NAAM, HOOFDGROEP NAAM, then DIPMAN<Y>, DIPVROUW<Y> per diploma
+year. Diploma year Y is school year Y-1/Y (the edition "2020-2024" has DIP…2021 to DIP…2025). Counts 1 to 4 are
+-1; an empty cell means no figure for that year (the programme did not exist). PLAATSNAAM INSTELLING is a town
+name, mapped to a municipality like the old layout's PLAATSNAAM (etl/reference/mbo_places.csv).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.education import Education
+from etl.education.mbo import mbo_education_current
+from etl.reference import MunicipalityResolver
+from etl.sources import duo_mbo_current as current
+from etl.sources.base import Dataset, FetchTarget
+from etl.sources.duo_mbo_students_old import place_code
+
+FIXED_COLUMNS = [
+    "INSTELLINGSCODE",
+    "INSTELLINGSNAAM",
+    "PLAATSNAAM INSTELLING",
+    "LEERWEG",
+    "NIVEAU",
+    "ERKENDE OPLEIDING CODE",
+    "ERKENDE OPLEIDING NAAM",
+    "SECTORKAMER NAAM",
+    "HOOFDGROEP NAAM",
+]
+SEXES = ("MAN", "VROUW")
+LEVELS = {"1", "2", "3", "4"}
+_YEAR_COLUMN = re.compile(r"^DIP(MAN|VROUW)(\d{4})$")
+
+FILE_NAME = "2020-2024-gediplomeerden.csv"
+DATASET = Dataset(
+    dataset_id="duo_mbo_gediplomeerden",
+    publisher="DUO",
+    title="Gediplomeerde mbo-studenten",
+    url=("https://onderwijsdata.duo.nl/dataset/725a741e-77e4-46f5-87be-671a68d27f24/resource/"
+         f"aa057440-a653-41c4-8d73-d63cb0556135/download/{FILE_NAME}"),
+    licence="CC0",
+    period_type="school_year",
+    raw_subdir="duo/mbo_gediplomeerden",
+    fact_table="fact_mbo_graduate",
+    period_column="school_year",
+    grain=("brin", "place_name", "education_id", "niveau", "sex", "school_year"),
+)
+
+FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2025)]
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "school_year", "brin", "place_name", "municipality_code", "education_id", "leerweg", "niveau",
+              "sex", "source_id", "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "sex", ["man", "vrouw"]),
+    accepted_values(_T, "leerweg", ["BBL", "BOL"]),
+    accepted_values(_T, "niveau", [1, 2, 3, 4]),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    relationship(_T, "municipality_code", "region", "code"),
+    relationship(_T, "education_id", "education", "education_id"),
+    relationship(_T, "school_year", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    *count_columns(_T, "graduates"),
+    rule(_T, "elk schooljaar heeft minstens half zoveel rijen als het gemiddelde",
+         "school_year in (select school_year from fact_mbo_graduate group by school_year "
+         "having count(*) < 0.5 * (select count(*) / count(distinct school_year) from fact_mbo_graduate))",
+         "school_year"),
+]
+
+
+def header_for(years: list[int]) -> list[str]:
+    """The header DUO writes for the given diploma years."""
+    return [*FIXED_COLUMNS, *(f"DIP{sex}{year}" for year in years for sex in SEXES)]
+
+
+def recognises(header: list[str]) -> bool:
+    """The catalogue's fixed columns followed by DIPMAN<Y>/DIPVROUW<Y> columns."""
+    header = [c.strip().lstrip("\ufeff") for c in header]
+    rest = header[len(FIXED_COLUMNS):]
+    return header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS and bool(rest) and all(_YEAR_COLUMN.match(c) for c in rest)
+
+
+def school_year(year: int) -> str:
+    """Diploma year Y is school year Y-1/Y."""
+    return f"{year - 1}-{year}"
+
+
+def years_in(header: list[str]) -> list[int]:
+    """The diploma years of a header, in order."""
+    return sorted({int(m.group(2)) for c in header if (m := _YEAR_COLUMN.match(c.strip()))})
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The school years the file covers, from its header."""
+    del path
+    return [school_year(y) for y in years_in(header)]
+
+
+def read(path: Path) -> pd.DataFrame:
+    """One row per record × diploma year × sex for the years the record has figures; values as text."""
+    wide = current.read_wide(path, "DUO gediplomeerde mbo-studenten", recognises)
+    years = years_in(list(wide.columns))
+    for column in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"):
+        current.require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
+    current.require(wide, "NIVEAU", wide["NIVEAU"].str.strip().isin(LEVELS), "verwacht niveau 1 tot en met 4", path)
+    parts = []
+    for year in years:
+        for sex in SEXES:
+            column = f"DIP{sex}{year}"
+            present = wide[column].str.strip() != ""
+            current.require_counts(wide[present], [column], path)
+            part = wide.loc[present, [*FIXED_COLUMNS, "source_line"]].copy()
+            part["year"] = year
+            part["sex"] = sex.lower()
+            part["count"] = wide.loc[present, column]
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Classify programmes (sectorkamer rule) and map towns to municipalities; returns (facts, education)."""
+    keys = ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM", "HOOFDGROEP NAAM"]
+    programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
+    education = [mbo_education_current(*values, path, int(line)) for *values, line in
+                 programmes.itertuples(index=False)]
+    programmes = programmes.assign(education_id=[e.education_id for e in education],
+                                   leerweg=[e.leerweg for e in education]).drop(columns="source_line")
+    matched = long[keys].merge(programmes, on=keys, how="left")
+    places = long.drop_duplicates(["PLAATSNAAM INSTELLING", "year"])[["PLAATSNAAM INSTELLING", "year", "source_line"]]
+    places["municipality_code"] = [place_code(name, int(year) - 1, resolver, path, int(line), "PLAATSNAAM INSTELLING")
+                                   for name, year, line in places.itertuples(index=False)]
+    municipality = long[["PLAATSNAAM INSTELLING", "year"]].merge(
+        places.drop(columns="source_line"), how="left", on=["PLAATSNAAM INSTELLING", "year"])["municipality_code"]
+    # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
+    peildata = {y: date(int(y), 7, 31) for y in long["year"].unique()}
+    facts = pd.DataFrame(
+        {
+            "school_year": long["year"].map(school_year),
+            "brin": long["INSTELLINGSCODE"].str.strip(),
+            "institution_name": long["INSTELLINGSNAAM"].str.strip(),
+            "place_name": long["PLAATSNAAM INSTELLING"].str.strip(),
+            "municipality_code": municipality.to_numpy(),
+            "education_id": matched["education_id"].to_numpy(),
+            "crebo": long["ERKENDE OPLEIDING CODE"].str.strip(),
+            "leerweg": matched["leerweg"].to_numpy(),
+            "niveau": long["NIVEAU"].str.strip().astype("int32"),
+            "sex": long["sex"],
+            **current.count_columns(long["count"], "graduates"),
+            "source_id": DATASET.dataset_id,
+            "peildatum": long["year"].map(peildata),
+            "status": "definitief",
+            "source_file": relative_path,
+            "source_line": long["source_line"].astype("int32"),
+        }
+    )
+    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
+    return facts, edu.drop_duplicates("education_id", ignore_index=True)

@@ -1,0 +1,256 @@
+"""DUO mbo students per institution, place, qualification, level and sex, old layout (editions up to 2019).
+
+duo.nl/open_onderwijsdata/images/03-deelnemers-per-instelling-plaats-kenniscentrum-sector-bedrijfstak-type-mbo-
+opleiding-niveau-geslacht-2015-2019.csv: `;`-separated, unquoted, UTF-8 without BOM, CRLF, one row per institution ×
+PLAATSNAAM × TYPE MBO × level × qualification (crebo), then MAN<Y>;VROUW<Y>;TOTAAL<Y> per year. Students are
+counted on 1 October Y (school year Y/Y+1). An empty cell means 0 / not offered that year; nothing is suppressed.
+PLAATSNAAM is the seat of the institution's board (ROC van Flevoland: AMSTERDAM), not a municipality name: it is
+mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines holding only `""` are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.education import Education
+from etl.education.mbo import mbo_education_old
+from etl.errors import RawFileError
+from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
+from etl.sources.base import Dataset, FetchTarget
+
+FIXED_COLUMNS = [
+    "BRIN NUMMER",
+    "SOORTINS",
+    "INSTELLINGSNAAM",
+    "PLAATSNAAM",
+    "TYPE MBO",
+    "KWALIFICATIENIVEAU",
+    "KWALIFICATIE CODE",
+    "KWALIFICATIE NAAM",
+    "MBO SECTOR",
+    "DOMEIN",
+    "SECTORUNIT SBB",
+    "BRIN NUMMER KENNISCENTRUM",
+    "NAAM KENNISCENTRUM",
+]
+SEXES = ("MAN", "VROUW", "TOTAAL")
+STRAY_LINES = {"", '""'}
+LEVELS = {"1", "2", "3", "4"}
+TYPES = {"BOLVT", "BOLDT", "BBL"}
+
+_YEAR_COLUMN = re.compile(r"^(MAN|VROUW|TOTAAL)(\d{4})$")
+_COUNT = re.compile(r"^\d*$")
+
+FILE_NAME = ("03-deelnemers-per-instelling-plaats-kenniscentrum-sector-bedrijfstak-type-mbo-opleiding-niveau-"
+             "geslacht-2015-2019.csv")
+DATASET = Dataset(
+    dataset_id="duo_mbo_deelnemers_oud",
+    publisher="DUO",
+    title="Deelnemers mbo per instelling, plaats, sector, opleiding, niveau en geslacht (2015-2019)",
+    url=f"https://duo.nl/open_onderwijsdata/images/{FILE_NAME}",
+    licence="CC0",
+    period_type="school_year",
+    raw_subdir="duo/mbo_deelnemers_oud",
+    fact_table="fact_mbo_student",
+    period_column="school_year",
+    grain=("brin", "place_name", "education_id", "type_mbo", "niveau", "sex", "school_year"),
+)
+
+FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2019)]
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "school_year", "brin", "place_name", "municipality_code", "education_id", "type_mbo", "leerweg",
+              "niveau", "sex", "source_id", "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "sex", ["man", "vrouw"]),
+    accepted_values(_T, "type_mbo", sorted(TYPES)),
+    accepted_values(_T, "leerweg", ["BBL", "BOL"]),
+    accepted_values(_T, "niveau", [1, 2, 3, 4]),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    relationship(_T, "municipality_code", "region", "code"),
+    relationship(_T, "education_id", "education", "education_id"),
+    relationship(_T, "school_year", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    *count_columns(_T, "students"),
+    rule(_T, "elk schooljaar heeft minstens half zoveel rijen als het gemiddelde",
+         "school_year in (select school_year from fact_mbo_student group by school_year "
+         "having count(*) < 0.5 * (select count(*) / count(distinct school_year) from fact_mbo_student))",
+         "school_year"),
+]
+
+
+def year_columns(years: list[int]) -> list[str]:
+    """MAN<Y>;VROUW<Y>;TOTAAL<Y> for each year, in DUO's order."""
+    return [f"{sex}{year}" for year in years for sex in SEXES]
+
+
+def header_for(years: list[int]) -> list[str]:
+    """The full header DUO writes for the given years."""
+    return [*FIXED_COLUMNS, *year_columns(years)]
+
+
+def recognises(header: list[str]) -> bool:
+    """True for the fixed columns followed by MAN/VROUW/TOTAAL year columns."""
+    rest = header[len(FIXED_COLUMNS):]
+    return header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS and bool(rest) and all(_YEAR_COLUMN.match(c) for c in rest)
+
+
+def years_in(header: list[str], path: Path) -> list[int]:
+    """The years of a header, each with its three columns in order, consecutive."""
+    rest = header[len(FIXED_COLUMNS):]
+    if len(rest) % 3:
+        raise RawFileError(path, "per jaar horen drie kolommen MAN, VROUW, TOTAAL", 1, rest[-1])
+    years = []
+    for index in range(0, len(rest), 3):
+        year = int(rest[index][-4:])
+        expected = [f"{sex}{year}" for sex in SEXES]
+        if rest[index:index + 3] != expected:
+            raise RawFileError(path, f"verwacht de kolommen {';'.join(expected)}", 1, rest[index])
+        if years and year != years[-1] + 1:
+            raise RawFileError(path, "de jaarkolommen moeten opeenvolgende jaren zijn", 1, rest[index])
+        years.append(year)
+    return years
+
+
+def school_year(year: int) -> str:
+    """Students counted on 1 October Y belong to school year Y/Y+1."""
+    return f"{year}-{year + 1}"
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The school years the file covers, from its header."""
+    return [school_year(y) for y in years_in(header, path)]
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def read(path: Path) -> pd.DataFrame:
+    """One row per record × year × sex (man, vrouw) for the years the record has figures; values as text."""
+    lines = _lines(path)
+    header = lines[0].split(";") if lines else []
+    if not recognises(header):
+        raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
+    years = years_in(header, path)
+    records, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if line in STRAY_LINES:
+            continue
+        fields = line.split(";")
+        if len(fields) != len(header):
+            column = header[min(len(fields), len(header) - 1)]
+            raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {len(header)}; is de regel "
+                                     "afgebroken of staat er een ';' in een waarde? Download het bestand opnieuw.",
+                               number, column)
+        records.append(fields)
+        numbers.append(number)
+    if not records:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    wide = pd.DataFrame(records, columns=header)
+    wide["source_line"] = numbers
+    for column in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB", "DOMEIN"):
+        _require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
+    _require(wide, "TYPE MBO", wide["TYPE MBO"].isin(TYPES), "verwacht BOLVT, BOLDT of BBL", path, True)
+    _require(wide, "KWALIFICATIENIVEAU", wide["KWALIFICATIENIVEAU"].isin(LEVELS), "verwacht niveau 1 tot en met 4",
+             path, True)
+    for column in year_columns(years):
+        _require(wide, column, wide[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of leeg",
+                 path, True)
+
+    parts = []
+    for year in years:
+        counts = {sex: pd.to_numeric(wide[f"{sex}{year}"].str.strip().replace("", "0")).astype("int64")
+                  for sex in SEXES}
+        _require(wide, f"TOTAAL{year}", counts["MAN"] + counts["VROUW"] == counts["TOTAAL"],
+                 "TOTAAL is niet MAN + VROUW", path, True)
+        offered = wide[f"TOTAAL{year}"].str.strip() != ""  # an empty total: not offered that year
+        for sex in ("MAN", "VROUW"):
+            part = wide.loc[offered, [*FIXED_COLUMNS, "source_line"]].copy()
+            part["year"] = year
+            part["sex"] = sex.lower()
+            part["count"] = counts[sex][offered]
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path,
+             show_value: bool = False) -> None:
+    bad = frame[~ok]
+    if len(bad):
+        first = bad.iloc[0]
+        value = str(first[column])
+        found = (f"waarde '{value}'; " if value.strip() else "lege waarde; ") if show_value else ""
+        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
+
+
+@lru_cache(maxsize=1)
+def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
+    """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
+    table = pd.read_csv(reference_dir / "mbo_places.csv", dtype=str, keep_default_na=False)
+    return {normalise_name(p): c for p, c in zip(table["place"], table["code"], strict=True)}
+
+
+def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path, line: int, column: str) -> str:
+    """The municipality of a town name: mbo_places.csv first, then the municipality names and aliases."""
+    code = place_aliases().get(normalise_name(name)) or resolver.resolve(name, year)
+    if code is None:
+        raise RawFileError(path, f"plaats '{name}' is onbekend; voeg de plaats met haar gemeentecode toe aan "
+                                 "etl/reference/mbo_places.csv", line, column)
+    return code
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Classify qualifications and map places to municipalities; returns (facts, education)."""
+    keys = ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"]
+    programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
+    education = [mbo_education_old(*values, path, int(line)) for *values, line in
+                 programmes.itertuples(index=False)]
+    programmes = programmes.assign(education_id=[e.education_id for e in education]).drop(columns="source_line")
+    education_id = long[keys].merge(programmes, on=keys, how="left")["education_id"].to_numpy()
+    places = long.drop_duplicates(["PLAATSNAAM", "year"])[["PLAATSNAAM", "year", "source_line"]]
+    places["municipality_code"] = [place_code(name, int(year), resolver, path, int(line), "PLAATSNAAM")
+                                   for name, year, line in places.itertuples(index=False)]
+    municipality = long[["PLAATSNAAM", "year"]].merge(places.drop(columns="source_line"), how="left",
+                                                      on=["PLAATSNAAM", "year"])["municipality_code"].to_numpy()
+    peildata = {y: date(int(y), 10, 1) for y in long["year"].unique()}
+    count = long["count"].astype("Int64")
+    facts = pd.DataFrame(
+        {
+            "school_year": long["year"].map(school_year),
+            "brin": long["BRIN NUMMER"].str.strip(),
+            "institution_name": long["INSTELLINGSNAAM"].str.strip(),
+            "place_name": long["PLAATSNAAM"].str.strip(),
+            "municipality_code": municipality,
+            "education_id": education_id,
+            "crebo": long["KWALIFICATIE CODE"].str.strip(),
+            "type_mbo": long["TYPE MBO"],
+            "leerweg": long["TYPE MBO"].map({"BOLVT": "BOL", "BOLDT": "BOL", "BBL": "BBL"}),
+            "niveau": long["KWALIFICATIENIVEAU"].astype("int32"),
+            "sex": long["sex"],
+            "students": count,
+            "students_low": count,
+            "students_high": count,
+            "students_suppressed": False,
+            "source_id": DATASET.dataset_id,
+            "peildatum": long["year"].map(peildata),
+            "status": "definitief",
+            "source_file": relative_path,
+            "source_line": long["source_line"].astype("int32"),
+        }
+    )
+    # BOLVT and BOLDT share one education row (leerweg BOL).
+    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
+    return facts, edu.drop_duplicates("education_id", ignore_index=True)
