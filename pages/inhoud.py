@@ -59,14 +59,10 @@ for _, group in files.groupby("source_id", sort=True):
         numeric=["Regels"],
     )
 
-st.subheader("Kernindicatoren, laatste schooljaar")
+st.subheader("Indicatoren, laatste periode")
 overview = indicator_overview(version)
 if overview.empty:
-    st.info("Er zijn nog geen indicatoren te berekenen: het datawarehouse bevat geen DUO-examengegevens.")
+    st.info("Er zijn nog geen indicatoren te berekenen: laad eerst bronnen met `python -m etl fetch` of maak demodata.")
 else:
     show_table(overview)
-    st.caption(
-        f"Bron: {overview.attrs['source']}. Periode: schooljaar {overview.attrs['period']}. "
-        f"Status: {overview.attrs['status']}. Aantallen met onderdrukte cellen ('<5') staan als bandbreedte; "
-        "aandelen met hun onder- en bovengrens."
-    )
+    st.caption("Aantallen met onderdrukte cellen ('<5') staan met hun marge; aandelen met hun onder- en bovengrens.")

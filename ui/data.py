@@ -60,32 +60,26 @@ def sources(version: tuple[str, float]) -> pd.DataFrame:
     return pd.DataFrame(inventory.sources(cursor()))
 
 
-HEADLINE_REGIONS = (("PV24", "Flevoland"), ("NL", "Nederland"))
-
-
 @st.cache_data(show_spinner=False)
 def indicator_overview(version: tuple[str, float]) -> pd.DataFrame:
-    """Every catalogue indicator for Flevoland and NL in the latest period, formatted in Dutch."""
+    """Every catalogue indicator with data: latest period, Flevoland and NL values, source and status."""
     con = cursor()
-    rows, periods, statuses, citations = [], set(), set(), set()
+    rows = []
     for indicator in CATALOGUE.values():
-        row = {"Indicator": indicator.name}
-        for code, label in HEADLINE_REGIONS:
-            values = compute(con, indicator.id, code)
-            latest = values[-1] if values else None
-            row[label] = (fmt.indicator_value(latest.unit, latest.value, latest.lower, latest.upper)
-                          if latest else "geen gegevens")
-            if latest:
-                periods.add(latest.period)
-                statuses.add(latest.status)
-                citations.add(latest.source)
-        rows.append(row)
-    if not periods:
-        return pd.DataFrame()
-    table = pd.DataFrame(rows)
-    table.attrs = {"period": ", ".join(sorted(periods)), "status": ", ".join(sorted(statuses)),
-                   "source": "; ".join(sorted(citations))}
-    return table
+        flevoland = compute(con, indicator.id, "PV24")
+        if not flevoland:
+            continue
+        latest = flevoland[-1]
+        national = {v.period: v for v in compute(con, indicator.id, "NL")}.get(latest.period)
+        rows.append({
+            "Indicator": indicator.name,
+            "Periode": fmt.period_label(latest.period),
+            "Flevoland": fmt.indicator_value(latest.unit, latest.value, latest.lower, latest.upper),
+            "Nederland": (fmt.indicator_value(national.unit, national.value, national.lower, national.upper)
+                          if national else "–"),
+            "Bron en status": f"{latest.source}; {latest.status}",
+        })
+    return pd.DataFrame(rows)
 
 
 @st.cache_data(show_spinner=False)
