@@ -52,3 +52,9 @@ class Indicator:
     caveats: tuple[str, ...]
     period_type: str
     query: Query
+    extra_sources: tuple[str, ...] = ()  # an indicator combining datasets names the others here
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every dataset the indicator draws on, the main one first."""
+        return (self.source_id, *self.extra_sources)

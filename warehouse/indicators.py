@@ -66,11 +66,12 @@ def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str | Reg
     """One value per period for the indicator in the region; periods filtered on their start year."""
     indicator = get_indicator(indicator_id)
     target = region if isinstance(region, Region) else find_region(con, region)
-    if not source_loaded(con, indicator.source_id):
+    loaded = [s for s in indicator.sources if source_loaded(con, s)]
+    if not loaded:
         return []  # the source is not in this warehouse (yet): no figures, rather than an error
     sums = indicator.query(con, target.code, 0 if from_year is None else from_year,
                            9999 if to_year is None else to_year)
-    source = source_citation(con, indicator.source_id)
+    source = "; ".join(source_citation(con, s) for s in loaded)
     return [_value(indicator, target, s, source) for s in sums]
 
 
