@@ -8,7 +8,11 @@ st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/
 navigation = st.navigation(
     {
         "Stuurgroep": [st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True)],
-        "Thema's": [st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:")],
+        "Thema's": [
+            st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:"),
+            st.Page("pages/behoud.py", title="Behoud in de regio", icon=":material/home_pin:"),
+            st.Page("pages/arbeidsmarkt.py", title="Arbeidsmarkt", icon=":material/work:"),
+        ],
         "Analyse": [
             st.Page("pages/verkenner.py", title="Verkenner", icon=":material/query_stats:"),
             st.Page("pages/bronnen.py", title="Bronnen & definities", icon=":material/menu_book:"),

@@ -138,3 +138,12 @@ def test_explorer_groups_a_table_and_guards_the_sql_box(app_on, demo_db):
     assert [e.value for e in at.error] == [
         "Bestanden, internet en extensies zijn niet bereikbaar vanuit de SQL-box; alleen de tabellen van het "
         "datawarehouse."]
+
+
+def test_retention_page_shows_where_mbo_students_study(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "behoud.py", demo_db)
+    assert at.subheader[-1].value == "Waar studeren mbo-studenten uit Flevoland (provincie)?"
+    flows_caption = next(c.value for c in at.caption if c.value.startswith("Bron: DUO, mbo-studenten per woongemeente"))
+    assert "studeert bij een instelling in de regio zelf" in flows_caption and "%" in flows_caption
+    at.select_slider(key="behoud_school_year").set_value(at.select_slider(key="behoud_school_year").options[0]).run()
+    assert not at.exception

@@ -145,7 +145,8 @@ def demo_app(start_app: Callable[[Path], str], demo_db: Path) -> str:
     return start_app(demo_db)
 
 
-PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("verkenner", "Verkenner"),
+PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("behoud", "Behoud in de regio"),
+         ("arbeidsmarkt", "Arbeidsmarkt"), ("verkenner", "Verkenner"),
          ("bronnen", "Bronnen & definities"), ("inhoud", "Inhoud van het datawarehouse")]
 DUTCH_NUMBER = re.compile(r"\d+,\d+%|\d{1,3}(\.\d{3})+")
 

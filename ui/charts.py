@@ -87,3 +87,18 @@ def sparkline(frame: pd.DataFrame, unit: str) -> alt.TopLevelMixin:
         y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:N", title="Waarde")],
     ).properties(height=50))
+
+
+def flows(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+    """Horizontal bars of students per destination (columns regio, low, mid, high, in_region), with margins."""
+    data = frame.assign(waarde=[fmt.count_with_bounds(m, lo, hi) for m, lo, hi in
+                                zip(frame["mid"], frame["low"], frame["high"], strict=True)])
+    y = alt.Y("regio:N", title=None, sort=list(data["regio"]),
+              axis=alt.Axis(labelOverlap=False, labelLimit=260, labelFontSize=13))
+    bar = alt.Chart(data).mark_bar().encode(
+        x=alt.X("mid:Q", axis=alt.Axis(format=",.0f", title=title)), y=y,
+        color=alt.condition("datum.in_region", alt.value(PALETTE[0]), alt.value("#8C8C8C")),
+        tooltip=[alt.Tooltip("regio:N", title="Gemeente"), alt.Tooltip("waarde:N", title="Studenten")])
+    ranges = alt.Chart(data).mark_rule(color="#000000").encode(x="low:Q", x2="high:Q", y=y)
+    text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="high:Q", y=y, text="waarde:N")
+    return dutch((bar + ranges + text).properties(height=max(160, 30 * len(data))))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import explore, inventory
+from warehouse import explore, flows, inventory
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.indicators import RECORD_FIELDS, compute
@@ -119,3 +119,15 @@ def table_rows(version: tuple[str, float], table: str, group_by: tuple[str, ...]
     """The explorer's query result (see warehouse.explore.query_table)."""
     return explore.query_table(cursor(), table, list(group_by), list(measures), region, from_year, to_year,
                                list(levels), sex)
+
+
+@st.cache_data(show_spinner=False)
+def residence_years(version: tuple[str, float]) -> list[str]:
+    """School years with mbo students by home municipality."""
+    return flows.residence_years(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def mbo_destinations(version: tuple[str, float], home_region: str, school_year: str) -> pd.DataFrame:
+    """Where mbo students living in home_region study, by institution municipality."""
+    return flows.mbo_destinations(cursor(), home_region, school_year)

@@ -1,0 +1,70 @@
+"""Page sections shared by the theme pages: an indicator's trend against references, and by municipality."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, export
+from ui.data import db_version, indicator_series
+from ui.filters import Filters
+from ui.layout import series_caption
+from warehouse.catalog import CATALOGUE
+
+FLEVOLAND_MUNICIPALITIES = {"GM0034": "Almere", "GM0995": "Lelystad", "GM0303": "Dronten",
+                            "GM0171": "Noordoostpolder", "GM0184": "Urk", "GM0050": "Zeewolde"}
+REFERENCES = {"PV24": "Flevoland", "NL": "Nederland"}
+
+
+def _known(indicator_id: str) -> bool:
+    """False (with a Dutch note) for an indicator this version of the monitor does not define."""
+    if indicator_id in CATALOGUE:
+        return True
+    st.info(f"De indicator '{indicator_id}' zit nog niet in deze versie van de monitor.")
+    return False
+
+
+def indicator_trend(indicator_id: str, filters: Filters) -> None:
+    """The chosen region against Flevoland and NL over time, with the suppression margin as a band."""
+    if not _known(indicator_id):
+        return
+    indicator = CATALOGUE[indicator_id]
+    version = db_version()
+    regions = {filters.region: filters.region_label, **REFERENCES}
+    data = pd.concat(
+        [indicator_series(version, indicator_id, code, filters.from_year, filters.to_year).assign(reeks=label)
+         for code, label in regions.items()], ignore_index=True)
+    if data.empty:
+        st.info(f"Nog geen gegevens voor '{indicator.name}' in de gekozen periode. Bron: {indicator.source_id}; "
+                "haal die op met `python -m etl fetch` of kies een andere periode.")
+        return
+    st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
+    st.caption(series_caption(data) + " De band rond een lijn is de marge door onderdrukte kleine aantallen.")
+
+
+def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> None:
+    """The six Flevoland municipalities, Flevoland and NL in each one's latest period of the chosen range."""
+    if indicator_id not in CATALOGUE:
+        return  # indicator_trend has said so already
+    indicator = CATALOGUE[indicator_id]
+    version = db_version()
+    rows = []
+    for code, label in {**FLEVOLAND_MUNICIPALITIES, **REFERENCES}.items():
+        series = indicator_series(version, indicator_id, code, filters.from_year, filters.to_year)
+        if not series.empty:
+            rows.append(series.iloc[[-1]].assign(regio=label))
+    if not rows:
+        st.info(f"Geen gegevens per gemeente voor '{indicator.name}'.")
+        return
+    latest = pd.concat(rows, ignore_index=True)
+    st.altair_chart(charts.bars(latest, indicator.unit, indicator.name, references=tuple(REFERENCES.values())),
+                    width="stretch")
+    st.caption(series_caption(latest) + " Zwarte lijn: marge door onderdrukte aantallen ('<5').")
+    st.download_button("Download als CSV", export.csv_bytes(latest.drop(columns=["regio"])),
+                       file_name=f"{indicator_id}_gemeenten.csv", mime="text/csv", key=key)
+
+
+def caveats(indicator_id: str) -> None:
+    """The indicator's caveats, always shown under its charts."""
+    for caveat in CATALOGUE[indicator_id].caveats if indicator_id in CATALOGUE else ():
+        st.caption(f"Let op: {caveat}")
