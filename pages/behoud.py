@@ -25,7 +25,8 @@ indicator_trend("youth_retention_5y", filters)
 indicator_by_municipality("youth_retention_5y", filters, key="behoud_retention_download")
 
 st.subheader("Mbo-studenten die in de eigen regio studeren")
-indicator_trend("mbo_study_in_region", filters)
+# Nederland is by definition 100% here, so Flevoland is the only meaningful reference.
+indicator_trend("mbo_study_in_region", filters, references={"PV24": "Flevoland"})
 caveats("mbo_study_in_region")
 
 st.subheader(f"Waar studeren mbo-studenten uit {filters.region_label}?")

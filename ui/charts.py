@@ -101,4 +101,4 @@ def flows(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
         tooltip=[alt.Tooltip("regio:N", title="Gemeente"), alt.Tooltip("waarde:N", title="Studenten")])
     ranges = alt.Chart(data).mark_rule(color="#000000").encode(x="low:Q", x2="high:Q", y=y)
     text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="high:Q", y=y, text="waarde:N")
-    return dutch((bar + ranges + text).properties(height=max(160, 30 * len(data))))
+    return dutch((bar + ranges + text).properties(height=max(200, 36 * len(data))))

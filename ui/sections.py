@@ -24,13 +24,13 @@ def _known(indicator_id: str) -> bool:
     return False
 
 
-def indicator_trend(indicator_id: str, filters: Filters) -> None:
-    """The chosen region against Flevoland and NL over time, with the suppression margin as a band."""
+def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, str] | None = None) -> None:
+    """The chosen region against references (default Flevoland and NL) over time, margins as a band."""
     if not _known(indicator_id):
         return
     indicator = CATALOGUE[indicator_id]
     version = db_version()
-    regions = {filters.region: filters.region_label, **REFERENCES}
+    regions = {filters.region: filters.region_label, **(REFERENCES if references is None else references)}
     data = pd.concat(
         [indicator_series(version, indicator_id, code, filters.from_year, filters.to_year).assign(reeks=label)
          for code, label in regions.items()], ignore_index=True)
