@@ -1,0 +1,85 @@
+"""Benchmark the national demo build with all sources against two baselines on the same raw files.
+
+- floor: plain DuckDB `read_csv` (or `read_json`) of every raw file into a table, nothing else;
+- pandas: `pandas.read_csv` (or `read_json`) → DataFrame → DuckDB table, what many dashboards do;
+- build: `python -m etl build` (read, validate, transform, check, swap).
+
+Each runs in a fresh process (like a user would run it); wall time and peak RSS per variant, median of REPEATS.
+Run with `.venv/bin/python bench/bench_sources.py` after `make` has installed the venv.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 3
+
+FLOOR = textwrap.dedent("""
+    import sys, duckdb, pathlib
+    con = duckdb.connect(sys.argv[2])
+    for i, path in enumerate(sorted(p for p in pathlib.Path(sys.argv[1]).rglob('*')
+                                    if p.is_file() and not p.name.endswith('.manifest.json'))):
+        reader = 'read_json_auto' if path.suffix in ('.json', '.geojson') else 'read_csv'
+        con.execute(f"create table t{i} as select * from {reader}(?)", [str(path)])
+""")
+PANDAS = textwrap.dedent("""
+    import sys, duckdb, pandas, pathlib
+    con = duckdb.connect(sys.argv[2])
+    for i, path in enumerate(sorted(p for p in pathlib.Path(sys.argv[1]).rglob('*')
+                                    if p.is_file() and not p.name.endswith('.manifest.json'))):
+        if path.suffix in ('.json', '.geojson'):
+            frame = pandas.read_json(path, typ='series').to_frame()
+        else:
+            with open(path, encoding='utf-8-sig', errors='replace') as handle:
+                first = handle.readline()
+            frame = pandas.read_csv(path, sep=';' if first.count(';') > first.count(',') else ',', dtype=str,
+                                    encoding='utf-8-sig', on_bad_lines='skip', encoding_errors='replace')
+        con.register('frame', frame)
+        con.execute(f"create table t{i} as select * from frame")
+""")
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    start = time.perf_counter()
+    child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed with status {status}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    """Generate the national demo once, then time each variant REPEATS times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        _run([sys.executable, "-m", "etl", "demo", "--raw", str(raw), "--scale", "national", "--quiet"])
+        files = [p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".manifest.json")]
+        size = sum(p.stat().st_size for p in files) / 2**20
+        print(f"National demo: {len(files)} raw files, {size:.1f} MiB\n")
+        print("| variant | median wall (s) | max wall (s) | peak RSS (MiB) |")
+        print("| --- | --- | --- | --- |")
+        variants = {
+            "DuckDB read_csv (floor)": lambda db: [sys.executable, "-c", FLOOR, str(raw), db],
+            "pandas read_csv → DuckDB": lambda db: [sys.executable, "-c", PANDAS, str(raw), db],
+            "etl build (all checks)": lambda db: [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", db,
+                                                  "--quiet"],
+        }
+        for name, command in variants.items():
+            runs = []
+            for attempt in range(REPEATS):
+                db = str(Path(tmp) / f"{len(name)}-{attempt}.duckdb")
+                runs.append(_run(command(db)))
+            walls = [w for w, _ in runs]
+            print(f"| {name} | {statistics.median(walls):.2f} | {max(walls):.2f} | {max(r for _, r in runs):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
