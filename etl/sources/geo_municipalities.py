@@ -1,0 +1,181 @@
+"""Municipality boundaries (CBS gebiedsindelingen via PDOK / cartomap): reader and province dissolve.
+
+The files are GeoJSON FeatureCollections in WGS84 whose features carry `statcode` (GM0034), `statnaam` and,
+in PDOK's and cartomap's exports, `jrstatcode` (2024GM0034) and `rubriek`. cartomap/nl writes one feature per
+line; PDOK's WFS output is pretty-printed (the first line is a lone `{`); extracts may have no newline at all.
+Province outlines (PV..) are not read from a file: they are the union of their municipalities' shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+
+from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
+from etl.education import Education
+from etl.errors import RawFileError
+from etl.reference import MunicipalityResolver, load_regions
+from etl.sources.base import Dataset, FetchTarget
+
+FIRST_YEAR, LAST_YEAR = 2019, 2025
+# cartomap/nl republishes CBS/PDOK "gemeente_gegeneraliseerd" per year, simplified, in WGS84 (CC BY 4.0).
+CARTOMAP_URL = "https://cartomap.github.io/nl/wgs84/gemeente_{year}.geojson"
+# Province outlines: the union of slightly widened municipality shapes, narrowed again, so that the gaps
+# between simplified neighbouring municipalities do not show as slivers inside a province (degrees, ~10 m).
+DISSOLVE_TOLERANCE = 1e-4
+COORDINATE_DIGITS = 5  # ~1 m in WGS84: more precision only makes the stored text longer
+
+DATASET = Dataset(
+    dataset_id="geo_gemeenten",
+    publisher="CBS/PDOK",
+    title="Wijk- en buurtkaart: gemeentegrenzen gegeneraliseerd (CBS gebiedsindelingen)",
+    url="https://www.pdok.nl/introductie/-/article/cbs-gebiedsindelingen",
+    licence="CC BY 4.0",
+    period_type="calendar_year",
+    raw_subdir="geo",
+    fact_table="region_geometry",
+    period_column="year",
+    grain=("region_code", "year"),
+)
+
+FETCH_TARGETS = [
+    FetchTarget("geo", CARTOMAP_URL.format(year=year), DATASET.raw_subdir, f"gemeente_{year}.geojson", year)
+    for year in range(FIRST_YEAR, LAST_YEAR + 1)
+]
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "year", "region_code", "level", "geometry", "source_id", "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "level", ["gemeente", "provincie"]),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    relationship(_T, "region_code", "region", "code"),
+    relationship(_T, "year", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    rule(_T, "geometrie is een GeoJSON-(multi)polygoon",
+         "geometry not like '{\"type\": \"Polygon\"%' and geometry not like '{\"type\": \"MultiPolygon\"%'",
+         "geometry"),
+    # Row-count sanity: a year with far fewer regions than the others means a truncated or partial file.
+    rule(_T, "elk jaar heeft minstens half zoveel regio's als het gemiddelde",
+         "year in (select year from region_geometry group by year having count(*) < "
+         "0.5 * (select count(*) / count(distinct year) from region_geometry))", "year"),
+]
+
+_FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
+_YEAR_IN_CONTENT = re.compile(rb'"jrstatcode"\s*:\s*"(\d{4})GM')
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def recognises(header: list[str]) -> bool:
+    """True for the first line of a GeoJSON FeatureCollection (or a pretty-printed file's lone '{')."""
+    first = ",".join(header).strip()
+    return first.startswith("{") and ("FeatureCollection" in first or first == "{")
+
+
+def _year(path: Path, head: bytes) -> str:
+    """The boundary year: from jrstatcode in the content, else a four-digit year in the file name."""
+    if match := _YEAR_IN_CONTENT.search(head):
+        return match.group(1).decode()
+    years = [y for y in _YEAR_IN_NAME.findall(path.name) if FIRST_YEAR - 20 <= int(y) <= LAST_YEAR + 20]
+    if years:
+        return years[-1]
+    raise RawFileError(path, "geen jaar gevonden: de features hebben geen 'jrstatcode' (zoals 2024GM0034) en de "
+                             "bestandsnaam bevat geen jaartal; hernoem het bestand naar gemeente_<jaar>.geojson", 1,
+                       "jrstatcode")
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The one year a boundary file describes; reads at most the first 64 KB."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    return [_year(path, head)]
+
+
+def read(path: Path) -> pd.DataFrame:
+    """One row per feature: statcode, statnaam, year and the geometry as compact GeoJSON text.
+
+    `source_line` is the feature's number in the file (1-based): GeoJSON has no records per line.
+    """
+    raw = path.read_bytes()
+    try:
+        collection = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8-tekst") from exc
+    except json.JSONDecodeError as exc:
+        raise RawFileError(path, f"geen geldige GeoJSON ({exc.msg}); download het bestand opnieuw", exc.lineno,
+                           f"teken {exc.colno}") from exc
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise RawFileError(path, "geen GeoJSON FeatureCollection; verwacht gemeentegrenzen van PDOK/CBS", 1, "type")
+    year = _year(path, raw[: 1 << 16])
+    rows = []
+    for number, feature in enumerate(collection.get("features") or [], start=1):
+        properties = feature.get("properties") or {}
+        code = str(properties.get("statcode") or "").strip()
+        if not re.fullmatch(r"GM\d{4}", code):
+            raise RawFileError(path, f"feature {number}: 'statcode' is '{code}'; verwacht een gemeentecode zoals "
+                                     "GM0034", _feature_line(path, number), "statcode")
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise RawFileError(path, f"feature {number} ({code}): geometrie '{geometry.get('type')}'; verwacht "
+                                     "Polygon of MultiPolygon", _feature_line(path, number), "geometry")
+        feature_year = str(properties.get("jrstatcode") or year)[:4]
+        if feature_year != year:
+            raise RawFileError(path, f"feature {number} ({code}): jaar {feature_year} wijkt af van {year}; één "
+                                     "jaar per bestand", _feature_line(path, number), "jrstatcode")
+        rows.append((year, code, str(properties.get("statnaam") or "").strip(), geometry, number))
+    if not rows:
+        raise RawFileError(path, "de FeatureCollection bevat geen features", 1, "features")
+    return pd.DataFrame(rows, columns=["year", "statcode", "statnaam", "geometry", "source_line"])
+
+
+def _feature_line(path: Path, number: int) -> int | None:
+    """The line a feature starts on (error path only: re-scans the file for its number-th Feature)."""
+    raw = path.read_bytes()
+    for seen, match in enumerate(_FEATURE.finditer(raw), start=1):
+        if seen == number:
+            return raw.count(b"\n", 0, match.start()) + 1
+    return None
+
+
+def _rounded(geometry: shapely.Geometry) -> str:
+    """Compact GeoJSON text of a geometry with coordinates rounded to COORDINATE_DIGITS."""
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
+    return json.dumps(mapping(rounded), separators=(", ", ": "))
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Municipality rows as published plus one dissolved outline per province; no education rows."""
+    shapes = [shape(g) for g in long["geometry"]]
+    provinces = load_regions().set_index("code")["parent_code"]
+    unknown = long.loc[~long["statcode"].isin(provinces.index)]
+    if len(unknown):
+        first = unknown.iloc[0]
+        raise RawFileError(path, f"feature {first['source_line']}: gemeentecode {first['statcode']} staat niet in "
+                                 "etl/reference/regions.csv; werk de referentielijst bij",
+                           _feature_line(path, int(first["source_line"])), "statcode")
+    rows = [
+        (year, code, name, "gemeente", _rounded(geometry), int(line))
+        for year, code, name, geometry, line in zip(long["year"], long["statcode"], long["statnaam"], shapes,
+                                                     long["source_line"], strict=True)
+    ]
+    frame = pd.DataFrame({"province": long["statcode"].map(provinces).to_numpy(), "shape": shapes,
+                          "year": long["year"].to_numpy(), "line": long["source_line"].to_numpy()})
+    for (province, year), group in frame.groupby(["province", "year"], sort=True):
+        widened = shapely.union_all(shapely.buffer(shapely.make_valid(group["shape"].to_numpy()), DISSOLVE_TOLERANCE))
+        outline = shapely.simplify(shapely.buffer(widened, -DISSOLVE_TOLERANCE), DISSOLVE_TOLERANCE)
+        rows.append((year, province, None, "provincie", _rounded(outline), int(group["line"].min())))
+    facts = pd.DataFrame(rows, columns=["year", "region_code", "region_name", "level", "geometry", "source_line"])
+    facts["source_id"] = DATASET.dataset_id
+    facts["peildatum"] = [date(int(y), 1, 1) for y in facts["year"]]  # CBS: the division as of 1 January
+    facts["status"] = "definitief"
+    facts["source_file"] = relative_path
+    facts["source_line"] = facts["source_line"].astype("int32")
+    return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))

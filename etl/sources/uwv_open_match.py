@@ -1,0 +1,224 @@
+"""UWV Open Match Data: weekly snapshots of vacancies and job-seekers by occupation and area.
+
+UWV published 181 weekly snapshots (2019-11-26 to 2023-05-16) on data.overheid.nl ("UWV Open Match Data"):
+`;`-separated, decimal comma, one row per snapshot date × record type (vacature | werkzoekende) × postcode area
+(PC4) × occupation, with the number of records and its split by education level (AANT_OPLNIV_1 to 6).
+No real copy is available to this project: the column names below follow the catalogue description
+(catalogs/uwv_resources.json: filters beroep, postcodegebied, provincie, rec_type; AANT_OPLNIV_1..6) and
+are documented in docs/sources/uwv_open_match.md. A file with another header is not recognised, so the first
+real file shows at once what to adapt.
+
+Occupations carry the BRC 2014 beroepsgroep code (4 digits); its first two digits are the beroepsklasse, and
+etl/reference/uwv_technical_occupations.csv says which classes count as technical (07 Technische beroepen,
+08 ICT beroepen).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
+from etl.education import Education
+from etl.errors import RawFileError
+from etl.reference import REFERENCE_DIR, MunicipalityResolver
+from etl.sources.base import Dataset
+
+LEVELS = tuple(f"AANT_OPLNIV_{n}" for n in range(1, 7))
+COLUMNS = ["PEILDATUM", "REC_TYPE", "PROVINCIE", "GEMEENTE", "POSTCODE", "BEROEP_CODE", "BEROEP", "AANTAL",
+           *LEVELS]
+REC_TYPES = {"VACATURE": "vacancies", "WERKZOEKENDE": "job_seekers"}
+OCCUPATIONS_FILE = REFERENCE_DIR / "uwv_technical_occupations.csv"
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
+_NUMBER = re.compile(r"^\d+(,\d+)?$")  # decimal comma
+_POSTCODE = re.compile(r"^\d{4}$")
+_OCCUPATION = re.compile(r"^\d{4}$")
+
+DATASET = Dataset(
+    dataset_id="uwv_open_match",
+    publisher="UWV",
+    title="Open Match Data: vacatures en werkzoekenden per beroep en gebied",
+    url="https://data.overheid.nl/dataset/uwv-open-match-data",
+    licence="CC0",
+    period_type="month",
+    raw_subdir="uwv/open_match",
+    fact_table="fact_uwv_match",
+    period_column="month",
+    grain=("snapshot_date", "municipality_code", "occupation_code"),
+)
+
+# data.overheid.nl lists the dataset, but the catalogue this project has holds no direct file URLs: no
+# FetchTarget until they are confirmed (place downloaded files in data/raw/uwv/open_match/).
+FETCH_TARGETS: list = []
+
+_T = DATASET.fact_table
+CHECKS: list[Check] = [
+    *not_null(_T, "month", "snapshot_date", "municipality_code", "occupation_code", "occupation_class",
+              "is_technical", "vacancies", "job_seekers", "source_id", "peildatum", "status"),
+    unique(_T, *DATASET.grain),
+    accepted_values(_T, "status", ["definitief", "voorlopig"]),
+    accepted_values(_T, "occupation_class", [f"{n:02d}" for n in range(1, 14)]),
+    relationship(_T, "municipality_code", "region", "code"),
+    relationship(_T, "month", "period", "period_id"),
+    relationship(_T, "source_id", "source", "source_id"),
+    rule(_T, "aantallen niet negatief", "vacancies < 0 or job_seekers < 0", "vacancies", "job_seekers"),
+    rule(_T, "peildatum valt in de maand", "strftime(snapshot_date, '%Y-%m') <> month", "snapshot_date", "month"),
+    rule(_T, "opleidingsniveaus tellen op tot hooguit het aantal werkzoekenden",
+         "job_seekers_level_1 + job_seekers_level_2 + job_seekers_level_3 + job_seekers_level_4 "
+         "+ job_seekers_level_5 + job_seekers_level_6 > job_seekers + 0.001", "job_seekers"),
+    # Row-count sanity: a snapshot with far fewer rows than the average is a truncated or broken file.
+    rule(_T, "elke peildatum heeft minstens half zoveel rijen als het gemiddelde",
+         "snapshot_date in (select snapshot_date from fact_uwv_match group by snapshot_date having count(*) < "
+         "0.5 * (select count(*) / count(distinct snapshot_date) from fact_uwv_match))", "snapshot_date"),
+]
+
+
+def recognises(header: list[str]) -> bool:
+    """True when the header is the Open Match Data layout."""
+    return header == COLUMNS
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """ISO dates from 'jjjj-mm-dd' or 'd-m-jjjj'; NaT where neither matches (parsed once per distinct value)."""
+    distinct = pd.Series(values.unique())
+    parts = distinct.str.strip().str.extract(_DATE)
+    iso = parts[0] + "-" + parts[1] + "-" + parts[2]
+    dutch = parts[5] + "-" + parts[4].str.zfill(2) + "-" + parts[3].str.zfill(2)
+    parsed = pd.to_datetime(iso.fillna(dutch), format="%Y-%m-%d", errors="coerce")
+    return values.map(dict(zip(distinct, parsed, strict=True))).astype("datetime64[ns]")
+
+
+def _matches(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """values.str.match(pattern), tested once per distinct value (the columns repeat a few values a lot)."""
+    distinct = pd.Series(values.unique())
+    return ~values.isin(distinct[~distinct.str.match(pattern)])
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Decimal-comma text to floats, converted once per distinct value."""
+    distinct = values.unique()
+    return values.map(dict(zip(distinct, pd.to_numeric(pd.Series(distinct).str.replace(",", ".", regex=False)),
+                               strict=True)))
+
+
+def _read_dates(path: Path) -> pd.Series:
+    try:
+        dates = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            usecols=["PEILDATUM"])["PEILDATUM"]
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise RawFileError(path, f"kolom PEILDATUM niet leesbaar ({exc})", 1, "PEILDATUM") from exc
+    return _dates(dates)
+
+
+def periods(header: list[str], path: Path) -> list[str]:
+    """The months of the snapshots in the file (the PEILDATUM column only)."""
+    return sorted({d.strftime("%Y-%m") for d in _read_dates(path).dropna().unique()})
+
+
+def edition_key(header: list[str], path: Path) -> str:
+    """Weekly files of one month must not compete for that month: each snapshot range is its own edition."""
+    dates = _read_dates(path).dropna()
+    return f"{dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}" if len(dates) else ""
+
+
+def read(path: Path) -> pd.DataFrame:
+    """Parse and validate the file; one row per published record, values still as text."""
+    try:
+        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
+            expected, line, seen = map(int, match.groups())
+            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}", line) from exc
+        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
+    header = list(frame.columns)
+    if header != COLUMNS:
+        missing = [c for c in COLUMNS if c not in header]
+        raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
+                           1, missing[0] if missing else None)
+    frame["source_line"] = frame.index + 2
+    for column in COLUMNS:
+        frame[column] = frame[column].str.strip()
+    # A truncated last line leaves its trailing fields empty: caught here as a missing value.
+    frame["snapshot_date"] = _dates(frame["PEILDATUM"])
+    _require(frame, path, "PEILDATUM", frame["snapshot_date"].notna(), "een datum jjjj-mm-dd")
+    _require(frame, path, "REC_TYPE", frame["REC_TYPE"].str.upper().isin(list(REC_TYPES)),
+             "VACATURE of WERKZOEKENDE")
+    _require(frame, path, "GEMEENTE", frame["GEMEENTE"] != "", "een gemeentenaam")
+    _require(frame, path, "POSTCODE", _matches(frame["POSTCODE"], _POSTCODE), "een postcodegebied van 4 cijfers")
+    _require(frame, path, "BEROEP_CODE", _matches(frame["BEROEP_CODE"], _OCCUPATION),
+             "een BRC-beroepsgroepcode van 4 cijfers")
+    for column in ("AANTAL", *LEVELS):
+        _require(frame, path, column, _matches(frame[column], _NUMBER), "een getal met ',' als decimaalteken")
+    return frame
+
+
+def _require(frame: pd.DataFrame, path: Path, column: str, ok: pd.Series, expected: str) -> None:
+    if ok.all():
+        return
+    bad = frame.loc[~ok, [column, "source_line"]]
+    value = bad[column].iloc[0]
+    found = f"waarde '{value}'" if value else "lege waarde (ontbrekend veld of afgebroken regel?)"
+    raise RawFileError(path, f"{found}; verwacht {expected} ({len(bad)} regel(s))", int(bad["source_line"].iloc[0]),
+                       column)
+
+
+def occupation_classes() -> pd.DataFrame:
+    """The BRC 2014 beroepsklassen with the technical rule (etl/reference/uwv_technical_occupations.csv)."""
+    classes = pd.read_csv(OCCUPATIONS_FILE, dtype=str, keep_default_na=False)
+    classes["is_technical"] = classes["is_technical"] == "true"
+    return classes
+
+
+def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
+             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sum postcode areas to municipalities and pivot the record types; returns (facts, no education rows)."""
+    frame = long.copy()
+    frame["measure"] = frame["REC_TYPE"].str.upper().map(REC_TYPES)
+    for column in ("AANTAL", *LEVELS):
+        frame[column] = _numbers(frame[column])
+
+    frame["place"] = frame["GEMEENTE"] + "\0" + frame["snapshot_date"].dt.year.astype(str)
+    places = frame.drop_duplicates("place")
+    codes = {}
+    for place, name, line in places[["place", "GEMEENTE", "source_line"]].itertuples(index=False):
+        code = resolver.resolve(name, int(place[-4:]))
+        if code is None:
+            raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
+                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTE")
+        codes[place] = code
+    frame["municipality_code"] = frame["place"].map(codes)
+
+    classes = occupation_classes().set_index("beroepsklasse_code")
+    frame["occupation_class"] = frame["BEROEP_CODE"].str[:2]
+    unknown = ~frame["occupation_class"].isin(classes.index)
+    if unknown.any():
+        first = frame.loc[unknown].iloc[0]
+        raise RawFileError(path, f"beroepscode '{first['BEROEP_CODE']}' valt in geen BRC-beroepsklasse (01-13)",
+                           int(first["source_line"]), "BEROEP_CODE")
+
+    # Postcode areas summed per municipality, record types side by side.
+    keys = ["snapshot_date", "municipality_code", "BEROEP_CODE"]
+    counts = frame.pivot_table(index=keys, columns="measure", values="AANTAL", aggfunc="sum", fill_value=0)
+    seekers = frame[frame["measure"] == "job_seekers"].groupby(keys)[list(LEVELS)].sum()
+    grouped = frame.groupby(keys).agg(occupation_name=("BEROEP", "first"), source_line=("source_line", "min"))
+    facts = grouped.join(counts).join(seekers).fillna(0).reset_index()
+    for measure in REC_TYPES.values():
+        if measure not in facts:
+            facts[measure] = 0.0
+    facts = facts.rename(columns={"BEROEP_CODE": "occupation_code",
+                                  **{level: f"job_seekers_level_{n}" for n, level in enumerate(LEVELS, start=1)}})
+    facts["occupation_class"] = facts["occupation_code"].str[:2]
+    facts["is_technical"] = facts["occupation_class"].map(classes["is_technical"]).astype(bool)
+    facts["month"] = facts["snapshot_date"].dt.strftime("%Y-%m")
+    facts["snapshot_date"] = facts["snapshot_date"].dt.date
+    facts["source_id"] = DATASET.dataset_id
+    facts["peildatum"] = facts["snapshot_date"]
+    facts["status"] = "definitief"
+    facts["source_file"] = relative_path
+    facts["source_line"] = facts["source_line"].astype("int32")
+    return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))

@@ -1,0 +1,174 @@
+"""Municipality boundaries: reader, province dissolve, build, read layer, demo and fetch (stubbed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+import requests
+import responses
+import shapely
+from shapely.geometry import shape
+
+from etl.build import build
+from etl.demo import geo_municipalities as demo
+from etl.demo.world import demo_world
+from etl.errors import RawFileError
+from etl.fetch import download
+from etl.rawfiles import read_header
+from etl.sources import geo_municipalities as geo
+from tests.conftest import FIXTURES
+from warehouse.geometry import boundaries
+
+FIXTURE = FIXTURES / "geo" / "gemeente_2024_small.geojson"
+FLEVOLAND = ["GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995"]
+
+
+def _facts(path: Path):
+    return geo.to_facts(geo.read(path), path, path.name, None)[0]
+
+
+def test_reader_on_the_fixture():
+    header = read_header(FIXTURE)
+    assert geo.recognises(header)
+    assert geo.periods(header, FIXTURE) == ["2024"]
+    long = geo.read(FIXTURE)
+    assert long[["statcode", "statnaam", "source_line"]].values.tolist() == [
+        ["GM0034", "Almere", 1], ["GM0995", "Lelystad", 2], ["GM0050", "Zeewolde", 3]]
+    facts = _facts(FIXTURE)
+    assert facts[["region_code", "level"]].values.tolist() == [
+        ["GM0034", "gemeente"], ["GM0995", "gemeente"], ["GM0050", "gemeente"], ["PV24", "provincie"]]
+    flevoland = shape(json.loads(facts.loc[facts["region_code"] == "PV24", "geometry"].iloc[0]))
+    # Almere and Lelystad touch and dissolve into one polygon; Zeewolde stays a separate part.
+    assert flevoland.geom_type == "MultiPolygon" and len(flevoland.geoms) == 2
+    assert flevoland.area == pytest.approx(0.08 + 0.01, rel=1e-3)
+    assert flevoland.bounds == pytest.approx((5.0, 52.0, 5.4, 52.5), abs=1e-4)
+
+
+def test_recognises_only_geojson_first_lines():
+    assert geo.recognises(['{"type":"FeatureCollection"', ' "features": ['])
+    assert geo.recognises(["{"])
+    assert not geo.recognises(["PEILDATUM", "REC_TYPE"])
+    assert not geo.recognises(['{"type":"Feature"'])
+
+
+def test_year_from_the_file_name_when_jrstatcode_is_missing(tmp_path):
+    path = tmp_path / "gemeente_2021.geojson"
+    path.write_text(FIXTURE.read_text().replace('"jrstatcode":"2024GM0034",', "")
+                    .replace('"jrstatcode":"2024GM0995",', "").replace('"jrstatcode":"2024GM0050",', ""))
+    assert geo.periods(read_header(path), path) == ["2021"]
+    nameless = tmp_path / "grenzen.geojson"
+    shutil.copy(path, nameless)
+    with pytest.raises(RawFileError, match="jrstatcode"):
+        geo.periods(read_header(nameless), nameless)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('"statcode":"GM0995"', '"statcode":"0995"', "feature 2: 'statcode' is '0995'"),
+    ('"type":"MultiPolygon"', '"type":"Point"', "feature 3 \\(GM0050\\): geometrie 'Point'"),
+    ('"statcode":"GM0050"', '"statcode":"GM9999"', "GM9999 staat niet in"),
+])
+def test_bad_features_are_named(tmp_path, old, new, message):
+    path = tmp_path / "gemeente_2024.geojson"
+    path.write_text(FIXTURE.read_text().replace(old, new))
+    with pytest.raises(RawFileError, match=message) as error:
+        _facts(path)
+    assert error.value.column in ("statcode", "geometry")
+    assert error.value.line == (3 if "0995" in new else 4)  # feature n of the fixture is on line n + 1
+
+
+def test_truncated_file_names_line_and_column(tmp_path):
+    path = tmp_path / "gemeente_2024.geojson"
+    path.write_text(FIXTURE.read_text()[:400])
+    with pytest.raises(RawFileError) as error:
+        geo.read(path)
+    assert error.value.line == 3 and "teken" in error.value.column
+    assert "geen geldige GeoJSON" in str(error.value)
+
+
+def test_build_and_read_layer(tmp_path):
+    raw = tmp_path / "raw" / "geo"
+    raw.mkdir(parents=True)
+    shutil.copy(FIXTURE, raw / FIXTURE.name)
+    db = tmp_path / "warehouse.duckdb"
+    build(tmp_path / "raw", db, progress=False)  # runs every check, the geo checks included
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*), min(year) from region_geometry").fetchone() == (4, "2024")
+    shapes = boundaries(con, ["GM0034", "PV24"], 2025)  # latest earlier year
+    assert shapes.year == "2024" and shapes.reason is None
+    assert [f["properties"]["statcode"] for f in shapes.collection["features"]] == ["GM0034", "PV24"]
+    assert shapes.collection["features"][1]["properties"]["statnaam"] == "Flevoland"
+    assert boundaries(con, ["GM0034"], 2019).year == "2024"  # earliest when nothing earlier
+    empty = boundaries(con, ["GM0171"], 2024)  # Noordoostpolder is not in the fixture
+    assert empty.collection is None and "Geen grenzen" in empty.reason
+
+
+def test_read_layer_without_boundaries():
+    con = duckdb.connect()
+    shapes = boundaries(con, ["GM0034"], 2024)
+    assert shapes.collection is None and "geen gemeentegrenzen" in shapes.reason
+    con.execute("create table region_geometry (year varchar, region_code varchar, region_name varchar, "
+                "level varchar, geometry varchar)")
+    assert "Er zijn geen gemeentegrenzen" in boundaries(con, ["GM0034"], 2024).reason
+
+
+def test_demo_is_deterministic_and_in_cartomap_layout(tmp_path, real_data):
+    world = demo_world("flevoland", 7)
+    first = demo.write(tmp_path / "a", world, np.random.default_rng(1)).read_bytes()
+    second = demo.write(tmp_path / "b", world, np.random.default_rng(2)).read_bytes()
+    assert first == second
+    real = (real_data / "geo_gemeenten_cartomap" / "gemeente_2023.geojson").read_bytes()
+    assert first.split(b"\n")[0] == real.split(b"\n")[0]
+    assert first.endswith(b"\n]}") and real.endswith(b"\n]}") and b"\r" not in first
+    real_feature, demo_feature = json.loads(real.split(b"\n")[1][:-1]), json.loads(first.split(b"\n")[1][:-1])
+    assert list(demo_feature) == ["type", "geometry", "properties", "id"] == list(real_feature)
+    assert list(demo_feature["properties"]) == list(real_feature["properties"])[:5]
+    path = tmp_path / "a" / "geo" / demo.FILE_NAME
+    facts = _facts(path)
+    assert sorted(facts.loc[facts["level"] == "gemeente", "region_code"]) == sorted(m.code for m in world)
+
+
+@responses.activate
+def test_fetch_lands_the_cartomap_file(tmp_path):
+    target = geo.FETCH_TARGETS[-1]
+    assert target.url == "https://cartomap.github.io/nl/wgs84/gemeente_2025.geojson"
+    assert [t.last_year for t in geo.FETCH_TARGETS] == list(range(2019, 2026))
+    responses.add(responses.GET, target.url, body=FIXTURE.read_bytes(), status=200,
+                  headers={"ETag": '"abc"'})
+    path = download(requests.Session(), target, tmp_path, progress=False)
+    assert path == tmp_path / "geo" / "gemeente_2025.geojson"
+    assert path.read_bytes() == FIXTURE.read_bytes()
+
+
+# Real files: figures counted with the json module, independently of the reader.
+REAL = [
+    ("geo_gemeenten_cartomap/gemeente_2023.geojson", "2023", 342, 2, 18),
+    ("geo_gemeenten_cartomap/gemeente_2025.geojson", "2025", 342, 2, 18),
+    ("geo_gemeenten_cartomap/gemeente_2025__FLEVOLAND_SUBSET.geojson", "2025", 6, 1, 18),
+    ("geo_gemeenten_pdok/gemeente_gegeneraliseerd.geojson", "2024", 342, 2, 152),
+    ("geo_gemeenten_pdok/gemeente_gegeneraliseerd_2024__FLEVOLAND_SUBSET.geojson", "2024", 6, 1, 152),
+]
+
+
+@pytest.mark.parametrize(("name", "year", "features", "almere_number", "almere_points"), REAL)
+def test_real_files(real_data, name, year, features, almere_number, almere_points):
+    path = real_data / name
+    header = read_header(path)
+    assert geo.recognises(header)
+    assert geo.periods(header, path) == [year]
+    long = geo.read(path)
+    assert len(long) == features and set(long["year"]) == {year}
+    almere = long[long["statcode"] == "GM0034"].iloc[0]
+    assert (almere["statnaam"], almere["source_line"]) == ("Almere", almere_number)
+    assert len(shapely.get_coordinates(shape(almere["geometry"]))) == almere_points
+    assert long.loc[long["statcode"] == "GM0184", "statnaam"].tolist() == ["Urk"]
+    facts = geo.to_facts(long, path, name, None)[0]
+    provinces = facts[facts["level"] == "provincie"]
+    assert len(provinces) == (12 if features == 342 else 1)
+    flevoland = shape(json.loads(provinces.loc[provinces["region_code"] == "PV24", "geometry"].iloc[0]))
+    parts = shapely.union_all([shape(g) for g in long.loc[long["statcode"].isin(FLEVOLAND), "geometry"]])
+    assert flevoland.area == pytest.approx(parts.area, rel=0.01)

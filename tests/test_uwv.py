@@ -1,0 +1,150 @@
+"""UWV Open Match Data: reader on the hand-made fixture, bad input, build, indicators and demo layout.
+
+No real UWV file is available (see docs/sources/uwv_open_match.md); the fixture follows the documented
+layout and every expected figure below was added up by hand from its lines.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from etl.build import build
+from etl.demo import uwv_open_match as demo
+from etl.demo.world import demo_world
+from etl.errors import RawFileError
+from etl.rawfiles import read_header
+from etl.reference import MunicipalityResolver, load_regions
+from etl.sources import uwv_open_match as uwv
+from tests.conftest import FIXTURES
+from warehouse.indicators import compute
+
+FIXTURE = FIXTURES / "uwv" / "open_match_small.csv"
+HEADER = ("PEILDATUM;REC_TYPE;PROVINCIE;GEMEENTE;POSTCODE;BEROEP_CODE;BEROEP;AANTAL;AANT_OPLNIV_1;AANT_OPLNIV_2;"
+          "AANT_OPLNIV_3;AANT_OPLNIV_4;AANT_OPLNIV_5;AANT_OPLNIV_6")
+
+
+def _facts(path: Path):
+    return uwv.to_facts(uwv.read(path), path, path.name, MunicipalityResolver(load_regions()))[0]
+
+
+def test_reader_on_the_fixture():
+    header = read_header(FIXTURE)
+    assert uwv.recognises(header)
+    assert uwv.periods(header, FIXTURE) == ["2023-04", "2023-05"]
+    assert uwv.edition_key(header, FIXTURE) == "2023-04-25..2023-05-16"
+    long = uwv.read(FIXTURE)
+    assert len(long) == 21 and long["source_line"].tolist() == list(range(2, 23))
+    facts = _facts(FIXTURE).set_index(["snapshot_date", "municipality_code", "occupation_code"])
+    assert len(facts) == 11
+    almere = facts.loc[(date(2023, 5, 2), "GM0034", "0711")]
+    # Two postcode areas summed: 12 + 8 vacancies; job-seekers 5 split 1/2/2 over levels 1-3.
+    assert (almere["vacancies"], almere["job_seekers"], almere["source_line"]) == (20, 5, 2)
+    assert [almere[f"job_seekers_level_{n}"] for n in range(1, 7)] == [1, 2, 2, 0, 0, 0]
+    assert (almere["month"], almere["occupation_class"], bool(almere["is_technical"])) == ("2023-05", "07", True)
+    lelystad = facts.loc[(date(2023, 5, 16), "GM0995", "0711")]
+    assert (lelystad["vacancies"], lelystad["job_seekers"]) == (2.5, 5)  # decimal comma
+    nurses = facts.loc[(date(2023, 4, 25), "GM0034", "1011")]
+    assert (nurses["vacancies"], nurses["job_seekers"], bool(nurses["is_technical"])) == (0, 8, False)
+    assert facts.loc[(date(2023, 5, 2), "GM0034", "0821"), "is_technical"]  # ICT counts as technical
+
+
+def test_technical_rule_is_brc_classes_07_and_08():
+    classes = uwv.occupation_classes()
+    assert len(classes) == 13
+    assert classes.loc[classes["is_technical"], "beroepsklasse_code"].tolist() == ["07", "08"]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "column", "message"), [
+    ("2023-05-02;VACATURE;Flevoland;Almere;1325", "2023-05-02;VACATURE;Flevoland;Almere;1325A", 3, "POSTCODE",
+     "waarde '1325A'"),
+    ("Bouwarbeiders ruwbouw;8;", "Bouwarbeiders ruwbouw;8.5;", 3, "AANTAL", "decimaalteken"),
+    ("2023-05-16;VACATURE;Flevoland;Almere", "2023-05-16;VACATUREX;Flevoland;Almere", 11, "REC_TYPE",
+     "VACATURE of WERKZOEKENDE"),
+    ("2023-04-25;VACATURE;Flevoland;Lelystad", "2023-13-25;VACATURE;Flevoland;Lelystad", 19, "PEILDATUM", "datum"),
+])
+def test_wrong_values_name_line_and_column(tmp_path, old, new, line, column, message):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes().replace(old.encode(), new.encode(), 1))
+    with pytest.raises(RawFileError, match=message) as error:
+        uwv.read(path)
+    assert (error.value.line, error.value.column) == (line, column)
+
+
+def test_missing_column(tmp_path):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes().replace(b";AANT_OPLNIV_6\r\n", b"\r\n", 1))
+    assert not uwv.recognises(read_header(path))
+    with pytest.raises(RawFileError) as error:
+        uwv.read(path)
+    assert (error.value.line, error.value.column) == (1, "AANT_OPLNIV_6")
+
+
+def test_truncated_last_line(tmp_path):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes()[:-12])
+    with pytest.raises(RawFileError, match="lege waarde") as error:
+        uwv.read(path)
+    assert error.value.line == 22 and error.value.column == "AANT_OPLNIV_2"
+
+
+def test_unknown_municipality(tmp_path):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes().replace(b"Lelystad;8232", b"Atlantis;8232", 1))
+    with pytest.raises(RawFileError, match="Atlantis") as error:
+        _facts(path)
+    assert (error.value.line, error.value.column) == (9, "GEMEENTE")
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    raw = tmp_path_factory.mktemp("uwv_raw")
+    (raw / "uwv" / "open_match").mkdir(parents=True)
+    shutil.copy(FIXTURE, raw / "uwv" / "open_match" / FIXTURE.name)
+    db = tmp_path_factory.mktemp("uwv_db") / "warehouse.duckdb"
+    build(raw, db, progress=False)  # runs every check, the UWV checks included
+    return duckdb.connect(str(db), read_only=True)
+
+
+def test_build_from_the_fixture(fixture_db):
+    assert fixture_db.execute("select count(*), sum(vacancies), sum(job_seekers) from fact_uwv_match").fetchone() \
+        == (11, 10 + 4 + 12 + 8 + 6 + 20 + 3 + 15 + 7 + 18 + 2.5, 8 + 6 + 5 + 4 + 7 + 6 + 4 + 3 + 9 + 5)
+    assert fixture_db.execute("select period_type, start_date from period where period_id = '2023-05'").fetchone() \
+        == ("month", date(2023, 5, 1))
+
+
+def test_indicators_by_hand(fixture_db):
+    # Last snapshot of May is 2023-05-16: Almere 15 (0711) + 7 (0821), Lelystad 2.5 (0711).
+    vacancies = {v.period: v.value for v in compute(fixture_db, "tech_vacancies", "PV24")}
+    assert vacancies == {"2023-04": 10 + 4, "2023-05": 15 + 7 + 2.5}
+    assert compute(fixture_db, "tech_vacancies", "GM0034", 2023, 2023)[-1].value == 22
+    tension = {v.period: v.value for v in compute(fixture_db, "tech_tension", "PV24")}
+    # Technical job-seekers on the last snapshot: April Lelystad 6; May Almere 4 + 3, Lelystad 5.
+    assert tension["2023-04"] == pytest.approx(14 / 6)
+    assert tension["2023-05"] == pytest.approx(24.5 / 12)
+
+
+def test_demo_is_deterministic_and_in_the_documented_layout(tmp_path):
+    world = demo_world("flevoland", 3)
+    first = demo.write(tmp_path / "a", world, np.random.default_rng(5)).read_bytes()
+    second = demo.write(tmp_path / "b", world, np.random.default_rng(5)).read_bytes()
+    assert first == second
+    lines = first.split(b"\r\n")
+    assert lines[0].decode() == HEADER == FIXTURE.read_bytes().split(b"\r\n")[0].decode()
+    assert lines[-1] == b"" and b"\n" not in first.replace(b"\r\n", b"")
+    assert not first.startswith(b"\xef\xbb\xbf")
+    path = tmp_path / "a" / uwv.DATASET.raw_subdir / demo.FILE_NAME
+    facts = _facts(path)
+    assert set(facts["municipality_code"]) == {m.code for m in world}
+    assert facts["month"].nunique() == 12
+    share = facts.loc[facts["is_technical"], "vacancies"].sum() / facts["vacancies"].sum()
+    assert 0.2 < share < 0.35
+
+
+def test_no_fetch_targets_until_urls_are_confirmed():
+    assert uwv.FETCH_TARGETS == []
