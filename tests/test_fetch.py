@@ -111,6 +111,12 @@ class _Server(ThreadingHTTPServer):
     stub: Stub
 
 
+@pytest.fixture(autouse=True)
+def _no_api_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests cover static files only: API sources (CBS) have their own stubbed tests."""
+    monkeypatch.setattr(fetch_module, "SOURCES", [m for m in fetch_module.SOURCES if not hasattr(m, "fetch")])
+
+
 @pytest.fixture
 def stub() -> Iterator[Stub]:
     """A local HTTP server on 127.0.0.1 (free port) serving the DUO fixture, shut down afterwards."""

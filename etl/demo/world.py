@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,3 +67,29 @@ def demo_world(scale: str, seed: int) -> list[Municipality]:
         picks = rng.choice(len(similar), size=min(COMPARISON_MUNICIPALITIES, len(similar)), replace=False)
         rest = [similar[i] for i in sorted(picks)]
     return sorted(world + rest, key=lambda m: m.code)
+
+
+# CBS demo (additive): population by age band per municipality and year, calibrated on CBS 70072ned 2025
+# (Nederland: 15-19 jaar 5.7 %, 20-24 jaar 6.6 % of the population; Urk and Almere younger than average).
+AGE_BAND_SHARES = {"15 tot 20 jaar": 0.057, "20 tot 25 jaar": 0.066}
+POPULATION_GROWTH = 0.006  # a year, around the 1 January 2025 population
+
+
+def population_in(municipality: Municipality, year: int) -> int:
+    """A municipality's population on 1 January of a year, growing steadily towards Municipality.population."""
+    return round(municipality.population * (1 + POPULATION_GROWTH) ** (year - 2025))
+
+
+def age_band_population(municipality: Municipality, year: int, band: str) -> int:
+    """Inhabitants of an age band on 1 January; deterministic from the code, so every CBS demo agrees.
+
+    Each municipality gets a fixed youth factor (0.85..1.25) and a band-specific drift, so that 20-24 year-olds
+    in year t+5 are fewer than 15-19 year-olds in year t where young people leave (retention below 1).
+    """
+    digest = zlib.crc32(f"{municipality.code}:{band}".encode())
+    youth = 0.85 + (zlib.crc32(municipality.code.encode()) % 400) / 1000
+    drift = ((digest % 200) - 100) / 10_000  # -1 % .. +1 % a year
+    # Municipalities with many teenagers (young families) see them leave at 20-24: the factor flips.
+    factor = youth if band == "15 tot 20 jaar" else 2 - youth
+    share = AGE_BAND_SHARES[band] * factor * (1 + drift) ** (year - 2025)
+    return round(population_in(municipality, year) * share)

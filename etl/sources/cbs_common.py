@@ -1,0 +1,188 @@
+"""What the CBS StatLine readers share: period keys, region labels and keys, and the fact_cbs layout and checks.
+
+Not a source module itself (it declares no DATASET); cbs_odata, cbs_label_csv and cbs_label_quarterly use it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.checks import Check, accepted_values, not_null, relationship, unique
+from etl.education import Education
+from etl.errors import RawFileError
+from etl.reference import REFERENCE_DIR, load_regions, normalise_name
+
+FACT_TABLE = "fact_cbs"
+GRAIN = ("source_id", "table_id", "measure", "region_code", "dims", "period")
+FACT_COLUMNS = ["table_id", "measure", "measure_label", "unit", "region_code", "dims", "period", "value",
+                "source_id", "peildatum", "status", "source_file", "source_line"]
+
+_PERIOD_KEY = re.compile(r"^(\d{4})(JJ|KW|MM)(\d{2})$")
+_SUFFIX = re.compile(r"^(.*?)\s*\((PV|LD|CR|GM)\)$")
+_SUFFIX_LEVEL = {"PV": "provincie", "LD": "landsdeel", "GM": "gemeente"}
+_QUARTER_WORDS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4}
+_DUTCH_QUARTER = re.compile(r"^het (eerste|tweede|derde|vierde) kwartaal van (\d{4})(\*?)$")
+
+
+def generic_checks() -> list[Check]:
+    """The checks on every fact_cbs row, whichever CBS source wrote it (declared once, by cbs_odata)."""
+    t = FACT_TABLE
+    return [
+        *not_null(t, "table_id", "measure", "region_code", "dims", "period", "source_id", "peildatum", "status"),
+        unique(t, *GRAIN),
+        accepted_values(t, "status", ["definitief", "voorlopig"]),
+        relationship(t, "region_code", "region", "code"),
+        relationship(t, "period", "period", "period_id"),
+        relationship(t, "source_id", "source", "source_id"),
+    ]
+
+
+def source_checks(source_id: str) -> list[Check]:
+    """Value rules on the fact_cbs rows of one source."""
+    own = "source_id = ? and "
+    return [Check(f"{source_id}: percentage tussen 0 en 100", FACT_TABLE,
+                  own + "unit = '%' and (value < 0 or value > 100)", (source_id,), ("value",)),
+            Check(f"{source_id}: aantallen niet negatief", FACT_TABLE, own + "unit = 'aantal' and value < 0",
+                  (source_id,), ("value",))]
+
+
+def period_from_key(key: str) -> tuple[str, str]:
+    """CBS period key → (period id, period type): 2023JJ00 → '2023', 2023KW04 → '2023-Q4', 2023MM11 → '2023-11'."""
+    match = _PERIOD_KEY.match(key.strip())
+    if not match:
+        raise ValueError(key)
+    year, kind, number = match.groups()
+    if kind == "JJ":
+        return year, "calendar_year"
+    if kind == "KW":
+        return f"{year}-Q{int(number)}", "quarter"
+    return f"{year}-{number}", "month"
+
+
+def period_from_label(label: str) -> tuple[str, str, bool] | None:
+    """A StatLine period label → (period id, type, provisional): '2023*' or 'het vierde kwartaal van 2024'."""
+    text = label.strip()
+    if match := re.match(r"^(\d{4})(\*?)$", text):
+        return match.group(1), "calendar_year", bool(match.group(2))
+    if match := _DUTCH_QUARTER.match(text):
+        word, year, star = match.groups()
+        return f"{year}-Q{_QUARTER_WORDS[word]}", "quarter", bool(star)
+    return None
+
+
+def peildatum(period: str) -> date:
+    """The last day of a period: CBS publishes no separate reference date in its exports."""
+    if match := re.match(r"^(\d{4})-Q([1-4])$", period):
+        year, quarter = int(match.group(1)), int(match.group(2))
+        return (pd.Timestamp(year, quarter * 3, 1) + pd.offsets.MonthEnd(0)).date()
+    if match := re.match(r"^(\d{4})-(\d{2})$", period):
+        return (pd.Timestamp(int(match.group(1)), int(match.group(2)), 1) + pd.offsets.MonthEnd(0)).date()
+    return date(int(period[:4]), 12, 31)
+
+
+def region_from_key(key: str) -> str | None:
+    """A RegioS key → region code: 'NL01  ' → 'NL', 'PV24  ' → 'PV24', 'GM0034' → 'GM0034'; None for COROP etc."""
+    code = key.strip()
+    if code == "NL01":
+        return "NL"
+    return code if code[:2] in ("GM", "PV", "LD") else None
+
+
+class RegionLabels:
+    """Resolves StatLine region labels ('Flevoland (PV)', 'Almere', 'Nederland') to region codes."""
+
+    def __init__(self, regions: pd.DataFrame | None = None):
+        regions = load_regions() if regions is None else regions
+        self._valid = {r.code: (r.valid_from, r.valid_to) for r in regions.itertuples(index=False)}
+        self._level = dict(zip(regions["code"], regions["level"], strict=True))
+        self._by_name: dict[str, list[str]] = {}
+        for code, name in zip(regions["code"], regions["name"], strict=True):
+            self._by_name.setdefault(normalise_name(name), []).append(code)
+        aliases = pd.read_csv(REFERENCE_DIR / "region_aliases.csv", dtype=str, keep_default_na=False)
+        self._aliases = {normalise_name(a): c for a, c in zip(aliases["alias"], aliases["code"], strict=True)}
+
+    def resolve(self, label: str, year: int, level: str | None = None) -> str | None:
+        """The code of a label; a suffix '(PV)'/'(LD)' fixes the level, else `level` or gemeente is preferred.
+
+        Returns '' for COROP areas ('(CR)'), which the region table does not hold.
+        """
+        text = label.strip()
+        if match := _SUFFIX.match(text):
+            if match.group(2) == "CR":
+                return ""
+            level = _SUFFIX_LEVEL[match.group(2)]
+        if normalise_name(text) in self._aliases:
+            return self._aliases[normalise_name(text)]
+        name = _SUFFIX.sub(r"\1", text)
+        codes = self._by_name.get(normalise_name(name), [])
+        if not codes:
+            return None
+        wanted = [c for c in codes if self._level[c] == (level or "gemeente")] or codes
+        valid = [c for c in wanted if _holds(self._valid[c], year)]
+        return (valid or wanted)[0]
+
+
+def _holds(bounds: tuple[object, object], year: int) -> bool:
+    start, end = bounds
+    return (pd.isna(start) or start <= year) and (pd.isna(end) or year <= end)
+
+
+def parse_number(values: pd.Series, lines: pd.Series, path: Path, column: str, decimal: str) -> pd.Series:
+    """Numbers as published ('12,5' with a decimal comma, or '12.5'); '' and '.' (not available) become null."""
+    text = values.fillna("").str.strip()
+    missing = text.isin(["", "."])
+    cleaned = text.str.replace(decimal, ".", regex=False) if decimal == "," else text
+    pattern = r"^-?\d+(\.\d+)?$"
+    wrong = ~missing & ~cleaned.str.match(pattern)
+    if wrong.any():
+        first = wrong[wrong].index[0]
+        example = "12,5" if decimal == "," else "12.5"
+        raise RawFileError(path, f"waarde '{text[first]}' is geen getal; verwacht bijvoorbeeld '{example}', of leeg "
+                                 f"({int(wrong.sum())} cel(len))", int(lines[first]), column)
+    return pd.to_numeric(cleaned.where(~missing, None), errors="raise").astype("float64")
+
+
+def unit_of(label: str) -> tuple[str, str]:
+    """A StatLine column label → (label without unit, unit): 'Bevolking (aantal)' → ('Bevolking', 'aantal')."""
+    if match := re.match(r"^(.*?)\s*\(([^()]*)\)$", label.strip()):
+        return match.group(1), match.group(2)
+    return label.strip(), ""
+
+
+def empty_education() -> pd.DataFrame:
+    """CBS tables name no programmes: an empty frame with the education table's columns."""
+    return pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def to_fact_frame(long: pd.DataFrame, source_id: str, relative_path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fact_cbs rows of a long frame with region_code, period and provisional; no education rows."""
+    facts = pd.DataFrame({
+        "table_id": long["table_id"], "measure": long["measure"], "measure_label": long["measure_label"],
+        "unit": long["unit"], "region_code": long["region_code"], "dims": long["dims"], "period": long["period"],
+        "value": long["value"].astype("float64"), "source_id": source_id,
+        "peildatum": long["period"].map(peildatum),
+        "status": long["provisional"].map({True: "voorlopig", False: "definitief"}),
+        "source_file": relative_path, "source_line": long["source_line"].astype("int32"),
+    })
+    return facts, empty_education()
+
+
+
+def require_complete_rows(frame: pd.DataFrame, path: Path) -> None:
+    """Every line has as many fields as the header; pandas would silently pad a truncated line with ''.
+
+    StatLine exports are small (at most a few MB), so counting fields with the csv module costs little.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        width = len(next(reader, []))
+        for row in reader:
+            if row and len(row) < width:
+                column = str(frame.columns[len(row)])
+                raise RawFileError(path, f"de regel heeft {len(row)} velden, de kopregel {width}; het bestand is "
+                                         "waarschijnlijk afgebroken: download het opnieuw", reader.line_num, column)
