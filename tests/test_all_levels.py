@@ -14,5 +14,5 @@ def test_all_levels_is_mbo_plus_ho_per_school_year(demo_db):
         assert value.value == mbo[period].value + ho[period].value
         assert (value.lower, value.upper) == (mbo[period].lower + ho[period].lower,
                                              mbo[period].upper + ho[period].upper)
-    assert "DUO, Gediplomeerde mbo-studenten (demodata); DUO, Gediplomeerden hbo en wo (demodata)" == \
-        next(iter(total.values())).source
+    assert next(iter(total.values())).source == \
+        "DUO, Gediplomeerde mbo-studenten (demodata); DUO, Gediplomeerden hbo en wo (demodata)"
