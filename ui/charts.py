@@ -102,3 +102,22 @@ def flows(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     ranges = alt.Chart(data).mark_rule(color="#000000").encode(x="low:Q", x2="high:Q", y=y)
     text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="high:Q", y=y, text="waarde:N")
     return dutch((bar + ranges + text).properties(height=max(200, 36 * len(data))))
+
+
+def choropleth(collection: dict, frame: pd.DataFrame, unit: str, title: str) -> alt.TopLevelMixin:
+    """Municipalities coloured by value (frame: code, value, lower, upper, unit, period); grey where unknown."""
+    values = _with_labels(frame)[["code", "value", "waarde", "periode"]]
+    base = alt.Chart(alt.Data(values=collection["features"])).project(type="mercator")
+    outline = base.mark_geoshape(fill="#DDDDDD", stroke="#FFFFFF", strokeWidth=1.5)
+    filled = base.mark_geoshape(stroke="#FFFFFF", strokeWidth=1.5).transform_lookup(
+        lookup="properties.statcode", from_=alt.LookupData(values, "code", ["value", "waarde", "periode"]),
+    ).transform_filter("isValid(datum.value)").encode(
+        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="viridis", reverse=True),
+                        legend=alt.Legend(format=AXIS_FORMAT[unit], orient="bottom", gradientLength=220)),
+        tooltip=[alt.Tooltip("properties.statnaam:N", title="Gemeente"), alt.Tooltip("waarde:N", title="Waarde"),
+                 alt.Tooltip("periode:N", title="Periode")],
+    )
+    labels = base.mark_text(fontSize=11, fontWeight="bold", color="#000000").encode(
+        longitude="lon:Q", latitude="lat:Q", text="properties.statnaam:N",
+    ).transform_calculate(lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]")
+    return dutch((outline + filled + labels).properties(height=360))

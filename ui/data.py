@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import explore, flows, inventory
+from warehouse import explore, flows, geometry, inventory
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.indicators import RECORD_FIELDS, compute
@@ -131,3 +131,9 @@ def residence_years(version: tuple[str, float]) -> list[str]:
 def mbo_destinations(version: tuple[str, float], home_region: str, school_year: str) -> pd.DataFrame:
     """Where mbo students living in home_region study, by institution municipality."""
     return flows.mbo_destinations(cursor(), home_region, school_year)
+
+
+@st.cache_data(show_spinner=False)
+def boundaries(version: tuple[str, float], codes: tuple[str, ...], year: int) -> geometry.Shapes:
+    """Region boundaries for a map, or the Dutch reason there are none."""
+    return geometry.boundaries(cursor(), list(codes), year)

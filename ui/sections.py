@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, export
-from ui.data import db_version, indicator_series
+from ui.data import boundaries, db_version, indicator_series
 from ui.filters import Filters
 from ui.layout import series_caption
 from warehouse.catalog import CATALOGUE
@@ -43,7 +43,7 @@ def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, s
 
 
 def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> None:
-    """The six Flevoland municipalities, Flevoland and NL in each one's latest period of the chosen range."""
+    """A map and bars of the six Flevoland municipalities (with Flevoland and NL) in their latest period."""
     if indicator_id not in CATALOGUE:
         return  # indicator_trend has said so already
     indicator = CATALOGUE[indicator_id]
@@ -52,13 +52,25 @@ def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> 
     for code, label in {**FLEVOLAND_MUNICIPALITIES, **REFERENCES}.items():
         series = indicator_series(version, indicator_id, code, filters.from_year, filters.to_year)
         if not series.empty:
-            rows.append(series.iloc[[-1]].assign(regio=label))
+            rows.append(series.iloc[[-1]].assign(regio=label, code=code))
     if not rows:
         st.info(f"Geen gegevens per gemeente voor '{indicator.name}'.")
         return
     latest = pd.concat(rows, ignore_index=True)
-    st.altair_chart(charts.bars(latest, indicator.unit, indicator.name, references=tuple(REFERENCES.values())),
-                    width="stretch")
+    on_map, on_bars = st.columns([2, 3])
+    with on_map:
+        year = int(latest["period"].max()[:4])
+        shapes = boundaries(version, tuple(FLEVOLAND_MUNICIPALITIES), year)
+        if shapes.collection is None:
+            st.info(f"Geen kaart: {shapes.reason}")
+        else:
+            municipalities = latest[latest["code"].isin(list(FLEVOLAND_MUNICIPALITIES))]
+            st.altair_chart(charts.choropleth(shapes.collection, municipalities, indicator.unit, indicator.name),
+                            width="stretch")
+            st.caption(f"Gemeentegrenzen {shapes.year} (CBS/PDOK gebiedsindelingen). Grijs: geen gegevens.")
+    with on_bars:
+        st.altair_chart(charts.bars(latest, indicator.unit, indicator.name,
+                                    references=tuple(REFERENCES.values())), width="stretch")
     st.caption(series_caption(latest) + " Zwarte lijn: marge door onderdrukte aantallen ('<5').")
     st.download_button("Download als CSV", export.csv_bytes(latest.drop(columns=["regio"])),
                        file_name=f"{indicator_id}_gemeenten.csv", mime="text/csv", key=key)
