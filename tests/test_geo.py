@@ -172,3 +172,15 @@ def test_real_files(real_data, name, year, features, almere_number, almere_point
     flevoland = shape(json.loads(provinces.loc[provinces["region_code"] == "PV24", "geometry"].iloc[0]))
     parts = shapely.union_all([shape(g) for g in long.loc[long["statcode"].isin(FLEVOLAND), "geometry"]])
     assert flevoland.area == pytest.approx(parts.area, rel=0.01)
+
+
+def test_map_rings_are_clockwise_for_d3():
+    from shapely.geometry import shape
+
+    from warehouse.geometry import clockwise
+
+    counter = {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1], [5.0, 52.0]]]}
+    turned = clockwise(counter)
+    assert not shape(turned).exterior.is_ccw and shape(counter).exterior.is_ccw
+    multi = {"type": "MultiPolygon", "coordinates": [counter["coordinates"]]}
+    assert not shape(clockwise(multi)).geoms[0].exterior.is_ccw

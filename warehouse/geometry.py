@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 
 import duckdb
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.polygon import orient
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,20 @@ left join region as r on r.code = g.region_code
 where g.year = ? and list_contains(?, g.region_code)
 order by g.region_code
 """
+
+
+def clockwise(geometry: dict) -> dict:
+    """The geometry with clockwise exterior rings, as d3-geo (Vega's maps) expects.
+
+    d3 treats rings as spherical polygons: a counter-clockwise exterior ring (the GeoJSON RFC 7946 convention)
+    means "the whole globe except this area" and floods the map.
+    """
+    shaped = shape(geometry)
+    if isinstance(shaped, Polygon):
+        return mapping(orient(shaped, sign=-1.0))
+    if isinstance(shaped, MultiPolygon):
+        return mapping(MultiPolygon([orient(part, sign=-1.0) for part in shaped.geoms]))
+    return geometry
 
 
 def boundaries(con: duckdb.DuckDBPyConnection, codes: list[str], year: int | str) -> Shapes:
@@ -47,7 +63,7 @@ def boundaries(con: duckdb.DuckDBPyConnection, codes: list[str], year: int | str
         return Shapes(None, chosen, f"Geen grenzen gevonden voor de gekozen regio's in de indeling van {chosen}.")
     features = [
         {"type": "Feature", "properties": {"statcode": code, "statnaam": name, "level": level},
-         "geometry": json.loads(geometry)}
+         "geometry": clockwise(json.loads(geometry))}
         for code, name, level, geometry in rows
     ]
     return Shapes({"type": "FeatureCollection", "features": features}, chosen)
