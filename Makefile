@@ -30,8 +30,7 @@ warehouse: demo-if-empty
 	fi
 
 run: warehouse
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	$(PY) -m ui.serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -84,7 +84,7 @@ def browser_times(db: Path) -> dict[str, float]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    server = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.headless", "true",
                                "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
                               env={**os.environ, "TECHNIEKMONITOR_DB": str(db)}, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

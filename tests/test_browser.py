@@ -75,7 +75,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Pa
         env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
         with log.open("wb") as output:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                [sys.executable, "-m", "ui.serve", "--server.headless", "true",
                  "--server.port", str(port), "--browser.gatherUsageStats", "false"],
                 cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             )
@@ -158,6 +158,14 @@ def test_every_page_renders_on_demo_data(demo_app: str, page: Page, path: str, h
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="Demodata")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
     _full_page_screenshot(page, ARTIFACTS / f"{path or 'overzicht'}.png")
+
+
+def test_a_shared_deep_link_on_a_fresh_server_opens_in_the_full_app(start_app: Callable[[Path], str], page: Page,
+                                                                     demo_db: Path) -> None:
+    base = start_app(demo_db)  # a new server: its very first visitor follows a shared link
+    _open(page, f"{base}/aanbod?regio=GM0184&van=2020&tot=2023", "Aanbod technici")
+    expect(page.get_by_text("Stuurgroep", exact=True)).to_be_visible()  # app.py's navigation, not a bare page
+    expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Urk")).to_be_visible()
 
 
 def test_overview_metric_in_dutch(demo_app: str, page: Page) -> None:
