@@ -39,7 +39,9 @@ def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, s
                 "haal die op met `python -m etl fetch` of kies een andere periode.")
         return
     st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
-    st.caption(series_caption(data) + " De band rond een lijn is de marge door onderdrukte kleine aantallen.")
+    margin = (data["lower"] != data["upper"]).any()
+    st.caption(series_caption(data) + (" De band rond een lijn is de marge door onderdrukte kleine aantallen."
+                                       if margin else ""))
 
 
 def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> None:
@@ -71,7 +73,8 @@ def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> 
     with on_bars:
         st.altair_chart(charts.bars(latest, indicator.unit, indicator.name,
                                     references=tuple(REFERENCES.values())), width="stretch")
-    st.caption(series_caption(latest) + " Zwarte lijn: marge door onderdrukte aantallen ('<5').")
+    margin = (latest["lower"] != latest["upper"]).any()
+    st.caption(series_caption(latest) + (" Zwarte lijn: marge door onderdrukte aantallen ('<5')." if margin else ""))
     st.download_button("Download als CSV", export.csv_bytes(latest.drop(columns=["regio"])),
                        file_name=f"{indicator_id}_gemeenten.csv", mime="text/csv", key=key)
 
