@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from ui import charts
+from ui.data import db_version, technical_share_by_sex
 from ui.filters import sidebar_filters
-from ui.layout import demo_banner, warehouse_ready
+from ui.layout import demo_banner, series_caption, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 from warehouse.catalog import CATALOGUE
 
@@ -29,3 +31,13 @@ indicator_trend(indicator_id, filters)
 st.subheader("Per gemeente, laatste periode")
 indicator_by_municipality(indicator_id, filters, key="aanbod_download")
 caveats(indicator_id)
+
+st.subheader(f"Jongens en meisjes — {filters.region_label}")
+st.caption("Aandeel examenkandidaten dat een technische richting kiest, apart voor jongens en meisjes.")
+for levels, title in ((("vmbo",), "vmbo: sector techniek"), (("havo", "vwo"), "havo/vwo: profiel met N&T")):
+    by_sex = technical_share_by_sex(db_version(), filters.region, levels, filters.from_year, filters.to_year)
+    if by_sex.empty:
+        st.info(f"Geen examengegevens ({title}) voor deze regio en periode.")
+        continue
+    st.altair_chart(charts.trend(by_sex, "share", f"Aandeel techniek, {title}", series="reeks"), width="stretch")
+    st.caption(series_caption(by_sex))

@@ -110,7 +110,7 @@ def test_unknown_url_values_fall_back_to_defaults(app_on, demo_db, monkeypatch):
 
 def test_supply_page_switches_indicator(app_on, demo_db):
     at = app_on(ROOT / "pages" / "aanbod.py", demo_db)
-    assert len(at.get("vega_lite_chart")) == 3  # trend, map, bars
+    assert len(at.get("vega_lite_chart")) == 5  # trend, map, bars, and vmbo and havo/vwo by sex
     at.radio(key="aanbod_indicator").set_value("vmbo_tech_candidates").run()
     assert not at.exception
     assert any("Aantal examenkandidaten vmbo in de sector techniek" in c.value for c in at.caption)

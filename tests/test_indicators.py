@@ -115,3 +115,13 @@ def test_indicator_of_a_source_not_in_the_warehouse_has_no_values(small_db, monk
                       never)
     monkeypatch.setattr(indicators_module, "get_indicator", lambda _: ghost)
     assert compute(connect(small_db), "ghost", "PV24") == []
+
+
+def test_technical_share_by_sex_on_the_fixture(small_db):
+    from warehouse.breakdowns import technical_share_by_sex
+
+    shares = technical_share_by_sex(connect(small_db), "PV24", ["vmbo"], 2023, 2023).set_index("reeks")
+    # 2023-2024 Flevoland vmbo: boys techniek 10 (Almere) + 7 (Urk), other 6; girls techniek 0 + '<5', other '<5'.
+    assert shares.loc["Jongens", "value"] == pytest.approx(17 / 23)
+    assert shares.loc["Meisjes", "lower"] == pytest.approx(1 / (1 + 4))
+    assert shares.loc["Meisjes", "upper"] == pytest.approx(4 / (4 + 1))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import explore, flows, geometry, inventory
+from warehouse import breakdowns, explore, flows, geometry, inventory
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.indicators import RECORD_FIELDS, compute
@@ -137,3 +137,10 @@ def mbo_destinations(version: tuple[str, float], home_region: str, school_year: 
 def boundaries(version: tuple[str, float], codes: tuple[str, ...], year: int) -> geometry.Shapes:
     """Region boundaries for a map, or the Dutch reason there are none."""
     return geometry.boundaries(cursor(), list(codes), year)
+
+
+@st.cache_data(show_spinner=False)
+def technical_share_by_sex(version: tuple[str, float], region: str, levels: tuple[str, ...],
+                           from_year: int | None, to_year: int | None) -> pd.DataFrame:
+    """Technical share of vo exam candidates by sex (see warehouse.breakdowns)."""
+    return breakdowns.technical_share_by_sex(cursor(), region, list(levels), from_year, to_year)
