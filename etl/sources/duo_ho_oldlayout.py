@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.duo_old_csv import STRAY_LINES, records, text_lines
 from etl.education import Education
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import load_regions
+from etl.validation import require
 
 COMMON_START = [
     "PROVINCIE",
@@ -39,7 +41,6 @@ INSTITUTION_AND_PROGRAMME = [
 ]
 ENROLMENT_COLUMNS = [*COMMON_START, "TYPE HOGER ONDERWIJS", *INSTITUTION_AND_PROGRAMME, "GESLACHT"]
 GRADUATE_COLUMNS = [*COMMON_START, *INSTITUTION_AND_PROGRAMME, "SOORT DIPLOMA", "GESLACHT"]
-STRAY_LINES = {"", '""'}
 FORMS = {"voltijd onderwijs": "voltijd", "deeltijd onderwijs": "deeltijd", "duaal onderwijs": "duaal"}
 SEXES = {"man", "vrouw"}
 # CROHO numbering: hbo bachelor 3xxxx, hbo master 4xxxx, associate degree 8xxxx; wo bachelor 5xxxx, master 6xxxx.
@@ -71,18 +72,10 @@ def academic_year(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
-def _lines(path: Path) -> list[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    return [line.rstrip("\r") for line in text.split("\n")]
-
-
 def edition_key(header: list[str], path: Path) -> str:
     """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
     del header
-    for line in _lines(path)[1:]:
+    for line in text_lines(path)[1:]:
         if line not in STRAY_LINES:
             return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
     return ""
@@ -90,30 +83,15 @@ def edition_key(header: list[str], path: Path) -> str:
 
 def read_wide(path: Path, fixed: list[str], title: str) -> pd.DataFrame:
     """All data lines as text, with their true line number in `source_line` (stray `""` lines skipped)."""
-    lines = _lines(path)
+    lines = text_lines(path)
     header = lines[0].split(";") if lines else []
     if not recognises(header, fixed):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     years_in(header, fixed, path)
-    records, numbers = [], []
-    for number, line in enumerate(lines[1:], start=2):
-        if line in STRAY_LINES:
-            continue
-        fields = line.split(";")
-        if len(fields) != len(header):
-            column = header[min(len(fields), len(header) - 1)]
-            raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {len(header)}; is de regel "
-                                     "afgebroken of staat er een ';' in een waarde? Download het bestand opnieuw.",
-                               number, column)
-        records.append(fields)
-        numbers.append(number)
-    if not records:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    wide = pd.DataFrame(records, columns=header)
-    wide["source_line"] = numbers
+    wide = records(path, lines, header)
     for column in ("GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "OPLEIDINGSCODE ACTUEEL",
                    "OPLEIDINGSVORM", "GESLACHT"):
-        _require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
+        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
     return wide
 
 
@@ -122,21 +100,11 @@ def to_long(wide: pd.DataFrame, fixed: list[str], path: Path) -> pd.DataFrame:
     year_columns = [c for c in wide.columns if c not in fixed and c != "source_line"]
     for column in year_columns:
         values = wide[column].str.strip()
-        _require(wide, column, values.str.match(_COUNT), "verwacht een geheel getal", path, show_value=True)
+        require(wide, column, values.str.match(_COUNT), "verwacht een geheel getal", path, show_value=True)
     long = wide.melt(id_vars=[*fixed, "source_line"], value_vars=year_columns, var_name="year",
                      value_name="count")
     long["count"] = long["count"].str.strip()
     return long
-
-
-def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path,
-             show_value: bool = False) -> None:
-    bad = frame[~ok]
-    if len(bad):
-        first = bad.iloc[0]
-        value = str(first[column])
-        found = (f"waarde '{value}'; " if value.strip() else "lege waarde; ") if show_value else ""
-        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +118,7 @@ def municipality_codes(long: pd.DataFrame, path: Path) -> pd.Series:
     numbers = long["GEMEENTENUMMER"].str.strip()
     codes = "GM" + numbers
     ok = numbers.str.match(_GEMEENTENUMMER) & codes.isin(_municipality_codes())
-    _require(long, "GEMEENTENUMMER", ok, "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente "
+    require(long, "GEMEENTENUMMER", ok, "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente "
              "(zie etl/reference/regions.csv)", path, show_value=True)
     return codes
 
@@ -159,11 +127,11 @@ def row_levels(long: pd.DataFrame, path: Path) -> pd.Series:
     """hbo or wo per row: from SOORT DIPLOMA ('hbo bachelor', 'wo master') or else the CROHO code's first digit."""
     if "SOORT DIPLOMA" in long.columns:
         levels = long["SOORT DIPLOMA"].str.strip().str.split(" ").str[0].map(DIPLOMA_LEVEL)
-        _require(long, "SOORT DIPLOMA", levels.notna(), "soort diploma moet beginnen met 'hbo' of 'wo'", path,
+        require(long, "SOORT DIPLOMA", levels.notna(), "soort diploma moet beginnen met 'hbo' of 'wo'", path,
                  show_value=True)
         return levels
     levels = long["OPLEIDINGSCODE ACTUEEL"].str.strip().str[:1].map(CROHO_LEVEL)
-    _require(long, "OPLEIDINGSCODE ACTUEEL", levels.notna(), "onbekende CROHO-code; verwacht 5 cijfers beginnend "
+    require(long, "OPLEIDINGSCODE ACTUEEL", levels.notna(), "onbekende CROHO-code; verwacht 5 cijfers beginnend "
              "met 3, 4 of 8 (hbo) of 5 of 6 (wo)", path, show_value=True)
     return levels
 
@@ -171,10 +139,10 @@ def row_levels(long: pd.DataFrame, path: Path) -> pd.Series:
 def forms_and_sexes(long: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     """OPLEIDINGSVORM → voltijd/deeltijd/duaal and GESLACHT → man/vrouw, unknown values refused."""
     forms = long["OPLEIDINGSVORM"].str.strip().map(FORMS)
-    _require(long, "OPLEIDINGSVORM", forms.notna(), f"onbekende opleidingsvorm; verwacht {', '.join(FORMS)}", path,
+    require(long, "OPLEIDINGSVORM", forms.notna(), f"onbekende opleidingsvorm; verwacht {', '.join(FORMS)}", path,
              show_value=True)
     sexes = long["GESLACHT"].str.strip()
-    _require(long, "GESLACHT", sexes.isin(SEXES), "onbekend geslacht; verwacht man of vrouw", path, show_value=True)
+    require(long, "GESLACHT", sexes.isin(SEXES), "onbekend geslacht; verwacht man of vrouw", path, show_value=True)
     return forms, sexes
 
 

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.duo_old_csv import records, text_lines
 from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
 from etl.sources.base import Dataset, FetchTarget
+from etl.validation import require
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -40,7 +42,6 @@ FIXED_COLUMNS = [
     "NAAM KENNISCENTRUM",
 ]
 SEXES = ("MAN", "VROUW", "TOTAAL")
-STRAY_LINES = {"", '""'}
 LEVELS = {"1", "2", "3", "4"}
 TYPES = {"BOLVT", "BOLDT", "BBL"}
 
@@ -129,51 +130,28 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [school_year(y) for y in years_in(header, path)]
 
 
-def _lines(path: Path) -> list[str]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    return [line.rstrip("\r") for line in text.split("\n")]
-
-
 def read(path: Path) -> pd.DataFrame:
     """One row per record × year × sex (man, vrouw) for the years the record has figures; values as text."""
-    lines = _lines(path)
+    lines = text_lines(path)
     header = lines[0].split(";") if lines else []
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
     years = years_in(header, path)
-    records, numbers = [], []
-    for number, line in enumerate(lines[1:], start=2):
-        if line in STRAY_LINES:
-            continue
-        fields = line.split(";")
-        if len(fields) != len(header):
-            column = header[min(len(fields), len(header) - 1)]
-            raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {len(header)}; is de regel "
-                                     "afgebroken of staat er een ';' in een waarde? Download het bestand opnieuw.",
-                               number, column)
-        records.append(fields)
-        numbers.append(number)
-    if not records:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    wide = pd.DataFrame(records, columns=header)
-    wide["source_line"] = numbers
+    wide = records(path, lines, header)
     for column in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB", "DOMEIN"):
-        _require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-    _require(wide, "TYPE MBO", wide["TYPE MBO"].isin(TYPES), "verwacht BOLVT, BOLDT of BBL", path, True)
-    _require(wide, "KWALIFICATIENIVEAU", wide["KWALIFICATIENIVEAU"].isin(LEVELS), "verwacht niveau 1 tot en met 4",
+        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
+    require(wide, "TYPE MBO", wide["TYPE MBO"].isin(TYPES), "verwacht BOLVT, BOLDT of BBL", path, True)
+    require(wide, "KWALIFICATIENIVEAU", wide["KWALIFICATIENIVEAU"].isin(LEVELS), "verwacht niveau 1 tot en met 4",
              path, True)
     for column in year_columns(years):
-        _require(wide, column, wide[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of leeg",
+        require(wide, column, wide[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of leeg",
                  path, True)
 
     parts = []
     for year in years:
         counts = {sex: pd.to_numeric(wide[f"{sex}{year}"].str.strip().replace("", "0")).astype("int64")
                   for sex in SEXES}
-        _require(wide, f"TOTAAL{year}", counts["MAN"] + counts["VROUW"] == counts["TOTAAL"],
+        require(wide, f"TOTAAL{year}", counts["MAN"] + counts["VROUW"] == counts["TOTAAL"],
                  "TOTAAL is niet MAN + VROUW", path, True)
         offered = wide[f"TOTAAL{year}"].str.strip() != ""  # an empty total: not offered that year
         for sex in ("MAN", "VROUW"):
@@ -183,16 +161,6 @@ def read(path: Path) -> pd.DataFrame:
             part["count"] = counts[sex][offered]
             parts.append(part)
     return pd.concat(parts, ignore_index=True)
-
-
-def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path,
-             show_value: bool = False) -> None:
-    bad = frame[~ok]
-    if len(bad):
-        first = bad.iloc[0]
-        value = str(first[column])
-        found = (f"waarde '{value}'; " if value.strip() else "lege waarde; ") if show_value else ""
-        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
 
 
 @lru_cache(maxsize=1)

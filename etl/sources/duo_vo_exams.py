@@ -19,6 +19,7 @@ from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources.base import Dataset, FetchTarget
+from etl.validation import require
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -157,26 +158,12 @@ def read(path: Path) -> pd.DataFrame:
 
 def _require_filled(wide: pd.DataFrame, path: Path) -> None:
     for column in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"):
-        blank = wide[column].str.strip() == ""
-        if blank.any():
-            empty = wide.loc[blank, [column, "source_line"]]
-            line = int(empty["source_line"].iloc[0])
-            raise RawFileError(path, f"lege waarde in een verplichte kolom ({len(empty)} regel(s))", line, column)
+        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
 
 
 def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    wrong = ~wide[column].str.strip().str.match(pattern)
-    if wrong.any():  # select the failing rows only then: indexing the wide frame per column is the slow part
-        bad = wide.loc[wrong, [column, "source_line"]]
-        first = bad.iloc[0]
-        expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
-        found = f"waarde '{first[column]}'" if first[column] else "lege waarde (ontbrekend veld?)"
-        raise RawFileError(
-            path,
-            f"{found}; verwacht {expected} ({len(bad)} regel(s))",
-            int(first["source_line"]),
-            column,
-        )
+    expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
+    require(wide, column, wide[column].str.strip().str.match(pattern), f"verwacht {expected}", path, show_value=True)
 
 
 def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
