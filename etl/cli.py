@@ -1,4 +1,4 @@
-"""Command line of the ETL: `python -m etl build|demo|fetch`."""
+"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from etl.demo import DEFAULT_SEED, generate
 from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
 from etl.fetch import SOURCE_GROUPS, fetch
+from etl.workbooks import commands as workbooks
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
 
 
@@ -32,12 +33,21 @@ def _parser() -> argparse.ArgumentParser:
     fetch_cmd.add_argument("--source", action="append", choices=SOURCE_GROUPS, help="alleen deze bron (mag vaker)")
     fetch_cmd.add_argument("--since", type=int, help="alleen bestanden met gegevens vanaf dit jaar")
     fetch_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
+
+    workbooks.add_arguments(
+        commands.add_parser("template", parents=[common], help="schrijf een Excel-sjabloon (plan of maandrapportage)"),
+        commands.add_parser("upload", parents=[common], help="controleer een plan van aanpak of maandrapportage"),
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one ETL command; exit code 0 on success, 1 on bad input or failed checks."""
     args = _parser().parse_args(argv)
+    if args.command == "template":
+        return workbooks.run_template(args)
+    if args.command == "upload":
+        return workbooks.run_upload(args)
     try:
         if args.command == "build":
             report = build(args.raw, args.db, progress=not args.quiet)

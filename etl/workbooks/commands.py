@@ -1,0 +1,100 @@
+"""The `template` and `upload` commands of `python -m etl` (argument parsing stays in etl/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from etl.workbooks.dryrun import open_warehouse, upload_report
+from etl.workbooks.safety import SETTINGS, Limits
+from etl.workbooks.templates import monthly_template, plan_template
+from etl.workbooks.validate import KnownPlan, validate_workbook
+
+EXIT_ACCEPTED, EXIT_REJECTED, EXIT_NOT_YET = 0, 1, 2
+_TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
+             "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
+             "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
+
+
+def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentParser) -> None:
+    """The options of both subcommands (the parsers are created in etl/cli.py)."""
+    template.add_argument("kind", choices=["plan", "monthly"],
+                          help="plan (plan van aanpak) of monthly (maandrapportage)")
+    template.add_argument("--subproject", help="deelprojectcode om in te vullen (maandrapportage)")
+    template.add_argument("--month", help="verslagmaand JJJJ-MM om in te vullen (maandrapportage)")
+    template.add_argument("--plan", type=Path, help="plan van aanpak (.xlsx) als het datawarehouse er nog geen heeft")
+    template.add_argument("-o", "--output", type=Path, required=True, help="uitvoerbestand (.xlsx)")
+    upload.add_argument("file", type=Path, help="plan van aanpak of maandrapportage (.xlsx)")
+    upload.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen wat verandert")
+    upload.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    upload.add_argument("--uploader", help="naam van wie uploadt")
+    upload.add_argument("--plan", type=Path, help="plan van aanpak (.xlsx) als het datawarehouse er nog geen heeft")
+    for setting in SETTINGS:
+        upload.add_argument(f"--{setting.name.replace('_', '-')}", type=int, default=setting.default,
+                            help=f"{setting.help} (%(default)s)")
+
+
+def run_template(args: argparse.Namespace) -> int:
+    if args.kind == "plan":
+        path = plan_template(args.output)
+    else:
+        if args.month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+            print(f"FOUT: --month '{args.month}' is geen maand; gebruik JJJJ-MM, bv. 2026-03.", file=sys.stderr)
+            return EXIT_REJECTED
+        plan = None
+        con = open_warehouse(args.db)
+        if con is not None:
+            try:
+                plan = KnownPlan.from_warehouse(con)
+            finally:
+                con.close()
+        if plan is None and args.plan is not None:
+            result = validate_workbook(args.plan)
+            if result.kind != "plan" or not result.ok:
+                print(f"FOUT: het plan van aanpak {args.plan} is niet in orde; controleer het met "
+                      f"'python -m etl upload {args.plan} --dry-run'.", file=sys.stderr)
+                return EXIT_REJECTED
+            plan = KnownPlan.from_rows(result.rows)
+        if plan is not None and args.subproject and args.subproject not in set(plan.subprojects["subproject_code"]):
+            print(f"FOUT: deelproject '{args.subproject}' staat niet in het plan van aanpak; bekend: "
+                  f"{', '.join(sorted(plan.subprojects['subproject_code']))}.", file=sys.stderr)
+            return EXIT_REJECTED
+        path = monthly_template(args.output, args.subproject, args.month, plan)
+    print(f"Sjabloon geschreven: {path}")
+    return EXIT_ACCEPTED
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    if not args.dry_run:
+        print("Vastleggen van uploads volgt in de volgende versie. Gebruik nu --dry-run om het bestand te "
+              "controleren; er is niets geschreven.", file=sys.stderr)
+        return EXIT_NOT_YET
+    if not args.file.is_file():
+        print(f"FOUT: bestand {args.file} bestaat niet.", file=sys.stderr)
+        return EXIT_REJECTED
+    limits = Limits(**{s.name: getattr(args, s.name) for s in SETTINGS})
+    report = upload_report(args.file, args.db, args.plan, limits=limits)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, args.file)
+    return EXIT_ACCEPTED if report["ok"] else EXIT_REJECTED
+
+
+def _print_report(report: dict, path: Path) -> None:
+    kind = {"plan": "plan van aanpak", "monthly": "maandrapportage"}.get(report["kind"], "onbekend soort bestand")
+    for label, issues in (("FOUT", report["errors"]), ("WAARSCHUWING", report["warnings"])):
+        for issue in issues:
+            where = ", ".join(p for p in (
+                f"blad '{issue['sheet']}'" if issue["sheet"] else "", f"rij {issue['row']}" if issue["row"] else "",
+                f"kolom '{issue['column']}'" if issue["column"] else "",
+                f"waarde '{issue['value']}'" if issue["value"] is not None else "") if p)
+            print(f"{label}: {where + ': ' if where else ''}{issue['message']}")
+    for table, counts in report["changes"].items():
+        print(f"{_TABLE_NL.get(table, table)}: {counts['new']} nieuw, {counts['changed']} gewijzigd, "
+              f"{counts['unchanged']} ongewijzigd")
+    verdict = "goedgekeurd" if report["ok"] else f"afgekeurd ({len(report['errors'])} fout(en))"
+    print(f"{path.name} ({kind}): {verdict}. Proefrun: er is niets geschreven.")

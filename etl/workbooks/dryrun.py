@@ -1,0 +1,114 @@
+"""Dry run: compare validated rows with what the warehouse holds now (read-only) — nothing is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl.workbooks.layout import TABLE_KEYS
+from etl.workbooks.validate import validate_workbook
+
+
+@dataclass
+class TableChanges:
+    """Per table: rows that are new, changed (old → new) and the number unchanged."""
+
+    new: list[dict] = field(default_factory=list)
+    changed: list[tuple[dict, dict]] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged}
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as text so warehouse types (date, double) and workbook types compare equal when they mean the same."""
+    out = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            text = column.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            text = column.astype("float64").round(9).map(lambda v: repr(float(v)))
+        else:
+            text = column.map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else
+                              repr(round(float(v), 9)) if isinstance(v, (int, float, np.number)) else str(v))
+        out[name] = text.where(column.notna(), None)
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in row.items()}
+            for row in _comparable(frame).to_dict("records")]
+
+
+def _existing(con: duckdb.DuckDBPyConnection | None, table: str, columns: list[str]) -> pd.DataFrame | None:
+    if con is None:
+        return None
+    present = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+    if not present:
+        return None
+    select = ", ".join(f'"{c}"' for c in columns if c in present)
+    return con.execute(f"select {select} from {table}").df()  # noqa: S608 (table and columns come from layout.py)
+
+
+def dry_run(rows: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnection | None) -> dict[str, TableChanges]:
+    """Per table the rows that would be new, changed or unchanged; `con` may be None (empty warehouse)."""
+    changes = {}
+    for table, frame in rows.items():
+        keys = list(TABLE_KEYS[table])
+        columns = list(frame.columns)
+        result = TableChanges()
+        incoming = _comparable(frame[columns]).reset_index(drop=True)
+        old = _existing(con, table, columns)
+        if old is None or old.empty:
+            result.new = _records(frame[columns])
+            changes[table] = result
+            continue
+        old = _comparable(old.reindex(columns=columns))
+        merged = incoming.merge(old, on=keys, how="left", suffixes=("", "__old"), indicator=True)
+        values = [c for c in columns if c not in keys]
+        is_new = merged["_merge"].eq("left_only")
+        same = pd.Series(True, index=merged.index)
+        for c in values:
+            a, b = merged[c], merged[f"{c}__old"]
+            same &= (a == b) | (a.isna() & b.isna())
+        result.new = _records(incoming[is_new.to_numpy()])
+        result.unchanged = int((~is_new & same).sum())
+        for _, row in merged[~is_new & ~same].iterrows():
+            new = {c: row[c] for c in columns}
+            old_row = {c: row[c] if c in keys else row[f"{c}__old"] for c in columns}
+            result.changed.append(({k: (None if pd.isna(v) else v) for k, v in old_row.items()},
+                                   {k: (None if pd.isna(v) else v) for k, v in new.items()}))
+        changes[table] = result
+    return changes
+
+
+def open_warehouse(db_path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the warehouse, or None when there is none yet."""
+    if db_path is None or not Path(db_path).exists():
+        return None
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def upload_report(path, db_path=None, plan_path=None, today=None, limits=None) -> dict:
+    """Validate a workbook and compare it with the warehouse: the stable JSON of `python -m etl upload --dry-run`."""
+    con = open_warehouse(db_path)
+    try:
+        validation = validate_workbook(path, con, plan_path, today, limits)
+        changes = dry_run(validation.rows, con) if validation.kind else {}
+    finally:
+        if con is not None:
+            con.close()
+    return {
+        "ok": validation.ok,
+        "kind": validation.kind,
+        "errors": [issue.as_dict() for issue in validation.errors],
+        "warnings": [issue.as_dict() for issue in validation.warnings],
+        "changes": {table: change.counts() for table, change in changes.items()},
+    }

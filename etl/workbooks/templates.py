@@ -1,0 +1,183 @@
+"""Generating the two workbook templates with openpyxl, from the declarations in layout.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from etl.workbooks.layout import MONTHLY, PLAN, Sheet, WorkbookLayout
+from etl.workbooks.validate import KnownPlan
+
+DATA_ROWS = 1000  # rows below the header that are unlocked and carry dropdowns
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_EXAMPLE_FONT = Font(italic=True, color="808080")
+_TYPE_NL = {"text": "tekst", "code": "code", "municipality": "gemeentecode (GM....)", "number": "getal",
+            "date": "datum (dd-mm-jjjj)", "month": "maand (jjjj-mm)", "period": "jaar, kwartaal of maand",
+            "choice": "keuzelijst"}
+
+
+def _instructions(book: Workbook, layout: WorkbookLayout, note: str) -> None:
+    sheet = book.active
+    sheet.title = "Instructie"
+    lines = [
+        (f"{layout.title} — Techniekmonitor Flevoland", Font(bold=True, size=14)),
+        (layout.help, None),
+        (note, None),
+        ("Vul de gegevens in vanaf rij 2 van elk blad. De kopregel (rij 1) is beveiligd: wijzig de koppen niet. "
+         "Grijze cursieve rijen zijn voorbeelden: overschrijf of verwijder ze. Kies codes en statussen uit de "
+         "keuzelijsten. Datums als 15-03-2026, maanden als 2026-03, getallen als 1234 of 1.234,5.", None),
+        ("Controleer het bestand vóór het inlezen met: python -m etl upload BESTAND --dry-run", None),
+        ("", None),
+    ]
+    for data_sheet in layout.sheets:
+        lines.append((f"Blad '{data_sheet.name}': {data_sheet.help}", Font(bold=True)))
+        for column in data_sheet.columns:
+            parts = [f"  {column.header}", "verplicht" if column.required else "optioneel", _TYPE_NL[column.type]]
+            if column.allowed:
+                parts.append("één van: " + ", ".join(column.allowed))
+            if column.help:
+                parts.append(column.help)
+            lines.append((" — ".join(parts), None))
+        lines.append(("", None))
+    for number, (text, font) in enumerate(lines, start=1):
+        cell = sheet.cell(number, 1, text)
+        cell.alignment = Alignment(wrap_text=False)
+        if font:
+            cell.font = font
+    sheet.column_dimensions["A"].width = 120
+
+
+def _lists(book: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet 'Lijsten' with one column per dropdown list; returns list name → range formula."""
+    sheet = book.create_sheet("Lijsten")
+    sheet.sheet_state = "hidden"
+    ranges = {}
+    for index, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(1, index, name)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row, index, value)
+        ranges[name] = f"Lijsten!${letter}$2:${letter}${max(len(values) + 1, 2)}"
+    return ranges
+
+
+def _excel_value(column, value):
+    if value is None:
+        return None
+    if column.type == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def _data_sheet(book: Workbook, sheet_def: Sheet, rows: list[list], example: bool) -> None:
+    sheet = book.create_sheet(sheet_def.name)
+    for index, column in enumerate(sheet_def.columns, start=1):
+        cell = sheet.cell(1, index, column.header)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4, 40 if column.type == "text" else 0)
+        number_format = {"date": "dd-mm-yyyy", "number": "#,##0.##"}.get(column.type, "@")
+        for row in range(2, DATA_ROWS + 2):
+            target = sheet.cell(row, index)
+            target.protection = Protection(locked=False)
+            target.number_format = number_format
+    body = [[_excel_value(c, c.example) for c in sheet_def.columns]] if example else rows
+    for row_number, values in enumerate(body, start=2):
+        for index, value in enumerate(values, start=1):
+            cell = sheet.cell(row_number, index, value)
+            if example:
+                cell.font = _EXAMPLE_FONT
+    sheet.freeze_panes = "A2"
+    protection = sheet.protection
+    protection.sheet = True
+    # allowed to users (False = not protected): edit unlocked cells, add/delete rows, sort, filter, widen columns
+    protection.formatColumns = protection.formatRows = protection.formatCells = False
+    protection.insertRows = protection.deleteRows = protection.sort = protection.autoFilter = False
+
+
+def _choice_lists(layout: WorkbookLayout) -> tuple[dict[str, list[str]], dict[str, str]]:
+    lists, keys = {}, {}
+    for sheet_def in layout.sheets:
+        for column in sheet_def.columns:
+            if column.allowed:
+                name = "|".join(column.allowed)
+                lists.setdefault(name, list(column.allowed))
+                keys[f"{sheet_def.name}:{column.field}"] = name
+    return lists, keys
+
+
+def plan_template(path: Path) -> Path:
+    """Write an empty 'Plan van aanpak' with example rows."""
+    book = Workbook()
+    _instructions(book, PLAN, "Eén plan van aanpak voor het hele programma; het programmabureau beheert het.")
+    lists, keys = _choice_lists(PLAN)
+    for sheet_def in PLAN.sheets:
+        _data_sheet(book, sheet_def, [], example=True)
+    ranges = _lists(book, lists)
+    ranges = {key: ranges[name] for key, name in keys.items()}
+    ranges["subprojects"] = f"{quote_sheetname('Deelprojecten')}!$A$2:$A${DATA_ROWS + 1}"
+    kpi_sheet = quote_sheetname("KPI's")
+    ranges["kpis"] = f"{kpi_sheet}!$A$2:$A${DATA_ROWS + 1}"
+    _attach_validations(book, PLAN, ranges)
+    return _save(book, path)
+
+
+def _attach_validations(book: Workbook, layout: WorkbookLayout, ranges: dict[str, str]) -> None:
+    for sheet_def in layout.sheets:
+        sheet = book[sheet_def.name]
+        for index, column in enumerate(sheet_def.columns, start=1):
+            source = ranges.get(column.list_of) if column.list_of else ranges.get(f"{sheet_def.name}:{column.field}")
+            if not source:
+                continue
+            letter = get_column_letter(index)
+            validation = DataValidation(type="list", formula1=source, allow_blank=not column.required)
+            validation.error = f"Kies een waarde uit de lijst voor '{column.header}'."
+            validation.errorTitle = "Ongeldige waarde"
+            validation.showErrorMessage = True
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
+
+
+def monthly_template(path: Path, subproject: str | None = None, month: str | None = None,
+                     plan: KnownPlan | None = None) -> Path:
+    """Write a 'Maandrapportage': subproject and month pre-filled, its codes pre-listed when a plan is known."""
+    book = Workbook()
+    _instructions(book, MONTHLY, "Eén maandrapportage per deelproject per maand; de projectleider vult hem in.")
+    lists, keys = _choice_lists(MONTHLY)
+    codes: dict[str, list[str]] = {"kpis": [], "milestones": [], "actions": []}
+    if plan is not None:
+        codes["kpis"] = sorted(plan.kpis["kpi_code"].dropna())
+        if subproject:
+            codes["milestones"] = sorted(plan.milestones.loc[plan.milestones["subproject_code"].eq(subproject),
+                                                             "milestone_code"].dropna())
+            codes["actions"] = sorted(plan.actions.loc[plan.actions["subproject_code"].eq(subproject),
+                                                       "action_code"].dropna())
+        lists["subprojects"] = sorted(plan.subprojects["subproject_code"].dropna())
+    lists |= {k: v for k, v in codes.items() if v}
+    prefilled = subproject is not None or month is not None
+    for sheet_def in MONTHLY.sheets:
+        if sheet_def.name == "Toelichting" and prefilled:
+            _data_sheet(book, sheet_def, [[subproject, month, None, None]], example=False)
+        elif sheet_def.name != "Toelichting" and plan is not None and subproject:
+            listed = codes[{"KPI-waarden": "kpis", "Mijlpalen": "milestones", "Acties": "actions"}[sheet_def.name]]
+            _data_sheet(book, sheet_def, [[code] for code in listed], example=False)
+        else:
+            _data_sheet(book, sheet_def, [], example=True)
+    ranges = _lists(book, lists)
+    ranges = {**{key: ranges[name] for key, name in keys.items()},
+              **{name: ranges[name] for name in ("subprojects", *codes) if name in ranges}}
+    _attach_validations(book, MONTHLY, ranges)
+    return _save(book, path)
+
+
+def _save(book: Workbook, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path

@@ -1,0 +1,110 @@
+-- The programme's plan of action and monthly reports, uploaded as Excel workbooks (etl/workbooks/).
+-- Filled from uploads, not from raw files; upload_id names the upload a row came from (lineage).
+
+-- subproject: one row per subproject of the programme (plan of action).
+-- subproject (nl): één rij per deelproject van het programma (plan van aanpak).
+create table subproject (
+    subproject_code varchar,
+    name varchar,
+    municipality_code varchar,  -- CBS code, e.g. GM0034
+    technet_circle varchar,
+    lead_organisation varchar,
+    start_date date,
+    end_date date,              -- with start_date the plan period: monthly reports must fall inside it
+    upload_id varchar
+);
+
+-- action: one row per subproject × action (plan of action).
+-- action (nl): één rij per deelproject × actie (plan van aanpak).
+create table action (
+    subproject_code varchar,
+    action_code varchar,
+    description varchar,
+    owner varchar,
+    planned_start date,
+    planned_end date,
+    status varchar,             -- niet gestart | loopt | afgerond | vertraagd | gestopt
+    upload_id varchar
+);
+
+-- milestone: one row per subproject × milestone (plan of action).
+-- milestone (nl): één rij per deelproject × mijlpaal (plan van aanpak).
+create table milestone (
+    subproject_code varchar,
+    milestone_code varchar,
+    description varchar,
+    due_date date,
+    achieved_date date,
+    status varchar,             -- open | behaald | te laat | vervallen
+    upload_id varchar
+);
+
+-- kpi: one row per KPI definition (shared by all subprojects).
+-- kpi (nl): één rij per KPI-definitie (geldt voor alle deelprojecten).
+create table kpi (
+    kpi_code varchar,
+    name varchar,
+    unit varchar,
+    kind varchar,               -- output | outcome
+    accumulation varchar,       -- cumulatief (value = total up to the month) | incrementeel (value of the month)
+    direction varchar,          -- hoger is beter | lager is beter
+    baseline_value double,
+    baseline_period varchar,    -- 'YYYY', 'YYYY-Qn' or 'YYYY-MM'
+    indicator_id varchar,       -- optional id in warehouse/catalog.py, e.g. vmbo_tech_share
+    upload_id varchar
+);
+
+-- kpi_target: one row per subproject × KPI × target period.
+-- kpi_target (nl): één rij per deelproject × KPI × doelperiode.
+create table kpi_target (
+    subproject_code varchar,
+    kpi_code varchar,
+    target_period varchar,      -- 'YYYY', 'YYYY-Qn' or 'YYYY-MM'
+    target_value double,
+    upload_id varchar
+);
+
+-- kpi_value: one row per subproject × KPI × month (monthly report).
+-- kpi_value (nl): één rij per deelproject × KPI × maand (maandrapportage).
+create table kpi_value (
+    subproject_code varchar,
+    kpi_code varchar,
+    month varchar,              -- 'YYYY-MM'
+    value double,
+    comment varchar,
+    upload_id varchar
+);
+
+-- report_narrative: one row per subproject × month (monthly report: highlights and risks).
+-- report_narrative (nl): één rij per deelproject × maand (maandrapportage: hoogtepunten en risico's).
+create table report_narrative (
+    subproject_code varchar,
+    month varchar,
+    highlights varchar,
+    risks varchar,
+    upload_id varchar
+);
+
+-- milestone_update: one row per subproject × milestone × month (monthly report).
+-- milestone_update (nl): één rij per deelproject × mijlpaal × maand (maandrapportage).
+create table milestone_update (
+    subproject_code varchar,
+    milestone_code varchar,
+    month varchar,
+    status varchar,             -- open | behaald | te laat | vervallen
+    achieved_date date,
+    comment varchar,
+    upload_id varchar
+);
+
+-- action_update: one row per subproject × action × month (monthly report).
+-- action_update (nl): één rij per deelproject × actie × maand (maandrapportage).
+create table action_update (
+    subproject_code varchar,
+    action_code varchar,
+    month varchar,
+    status varchar,             -- niet gestart | loopt | afgerond | vertraagd | gestopt
+    achieved_date date,
+    comment varchar,
+    upload_id varchar
+);
