@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,6 +18,9 @@ from etl.periods import periods_table
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
 from etl.sources import SOURCES
+from etl.workbooks.checks import PROGRAMME_CHECKS
+from etl.workbooks.commit import load_programme
+from etl.workbooks.replay import replay
 from warehouse.schema import schema_sql
 
 SCHEMA_VERSION = "1"
@@ -31,10 +34,14 @@ class BuildReport:
     is_demo: bool
     files: int
     fact_rows: dict[str, int]
+    notes: list[str] = field(default_factory=list)  # uploads that could not be replayed, in Dutch
 
 
-def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
-    """Build into a temporary file next to db_path; only when every check passes, replace db_path."""
+def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path | None = None) -> BuildReport:
+    """Build into a temporary file next to db_path; only when every check passes, replace db_path.
+
+    `uploads_dir` holds the programme's kept workbooks (plan of action, monthly reports); None builds without.
+    """
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     if not raw_dir.is_dir():
         raise RawFileError(raw_dir, "de map met ruwe bestanden bestaat niet; maak demodata met "
@@ -49,6 +56,8 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
         con = duckdb.connect(str(tmp_path))
         try:
             report = _load(con, raw_files, db_path, progress)
+            programme = replay(uploads_dir)
+            load_programme(con, programme)
             failures = run_checks(con, all_checks())
             if failures:
                 raise CheckFailedError(failures)
@@ -56,7 +65,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
         finally:
             con.close()
         os.replace(tmp_path, db_path)  # atomic on the same filesystem: readers see old or new, never half
-        return report
+        return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, programme.notes)
     finally:
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
@@ -64,7 +73,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True) -> BuildReport:
 
 def all_checks() -> list[Check]:
     """The core checks and every source's checks on its fact tables."""
-    return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS)]
+    return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

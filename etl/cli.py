@@ -1,4 +1,4 @@
-"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload`."""
+"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload|uploads|withdraw`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
 from etl.fetch import SOURCE_GROUPS, fetch
 from etl.workbooks import commands as workbooks
+from etl.workbooks.store import DEFAULT_UPLOADS
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
 
 
@@ -23,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", action="store_true", help="geen voortgangsbalken")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("build", parents=[common], help="bouw het datawarehouse uit de ruwe bestanden (offline)")
+    build_cmd = commands.add_parser("build", parents=[common],
+                                    help="bouw het datawarehouse uit de ruwe bestanden en de bewaarde uploads")
+    build_cmd.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                           help="map met bewaarde uploads (%(default)s)")
 
     demo = commands.add_parser("demo", parents=[common], help="schrijf demodata in de formaten van de bronnen")
     demo.add_argument("--scale", choices=SCALES, default="flevoland")
@@ -36,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
     workbooks.add_arguments(
         commands.add_parser("template", parents=[common], help="schrijf een Excel-sjabloon (plan of maandrapportage)"),
-        commands.add_parser("upload", parents=[common], help="controleer een plan van aanpak of maandrapportage"),
+        commands.add_parser("upload", parents=[common], help="controleer en leg een plan of maandrapportage vast"),
+        commands.add_parser("uploads", parents=[common], help="geschiedenis van alle uploads"),
+        commands.add_parser("withdraw", parents=[common], help="trek een upload in"),
     )
     return parser
 
@@ -48,9 +54,15 @@ def main(argv: list[str] | None = None) -> int:
         return workbooks.run_template(args)
     if args.command == "upload":
         return workbooks.run_upload(args)
+    if args.command == "uploads":
+        return workbooks.run_uploads(args)
+    if args.command == "withdraw":
+        return workbooks.run_withdraw(args)
     try:
         if args.command == "build":
-            report = build(args.raw, args.db, progress=not args.quiet)
+            report = build(args.raw, args.db, progress=not args.quiet, uploads_dir=args.uploads)
+            for note in report.notes:
+                print(f"LET OP: {note}", file=sys.stderr)
             label = " (DEMODATA)" if report.is_demo else ""
             rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.fact_rows.items())
             print(f"Datawarehouse gebouwd{label}: {report.db_path} uit {report.files} bestand(en); {rows}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import duckdb
@@ -89,14 +88,6 @@ def test_human_readable_output(tmp_path, capsys):
     assert code == 1
     assert "FOUT: blad 'Doelen', rij 2, kolom 'Doelwaarde', waarde 'x':" in out.out
     assert "deelprojecten: 2 nieuw, 0 gewijzigd, 0 ongewijzigd" in out.out and "niets geschreven" in out.out
-
-
-def test_upload_without_dry_run_is_refused_for_now_and_writes_nothing(tmp_path, capsys):
-    db = warehouse_with_plan(tmp_path)
-    before = hashlib.sha256(db.read_bytes()).hexdigest()
-    code, out = _upload(capsys, monthly_file(tmp_path), "--db", db)
-    assert code == 2 and "volgende versie" in out.err
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
 def test_template_commands(tmp_path, capsys):

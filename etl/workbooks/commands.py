@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import re
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
+from etl.workbooks.commit import CommitError, commit_upload, withdraw_upload
 from etl.workbooks.dryrun import open_warehouse, upload_report
 from etl.workbooks.safety import SETTINGS, Limits
+from etl.workbooks.store import DEFAULT_UPLOADS, events, kept, statuses
 from etl.workbooks.templates import monthly_template, plan_template
 from etl.workbooks.validate import KnownPlan, validate_workbook
 
-EXIT_ACCEPTED, EXIT_REJECTED, EXIT_NOT_YET = 0, 1, 2
+EXIT_ACCEPTED, EXIT_REJECTED = 0, 1
 _TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
              "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
              "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
 
 
-def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentParser) -> None:
-    """The options of both subcommands (the parsers are created in etl/cli.py)."""
+def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentParser,
+                  uploads: argparse.ArgumentParser, withdraw: argparse.ArgumentParser) -> None:
+    """The options of the workbook subcommands (the parsers are created in etl/cli.py)."""
+    for parser in (upload, uploads, withdraw):
+        parser.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                            help="map met bewaarde uploads (%(default)s)")
+    uploads.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    withdraw.add_argument("upload_id", help="de id uit 'python -m etl uploads'")
+    withdraw.add_argument("--by", default=getpass.getuser(), help="naam van wie intrekt (%(default)s)")
     template.add_argument("kind", choices=["plan", "monthly"],
                           help="plan (plan van aanpak) of monthly (maandrapportage)")
     template.add_argument("--subproject", help="deelprojectcode om in te vullen (maandrapportage)")
@@ -30,7 +41,7 @@ def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentPa
     upload.add_argument("file", type=Path, help="plan van aanpak of maandrapportage (.xlsx)")
     upload.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen wat verandert")
     upload.add_argument("--json", action="store_true", help="uitvoer als JSON")
-    upload.add_argument("--uploader", help="naam van wie uploadt")
+    upload.add_argument("--uploader", default=getpass.getuser(), help="naam van wie uploadt (%(default)s)")
     upload.add_argument("--plan", type=Path, help="plan van aanpak (.xlsx) als het datawarehouse er nog geen heeft")
     for setting in SETTINGS:
         upload.add_argument(f"--{setting.name.replace('_', '-')}", type=int, default=setting.default,
@@ -68,23 +79,64 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_upload(args: argparse.Namespace) -> int:
-    if not args.dry_run:
-        print("Vastleggen van uploads volgt in de volgende versie. Gebruik nu --dry-run om het bestand te "
-              "controleren; er is niets geschreven.", file=sys.stderr)
-        return EXIT_NOT_YET
+    """Validate (and without --dry-run commit) a workbook; prints the stable report."""
     if not args.file.is_file():
         print(f"FOUT: bestand {args.file} bestaat niet.", file=sys.stderr)
         return EXIT_REJECTED
     limits = Limits(**{s.name: getattr(args, s.name) for s in SETTINGS})
-    report = upload_report(args.file, args.db, args.plan, limits=limits)
+    if args.dry_run:
+        report = upload_report(args.file, args.db, args.plan, limits=limits)
+        message = "Proefrun: er is niets geschreven."
+    else:
+        try:
+            result = commit_upload(args.file, args.uploader, args.uploads, args.db, limits)
+        except CommitError as exc:
+            print(f"FOUT: {exc} Er is niets vastgelegd.", file=sys.stderr)
+            return EXIT_REJECTED
+        report = {**result.report, "upload_id": result.upload.upload_id if result.upload else None}
+        message = {"committed": f"Vastgelegd als upload {report['upload_id']}.",
+                   "duplicate": f"Dit bestand is al vastgelegd als upload {report['upload_id']}; er is niets "
+                                "veranderd.",
+                   "rejected": "Afgekeurd: er is niets vastgelegd."}[result.outcome]
+        for note in result.notes:
+            print(f"LET OP: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_report(report, args.file)
+        _print_report(report, args.file, message)
     return EXIT_ACCEPTED if report["ok"] else EXIT_REJECTED
 
 
-def _print_report(report: dict, path: Path) -> None:
+def run_uploads(args: argparse.Namespace) -> int:
+    """Print every kept upload with its status."""
+    uploads = kept(args.uploads) if args.uploads.exists() else []
+    status = statuses(uploads, events(args.uploads)) if uploads else {}
+    records = [{**asdict(u), "status": status[u.upload_id]} for u in uploads]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif not records:
+        print("Er zijn nog geen uploads.")
+    for r in records if not args.json else []:
+        scope = "plan van aanpak" if r["kind"] == "plan" else f"maandrapportage {r['subproject']} {r['month']}"
+        print(f"{r['upload_id']}  {r['status']:<10}  {r['uploaded_at']}  {r['uploaded_by']}  {scope}  "
+              f"{r['file_name']}")
+    return EXIT_ACCEPTED
+
+
+def run_withdraw(args: argparse.Namespace) -> int:
+    """Withdraw an upload; the warehouse is as if it had never been uploaded."""
+    try:
+        notes = withdraw_upload(args.upload_id, args.by, args.uploads, args.db)
+    except CommitError as exc:
+        print(f"FOUT: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    for note in notes:
+        print(f"LET OP: {note}", file=sys.stderr)
+    print(f"Upload {args.upload_id} is ingetrokken.")
+    return EXIT_ACCEPTED
+
+
+def _print_report(report: dict, path: Path, message: str) -> None:
     kind = {"plan": "plan van aanpak", "monthly": "maandrapportage"}.get(report["kind"], "onbekend soort bestand")
     for label, issues in (("FOUT", report["errors"]), ("WAARSCHUWING", report["warnings"])):
         for issue in issues:
@@ -97,4 +149,4 @@ def _print_report(report: dict, path: Path) -> None:
         print(f"{_TABLE_NL.get(table, table)}: {counts['new']} nieuw, {counts['changed']} gewijzigd, "
               f"{counts['unchanged']} ongewijzigd")
     verdict = "goedgekeurd" if report["ok"] else f"afgekeurd ({len(report['errors'])} fout(en))"
-    print(f"{path.name} ({kind}): {verdict}. Proefrun: er is niets geschreven.")
+    print(f"{path.name} ({kind}): {verdict}. {message}")

@@ -108,3 +108,18 @@ create table action_update (
     comment varchar,
     upload_id varchar
 );
+
+-- upload: one row per kept workbook (plan of action or monthly report), with its status in this build.
+-- upload (nl): één rij per bewaard werkboek (plan van aanpak of maandrapportage), met de status in deze build.
+create table upload (
+    upload_id varchar,
+    kind varchar,                -- plan | monthly
+    file_name varchar,
+    sha256 varchar,
+    uploaded_by varchar,
+    uploaded_at varchar,         -- ISO 8601, UTC
+    subproject_code varchar,     -- monthly reports only
+    month varchar,               -- monthly reports only, 'YYYY-MM'
+    status varchar,              -- active | superseded | withdrawn | rejected (no longer valid against the plan)
+    data_rows integer
+);

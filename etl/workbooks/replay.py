@@ -1,0 +1,69 @@
+"""Programme tables from the kept uploads: the latest active plan, then every active monthly report.
+
+The build and every commit use this one function, so the warehouse after a commit equals a rebuild from the kept
+files. Each workbook is validated again exactly as on its upload day (its own date as "today"), against the active
+plan file; warehouse history is not consulted, because the history is what is being rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.workbooks.store import Upload, events, file_of, kept, statuses
+from etl.workbooks.validate import validate_workbook
+
+PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
+MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
+
+
+@dataclass(frozen=True)
+class Programme:
+    """Rows per programme table, the upload table, and a Dutch note per upload that could not be replayed."""
+
+    tables: dict[str, pd.DataFrame]
+    uploads: pd.DataFrame
+    notes: list[str]
+
+
+def _upload_day(upload: Upload) -> date:
+    return date.fromisoformat(upload.uploaded_at[:10])
+
+
+def replay(uploads_dir: Path | None) -> Programme:
+    """Rebuild the programme tables from the uploads folder (None or a missing folder: empty tables)."""
+    uploads = kept(uploads_dir) if uploads_dir and uploads_dir.exists() else []
+    status = statuses(uploads, events(uploads_dir)) if uploads else {}
+    tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*PLAN_TABLES, *MONTHLY_TABLES)}
+    notes: list[str] = []
+    active = [u for u in uploads if status[u.upload_id] == "active"]
+    plan = next((u for u in reversed(active) if u.kind == "plan"), None)
+    plan_path = file_of(uploads_dir, plan) if plan else None
+    if plan:
+        _add(tables, validate_workbook(plan_path, today=_upload_day(plan)).rows, PLAN_TABLES, plan.upload_id)
+    for upload in (u for u in active if u.kind == "monthly"):
+        result = validate_workbook(file_of(uploads_dir, upload), plan_path=plan_path, today=_upload_day(upload))
+        if not result.ok:  # e.g. the plan it was checked against has since been replaced
+            status[upload.upload_id] = "rejected"
+            notes.append(f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve "
+                         f"plan van aanpak en telt niet mee: {result.errors[0].message}")
+            continue
+        _add(tables, result.rows, MONTHLY_TABLES, upload.upload_id)
+    frames = {name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+              for name, parts in tables.items()}
+    upload_rows = pd.DataFrame([{
+        "upload_id": u.upload_id, "kind": u.kind, "file_name": u.file_name, "sha256": u.sha256,
+        "uploaded_by": u.uploaded_by, "uploaded_at": u.uploaded_at, "subproject_code": u.subproject,
+        "month": u.month, "status": status[u.upload_id], "data_rows": sum(u.rows.values())} for u in uploads])
+    return Programme(frames, upload_rows, notes)
+
+
+def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], names: tuple[str, ...],
+         upload_id: str) -> None:
+    for name in names:
+        frame = rows.get(name)
+        if frame is not None and len(frame):
+            tables[name].append(frame.assign(upload_id=upload_id))
