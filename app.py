@@ -12,9 +12,11 @@ navigation = st.navigation(
             st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:"),
             st.Page("pages/behoud.py", title="Behoud in de regio", icon=":material/home_pin:"),
             st.Page("pages/arbeidsmarkt.py", title="Arbeidsmarkt", icon=":material/work:"),
+            st.Page("pages/deelprojecten.py", title="Deelprojecten", icon=":material/flag:"),
         ],
         "Analyse": [
             st.Page("pages/verkenner.py", title="Verkenner", icon=":material/query_stats:"),
+            st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
             st.Page("pages/bronnen.py", title="Bronnen & definities", icon=":material/menu_book:"),
             st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon=":material/database:"),
         ],

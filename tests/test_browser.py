@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,17 +63,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
+def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """Factory: start `streamlit run app.py` on a free port against a warehouse file; returns the base URL.
 
     Every server started through it is terminated when the test ends, whatever the outcome.
     """
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(db: Path) -> str:
+    def start(db: Path, uploads: Path | None = None) -> str:
         port = _free_port()
         log = tmp_path_factory.mktemp("streamlit") / f"streamlit-{port}.log"
         env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
+        if uploads is not None:
+            env["TECHNIEKMONITOR_UPLOADS"] = str(uploads)
         with log.open("wb") as output:
             process = subprocess.Popen(
                 [sys.executable, "-m", "ui.serve", "--server.headless", "true",
@@ -146,7 +149,8 @@ def demo_app(start_app: Callable[[Path], str], demo_db: Path) -> str:
 
 
 PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("behoud", "Behoud in de regio"),
-         ("arbeidsmarkt", "Arbeidsmarkt"), ("verkenner", "Verkenner"),
+         ("arbeidsmarkt", "Arbeidsmarkt"), ("deelprojecten", "Deelprojecten"), ("verkenner", "Verkenner"),
+         ("upload", "Upload"),
          ("bronnen", "Bronnen & definities"), ("inhoud", "Inhoud van het datawarehouse")]
 DUTCH_NUMBER = re.compile(r"\d+,\d+%|\d{1,3}(\.\d{3})+")
 
@@ -203,3 +207,28 @@ def test_missing_warehouse_shows_dutch_how_to(start_app: Callable[[Path], str], 
     expect(page.get_by_text(str(missing), exact=False)).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.get_by_role("heading", name="Tabellen")).to_have_count(0)
+
+
+def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., str], page: Page, demo_db: Path,
+                                                       tmp_path: Path) -> None:
+    from tests.test_workbook_support import MONTHLY_SHEETS, copy_sheets, plan_file, write_workbook
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db, db)  # this test writes: never into the shared demo warehouse
+    base = start_app(db, tmp_path / "uploads")
+    _open(page, f"{base}/upload", "Upload")
+    bad = copy_sheets(MONTHLY_SHEETS)
+    bad["KPI-waarden"][1][1] = "veel"
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(write_workbook(tmp_path / "maand-fout.xlsx", bad)))
+    expect(page.get_by_text("is afgekeurd", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("cell", name="KPI-waarden", exact=True).first).to_be_visible()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(plan_file(tmp_path)))
+    expect(page.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
+    page.get_by_label("Uw naam").fill("Demo Analist")
+    page.get_by_label("Uw naam").press("Enter")
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("cell", name="Demo Analist", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    _full_page_screenshot(page, ARTIFACTS / "upload.png")

@@ -121,3 +121,58 @@ def choropleth(collection: dict, frame: pd.DataFrame, unit: str, title: str) -> 
         longitude="lon:Q", latitude="lat:Q", text="properties.statnaam:N",
     ).transform_calculate(lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]")
     return dutch((outline + filled + labels).properties(height=360))
+
+
+STATUS_COLOURS = {"behaald": "#009E73", "open": "#56B4E9", "te laat": "#D55E00", "vervallen": "#999999",
+                  "ingediend": "#009E73", "gecorrigeerd": "#E69F00", "ingetrokken": "#999999",
+                  "ontbreekt": "#D55E00"}
+
+
+def _status_scale(statuses: list[str]) -> alt.Scale:
+    return alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses])
+
+
+def milestone_timeline(frame: pd.DataFrame, today: str) -> alt.TopLevelMixin:
+    """Milestones on a time axis (due date), coloured and labelled by status, with a line for today."""
+    data = frame.assign(label=frame["milestone_code"] + " " + frame["description"],
+                        due=pd.to_datetime(frame["due_date"]).dt.strftime("%Y-%m-%d"))
+    statuses = [s for s in ("behaald", "open", "te laat", "vervallen") if s in set(data["status"])]
+    y = alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    points = alt.Chart(data).mark_point(filled=True, size=160).encode(
+        x=alt.X("due:T", title="Deadline", axis=alt.Axis(format="%b %Y")), y=y,
+        color=alt.Color("status:N", title="Status", scale=_status_scale(statuses)),
+        shape=alt.Shape("status:N", title="Status"),
+        tooltip=[alt.Tooltip("label:N", title="Mijlpaal"), alt.Tooltip("due:T", title="Deadline", format="%d-%m-%Y"),
+                 alt.Tooltip("status:N", title="Status")])
+    text = alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(x="due:T", y=y, text="status:N")
+    now = alt.Chart(pd.DataFrame({"today": [today]})).mark_rule(color="#000000", strokeDash=[4, 3]).encode(
+        x="today:T")
+    return dutch((points + text + now).properties(height=max(140, 34 * len(data))))
+
+
+def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str) -> alt.TopLevelMixin:
+    """Reported values per month (line) against the target points (dashed), in the KPI's unit."""
+    actual = values.assign(datum=values["month"] + "-01", reeks="Gerealiseerd")
+    goal = targets.assign(reeks="Doel")
+    x = alt.X("datum:T", title=None, axis=alt.Axis(format="%b %Y"))
+    y_axis = alt.Axis(title=unit, format=",.0f")
+    line = alt.Chart(actual).mark_line(point=True, strokeWidth=2.5).encode(
+        x=x, y=alt.Y("value:Q", axis=y_axis), color=alt.Color("reeks:N", title=None),
+        tooltip=[alt.Tooltip("month:N", title="Maand"), alt.Tooltip("value:Q", title="Waarde", format=",.1~f")])
+    target = alt.Chart(goal).mark_line(point=alt.OverlayMarkDef(shape="diamond", size=90), strokeDash=[6, 4]).encode(
+        x=x, y=alt.Y("value:Q", axis=y_axis), color=alt.Color("reeks:N", title=None),
+        tooltip=[alt.Tooltip("period:N", title="Doelperiode"), alt.Tooltip("value:Q", title="Doel", format=",.1~f")])
+    return dutch((line + target).properties(height=240, title=alt.Title(title, anchor="start", fontSize=13)))
+
+
+def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """One cell per month: report submitted, corrected, withdrawn or missing (colour and a letter)."""
+    statuses = [s for s in ("ingediend", "gecorrigeerd", "ingetrokken", "ontbreekt") if s in set(frame["status"])]
+    data = frame.assign(maand=[fmt.month(pd.Timestamp(f"{m}-01").date()) for m in frame["month"]],
+                        letter=frame["status"].str[0].str.upper())
+    x = alt.X("maand:O", title=None, sort=list(data["maand"]), axis=alt.Axis(labelAngle=-45))
+    cells = alt.Chart(data).mark_rect(stroke="#FFFFFF").encode(
+        x=x, color=alt.Color("status:N", title="Maandrapportage", scale=_status_scale(statuses)),
+        tooltip=[alt.Tooltip("maand:N", title="Maand"), alt.Tooltip("status:N", title="Status")])
+    letters = alt.Chart(data).mark_text(color="#FFFFFF", fontWeight="bold").encode(x=x, text="letter:N")
+    return dutch((cells + letters).properties(height=50))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import breakdowns, explore, flows, geometry, inventory
+from warehouse import breakdowns, explore, flows, geometry, inventory, programme
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.indicators import RECORD_FIELDS, compute
@@ -144,3 +145,34 @@ def technical_share_by_sex(version: tuple[str, float], region: str, levels: tupl
                            from_year: int | None, to_year: int | None) -> pd.DataFrame:
     """Technical share of vo exam candidates by sex (see warehouse.breakdowns)."""
     return breakdowns.technical_share_by_sex(cursor(), region, list(levels), from_year, to_year)
+
+
+@st.cache_data(show_spinner=False)
+def has_plan(version: tuple[str, float]) -> bool:
+    """True when a plan of action is in the warehouse."""
+    return programme.has_plan(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def subprojects(version: tuple[str, float]) -> pd.DataFrame:
+    """The programme's subprojects."""
+    return programme.subprojects(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def subproject_detail(version: tuple[str, float], code: str, today: date) -> dict[str, pd.DataFrame | dict]:
+    """Everything the Deelprojecten page and the overview card show for one subproject."""
+    con = cursor()
+    return {
+        "actions": programme.actions(con, code), "milestones": programme.milestones(con, code, today),
+        "milestone_summary": programme.milestone_summary(con, code, today),
+        "progress": programme.kpi_progress(con, code, today), "values": programme.kpi_values(con, code),
+        "narratives": programme.narratives(con, code),
+        "targets": programme.kpi_targets(con, code),
+    }
+
+
+@st.cache_data(show_spinner=False)
+def report_months(version: tuple[str, float], code: str, first: str, last: str) -> pd.DataFrame:
+    """Report status per month for one subproject."""
+    return programme.report_months(cursor(), code, first, last)

@@ -1,0 +1,89 @@
+"""Page 'Deelprojecten': per subproject its actions, milestones, KPIs against targets, reports and narrative."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts
+from ui import format as fmt
+from ui.data import db_version, has_plan, report_months, subproject_detail, subprojects
+from ui.layout import demo_banner, show_table, warehouse_ready
+
+st.title("Deelprojecten")
+st.caption("Voortgang van de zes deelprojecten: acties, mijlpalen, KPI's tegen hun doelen en de maandrapportages.")
+if not warehouse_ready():
+    st.stop()
+demo_banner()
+version = db_version()
+if not has_plan(version):
+    st.info("Er is nog geen plan van aanpak geüpload. Download het sjabloon en upload het plan op de pagina "
+            "Upload, of met `python -m etl upload PLAN.xlsx`.")
+    st.stop()
+
+projects = subprojects(version)
+labels = dict(zip(projects["subproject_code"], projects["name"] + " (" + projects["municipality"].fillna("") + ")",
+                  strict=True))
+code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject")
+project = projects.set_index("subproject_code").loc[code]
+today = date.today()
+detail = subproject_detail(version, code, today)
+st.markdown(f"**{project['name']}** · gemeente {project['municipality']} · TechNet-kring "
+            f"{project['technet_circle'] or '–'} · penvoerder {project['lead_organisation'] or '–'} · looptijd "
+            f"{fmt.month(project['start_date'])} t/m {fmt.month(project['end_date'])}")
+
+st.subheader("KPI's tegen hun doel")
+progress = detail["progress"]
+if progress.empty:
+    st.info("Dit deelproject heeft nog geen KPI-doelen in het plan van aanpak.")
+else:
+    show_table(pd.DataFrame({
+        "KPI": progress["name"], "Doelperiode": progress["target_period"].map(fmt.period_label),
+        "Doel": progress["target"].map(fmt.number), "Verwacht nu": progress["expected"].map(fmt.number),
+        "Gerealiseerd": progress["actual"].map(fmt.number), "Voortgang": progress["ratio"].map(fmt.percent),
+        "Status": progress["status"]}), numeric=["Doel", "Verwacht nu", "Gerealiseerd"])
+    st.caption("Status: 'op koers' vanaf 90% van wat volgens het doelpad nu bereikt moet zijn, 'let op' vanaf 70%, "
+               "anders 'achter'. Het doelpad loopt recht van de nulmeting naar het doel aan het eind van de periode.")
+    values, targets = detail["values"], detail["targets"]
+    for kpi_code, name in zip(progress["kpi_code"], progress["name"], strict=True):
+        kpi_values = values[values["kpi_code"] == kpi_code]
+        kpi_targets = targets[targets["kpi_code"] == kpi_code]
+        if len(kpi_values):
+            unit = kpi_values["unit"].iloc[0]
+            st.altair_chart(charts.kpi_path(kpi_values, kpi_targets, unit, name), width="stretch")
+
+st.subheader("Mijlpalen")
+summary = detail["milestone_summary"]
+st.markdown(f"{summary['behaald']} behaald · {summary['te laat']} te laat · {summary['binnenkort']} binnen drie "
+            "maanden")
+if len(detail["milestones"]):
+    st.altair_chart(charts.milestone_timeline(detail["milestones"], today.isoformat()), width="stretch")
+    st.caption("Stippellijn: vandaag. Een open mijlpaal na zijn deadline telt als 'te laat'.")
+
+st.subheader("Acties")
+actions = detail["actions"]
+show_table(pd.DataFrame({
+    "Code": actions["action_code"], "Actie": actions["description"], "Eigenaar": actions["owner"].fillna("–"),
+    "Gepland": [f"{fmt.month(s)} – {fmt.month(e)}" if pd.notna(s) and pd.notna(e) else "–"
+                for s, e in zip(actions["planned_start"], actions["planned_end"], strict=True)],
+    "Status": actions["status"],
+    "Laatst gemeld": actions["reported_in"].map(lambda m: fmt.period_label(m) if isinstance(m, str) else "–")}))
+
+st.subheader("Maandrapportages")
+first = f"{pd.Timestamp(project['start_date']):%Y-%m}"
+last = f"{min(pd.Timestamp(today), pd.Timestamp(project['end_date'])) - pd.DateOffset(months=1):%Y-%m}"
+months = report_months(version, code, first, last) if first <= last else pd.DataFrame()
+if months.empty:
+    st.info("Nog geen verslagmaanden voor dit deelproject.")
+else:
+    st.altair_chart(charts.report_strip(months.tail(24)), width="stretch")
+    missing = months[months["status"] == "ontbreekt"]["month"]
+    if f"{pd.Timestamp(today) - pd.DateOffset(months=1):%Y-%m}" in set(missing):
+        st.warning("De maandrapportage van vorige maand ontbreekt.")
+    st.caption("I = ingediend, G = gecorrigeerd (een latere upload verving de eerste), "
+               "O = ontbreekt, I in grijs = ingetrokken. Laatste 24 maanden.")
+
+with st.expander("Hoogtepunten en risico's per maand"):
+    for _, row in detail["narratives"].iterrows():
+        st.markdown(f"**{fmt.period_label(row['month'])}** — Hoogtepunten: {row['highlights'] or '–'}  \n"
+                    f"Risico's: {row['risks'] or '–'}")

@@ -1,0 +1,125 @@
+"""Page 'Upload': templates, checking and committing the plan of action and monthly reports, and their history."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui.data import db_version, has_plan, subprojects
+from ui.etl_runner import run_etl, uploads_path
+from ui.layout import demo_banner, show_table, warehouse_ready
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
+            "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
+            "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
+
+st.title("Upload")
+st.caption("Het plan van aanpak en de maandrapportages van de deelprojecten: sjabloon downloaden, controleren, "
+           "vastleggen, en elke eerdere upload terugvinden of intrekken.")
+if not warehouse_ready():
+    st.stop()
+demo_banner()
+version = db_version()
+
+
+@st.cache_data(show_spinner="Sjabloon maken…")
+def template(kind: str, subproject: str | None, month: str | None, _version: tuple[str, float]) -> bytes | None:
+    """The Excel template's bytes, made by `python -m etl template` (cached per warehouse version)."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"{kind}.xlsx"
+        args = ["template", kind, "-o", str(target)]
+        if subproject and month:
+            args += ["--subproject", subproject, "--month", month]
+        result = run_etl(*args, uploads=False)
+        return target.read_bytes() if result.code == 0 else None
+
+
+st.subheader("1. Sjabloon")
+left, right = st.columns(2)
+with left:
+    plan_bytes = template("plan", None, None, version)
+    if plan_bytes:
+        st.download_button("Sjabloon plan van aanpak", plan_bytes, "plan-van-aanpak.xlsx", XLSX,
+                           key="upload_template_plan")
+with right:
+    if has_plan(version):
+        projects = subprojects(version)
+        code = st.selectbox("Deelproject", projects["subproject_code"], key="upload_template_subproject")
+        last_month = (pd.Timestamp(date.today()) - pd.DateOffset(months=1)).strftime("%Y-%m")
+        month = st.text_input("Verslagmaand (JJJJ-MM)", value=last_month, key="upload_template_month")
+        monthly_bytes = template("monthly", code, month, version)
+        if monthly_bytes:
+            st.download_button("Sjabloon maandrapportage", monthly_bytes, f"maandrapportage-{code}-{month}.xlsx",
+                               XLSX, key="upload_template_monthly")
+        else:
+            st.warning("Geen sjabloon: controleer de verslagmaand (JJJJ-MM).")
+    else:
+        st.info("Het sjabloon voor een maandrapportage komt beschikbaar zodra het plan van aanpak is geüpload.")
+
+st.subheader("2. Controleren en vastleggen")
+uploaded = st.file_uploader("Plan van aanpak of maandrapportage (.xlsx)", key="upload_file")
+if uploaded is not None:
+    folder = Path(tempfile.mkdtemp(prefix="upload-"))
+    path = folder / Path(uploaded.name).name
+    path.write_bytes(uploaded.getvalue())
+    check = run_etl("upload", str(path), "--dry-run", "--json")
+    try:
+        report = check.json()
+    except ValueError:
+        st.error(f"Het bestand kon niet worden gecontroleerd: {check.err.strip()}")
+        st.stop()
+    kind = {"plan": "plan van aanpak", "monthly": "maandrapportage"}.get(report["kind"], "onbekend bestand")
+    issues = [("Fout", i) for i in report["errors"]] + [("Waarschuwing", i) for i in report["warnings"]]
+    if issues:
+        show_table(pd.DataFrame([{"Soort": label, "Blad": i["sheet"] or "–", "Rij": i["row"] or "–",
+                                  "Kolom": i["column"] or "–", "Waarde": "–" if i["value"] is None else i["value"],
+                                  "Wat te doen": i["message"]} for label, i in issues]))
+    if report["changes"]:
+        show_table(pd.DataFrame([{"Tabel": TABLE_NL.get(t, t), "Nieuw": c["new"], "Gewijzigd": c["changed"],
+                                  "Ongewijzigd": c["unchanged"]} for t, c in report["changes"].items()]),
+                   numeric=["Nieuw", "Gewijzigd", "Ongewijzigd"])
+    if not report["ok"]:
+        st.error(f"{uploaded.name} ({kind}) is afgekeurd met {len(report['errors'])} fout(en); er is niets "
+                 "vastgelegd. Verbeter de cellen hierboven en upload opnieuw.")
+    else:
+        st.success(f"{uploaded.name} ({kind}) is goedgekeurd. Hierboven staat wat er verandert.")
+        name = st.text_input("Uw naam", key="upload_name")
+        if st.button("Vastleggen", type="primary", disabled=not name.strip(), key="upload_commit"):
+            done = run_etl("upload", str(path), "--json", "--uploader", name.strip())
+            if done.code == 0:
+                upload_id = done.json().get("upload_id")
+                st.success(f"Vastgelegd als upload {upload_id}. {done.err.strip()}".strip())
+                st.cache_data.clear()
+            else:
+                st.error(done.err.strip() or "Vastleggen is niet gelukt; er is niets veranderd.")
+
+st.subheader("3. Geschiedenis")
+history = run_etl("uploads", "--json")
+records = history.json() if history.code == 0 and history.out.strip() else []
+if not records:
+    st.info("Er zijn nog geen uploads.")
+else:
+    status_nl = {"active": "actief", "superseded": "vervangen", "withdrawn": "ingetrokken"}
+    show_table(pd.DataFrame([{
+        "Upload": r["upload_id"], "Wanneer": r["uploaded_at"].replace("T", " ")[:16], "Door": r["uploaded_by"],
+        "Soort": "plan van aanpak" if r["kind"] == "plan" else f"maandrapportage {r['subproject']} {r['month']}",
+        "Bestand": r["file_name"], "Status": status_nl.get(r["status"], r["status"]),
+        "Rijen": sum(r["rows"].values())} for r in reversed(records)]), numeric=["Rijen"])
+    chosen = st.selectbox("Upload", [r["upload_id"] for r in reversed(records)], key="upload_history_choice")
+    record = next(r for r in records if r["upload_id"] == chosen)
+    original = uploads_path() / record["upload_id"] / record["file_name"]
+    if original.exists():
+        st.download_button("Download het origineel", original.read_bytes(), record["file_name"], XLSX,
+                           key="upload_download_original")
+    if record["status"] != "withdrawn":
+        sure = st.checkbox("Ik wil deze upload intrekken; de cijfers worden weer zoals ervoor.", key="upload_sure")
+        if st.button("Intrekken", disabled=not sure, key="upload_withdraw"):
+            done = run_etl("withdraw", chosen)
+            if done.code == 0:
+                st.success(done.out.strip())
+                st.cache_data.clear()
+            else:
+                st.error(done.err.strip())

@@ -1,0 +1,46 @@
+"""The app's write side: it runs the ETL's public command line (`python -m etl ...`) rather than importing it.
+
+Keeping the direction pages → ui → warehouse ← etl: the upload page validates, commits and withdraws through the
+same stable CLI and JSON that analysts use, and the ETL's file lock serialises it with any other commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ui.data import db_path
+from warehouse.paths import PROJECT_ROOT
+
+UPLOADS_ENV = "TECHNIEKMONITOR_UPLOADS"
+TIMEOUT_S = 300
+
+
+def uploads_path() -> Path:
+    """The folder of kept uploads the app works with."""
+    return Path(os.environ.get(UPLOADS_ENV, PROJECT_ROOT / "data" / "uploads"))
+
+
+@dataclass(frozen=True)
+class EtlResult:
+    """Exit code, standard output and the Dutch messages on standard error."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        """The JSON the command printed."""
+        return json.loads(self.out)
+
+
+def run_etl(*args: str, uploads: bool = True) -> EtlResult:
+    """Run `python -m etl <args> --db <the app's warehouse> [--uploads <folder>]`."""
+    extra = ["--db", str(db_path())] + (["--uploads", str(uploads_path())] if uploads else [])
+    done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=TIMEOUT_S, check=False)
+    return EtlResult(done.returncode, done.stdout, done.stderr)

@@ -1,0 +1,149 @@
+"""The programme's subprojects: actions, milestones, KPI progress against targets, and report completeness.
+
+Progress to target (documented in docs/sources/programme.md): for each KPI the latest reported value (cumulative
+KPIs) or the sum over the target's period so far (incremental KPIs) is compared with the target path, a straight
+line from the baseline (or zero) at the start of the target's period to the target at its end. The ratio
+actual / expected-by-now gives the traffic light: 'op koers' from 90%, 'let op' from 70%, else 'achter'; with no
+report or target: 'onbekend'. For KPIs where lower is better the ratio is inverted. The status is always written in
+words next to any colour.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+ON_TRACK, WATCH = 0.9, 0.7
+STATUS_LABELS = ("op koers", "let op", "achter", "onbekend")
+
+
+def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a plan of action has been uploaded (and the programme tables exist)."""
+    exists = con.execute("select count(*) from information_schema.tables where table_name = 'subproject'").fetchone()
+    return bool(exists[0]) and con.execute("select count(*) from subproject").fetchone()[0] > 0
+
+
+def subprojects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per subproject with its municipality name."""
+    return con.execute(
+        "select s.subproject_code, s.name, s.municipality_code, r.name as municipality, s.technet_circle, "
+        "s.lead_organisation, s.start_date, s.end_date from subproject s left join region r "
+        "on r.code = s.municipality_code order by s.subproject_code").df()
+
+
+def actions(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
+    """Actions with their latest reported status (the plan's status when no report mentions them)."""
+    return con.execute(
+        "select a.action_code, a.description, a.owner, a.planned_start, a.planned_end, "
+        "coalesce(u.status, a.status) as status, u.month as reported_in "
+        "from action a left join (select * from action_update where subproject_code = ? "
+        "qualify row_number() over (partition by action_code order by month desc) = 1) u "
+        "using (action_code) where a.subproject_code = ? order by a.action_code", [subproject, subproject]).df()
+
+
+def milestones(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> pd.DataFrame:
+    """Milestones with their latest status; an open milestone past its due date counts as late."""
+    frame = con.execute(
+        "select m.milestone_code, m.description, m.due_date, coalesce(u.achieved_date, m.achieved_date) "
+        "as achieved_date, coalesce(u.status, m.status) as status from milestone m left join (select * from "
+        "milestone_update where subproject_code = ? qualify row_number() over (partition by milestone_code "
+        "order by month desc) = 1) u using (milestone_code) where m.subproject_code = ? order by m.due_date",
+        [subproject, subproject]).df()
+    late = (frame["status"] == "open") & (pd.to_datetime(frame["due_date"]).dt.date < today)
+    frame.loc[late, "status"] = "te laat"
+    return frame
+
+
+def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> dict[str, int]:
+    """Counts of milestones done, late, and due in the next three months."""
+    frame = milestones(con, subproject, today)
+    due = pd.to_datetime(frame["due_date"]).dt.date
+    horizon = (pd.Timestamp(today) + pd.DateOffset(months=3)).date()
+    soon = (frame["status"] == "open") & (due >= today) & (due <= horizon)
+    return {"behaald": int((frame["status"] == "behaald").sum()), "te laat": int((frame["status"] == "te laat").sum()),
+            "binnenkort": int(soon.sum())}
+
+
+def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
+    """Reported KPI values by month, with the KPI's definition."""
+    return con.execute(
+        "select v.kpi_code, k.name, k.unit, k.kind, k.accumulation, k.direction, v.month, v.value, v.comment "
+        "from kpi_value v join kpi k using (kpi_code) where v.subproject_code = ? order by v.kpi_code, v.month",
+        [subproject]).df()
+
+
+def kpi_targets(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
+    """Targets per KPI and period, with the date the period ends (where the target path points sit)."""
+    frame = con.execute("select kpi_code, target_period as period, target_value as value from kpi_target "
+                        "where subproject_code = ? order by 1, 2", [subproject]).df()
+    frame["datum"] = [f"{_period_bounds(p)[1]:%Y-%m-%d}" for p in frame["period"]]
+    return frame
+
+
+def _period_bounds(period: str) -> tuple[date, date]:
+    year = int(period[:4])
+    if "-Q" in period:
+        quarter = int(period[-1])
+        start = date(year, 3 * quarter - 2, 1)
+        return start, (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
+    if len(period) == 7:
+        start = date(year, int(period[5:]), 1)
+        return start, (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> pd.DataFrame:
+    """Per KPI with a target: the target in force, actual and expected-by-now values, ratio and status."""
+    targets = con.execute(
+        "select t.kpi_code, k.name, k.unit, k.accumulation, k.direction, k.baseline_value, t.target_period, "
+        "t.target_value from kpi_target t join kpi k using (kpi_code) where t.subproject_code = ? "
+        "order by t.kpi_code, t.target_period", [subproject]).df()
+    values = kpi_values(con, subproject)
+    rows = []
+    for kpi_code, group in targets.groupby("kpi_code", sort=True):
+        bounds = [(_period_bounds(p), p, v) for p, v in zip(group["target_period"], group["target_value"],
+                                                           strict=True)]
+        current = next(((b, p, v) for b, p, v in sorted(bounds) if b[1] >= today), sorted(bounds)[-1])
+        (start, end), period, target = current
+        first = group.iloc[0]
+        reported = values[values["kpi_code"] == kpi_code]
+        months = reported["month"]
+        in_period = reported[(months >= f"{start:%Y-%m}") & (months <= f"{min(end, today):%Y-%m}")]
+        cumulative = first["accumulation"] == "cumulatief"
+        actual = (reported["value"].iloc[-1] if cumulative and len(reported) else
+                  in_period["value"].sum() if len(in_period) else None)
+        baseline = first["baseline_value"] if cumulative and pd.notna(first["baseline_value"]) else 0.0
+        elapsed = min(1.0, max(0.0, (today - start).days / max(1, (end - start).days)))
+        expected = baseline + (target - baseline) * elapsed
+        ratio = None
+        if actual is not None and expected:
+            lower_is_better = first["direction"] == "lager is beter"
+            ratio = (expected / actual if actual else None) if lower_is_better else actual / expected
+        status = ("onbekend" if ratio is None else "op koers" if ratio >= ON_TRACK else
+                  "let op" if ratio >= WATCH else "achter")
+        rows.append({"kpi_code": kpi_code, "name": first["name"], "unit": first["unit"], "target_period": period,
+                     "target": target, "expected": expected, "actual": actual, "ratio": ratio, "status": status})
+    return pd.DataFrame(rows, columns=["kpi_code", "name", "unit", "target_period", "target", "expected", "actual",
+                                       "ratio", "status"])
+
+
+def report_months(con: duckdb.DuckDBPyConnection, subproject: str, first: str, last: str) -> pd.DataFrame:
+    """Per month from first to last ('YYYY-MM'): ingediend, gecorrigeerd, ingetrokken or ontbreekt."""
+    months = [f"{d:%Y-%m}" for d in pd.date_range(f"{first}-01", f"{last}-01", freq="MS")]
+    uploads = con.execute("select month, status from upload where kind = 'monthly' and subproject_code = ?",
+                          [subproject]).df()
+    result = []
+    for month in months:
+        statuses = set(uploads.loc[uploads["month"] == month, "status"])
+        state = ("gecorrigeerd" if {"active", "superseded"} <= statuses else "ingediend" if "active" in statuses
+                 else "ingetrokken" if "withdrawn" in statuses else "ontbreekt")
+        result.append({"month": month, "status": state})
+    return pd.DataFrame(result)
+
+
+def narratives(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
+    """Highlights and risks per month, latest first."""
+    return con.execute("select month, highlights, risks from report_narrative where subproject_code = ? "
+                       "order by month desc", [subproject]).df()
