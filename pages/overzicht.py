@@ -1,14 +1,28 @@
 """Page 'Overzicht': the programme's headline indicators for the chosen region, against NL, at a glance."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.data import db_version, indicator_series, sources
+from ui.data import (
+    db_version,
+    has_plan,
+    indicator_series,
+    report_months,
+    sources,
+    subproject_detail,
+    subprojects,
+)
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from warehouse.catalog import CATALOGUE
 
+# Different icon shapes as well as colours, and the status in words: never colour alone.
+LIGHTS = {"op koers": ":green[:material/check_circle:]", "let op": ":orange[:material/error:]",
+          "achter": ":red[:material/cancel:]", "onbekend": ":gray[:material/help:]"}
 HEADLINE = ["vmbo_tech_share", "havo_vwo_nt_share", "ho_tech_first_years", "mbo_tech_students",
             "youth_retention_5y", "unemployment_rate"]
 
@@ -53,6 +67,31 @@ for number, indicator_id in enumerate(shown):
         if len(series) > 1:
             st.altair_chart(charts.sparkline(series, indicator.unit), width="stretch")
         st.caption(series_caption(series))
+
+st.subheader("Deelprojecten")
+if not has_plan(version):
+    st.info("Nog geen plan van aanpak geüpload: de voortgang van de deelprojecten verschijnt hier na de eerste upload "
+            "(pagina Upload).")
+else:
+    today = date.today()
+    last_month = (pd.Timestamp(today) - pd.DateOffset(months=1)).strftime("%Y-%m")
+    cards = st.columns(3)
+    for number, project in enumerate(subprojects(version).itertuples(index=False)):
+        detail = subproject_detail(version, project.subproject_code, today)
+        with cards[number % 3].container(border=True):
+            st.markdown(f"**{project.name}**  \n{project.municipality}")
+            for kpi in detail["progress"].itertuples(index=False):
+                st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}** ({fmt.percent(kpi.ratio, 0)})")
+            summary = detail["milestone_summary"]
+            st.caption(f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
+                       f"{summary['binnenkort']} binnen drie maanden.")
+            months = report_months(version, project.subproject_code, last_month, last_month)
+            if months.iloc[0]["status"] == "ontbreekt":
+                st.markdown(f":red[:material/warning:] Maandrapportage {fmt.period_label(last_month)} **ontbreekt**")
+            else:
+                st.caption(f"Maandrapportage {fmt.period_label(last_month)}: {months.iloc[0]['status']}.")
+    st.caption("Verkeerslicht per KPI: op koers vanaf 90% van het doelpad tot nu, let op vanaf 70%, anders achter; "
+               "de status staat er altijd in woorden bij.")
 
 missing = [i for i in HEADLINE if i not in CATALOGUE]
 if missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,33 @@ def test_retention_page_shows_where_mbo_students_study(app_on, demo_db):
     assert "studeert bij een instelling in de regio zelf" in flows_caption and "%" in flows_caption
     at.select_slider(key="behoud_school_year").set_value(at.select_slider(key="behoud_school_year").options[0]).run()
     assert not at.exception
+
+
+@pytest.fixture(scope="module")
+def plan_db(tmp_path_factory, demo_db):
+    """The demo warehouse with the test plan of action and one monthly report committed."""
+    from etl.workbooks.commit import commit_upload
+    from tests.test_workbook_support import monthly_file, plan_file
+
+    tmp = tmp_path_factory.mktemp("plan_db")
+    db = tmp / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    commit_upload(plan_file(tmp), "Demo Analist", tmp / "uploads", db)
+    commit_upload(monthly_file(tmp), "Demo Leider", tmp / "uploads", db)
+    return db
+
+
+def test_subproject_page_shows_progress_milestones_and_reports(app_on, plan_db):
+    at = app_on(ROOT / "pages" / "deelprojecten.py", plan_db)
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["KPI's tegen hun doel", "Mijlpalen", "Acties", "Maandrapportages"]
+    progress = at.table[0].value
+    assert list(progress["Status"]) == ["achter"] and progress["KPI"].tolist() == ["Leerlingen bereikt"]
+    at.selectbox(key="deelprojecten_subproject").set_value("LEL").run()
+    assert not at.exception and "Lelystad" in at.markdown[0].value
+
+
+def test_overview_cards_show_status_in_words(app_on, plan_db):
+    at = app_on(ROOT / "pages" / "overzicht.py", plan_db)
+    assert not at.exception
+    assert any("Leerlingen bereikt: **achter**" in m.value and ":material/cancel:" in m.value for m in at.markdown)
