@@ -11,6 +11,7 @@ from pathlib import Path
 from warehouse.catalog import CATALOGUE, UnknownIndicatorError
 from warehouse.catalog_doc import render_markdown
 from warehouse.connection import WarehouseMissingError, connect
+from warehouse.effects import cli as effect_cli
 from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
 from warehouse.regions import UnknownRegionError
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("--format", choices=("json", "csv"), default="json")
     listing = commands.add_parser("indicators", help="de indicatorcatalogus")
     listing.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    effect_cli.add_parser(commands)
     return parser
 
 
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "indicators":
         _print_catalogue(args.format)
         return 0
+    if args.command == "effect":
+        return effect_cli.run(args)
     try:
         con = connect(args.db)
         try:
