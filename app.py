@@ -13,6 +13,7 @@ navigation = st.navigation(
             st.Page("pages/behoud.py", title="Behoud in de regio", icon=":material/home_pin:"),
             st.Page("pages/arbeidsmarkt.py", title="Arbeidsmarkt", icon=":material/work:"),
             st.Page("pages/deelprojecten.py", title="Deelprojecten", icon=":material/flag:"),
+            st.Page("pages/effecten.py", title="Effecten", icon=":material/insights:"),
         ],
         "Analyse": [
             st.Page("pages/verkenner.py", title="Verkenner", icon=":material/query_stats:"),

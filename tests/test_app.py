@@ -178,3 +178,14 @@ def test_overview_cards_show_status_in_words(app_on, plan_db):
     at = app_on(ROOT / "pages" / "overzicht.py", plan_db)
     assert not at.exception
     assert any("Leerlingen bereikt: **achter**" in m.value and ":material/cancel:" in m.value for m in at.markdown)
+
+
+def test_effects_page_gives_a_dutch_verdict_per_method(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "effecten.py", demo_db)
+    assert not at.exception
+    verdicts = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert [v.split(".**")[0] for v in verdicts] == ["**Verschil-in-verschillen", "**Synthetische controle"]
+    assert all("procentpunt" in v and "95%-interval" in v for v in verdicts)
+    assert len(at.get("vega_lite_chart")) == 2
+    at.selectbox(key="effecten_unit").set_value("GM0184").run()
+    assert not at.exception and any("Regio Deal" in c.value for c in at.caption)

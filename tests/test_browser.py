@@ -149,7 +149,8 @@ def demo_app(start_app: Callable[[Path], str], demo_db: Path) -> str:
 
 
 PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("behoud", "Behoud in de regio"),
-         ("arbeidsmarkt", "Arbeidsmarkt"), ("deelprojecten", "Deelprojecten"), ("verkenner", "Verkenner"),
+         ("arbeidsmarkt", "Arbeidsmarkt"), ("deelprojecten", "Deelprojecten"), ("effecten", "Effecten"),
+         ("verkenner", "Verkenner"),
          ("upload", "Upload"),
          ("bronnen", "Bronnen & definities"), ("inhoud", "Inhoud van het datawarehouse")]
 DUTCH_NUMBER = re.compile(r"\d+,\d+%|\d{1,3}(\.\d{3})+")

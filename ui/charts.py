@@ -176,3 +176,33 @@ def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
         tooltip=[alt.Tooltip("maand:N", title="Maand"), alt.Tooltip("status:N", title="Status")])
     letters = alt.Chart(data).mark_text(color="#FFFFFF", fontWeight="bold").encode(x=x, text="letter:N")
     return dutch((cells + letters).properties(height=50))
+
+
+def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMixin:
+    """Observed outcome against the synthetic control (what would have happened), with the start marked."""
+    data = pd.DataFrame(series).melt(id_vars="period", value_vars=["observed", "synthetic"], var_name="reeks")
+    data["reeks"] = data["reeks"].map({"observed": label, "synthetic": "Synthetische controle (zonder project)"})
+    data["jaar"] = data["period"].astype(int).map(lambda y: f"{y}/{(y + 1) % 100:02d}")
+    x = alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0))
+    lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+        x=x, y=alt.Y("value:Q", axis=alt.Axis(format=".0%", title=None), scale=alt.Scale(zero=False)),
+        color=alt.Color("reeks:N", title=None), strokeDash=alt.StrokeDash("reeks:N", title=None),
+        tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:N", title="Schooljaar"),
+                 alt.Tooltip("value:Q", title="Waarde", format=".1%")])
+    begin = alt.Chart(pd.DataFrame({"jaar": [f"{start}/{(start + 1) % 100:02d}"], "tekst": ["start"]}))
+    rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="jaar:O")
+    text = begin.mark_text(align="left", dx=4, dy=-130, fontSize=11).encode(x="jaar:O", text="tekst:N")
+    return dutch((lines + rule + text).properties(height=300))
+
+
+def event_time(rows: list[dict]) -> alt.TopLevelMixin:
+    """DiD effect per year relative to the start (pre-trend left of 0), with ±1,96 cluster SE bars."""
+    data = pd.DataFrame(rows)
+    data = data.assign(low=data["att"] - 1.96 * data["se_cluster"], high=data["att"] + 1.96 * data["se_cluster"])
+    x = alt.X("e:O", title="Jaren ten opzichte van de start (negatief = vóór de start: pre-trend)")
+    points = alt.Chart(data).mark_point(filled=True, size=80, color=PALETTE[0]).encode(
+        x=x, y=alt.Y("att:Q", axis=alt.Axis(format="+.0%", title="Verschil")),
+        tooltip=[alt.Tooltip("e:O", title="Jaar t.o.v. start"), alt.Tooltip("att:Q", title="Verschil", format="+.1%")])
+    bars = alt.Chart(data).mark_rule(color=PALETTE[0]).encode(x=x, y="low:Q", y2="high:Q")
+    zero = alt.Chart(pd.DataFrame({"nul": [0]})).mark_rule(color="#000000").encode(y="nul:Q")
+    return dutch((zero + bars + points).properties(height=240))

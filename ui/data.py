@@ -14,6 +14,8 @@ from ui import format as fmt
 from warehouse import breakdowns, explore, flows, geometry, inventory, programme
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
+from warehouse.effects import analysis as effects_analysis
+from warehouse.effects import panel as effects_panel
 from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
 from warehouse.periods import start_years
@@ -176,3 +178,15 @@ def subproject_detail(version: tuple[str, float], code: str, today: date) -> dic
 def report_months(version: tuple[str, float], code: str, first: str, last: str) -> pd.DataFrame:
     """Report status per month for one subproject."""
     return programme.report_months(cursor(), code, first, last)
+
+
+@st.cache_data(show_spinner="Effect schatten…", max_entries=32)
+def effect_analysis(version: tuple[str, float], indicator_id: str, unit: str, start: int,
+                    k: int) -> tuple[dict | None, dict[str, str], str | None]:
+    """(analysis as JSON-ready dict, municipality names, Dutch error) for one treated municipality."""
+    con = cursor()
+    try:
+        panel = effects_panel.load_indicator_panel(con, indicator_id)
+        return effects_analysis.analyse(panel, {unit: start}, k=k).as_dict(), panel.names, None
+    except effects_panel.PanelError as exc:
+        return None, {}, str(exc)

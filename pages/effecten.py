@@ -1,0 +1,109 @@
+"""Page 'Effecten': did a subproject make a difference beyond what would have happened anyway?"""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts
+from ui import format as fmt
+from ui.data import db_version, effect_analysis, has_plan, sources, subprojects
+from ui.layout import demo_banner, show_table, warehouse_ready
+from warehouse.catalog import CATALOGUE
+from warehouse.effects.verdict import verdict
+
+OUTCOMES = ["vmbo_tech_share", "havo_vwo_nt_share"]
+FLEVOLAND = {"GM0034": "Almere", "GM0995": "Lelystad", "GM0303": "Dronten", "GM0171": "Noordoostpolder",
+             "GM0184": "Urk", "GM0050": "Zeewolde"}
+CAVEATS = [
+    "Weinig behandelde eenheden: één gemeente per deelproject. De onzekerheid komt uit placebotoetsen met "
+    "vergelijkingsgemeenten, niet uit een steekproef; een klein effect is niet te onderscheiden van toeval.",
+    "Gelijktijdige programma's: Regio Deal Noordelijk Flevoland (sinds 2019, Urk en Noordoostpolder) en Sterk "
+    "Techniekonderwijs (sinds 2018, landelijk) kunnen hetzelfde effect geven; de schatting kan ze niet scheiden.",
+    "Onderdrukte kleine aantallen ('<5') tellen met het midden 2,5; bij kleine gemeenten kan dat de reeks "
+    "verschuiven.",
+    "Schooljaar en kalenderjaar: de startdatum van een deelproject wordt vertaald naar het eerste schooljaar "
+    "waarin het kon doorwerken (start vóór 1 augustus: dat schooljaar, anders het volgende).",
+    "Vestigingsplaats van de school, niet de woongemeente van de leerling.",
+]
+
+st.title("Effecten")
+st.caption("Een schatting van het effect van een deelproject op een publieke indicator, tegen vergelijkbare "
+           "gemeenten buiten Flevoland. Twee methoden: verschil-in-verschillen en synthetische controle.")
+if not warehouse_ready():
+    st.stop()
+demo_banner()
+version = db_version()
+
+starts = {}
+if has_plan(version):
+    for project in subprojects(version).itertuples(index=False):
+        if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
+            begun = pd.Timestamp(project.start_date)
+            starts[project.municipality_code] = begun.year if begun.month < 8 else begun.year + 1
+left, middle, right = st.columns(3)
+indicator_id = left.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
+                              format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")
+unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), format_func=FLEVOLAND.get,
+                        key="effecten_unit")
+start = right.number_input("Eerste schooljaar met het project (beginjaar)", min_value=2000, max_value=date.today().year,
+                           value=starts.get(unit, 2021), step=1, key="effecten_start",
+                           help="Uit het plan van aanpak waar bekend; pas aan om een andere start te toetsen.")
+k = st.slider("Aantal vergelijkingsgemeenten", 20, 80, 40, step=5, key="effecten_k",
+              help="De dichtstbijzijnde gemeenten buiten Flevoland naar niveau, trend vóór de start en grootte.")
+
+result, names, error = effect_analysis(version, indicator_id, unit, int(start), k)
+if error:
+    st.warning(error)
+    st.stop()
+
+st.subheader("Uitkomst")
+for key, title in (("did", "Verschil-in-verschillen"), ("synth", "Synthetische controle")):
+    estimate = result.get(key)
+    if estimate and estimate["ci"] is not None:
+        st.markdown(f"**{title}.** " + verdict(estimate["estimate"], estimate["ci"][0], estimate["ci"][1],
+                                               estimate["placebo_p"]))
+rows = []
+for key, title in (("did", "Verschil-in-verschillen"), ("synth", "Synthetische controle")):
+    estimate = result.get(key)
+    if estimate:
+        ci = estimate["ci"] or (None, None)
+        rows.append({"Methode": title, "Schatting": f"{fmt.number(estimate['estimate'] * 100, 1)} %-punt",
+                     "95%-interval": f"{fmt.number(ci[0] * 100, 1)} tot {fmt.number(ci[1] * 100, 1)} %-punt"
+                     if ci[0] is not None else "–",
+                     "Placebo-p": fmt.number(estimate["placebo_p"], 2) if estimate["placebo_p"] is not None else "–",
+                     "Pre-trend-p": fmt.number(estimate["pretrend_p"], 2) if estimate["pretrend_p"] is not None
+                     else "–"})
+show_table(pd.DataFrame(rows))
+
+synthetic = result.get("synth")
+if synthetic and synthetic.get("series"):
+    st.subheader("Waargenomen tegen wat zonder project te verwachten was")
+    st.altair_chart(charts.counterfactual(synthetic["series"], int(start), FLEVOLAND[unit]), width="stretch")
+    files = sources(version)
+    source = files[files["source_id"] == CATALOGUE[indicator_id].source_id].head(1)
+    cited = (f"{source.iloc[0]['publisher']}, {source.iloc[0]['title']}" + (" (demodata)" if source.iloc[0]["is_demo"]
+             else "")) if len(source) else CATALOGUE[indicator_id].source_id
+    st.caption(f"Bron: {cited}; synthetische controle = gewogen gemiddelde van "
+               f"vergelijkingsgemeenten dat vóór de start zo goed mogelijk aansluit (fout vóór de start: "
+               f"{fmt.number(synthetic['pre_rmspe'] * 100, 2)} %-punt).")
+did_result = result.get("did")
+if did_result and did_result.get("event_time"):
+    st.subheader("Verschil per jaar rond de start (pre-trend)")
+    st.altair_chart(charts.event_time(did_result["event_time"]), width="stretch")
+    st.caption("Vóór de start hoort het verschil rond 0 te liggen; anders liep de gemeente al anders dan de "
+               "vergelijkingsgroep en is de schatting minder betrouwbaar.")
+
+with st.expander("Vergelijkingsgroep en donorgewichten"):
+    if synthetic and synthetic.get("weights"):
+        weights = sorted(synthetic["weights"].items(), key=lambda item: -item[1])[:10]
+        show_table(pd.DataFrame({"Gemeente": [names.get(u, u) for u, _ in weights],
+                                 "Gewicht": [fmt.percent(w) for _, w in weights]}))
+    st.markdown(", ".join(f"{names.get(c['unit'], c['unit'])} ({fmt.number(c['distance'], 2)})"
+                          for c in result["comparison"]))
+    st.caption("Tussen haakjes: de afstand tot de gemeente van het deelproject (gestandaardiseerd niveau, trend "
+               "en grootte vóór de start). Zie docs/effects.md voor de methode.")
+
+st.subheader("Kanttekeningen")
+for caveat in CAVEATS:
+    st.caption(f"• {caveat}")
