@@ -1,14 +1,17 @@
 """Page 'Aanbod technici': technical choices and graduates over time, by municipality, against NL."""
 
+import pandas as pd
 import streamlit as st
 
 from ui import charts
-from ui.data import db_version, technical_share_by_sex
+from ui.data import comparable, db_version, indicator_series, region_options, technical_share_by_sex
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 from warehouse.catalog import CATALOGUE
 
+PIPELINE = {"vmbo_tech_candidates": "vmbo techniek (examen)", "havo_vwo_nt_candidates": "havo/vwo N&T (examen)",
+            "mbo_tech_students": "mbo techniek (studenten)", "ho_tech_first_years": "hbo/wo techniek (eerstejaars)"}
 SUPPLY = ["vmbo_tech_share", "havo_vwo_nt_share", "vmbo_tech_candidates", "havo_vwo_nt_candidates",
           "mbo_tech_students", "mbo_tech_graduates", "ho_tech_share", "ho_tech_first_years", "ho_tech_graduates",
           "tech_graduates_all_levels"]
@@ -20,16 +23,42 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
+options = region_options(db_version())
 
 available = [i for i in SUPPLY if i in CATALOGUE]
 indicator_id = st.radio("Indicator", available, format_func=lambda i: CATALOGUE[i].name, key="aanbod_indicator",
                         horizontal=True)
 indicator = CATALOGUE[indicator_id]
 st.caption(f"{indicator.definition} Formule: {indicator.formula}.")
+st.subheader(f"De keten in techniek — {filters.region_label}")
+chain = pd.concat(
+    [indicator_series(db_version(), i, filters.region, filters.from_year, filters.to_year).assign(reeks=label)
+     for i, label in PIPELINE.items() if i in CATALOGUE], ignore_index=True)
+if chain.empty:
+    st.info("Nog geen aantallen per onderwijsniveau voor deze regio.")
+else:
+    st.altair_chart(charts.trend(chain, "count", "Aantal jongeren in een technische richting", series="reeks"),
+                    width="stretch")
+    st.caption(series_caption(chain) + " Aantallen per onderwijsniveau naar vestigingsplaats van school of "
+               "instelling; de niveaus tellen verschillende momenten (examen, inschrijving, eerste jaar).")
+
 st.subheader("Ontwikkeling")
 indicator_trend(indicator_id, filters)
 st.subheader("Per gemeente, laatste periode")
 indicator_by_municipality(indicator_id, filters, key="aanbod_download")
+
+if filters.region.startswith("GM") and indicator.unit == "share":
+    st.subheader(f"{filters.region_label} tegen vergelijkbare gemeenten")
+    peers = comparable(db_version(), indicator_id, filters.region)
+    rows = [indicator_series(db_version(), indicator_id, code, filters.from_year, filters.to_year).tail(1)
+            .assign(regio=options[code]) for code in [filters.region, *peers]]
+    peers_frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if rows else pd.DataFrame()
+    if len(peers_frame) > 1:
+        st.altair_chart(charts.bars(peers_frame, indicator.unit, indicator.name), width="stretch")
+        st.caption(series_caption(peers_frame) + " Vergelijkbaar: de acht gemeenten buiten Flevoland die het meest "
+                   "lijken in niveau, trend en omvang (dezelfde selectie als op de pagina Effecten).")
+    else:
+        st.info("Geen vergelijkbare gemeenten te vinden voor deze indicator.")
 caveats(indicator_id)
 
 st.subheader(f"Jongens en meisjes — {filters.region_label}")

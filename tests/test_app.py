@@ -111,7 +111,7 @@ def test_unknown_url_values_fall_back_to_defaults(app_on, demo_db, monkeypatch):
 
 def test_supply_page_switches_indicator(app_on, demo_db):
     at = app_on(ROOT / "pages" / "aanbod.py", demo_db)
-    assert len(at.get("vega_lite_chart")) == 5  # trend, map, bars, and vmbo and havo/vwo by sex
+    assert len(at.get("vega_lite_chart")) == 6  # chain, trend, map, bars, and vmbo and havo/vwo by sex
     at.radio(key="aanbod_indicator").set_value("vmbo_tech_candidates").run()
     assert not at.exception
     assert any("Aantal examenkandidaten vmbo in de sector techniek" in c.value for c in at.caption)
@@ -189,3 +189,13 @@ def test_effects_page_gives_a_dutch_verdict_per_method(app_on, demo_db):
     assert len(at.get("vega_lite_chart")) == 2
     at.selectbox(key="effecten_unit").set_value("GM0184").run()
     assert not at.exception and any("Regio Deal" in c.value for c in at.caption)
+
+
+def test_supply_page_compares_a_municipality_with_similar_ones(app_on, demo_db, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages" / "aanbod.py"), default_timeout=60)
+    at.query_params["regio"] = "GM0995"
+    at.run()
+    assert not at.exception
+    assert "Lelystad tegen vergelijkbare gemeenten" in [s.value for s in at.subheader]
+    assert any("Vergelijkbaar: de acht gemeenten buiten Flevoland" in c.value for c in at.caption)

@@ -16,6 +16,7 @@ from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.effects import analysis as effects_analysis
 from warehouse.effects import panel as effects_panel
+from warehouse.effects.comparison import select_comparison
 from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
 from warehouse.periods import start_years
@@ -190,3 +191,13 @@ def effect_analysis(version: tuple[str, float], indicator_id: str, unit: str, st
         return effects_analysis.analyse(panel, {unit: start}, k=k).as_dict(), panel.names, None
     except effects_panel.PanelError as exc:
         return None, {}, str(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def comparable(version: tuple[str, float], indicator_id: str, unit: str, k: int = 8) -> list[str]:
+    """The k municipalities outside Flevoland most like `unit` in level, trend and size of the indicator."""
+    try:
+        panel = effects_panel.load_indicator_panel(cursor(), indicator_id)
+        return [c.unit for c in select_comparison(panel, {unit: panel.periods[-1]}, k)]
+    except effects_panel.PanelError:
+        return []
