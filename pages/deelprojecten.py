@@ -7,8 +7,10 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.data import db_version, has_plan, report_months, subproject_detail, subprojects
+from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
 from ui.layout import demo_banner, show_table, warehouse_ready
+from warehouse.catalog import CATALOGUE
+from warehouse.effects.verdict import verdict
 
 st.title("Deelprojecten")
 st.caption("Voortgang van de zes deelprojecten: acties, mijlpalen, KPI's tegen hun doelen en de maandrapportages.")
@@ -82,6 +84,31 @@ else:
         st.warning("De maandrapportage van vorige maand ontbreekt.")
     st.caption("I = ingediend, G = gecorrigeerd (een latere upload verving de eerste), "
                "O = ontbreekt, I in grijs = ingetrokken. Laatste 24 maanden.")
+
+st.subheader("Van acties naar effect")
+acts, outputs, outcome = st.columns(3)
+with acts:
+    st.markdown("**Acties**")
+    for status, count in detail["actions"]["status"].value_counts().items():
+        st.markdown(f"- {status}: {count}")
+with outputs:
+    st.markdown("**Output (KPI's)**")
+    for kpi in detail["progress"].itertuples(index=False):
+        st.markdown(f"- {kpi.name}: {kpi.status}")
+with outcome:
+    st.markdown("**Uitkomst (effect)**")
+    linked = [i for i in detail["outcomes"] if i in CATALOGUE] or ["vmbo_tech_share"]
+    begun = pd.Timestamp(project["start_date"])
+    first_year = begun.year if begun.month < 8 else begun.year + 1
+    result, _, error = effect_analysis(version, linked[0], project["municipality_code"], first_year, 40)
+    estimate = (result or {}).get("did")
+    if error or not estimate:
+        st.caption(error or "Nog geen effectschatting mogelijk.")
+    else:
+        st.markdown(f"{CATALOGUE[linked[0]].name}: "
+                    + verdict(estimate["estimate"], estimate["ci"][0], estimate["ci"][1]).split(":")[0] + ".")
+        st.caption(f"Verschil-in-verschillen vanaf schooljaar {first_year}/{(first_year + 1) % 100:02d}; "
+                   "details en kanttekeningen op de pagina Effecten.")
 
 with st.expander("Hoogtepunten en risico's per maand"):
     for _, row in detail["narratives"].iterrows():

@@ -167,7 +167,10 @@ def plan_db(tmp_path_factory, demo_db):
 def test_subproject_page_shows_progress_milestones_and_reports(app_on, plan_db):
     at = app_on(ROOT / "pages" / "deelprojecten.py", plan_db)
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["KPI's tegen hun doel", "Mijlpalen", "Acties", "Maandrapportages"]
+    assert [s.value for s in at.subheader] == ["KPI's tegen hun doel", "Mijlpalen", "Acties", "Maandrapportages",
+                                               "Van acties naar effect"]
+    # The logic chain ends in the outcome KPI's public indicator (vmbo_tech_share in the test plan) and a verdict.
+    assert any(m.value.startswith("Aandeel vmbo-examenkandidaten in sector techniek: ") for m in at.markdown)
     progress = at.table[0].value
     assert list(progress["Status"]) == ["achter"] and progress["KPI"].tolist() == ["Leerlingen bereikt"]
     at.selectbox(key="deelprojecten_subproject").set_value("LEL").run()

@@ -172,6 +172,7 @@ def subproject_detail(version: tuple[str, float], code: str, today: date) -> dic
         "progress": programme.kpi_progress(con, code, today), "values": programme.kpi_values(con, code),
         "narratives": programme.narratives(con, code),
         "targets": programme.kpi_targets(con, code),
+        "outcomes": programme.outcome_indicators(con, code),
     }
 
 

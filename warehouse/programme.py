@@ -147,3 +147,10 @@ def narratives(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
     """Highlights and risks per month, latest first."""
     return con.execute("select month, highlights, risks from report_narrative where subproject_code = ? "
                        "order by month desc", [subproject]).df()
+
+
+def outcome_indicators(con: duckdb.DuckDBPyConnection, subproject: str) -> list[str]:
+    """Public indicator ids linked to the subproject's outcome KPIs (those with a target for it)."""
+    return [row[0] for row in con.execute(
+        "select distinct k.indicator_id from kpi k join kpi_target t using (kpi_code) where t.subproject_code = ? "
+        "and k.kind = 'outcome' and k.indicator_id is not null order by 1", [subproject]).fetchall()]
