@@ -24,4 +24,14 @@ navigation = st.navigation(
     }
 )
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")
+# Printed for the steering group: no sidebar, toolbar or widgets' chrome, the page at full paper width.
+st.html("""<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.4cm 0.6cm !important; }
+  [data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVegaLiteChart"] { break-inside: avoid; }
+}
+</style>""")
 navigation.run()
