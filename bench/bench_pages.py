@@ -28,7 +28,8 @@ from etl.demo import generate  # noqa: E402
 from ui import data as ui_data  # noqa: E402
 
 PAGES = {"overzicht": "", "aanbod": "aanbod", "behoud": "behoud", "arbeidsmarkt": "arbeidsmarkt",
-         "verkenner": "verkenner", "bronnen": "bronnen", "inhoud": "inhoud"}
+         "deelprojecten": "deelprojecten", "effecten": "effecten", "verkenner": "verkenner", "upload": "upload",
+         "bronnen": "bronnen", "inhoud": "inhoud"}
 REPEATS = 5
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
