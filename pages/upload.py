@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.data import db_version, has_plan, subprojects
-from ui.etl_runner import run_etl, uploads_path
+from ui.etl_runner import run_etl, uploads_history, uploads_path, uploads_stamp
 from ui.layout import demo_banner, show_table, warehouse_ready
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,8 +97,7 @@ if uploaded is not None:
                 st.error(done.err.strip() or "Vastleggen is niet gelukt; er is niets veranderd.")
 
 st.subheader("3. Geschiedenis")
-history = run_etl("uploads", "--json")
-records = history.json() if history.code == 0 and history.out.strip() else []
+records = uploads_history(uploads_stamp())
 if not records:
     st.info("Er zijn nog geen uploads.")
 else:

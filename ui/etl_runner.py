@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit as st
+
 from ui.data import db_path
 from warehouse.paths import PROJECT_ROOT
 
@@ -44,3 +46,16 @@ def run_etl(*args: str, uploads: bool = True) -> EtlResult:
     done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
                           text=True, timeout=TIMEOUT_S, check=False)
     return EtlResult(done.returncode, done.stdout, done.stderr)
+
+
+def uploads_stamp() -> tuple[str, float]:
+    """(folder, time of the last commit or withdrawal): changes whenever the history does."""
+    events = uploads_path() / "events.jsonl"
+    return str(uploads_path()), events.stat().st_mtime if events.exists() else 0.0
+
+
+@st.cache_data(show_spinner=False)
+def uploads_history(stamp: tuple[str, float]) -> list[dict]:
+    """Every kept upload with its status (`python -m etl uploads --json`), cached until the history changes."""
+    result = run_etl("uploads", "--json")
+    return result.json() if result.code == 0 and result.out.strip() else []
