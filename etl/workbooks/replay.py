@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.workbooks.store import Upload, events, file_of, kept, statuses
-from etl.workbooks.validate import validate_workbook
+from etl.workbooks.validate import KnownPlan, validate_workbook
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
@@ -41,11 +41,13 @@ def replay(uploads_dir: Path | None) -> Programme:
     notes: list[str] = []
     active = [u for u in uploads if status[u.upload_id] == "active"]
     plan = next((u for u in reversed(active) if u.kind == "plan"), None)
-    plan_path = file_of(uploads_dir, plan) if plan else None
+    known = None
     if plan:
-        _add(tables, validate_workbook(plan_path, today=_upload_day(plan)).rows, PLAN_TABLES, plan.upload_id)
+        plan_rows = validate_workbook(file_of(uploads_dir, plan), today=_upload_day(plan)).rows
+        _add(tables, plan_rows, PLAN_TABLES, plan.upload_id)
+        known = KnownPlan.from_rows(plan_rows)  # read once: a programme has ~150 monthly reports to check
     for upload in (u for u in active if u.kind == "monthly"):
-        result = validate_workbook(file_of(uploads_dir, upload), plan_path=plan_path, today=_upload_day(upload))
+        result = validate_workbook(file_of(uploads_dir, upload), today=_upload_day(upload), known_plan=known)
         if not result.ok:  # e.g. the plan it was checked against has since been replaced
             status[upload.upload_id] = "rejected"
             notes.append(f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve "

@@ -435,7 +435,8 @@ def _check_history(values: pd.DataFrame, plan: KnownPlan, subproject: str, month
 
 
 def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, plan_path: Path | None = None,
-                      today: date | None = None, limits: Limits | None = None) -> Validation:
+                      today: date | None = None, limits: Limits | None = None,
+                      known_plan: KnownPlan | None = None) -> Validation:
     """Read and validate a plan of action or monthly report; `con` is a read-only warehouse connection (optional)."""
     today = today or date.today()
     out = _Collector()
@@ -473,7 +474,7 @@ def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, 
         _check_plan(typed, out)
         result.rows = {s.table: _rows(typed[s.name], s) for s in layout.sheets}
     else:
-        plan = KnownPlan.from_warehouse(con) if con is not None else None
+        plan = known_plan or (KnownPlan.from_warehouse(con) if con is not None else None)
         if plan is None and plan_path is not None:
             plan_result = validate_workbook(plan_path, None, None, today, limits)
             if plan_result.kind != "plan" or not plan_result.ok:
