@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import charts
 from ui import format as fmt
-from ui.data import db_version, effect_analysis, has_plan, sources, subprojects
+from ui.data import citation, db_version, effect_analysis, has_plan, subprojects
 from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.verdict import verdict
@@ -80,10 +80,7 @@ synthetic = result.get("synth")
 if synthetic and synthetic.get("series"):
     st.subheader("Waargenomen tegen wat zonder project te verwachten was")
     st.altair_chart(charts.counterfactual(synthetic["series"], int(start), FLEVOLAND[unit]), width="stretch")
-    files = sources(version)
-    source = files[files["source_id"] == CATALOGUE[indicator_id].source_id].head(1)
-    cited = (f"{source.iloc[0]['publisher']}, {source.iloc[0]['title']}" + (" (demodata)" if source.iloc[0]["is_demo"]
-             else "")) if len(source) else CATALOGUE[indicator_id].source_id
+    cited = citation(version, CATALOGUE[indicator_id].source_id)
     st.caption(f"Bron: {cited}; synthetische controle = gewogen gemiddelde van "
                f"vergelijkingsgemeenten dat vóór de start zo goed mogelijk aansluit (fout vóór de start: "
                f"{fmt.number(synthetic['pre_rmspe'] * 100, 2)} %-punt).")

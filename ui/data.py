@@ -21,6 +21,7 @@ from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
 from warehouse.periods import start_years
 from warehouse.regions import list_regions
+from warehouse.sources import source_citation
 
 DB_ENV = "TECHNIEKMONITOR_DB"  # lets tests and analysts point the app at another warehouse file
 
@@ -202,3 +203,9 @@ def comparable(version: tuple[str, float], indicator_id: str, unit: str, k: int 
         return [c.unit for c in select_comparison(panel, {unit: panel.periods[-1]}, k)]
     except effects_panel.PanelError:
         return []
+
+
+@st.cache_data(show_spinner=False)
+def citation(version: tuple[str, float], source_id: str) -> str:
+    """The Dutch source line for a dataset (with '(demodata)' when it is demo data)."""
+    return source_citation(cursor(), source_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse.indicators import source_citation
 from warehouse.measures.vo_exams import SOURCE_ID, SUPPRESSED_MIDPOINT
+from warehouse.sources import source_citation, source_loaded
 
 SEX_LABELS = {"man": "Jongens", "vrouw": "Meisjes"}
 
@@ -37,8 +37,7 @@ def technical_share_by_sex(con: duckdb.DuckDBPyConnection, region: str, levels: 
                            from_year: int | None = None, to_year: int | None = None) -> pd.DataFrame:
     """Technical share of exam candidates per sex and school year, in the indicator record's columns."""
     columns = ["period", "reeks", "value", "lower", "upper", "unit", "source", "status"]
-    loaded = con.execute("select count(*) from source where source_id = ?", [SOURCE_ID]).fetchone()[0]
-    if not loaded:
+    if not source_loaded(con, SOURCE_ID):
         return pd.DataFrame(columns=columns)
     rows = con.execute(_BY_SEX, [SUPPRESSED_MIDPOINT, SUPPRESSED_MIDPOINT, region, levels,
                                  0 if from_year is None else from_year, 9999 if to_year is None else to_year]).df()

@@ -9,6 +9,7 @@ import duckdb
 from warehouse.catalog import get_indicator
 from warehouse.indicator import Indicator, Sums
 from warehouse.regions import Region, find_region
+from warehouse.sources import source_citation, source_loaded
 
 RECORD_FIELDS = ("indicator", "region", "period", "period_type", "value", "lower", "upper", "numerator",
                  "denominator", "unit", "source", "status")
@@ -45,20 +46,6 @@ def _number(value: float | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else float(value)
-
-
-def source_citation(con: duckdb.DuckDBPyConnection, source_id: str) -> str:
-    """Dutch source line for a dataset, e.g. 'DUO, Examenkandidaten en geslaagden vo (demodata)'."""
-    row = con.execute("select publisher, title, is_demo from source where source_id = ?", [source_id]).fetchone()
-    if row is None:
-        return f"{source_id} (niet in dit datawarehouse)"
-    publisher, title, is_demo = row
-    return f"{publisher}, {title}" + (" (demodata)" if is_demo else "")
-
-
-def source_loaded(con: duckdb.DuckDBPyConnection, source_id: str) -> bool:
-    """True when the warehouse was built with at least one file of this source."""
-    return con.execute("select count(*) from source where source_id = ?", [source_id]).fetchone()[0] > 0
 
 
 def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str | Region,

@@ -6,6 +6,7 @@ import duckdb
 
 from warehouse.indicator import Bounds, Indicator, Sums
 from warehouse.measures import ho, mbo
+from warehouse.sources import source_loaded
 
 
 def _by_id(indicators: list[Indicator], indicator_id: str) -> Indicator:
@@ -20,8 +21,7 @@ def _all_levels(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_
     """Per school year the sum of the mbo and ho technical graduates; a year counts only when both report."""
     parts: dict[str, list[Sums]] = {}
     for indicator in (MBO_GRADUATES, HO_GRADUATES):
-        loaded = con.execute("select count(*) from source where source_id = ?", [indicator.source_id]).fetchone()
-        if loaded[0] == 0:
+        if not source_loaded(con, indicator.source_id):
             return []  # one level missing would understate the total: show nothing rather than half
         for sums in indicator.query(con, region, from_year, to_year):
             parts.setdefault(sums.period, []).append(sums)
