@@ -25,7 +25,7 @@ demo-if-empty: $(VENV)/.installed
 # Rebuild when the warehouse is missing or older than any raw file or ETL code. A failed build keeps the
 # old warehouse; the app then starts on that one.
 warehouse: demo-if-empty
-	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/sql data/uploads -type f -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/sql data/uploads -type f ! -path '*/.cache/*' -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "De app start met het vorige datawarehouse."; }; \
 	fi
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from etl.build import build
@@ -12,6 +13,7 @@ from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
 from etl.fetch import SOURCE_GROUPS, fetch
 from etl.workbooks import commands as workbooks
+from etl.workbooks.demo import DemoUploadsError, generate_programme
 from etl.workbooks.store import DEFAULT_UPLOADS
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
 
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", parents=[common], help="schrijf demodata in de formaten van de bronnen")
     demo.add_argument("--scale", choices=SCALES, default="flevoland")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    demo.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                      help="map voor het demo-plan van aanpak en de demo-maandrapportages (%(default)s)")
 
     fetch_cmd = commands.add_parser("fetch", parents=[common], help="download de publieke bronnen")
     fetch_cmd.add_argument("--source", action="append", choices=SOURCE_GROUPS, help="alleen deze bron (mag vaker)")
@@ -69,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "demo":
             for path in generate(args.raw, args.scale, args.seed):
                 print(f"Demodata geschreven: {path}")
+            try:
+                uploads = generate_programme(args.uploads, args.seed, date.today())
+                print(f"Demo-uploads geschreven: {len(uploads)} werkboeken (plan van aanpak en maandrapportages) "
+                      f"in {args.uploads}")
+            except DemoUploadsError as exc:
+                print(f"LET OP: {exc}", file=sys.stderr)
         elif args.command == "fetch":
             fetched, errors = fetch(args.raw, args.source, force=args.force, progress=not args.quiet, since=args.since)
             for path in fetched:

@@ -8,7 +8,7 @@ import streamlit as st
 from ui import charts
 from ui import format as fmt
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
-from ui.layout import demo_banner, show_table, warehouse_ready
+from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.verdict import verdict
 
@@ -53,6 +53,7 @@ else:
         if len(kpi_values):
             unit = kpi_values["unit"].iloc[0]
             st.altair_chart(charts.kpi_path(kpi_values, kpi_targets, unit, name), width="stretch")
+    st.caption(programme_caption())
 
 st.subheader("Mijlpalen")
 summary = detail["milestone_summary"]
@@ -60,7 +61,7 @@ st.markdown(f"{summary['behaald']} behaald · {summary['te laat']} te laat · {s
             "maanden")
 if len(detail["milestones"]):
     st.altair_chart(charts.milestone_timeline(detail["milestones"], today.isoformat()), width="stretch")
-    st.caption("Stippellijn: vandaag. Een open mijlpaal na zijn deadline telt als 'te laat'.")
+    st.caption("Stippellijn: vandaag. Een open mijlpaal na zijn deadline telt als 'te laat'. " + programme_caption())
 
 st.subheader("Acties")
 actions = detail["actions"]
@@ -83,7 +84,7 @@ else:
     if f"{pd.Timestamp(today) - pd.DateOffset(months=1):%Y-%m}" in set(missing):
         st.warning("De maandrapportage van vorige maand ontbreekt.")
     st.caption("I = ingediend, G = gecorrigeerd (een latere upload verving de eerste), "
-               "O = ontbreekt, I in grijs = ingetrokken. Laatste 24 maanden.")
+               "O = ontbreekt, I in grijs = ingetrokken. Laatste 24 maanden. " + programme_caption())
 
 st.subheader("Van acties naar effect")
 acts, outputs, outcome = st.columns(3)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from etl.build import build
 from etl.demo import generate
+from etl.workbooks.demo import generate_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,10 +59,18 @@ def demo_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db(demo_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse built from the flevoland demo (read-only use: copy it before changing it)."""
+def demo_uploads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plan of action and 24 months of monthly reports, kept as uploads up to today."""
+    uploads = tmp_path_factory.mktemp("demo_uploads") / "uploads"
+    generate_programme(uploads, 7, date.today())
+    return uploads
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_raw: Path, demo_uploads: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from the flevoland demo and the demo uploads (read-only use: copy it before changing it)."""
     db = tmp_path_factory.mktemp("demo_db") / "warehouse.duckdb"
-    build(demo_raw, db, progress=False)
+    build(demo_raw, db, progress=False, uploads_dir=demo_uploads)
     return db
 
 

@@ -152,6 +152,12 @@ def technical_share_by_sex(version: tuple[str, float], region: str, levels: tupl
 
 
 @st.cache_data(show_spinner=False)
+def programme_provenance(version: tuple[str, float]) -> dict[str, object]:
+    """Plan upload day, last report month, number of active reports and the demo flag of the programme data."""
+    return programme.provenance(cursor())
+
+
+@st.cache_data(show_spinner=False)
 def has_plan(version: tuple[str, float]) -> bool:
     """True when a plan of action is in the warehouse."""
     return programme.has_plan(cursor())

@@ -37,6 +37,12 @@ def month(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+def day(value: date | str) -> str:
+    """date(2024, 10, 20) or '2024-10-20' → '20 okt 2024'."""
+    value = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def indicator_value(unit: str, value: float | None, lower: float | None, upper: float | None) -> str:
     """An indicator value with its bounds: '14,7% (14,4%–15,0%)', '397 (391–403)', '<5', or '–'."""
     if value is None:

@@ -10,7 +10,7 @@ words next to any colour.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -23,6 +23,16 @@ def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     """True when a plan of action has been uploaded (and the programme tables exist)."""
     exists = con.execute("select count(*) from information_schema.tables where table_name = 'subproject'").fetchone()
     return bool(exists[0]) and con.execute("select count(*) from subproject").fetchone()[0] > 0
+
+
+def provenance(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Where the programme figures come from: plan upload day, last report month, uploads counted, demo or not."""
+    plan_day, last_month, reports, demo = con.execute(
+        "select max(case when kind = 'plan' then uploaded_at end), max(month), "
+        "count(*) filter (where kind = 'monthly'), coalesce(bool_or(is_demo), false) "
+        "from upload where status = 'active'").fetchone()
+    return {"plan_uploaded": plan_day[:10] if plan_day else None, "last_month": last_month,
+            "reports": int(reports), "is_demo": bool(demo)}
 
 
 def subprojects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -95,7 +105,12 @@ def _period_bounds(period: str) -> tuple[date, date]:
 
 
 def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> pd.DataFrame:
-    """Per KPI with a target: the target in force, actual and expected-by-now values, ratio and status."""
+    """Per KPI with a target: the target in force, actual and expected-by-now values, ratio and status.
+
+    "Now" is the end of the last complete month before `today`: the latest report covers that month, so comparing
+    it with a target path drawn to today would put every subproject behind by the days of the running month.
+    """
+    as_of = today.replace(day=1) - timedelta(days=1)
     targets = con.execute(
         "select t.kpi_code, k.name, k.unit, k.accumulation, k.direction, k.baseline_value, t.target_period, "
         "t.target_value from kpi_target t join kpi k using (kpi_code) where t.subproject_code = ? "
@@ -105,17 +120,17 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
     for kpi_code, group in targets.groupby("kpi_code", sort=True):
         bounds = [(_period_bounds(p), p, v) for p, v in zip(group["target_period"], group["target_value"],
                                                            strict=True)]
-        current = next(((b, p, v) for b, p, v in sorted(bounds) if b[1] >= today), sorted(bounds)[-1])
+        current = next(((b, p, v) for b, p, v in sorted(bounds) if b[1] >= as_of), sorted(bounds)[-1])
         (start, end), period, target = current
         first = group.iloc[0]
         reported = values[values["kpi_code"] == kpi_code]
         months = reported["month"]
-        in_period = reported[(months >= f"{start:%Y-%m}") & (months <= f"{min(end, today):%Y-%m}")]
+        in_period = reported[(months >= f"{start:%Y-%m}") & (months <= f"{min(end, as_of):%Y-%m}")]
         cumulative = first["accumulation"] == "cumulatief"
         actual = (reported["value"].iloc[-1] if cumulative and len(reported) else
                   in_period["value"].sum() if len(in_period) else None)
         baseline = first["baseline_value"] if cumulative and pd.notna(first["baseline_value"]) else 0.0
-        elapsed = min(1.0, max(0.0, (today - start).days / max(1, (end - start).days)))
+        elapsed = min(1.0, max(0.0, ((as_of - start).days + 1) / max(1, (end - start).days + 1)))
         expected = baseline + (target - baseline) * elapsed
         ratio = None
         if actual is not None and expected:

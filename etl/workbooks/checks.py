@@ -43,7 +43,7 @@ PROGRAMME_CHECKS: list[Check] = [
     unique("action_update", "subproject_code", "action_code", "month"),
     _within_plan("action_update", "action_code", "action"),
     accepted_values("action_update", "status", ACTION_STATUSES),
-    *not_null("upload", "upload_id", "kind", "sha256", "uploaded_at", "status"),
+    *not_null("upload", "upload_id", "kind", "sha256", "uploaded_at", "status", "is_demo"),
     unique("upload", "upload_id"),
     accepted_values("upload", "status", ["active", "superseded", "withdrawn", "rejected"]),
     # Every programme row comes from an upload that is active in this build.

@@ -6,11 +6,12 @@ that does not calculate) reads as empty, so those cells are found in the sheet X
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
@@ -110,18 +111,20 @@ def read_workbook(path: Path, limits: Limits | None = None, wanted: set[str] | N
     return sheets
 
 
-# --- tolerant value parsing, vectorised over a column (object Series of calamine values) ---
+# --- tolerant value parsing, over a column (object Series of calamine values) ---
+# blank and parse_text map a plain function over the cells: a monthly report has a few rows per sheet, where
+# pandas' per-operation overhead (masks, setitem) cost more than the work, and 100.000 rows still take milliseconds.
 
-def _is_text(values: pd.Series) -> pd.Series:
-    return values.map(type).eq(str)
+def is_blank_cell(value: object) -> bool:
+    """True for an empty cell: None, NaN/NaT or only spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def blank(values: pd.Series) -> pd.Series:
     """True where a cell is empty (None, NaN or only spaces)."""
-    text = _is_text(values)
-    out = values.isna()
-    out[text] = values[text].str.strip().eq("")
-    return out
+    return pd.Series([is_blank_cell(v) for v in values], index=values.index, dtype=bool)
 
 
 _DUTCH_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
@@ -149,17 +152,47 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
-_ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"
-_NL_DATE = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"
-_MONTH_NAME = r"^([a-z]+)\.?\s+(\d{4})$"
-_ISO_MONTH = r"^(\d{4})-(\d{1,2})$"
-_NL_MONTH = r"^(\d{1,2})[-/](\d{4})$"
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Text layouts of a date, tried in order: ISO, Dutch day-month-year, then a month without a day (its first day).
+_TEXT_DATES = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), (1, 2, None)),
+    (re.compile(r"^(\d{1,2})[-/](\d{4})$"), (2, 1, None)),
+)
+_MONTH_NAME = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_LAST_SERIAL = 2_958_465  # 31-12-9999 in Excel
 
 
-def _to_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
-    frame = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "day": day.astype(int)})
-    return pd.to_datetime(frame, errors="coerce")
+class _Bad:
+    """Marks a cell that holds something but no date."""
+
+
+_BAD = _Bad()
+
+
+def _cell_date(value: object) -> date | _Bad | None:
+    """One cell as a date: None when empty, _BAD when it holds something that is not a date."""
+    if is_blank_cell(value):
+        return None
+    if isinstance(value, (datetime, date)):  # pd.Timestamp is a datetime
+        return date(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # an Excel serial number
+        return _EXCEL_EPOCH + timedelta(days=int(value // 1)) if 1 <= value <= _LAST_SERIAL else _BAD
+    if not isinstance(value, str):
+        return _BAD
+    clean = value.strip().casefold()
+    try:
+        for pattern, (year, month, day) in _TEXT_DATES:
+            found = pattern.match(clean)
+            if found:
+                return date(int(found[year]), int(found[month]), int(found[day]) if day else 1)
+        found = _MONTH_NAME.match(clean)
+        if found and found[1] in MONTHS_NL:
+            return date(int(found[2]), MONTHS_NL[found[1]], 1)
+    except ValueError:  # 31-02-2026, month 13
+        return _BAD
+    return _BAD
 
 
 def parse_dates(values: pd.Series, month_only: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -168,44 +201,13 @@ def parse_dates(values: pd.Series, month_only: bool = False) -> tuple[pd.Series,
     A month without a day means its first day. With month_only the result is the 'YYYY-MM' text (object Series).
     Returns (values, bad mask).
     """
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    empty = blank(values)
-    kinds = values.map(type)
-    native = kinds.isin([datetime, date, pd.Timestamp]) & ~empty
-    if native.any():
-        out[native] = pd.to_datetime(values[native].map(lambda v: v.isoformat()[:10]))
-    serial = kinds.isin([int, float]) & ~empty
-    if serial.any():
-        days = values[serial].astype("float64")
-        plausible = days.between(1, 2_958_465)
-        out[days[plausible].index] = _EXCEL_EPOCH + pd.to_timedelta(days[plausible].floordiv(1), unit="D")
-    text = kinds.eq(str) & ~empty
-    if text.any():
-        clean = values[text].str.strip().str.casefold()
-        for pattern, order in ((_ISO_DATE, "ymd"), (_NL_DATE, "dmy"), (_ISO_MONTH, "ym"), (_NL_MONTH, "my")):
-            parts = clean.str.extract(pattern).dropna()
-            if parts.empty:
-                continue
-            if order == "ymd":
-                parsed = _to_dates(parts[0], parts[1], parts[2])
-            elif order == "dmy":
-                parsed = _to_dates(parts[2], parts[1], parts[0])
-            elif order == "ym":
-                parsed = _to_dates(parts[0], parts[1], pd.Series(1, index=parts.index))
-            else:
-                parsed = _to_dates(parts[1], parts[0], pd.Series(1, index=parts.index))
-            out[parsed.index] = parsed
-        names = clean.str.extract(_MONTH_NAME).dropna()
-        if not names.empty:
-            month = names[0].map(MONTHS_NL)
-            names = names[month.notna()]
-            out[names.index] = _to_dates(names[1], month[names.index], pd.Series(1, index=names.index))
-    bad = ~empty & out.isna()
+    parsed = [_cell_date(v) for v in values]
+    bad = pd.Series([p is _BAD for p in parsed], index=values.index, dtype=bool)
+    dates = [p if isinstance(p, date) else None for p in parsed]
     if month_only:
-        months = pd.Series(None, index=values.index, dtype="object")
-        months[out.notna()] = out[out.notna()].dt.strftime("%Y-%m")
-        return months, bad
-    return out, bad
+        return pd.Series([d and f"{d:%Y-%m}" for d in dates], index=values.index, dtype="object"), bad
+    return pd.Series(pd.to_datetime(pd.Series(dates, dtype="object")).to_numpy(dtype="datetime64[us]"),
+                     index=values.index), bad
 
 
 _PERIOD = re.compile(r"^\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?$")
@@ -226,16 +228,18 @@ def parse_periods(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.where(~bad & ~empty, None), bad
 
 
+def _cell_text(value: object) -> str | None:
+    if is_blank_cell(value):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
 def parse_text(values: pd.Series) -> pd.Series:
     """Text cells stripped; numbers written without a trailing '.0'; empty as None."""
-    empty = blank(values)
-    out = pd.Series(None, index=values.index, dtype="object")
-    kinds = values.map(type)
-    text = kinds.eq(str) & ~empty
-    out[text] = values[text].str.strip()
-    other = ~empty & ~text
-    if other.any():
-        out[other] = values[other].map(
-            lambda v: str(int(v)) if isinstance(v, float) and v.is_integer()
-            else v.isoformat()[:10] if isinstance(v, (date, datetime)) else str(v))
-    return out.where(out.notna(), None)
+    return pd.Series([_cell_text(v) for v in values], index=values.index, dtype="object")

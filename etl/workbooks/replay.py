@@ -3,18 +3,28 @@
 The build and every commit use this one function, so the warehouse after a commit equals a rebuild from the kept
 files. Each workbook is validated again exactly as on its upload day (its own date as "today"), against the active
 plan file; warehouse history is not consulted, because the history is what is being rebuilt.
+
+Validating ~150 kept reports takes seconds, and every commit replays them all, so each result is cached in
+<uploads>/.cache/ under a key of everything it depends on: the workbook's sha256 and upload day, the plan's, and a
+hash of the validation code. A changed file, plan or validator therefore never reuses an old result.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from etl.workbooks.store import Upload, events, file_of, kept, statuses
-from etl.workbooks.validate import KnownPlan, validate_workbook
+from etl.workbooks.validate import KnownPlan, Validation, validate_workbook
+
+CACHE_DIR = ".cache"
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
@@ -43,11 +53,11 @@ def replay(uploads_dir: Path | None) -> Programme:
     plan = next((u for u in reversed(active) if u.kind == "plan"), None)
     known = None
     if plan:
-        plan_rows = validate_workbook(file_of(uploads_dir, plan), today=_upload_day(plan)).rows
+        plan_rows = _validated(uploads_dir, plan, None, None).rows
         _add(tables, plan_rows, PLAN_TABLES, plan.upload_id)
         known = KnownPlan.from_rows(plan_rows)  # read once: a programme has ~150 monthly reports to check
     for upload in (u for u in active if u.kind == "monthly"):
-        result = validate_workbook(file_of(uploads_dir, upload), today=_upload_day(upload), known_plan=known)
+        result = _validated(uploads_dir, upload, plan, known)
         if not result.ok:  # e.g. the plan it was checked against has since been replaced
             status[upload.upload_id] = "rejected"
             notes.append(f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve "
@@ -59,8 +69,40 @@ def replay(uploads_dir: Path | None) -> Programme:
     upload_rows = pd.DataFrame([{
         "upload_id": u.upload_id, "kind": u.kind, "file_name": u.file_name, "sha256": u.sha256,
         "uploaded_by": u.uploaded_by, "uploaded_at": u.uploaded_at, "subproject_code": u.subproject,
-        "month": u.month, "status": status[u.upload_id], "data_rows": sum(u.rows.values())} for u in uploads])
+        "month": u.month, "status": status[u.upload_id], "data_rows": sum(u.rows.values()), "is_demo": u.demo}
+        for u in uploads])
     return Programme(frames, upload_rows, notes)
+
+
+@cache
+def _code_version() -> str:
+    """A hash of the workbook code (reading, layout, validation): results of other code are never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _validated(uploads_dir: Path, upload: Upload, plan: Upload | None, known: KnownPlan | None) -> Validation:
+    """validate_workbook of a kept upload on its upload day, against the plan, through the cache."""
+    against = f"{plan.sha256}@{plan.uploaded_at[:10]}" if plan else ""
+    key = hashlib.sha256(f"{_code_version()}|{upload.sha256}@{upload.uploaded_at[:10]}|{against}".encode())
+    path = uploads_dir / CACHE_DIR / f"{key.hexdigest()}.pickle"
+    try:
+        # Pickle is safe here: the uploads folder is written only by this application, and whoever can write it
+        # can change the kept workbooks themselves.
+        return pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass  # no cached result yet, or one from another library version: validate again
+    result = validate_workbook(file_of(uploads_dir, upload), today=_upload_day(upload), known_plan=known)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)  # a concurrent reader sees a whole entry or none
+    except OSError:
+        pass  # a read-only uploads folder: the build still works, only slower
+    return result
 
 
 def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], names: tuple[str, ...],

@@ -40,6 +40,7 @@ class Upload:
     subproject: str | None = None
     month: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    demo: bool = False  # written by `python -m etl demo`, never by a person
 
     def key(self) -> tuple[str, str | None, str | None]:
         """What a later upload supersedes: the plan as a whole, or one subproject × month."""
@@ -96,12 +97,12 @@ def file_of(uploads_dir: Path, upload: Upload) -> Path:
 
 
 def keep(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproject: str | None, month: str | None,
-         rows: dict[str, int], now: datetime | None = None) -> Upload:
+         rows: dict[str, int], now: datetime | None = None, demo: bool = False) -> Upload:
     """Copy the workbook into the uploads folder with its metadata and log the commit; returns the upload."""
     now = now or datetime.now(UTC)
     sha = sha256_of(source)
     upload = Upload(f"{now:%Y%m%dT%H%M%S%f}-{sha[:8]}", kind, source.name, sha, uploaded_by,
-                    now.replace(microsecond=0).isoformat(), subproject, month, rows)
+                    now.replace(microsecond=0).isoformat(), subproject, month, rows, demo)
     staging = uploads_dir / f".{upload.upload_id}"
     staging.mkdir(parents=True)
     shutil.copyfile(source, staging / source.name)

@@ -75,7 +75,7 @@ def _excel_value(column, value):
     return value
 
 
-def _data_sheet(book: Workbook, sheet_def: Sheet, rows: list[list], example: bool) -> None:
+def _data_sheet(book: Workbook, sheet_def: Sheet, rows: list[list], example: bool, data_rows: int) -> None:
     sheet = book.create_sheet(sheet_def.name)
     for index, column in enumerate(sheet_def.columns, start=1):
         cell = sheet.cell(1, index, column.header)
@@ -83,7 +83,7 @@ def _data_sheet(book: Workbook, sheet_def: Sheet, rows: list[list], example: boo
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, len(column.header) + 4, 40 if column.type == "text" else 0)
         number_format = {"date": "dd-mm-yyyy", "number": "#,##0.##"}.get(column.type, "@")
-        for row in range(2, DATA_ROWS + 2):
+        for row in range(2, data_rows + 2):
             target = sheet.cell(row, index)
             target.protection = Protection(locked=False)
             target.number_format = number_format
@@ -112,23 +112,42 @@ def _choice_lists(layout: WorkbookLayout) -> tuple[dict[str, list[str]], dict[st
     return lists, keys
 
 
+_NOTES = {
+    PLAN.kind: "Eén plan van aanpak voor het hele programma; het programmabureau beheert het.",
+    MONTHLY.kind: "Eén maandrapportage per deelproject per maand; de projectleider vult hem in.",
+}
+
+
+def _workbook(layout: WorkbookLayout, rows: dict[str, list[list] | None], code_lists: dict[str, list[str]],
+              data_rows: int) -> Workbook:
+    """A workbook in the template layout: instructions, one data sheet per layout sheet, dropdowns, protection.
+
+    A sheet whose rows are None gets the grey example row; `code_lists` (kpis, milestones, actions, subprojects)
+    become dropdown lists on the hidden 'Lijsten' sheet; in a plan the codes come from its own sheets instead.
+    """
+    book = Workbook()
+    _instructions(book, layout, _NOTES[layout.kind])
+    lists, keys = _choice_lists(layout)
+    lists |= {name: values for name, values in code_lists.items() if values}
+    for sheet_def in layout.sheets:
+        body = rows.get(sheet_def.name)
+        _data_sheet(book, sheet_def, body or [], body is None, data_rows)
+    named = _lists(book, lists)
+    ranges = {key: named[name] for key, name in keys.items()} | {n: named[n] for n in code_lists if n in named}
+    if layout is PLAN:
+        for name, sheet in (("subprojects", "Deelprojecten"), ("kpis", "KPI's")):
+            ranges[name] = f"{quote_sheetname(sheet)}!$A$2:$A${data_rows + 1}"
+    _attach_validations(book, layout, ranges, data_rows)
+    return book
+
+
 def plan_template(path: Path) -> Path:
     """Write an empty 'Plan van aanpak' with example rows."""
-    book = Workbook()
-    _instructions(book, PLAN, "Eén plan van aanpak voor het hele programma; het programmabureau beheert het.")
-    lists, keys = _choice_lists(PLAN)
-    for sheet_def in PLAN.sheets:
-        _data_sheet(book, sheet_def, [], example=True)
-    ranges = _lists(book, lists)
-    ranges = {key: ranges[name] for key, name in keys.items()}
-    ranges["subprojects"] = f"{quote_sheetname('Deelprojecten')}!$A$2:$A${DATA_ROWS + 1}"
-    kpi_sheet = quote_sheetname("KPI's")
-    ranges["kpis"] = f"{kpi_sheet}!$A$2:$A${DATA_ROWS + 1}"
-    _attach_validations(book, PLAN, ranges)
-    return _save(book, path)
+    return _save(_workbook(PLAN, {}, {}, DATA_ROWS), path)
 
 
-def _attach_validations(book: Workbook, layout: WorkbookLayout, ranges: dict[str, str]) -> None:
+def _attach_validations(book: Workbook, layout: WorkbookLayout, ranges: dict[str, str],
+                        data_rows: int) -> None:
     for sheet_def in layout.sheets:
         sheet = book[sheet_def.name]
         for index, column in enumerate(sheet_def.columns, start=1):
@@ -141,15 +160,12 @@ def _attach_validations(book: Workbook, layout: WorkbookLayout, ranges: dict[str
             validation.errorTitle = "Ongeldige waarde"
             validation.showErrorMessage = True
             sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
+            validation.add(f"{letter}2:{letter}{data_rows + 1}")
 
 
 def monthly_template(path: Path, subproject: str | None = None, month: str | None = None,
                      plan: KnownPlan | None = None) -> Path:
     """Write a 'Maandrapportage': subproject and month pre-filled, its codes pre-listed when a plan is known."""
-    book = Workbook()
-    _instructions(book, MONTHLY, "Eén maandrapportage per deelproject per maand; de projectleider vult hem in.")
-    lists, keys = _choice_lists(MONTHLY)
     codes: dict[str, list[str]] = {"kpis": [], "milestones": [], "actions": []}
     if plan is not None:
         codes["kpis"] = sorted(plan.kpis["kpi_code"].dropna())
@@ -158,22 +174,22 @@ def monthly_template(path: Path, subproject: str | None = None, month: str | Non
                                                              "milestone_code"].dropna())
             codes["actions"] = sorted(plan.actions.loc[plan.actions["subproject_code"].eq(subproject),
                                                        "action_code"].dropna())
-        lists["subprojects"] = sorted(plan.subprojects["subproject_code"].dropna())
-    lists |= {k: v for k, v in codes.items() if v}
-    prefilled = subproject is not None or month is not None
-    for sheet_def in MONTHLY.sheets:
-        if sheet_def.name == "Toelichting" and prefilled:
-            _data_sheet(book, sheet_def, [[subproject, month, None, None]], example=False)
-        elif sheet_def.name != "Toelichting" and plan is not None and subproject:
-            listed = codes[{"KPI-waarden": "kpis", "Mijlpalen": "milestones", "Acties": "actions"}[sheet_def.name]]
-            _data_sheet(book, sheet_def, [[code] for code in listed], example=False)
-        else:
-            _data_sheet(book, sheet_def, [], example=True)
-    ranges = _lists(book, lists)
-    ranges = {**{key: ranges[name] for key, name in keys.items()},
-              **{name: ranges[name] for name in ("subprojects", *codes) if name in ranges}}
-    _attach_validations(book, MONTHLY, ranges)
-    return _save(book, path)
+        codes["subprojects"] = sorted(plan.subprojects["subproject_code"].dropna())
+    rows: dict[str, list[list] | None] = {}
+    if subproject is not None or month is not None:
+        rows["Toelichting"] = [[subproject, month, None, None]]
+    if plan is not None and subproject:
+        for sheet, listed in (("KPI-waarden", "kpis"), ("Mijlpalen", "milestones"), ("Acties", "actions")):
+            rows[sheet] = [[code] for code in codes[listed]]
+    return _save(_workbook(MONTHLY, rows, codes, DATA_ROWS), path)
+
+
+def filled_workbook(path: Path, layout: WorkbookLayout, rows: dict[str, list[list]],
+                    code_lists: dict[str, list[str]] | None = None) -> Path:
+    """Write a workbook as a user would send it back: the template layout holding `rows` (per sheet name)."""
+    data_rows = max((len(r) for r in rows.values()), default=0) + 20  # a few spare rows, not the template's 1000
+    return _save(_workbook(layout, {name: rows.get(name, []) for name in (s.name for s in layout.sheets)},
+                           code_lists or {}, data_rows), path)
 
 
 def _save(book: Workbook, path: Path) -> Path:

@@ -17,6 +17,7 @@ from etl.workbooks.layout import AUXILIARY_SHEETS, LAYOUTS, MONTHLY, PLAN, Colum
 from etl.workbooks.reader import (
     RawSheet,
     blank,
+    is_blank_cell,
     normalise_header,
     parse_dates,
     parse_numbers,
@@ -141,6 +142,8 @@ class _Collector:
 
     def cells(self, sheet: Sheet, frame: pd.DataFrame, mask: pd.Series, column: Column, message: str) -> None:
         """An error for every row where mask is true, naming the raw value in that column."""
+        if not mask.any():
+            return
         raw = frame[f"raw:{column.field}"] if f"raw:{column.field}" in frame else frame[column.field]
         for row, value in zip(frame.loc[mask, "row"], raw[mask], strict=True):
             self.error(sheet.name, row, column.header, value, message)
@@ -157,10 +160,11 @@ def _same_as_example(values: list, sheet: Sheet) -> bool:
     return [norm(v) for v in values] == [norm(v) for v in _example_values(sheet)]
 
 
-def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> pd.DataFrame:
-    """The sheet's data rows as raw values per field, with the Excel row number in `row`."""
+def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> tuple[pd.DataFrame, set[str], set[tuple[int, str]]]:
+    """The sheet's data rows as raw values per field, with the Excel row number in `row`; also the fields present
+    and the (row, field) cells holding a formula without a cached value."""
     rows = raw.rows
-    header_at = next((i for i, r in enumerate(rows) if any(not _blank_cell(v) for v in r)), None)
+    header_at = next((i for i, r in enumerate(rows) if any(not is_blank_cell(v) for v in r)), None)
     fields = [c.field for c in sheet.columns]
     empty = pd.DataFrame(columns=["row", *fields], dtype="object")
     if header_at is None:
@@ -169,15 +173,15 @@ def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> pd.DataFrame:
                 out.error(sheet.name, 1, column.header, None,
                           f"Het blad is leeg: de kolom '{column.header}' ontbreekt. "
                           f"Gebruik de kopregel uit het sjabloon.")
-        return empty
+        return empty, set(), set()
     header_row = header_at + 1
     by_key = {normalise_header(c.header): c for c in sheet.columns}
     positions: dict[str, int] = {}
     width = max(len(r) for r in rows)
     data_rows = rows[header_at + 1:]
     for index, text in enumerate(rows[header_at]):
-        if _blank_cell(text):
-            if any(index < len(r) and not _blank_cell(r[index]) for r in data_rows):
+        if is_blank_cell(text):
+            if any(index < len(r) and not is_blank_cell(r[index]) for r in data_rows):
                 out.error(sheet.name, header_row, _column_letter(index), None,
                           f"Kolom {_column_letter(index)} heeft gegevens maar geen kop. Geef de kolom een kop uit het "
                           f"sjabloon of maak de kolom leeg.")
@@ -199,7 +203,7 @@ def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> pd.DataFrame:
                       f"De verplichte kolom '{column.header}' ontbreekt. "
                       f"Voeg de kolom toe (kop zoals in het sjabloon).")
     if not data_rows:
-        return empty
+        return empty, set(positions), set()
     frame = pd.DataFrame(data_rows, columns=range(len(data_rows[0])) if data_rows else None, dtype="object")
     frame = frame.reindex(columns=range(width))
     table = pd.DataFrame({f: frame[positions[f]] if f in positions else None for f in fields}, dtype="object")
@@ -219,19 +223,14 @@ def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> pd.DataFrame:
         out.error(sheet.name, int(number), header, None,
                   f"Cel {ref} bevat een formule zonder opgeslagen uitkomst. Open het bestand in Excel, laat het "
                   f"herberekenen en sla op, of typ de waarde in plaats van de formule.")
-    table = table.reset_index(drop=True)
-    table.attrs["uncached"] = uncached
-    table.attrs["present"] = set(positions)
-    return table
+    # Not in DataFrame.attrs: pandas deep-copies attrs on every operation, which made small sheets slow.
+    return table.reset_index(drop=True), set(positions), uncached
 
 
-def _blank_cell(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip())
-
-
-def _convert(table: pd.DataFrame, sheet: Sheet, out: _Collector) -> pd.DataFrame:
+def _convert(read: tuple[pd.DataFrame, set[str], set[tuple[int, str]]], sheet: Sheet,
+             out: _Collector) -> pd.DataFrame:
     """Typed values per field (raw values kept as raw:<field> for messages)."""
+    table, present, uncached = read
     typed = pd.DataFrame({"row": table["row"]})
     for column in sheet.columns:
         raw = table[column.field]
@@ -262,8 +261,8 @@ def _convert(table: pd.DataFrame, sheet: Sheet, out: _Collector) -> pd.DataFrame
             bad = pd.Series(False, index=raw.index)
             message = ""
         out.cells(sheet, typed, bad, column, message)
-        if column.required and column.field in table.attrs.get("present", ()):
-            formula = table["row"].map(lambda r, f=column.field: (r, f) in table.attrs.get("uncached", ()))
+        if column.required and column.field in present:
+            formula = table["row"].map(lambda r, f=column.field: (r, f) in uncached)
             out.cells(sheet, typed, empty & ~formula.astype(bool), column,
                       f"'{column.header}' is verplicht: vul een waarde in.")
         if column.minimum is not None:

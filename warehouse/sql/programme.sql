@@ -121,5 +121,6 @@ create table upload (
     subproject_code varchar,     -- monthly reports only
     month varchar,               -- monthly reports only, 'YYYY-MM'
     status varchar,              -- active | superseded | withdrawn | rejected (no longer valid against the plan)
-    data_rows integer
+    data_rows integer,
+    is_demo boolean              -- written by the demo generator (python -m etl demo), not by a person
 );
