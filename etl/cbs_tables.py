@@ -1,13 +1,19 @@
 """The CBS StatLine tables the monitor fetches: one list, so an analyst can add a table with one line.
 
 Dimensions, measures and the archived flag were looked up in catalogs/cbs_datasets_enriched.json (CBS catalogue
-export). `regions` limits RegioS to keys containing these codes (GM = municipalities, PV = provinces, NL = country),
-so no request comes near OData v3's cap of 10,000 rows; paging (odata.nextLink or $skip) covers the rest.
+export). `regions` limits the region dimension to keys with these codes (GM = municipalities, PV = provinces,
+PV24 = Flevoland only, NL = country), so no request comes near OData v3's cap of 10,000 rows; paging
+(odata.nextLink or $skip) covers the rest. `api` says through which CBS API the table is fetched: "v3"
+(opendata.cbs.nl, the default) or "v4" (datasets.cbs.nl, CBS's newer API: needed for tables only published
+there, possible for any table it serves); both land a bundle the build loads into fact_cbs alike
+(docs/sources/cbs_statline.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+APIS = ("v3", "v4")  # the CBS OData APIs etl/cbs_client.py speaks
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,12 @@ class CbsTable:
     regions: tuple[str, ...] = ("NL", "PV", "GM")  # RegioS key prefixes to keep
     extra_filter: str = ""  # an additional OData $filter clause (e.g. on Leeftijd), ANDed with the regions
     first_year: int | None = None  # periods before this year are not requested
+    api: str = "v3"  # "v3" (opendata.cbs.nl) or "v4" (datasets.cbs.nl); extra_filter is in that API's syntax
+
+    def __post_init__(self) -> None:
+        if self.api not in APIS:
+            raise ValueError(f"CBS-tabel {self.table_id}: api moet een van {', '.join(APIS)} zijn, niet "
+                             f"{self.api!r} (etl/cbs_tables.py).")
 
 
 CBS_TABLES: list[CbsTable] = [
@@ -31,6 +43,11 @@ CBS_TABLES: list[CbsTable] = [
     CbsTable("86008NED", "Arbeidsdeelname; kerncijfers, gemeente", "arbeidsparticipatie per gemeente"),
     CbsTable("85525NED", "Bevolking; hoogstbehaald onderwijsniveau en regio", "education_level_high_share",
              regions=("NL", "LD", "PV")),
+    # Through the newer API (the catalogue export lists it on v3 too; CBS is phasing v3 out): Nederland,
+    # Flevoland and every municipality (the comparison group), from 2015.
+    CbsTable("86223NED", "Arbeidsmarktsituatie jongeren (15 tot 27 jaar); regio",
+             "arbeidspositie jongeren per gemeente (Verkenner)", regions=("NL", "PV24", "GM"), first_year=2015,
+             api="v4"),
 ]
 
 

@@ -6,6 +6,7 @@ Not a source module itself (it declares no DATASET); cbs_odata, cbs_label_csv an
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -157,6 +158,54 @@ def unit_of(label: str) -> tuple[str, str]:
 def empty_education() -> pd.DataFrame:
     """CBS tables name no programmes: an empty frame with the education table's columns."""
     return pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def load_bundle(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
+    """(table id, bundle) of a JSON bundle landed by etl/cbs_client.py; RawFileError when it is broken."""
+    try:
+        bundle = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise RawFileError(path, f"geen geldige JSON ({exc}); haal de tabel opnieuw op met 'python -m etl fetch "
+                                 "--source cbs --force'", line) from exc
+    for key in parts:
+        if key not in bundle:
+            raise RawFileError(path, "onderdeel ontbreekt in de CBS-bundel; haal de tabel opnieuw op", None, key)
+    return str(bundle.get(marker, "")), bundle
+
+
+def bundle_years(period_keys: set[str]) -> list[str]:
+    """The calendar years among a bundle's period keys ('2023JJ00' → '2023'); quarters and months are not."""
+    return sorted(period_from_key(k)[0] for k in period_keys if k[4:6] == "JJ")
+
+
+def annual(rows: pd.DataFrame, period_key: str) -> pd.DataFrame:
+    """Rows numbered 1.. in bundle order (source_line), then only those of a calendar year (2023JJ00)."""
+    rows = rows.assign(source_line=range(1, len(rows) + 1))
+    return rows[rows[period_key].astype(str).str[4:6] == "JJ"]
+
+
+def labelled_dims(rows: pd.DataFrame, dimensions: list[tuple[str, dict[str, str]]]) -> pd.Series:
+    """'Key=title|Key=title' per row: the codes of the other dimensions replaced by their titles, as in the label
+    exports ('Geslacht=Totaal mannen en vrouwen|Leeftijd=15 tot 20 jaar'); '' for a table without others."""
+    dims = pd.Series("", index=rows.index)
+    for i, (key, titles) in enumerate(dimensions):
+        codes = rows[key].astype(str).str.strip()
+        dims = dims + ("|" if i else "") + key + "=" + codes.map(titles).fillna(codes)
+    return dims
+
+
+def finish_bundle_long(long: pd.DataFrame, table_id: str, provisional: dict[str, bool]) -> pd.DataFrame:
+    """Add table_id, period ('2023') and provisional (from the period codes' Status) to a bundle's long frame."""
+    long["table_id"] = table_id
+    long["period"] = long["period_key"].astype(str).str[:4]
+    long["provisional"] = long["period_key"].map(provisional).fillna(False).astype(bool)
+    return long
+
+
+def is_provisional(status: object) -> bool:
+    """A period code's Status: 'Voorlopig' is provisional; 'Definitief' (and anything else) is not."""
+    return str(status or "").strip().lower() == "voorlopig"
 
 
 def to_fact_frame(long: pd.DataFrame, source_id: str, relative_path: str) -> tuple[pd.DataFrame, pd.DataFrame]:

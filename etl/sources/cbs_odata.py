@@ -1,5 +1,8 @@
 """CBS StatLine tables fetched through the OData v3 API (etl/cbs_client.py), one JSON bundle per table.
 
+Tables fetched through the newer v4 API land in another bundle layout, read by cbs_odata_v4 into the same
+dataset (this DATASET, these checks, to_facts): the API is a transport, the StatLine table is the dataset.
+
 A bundle (data/raw/cbs/odata/<table>/<table>.json) holds the API's own records unchanged: TableInfos,
 DataProperties (measures are the 'Topic' properties, with Unit), one entity set per dimension (Key, Title and,
 for Perioden, Status 'Voorlopig'/'Definitief') and the TypedDataSet rows. Its first line names the table
@@ -9,13 +12,12 @@ for Perioden, Status 'Voorlopig'/'Definitief') and the TypedDataSet rows. Its fi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import requests
 
-from etl.cbs_client import BUNDLE_MARKER, fetch_tables
+from etl.cbs_client import BUNDLE_MARKER, DIMENSION_TYPES, fetch_tables
 from etl.cbs_tables import CBS_TABLES
 from etl.checks import Check
 from etl.errors import RawFileError
@@ -45,8 +47,9 @@ CHECKS: list[Check] = [*common.generic_checks(), *common.source_checks(DATASET.d
 
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
-    """Land every table of etl/cbs_tables.py as a bundle with manifest (FetchError lists the tables that failed)."""
-    return fetch_tables(http, Path(raw_dir), CBS_TABLES, DATASET.raw_subdir, since=since, force=force)
+    """Land every v3 table of etl/cbs_tables.py as a bundle with manifest (FetchError lists the tables that failed)."""
+    tables = [t for t in CBS_TABLES if t.api == "v3"]
+    return fetch_tables(http, Path(raw_dir), tables, DATASET.raw_subdir, since=since, force=force)
 
 
 def recognises(header: list[str]) -> bool:
@@ -55,41 +58,26 @@ def recognises(header: list[str]) -> bool:
 
 
 def edition_key(header: list[str], path: Path) -> str:
-    """Bundles of different tables cover the same years without competing for them."""
+    """The table id: bundles of different tables cover the same years without competing for them, while a v3
+    and a v4 bundle of the same table do compete (the newest wins a year), so a table is never loaded twice."""
     return header[0].split(":", 1)[-1].strip().strip('"').lower()
 
 
-def _load(path: Path) -> dict:
-    try:
-        bundle = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise RawFileError(path, f"geen geldige JSON ({exc}); haal de tabel opnieuw op met 'python -m etl fetch "
-                                 "--source cbs --force'", line) from exc
-    for key in ("DataProperties", "dimensions", "TypedDataSet"):
-        if key not in bundle:
-            raise RawFileError(path, "onderdeel ontbreekt in de CBS-bundel; haal de tabel opnieuw op", None, key)
-    return bundle
-
-
-def _year_keys(bundle: dict) -> list[str]:
-    return sorted({row.get(PERIOD_KEY, "") for row in bundle["TypedDataSet"]} - {""})
+def _load(path: Path) -> tuple[str, dict]:
+    return common.load_bundle(path, BUNDLE_MARKER, ("DataProperties", "dimensions", "TypedDataSet"))
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The calendar years the bundle's rows cover."""
-    keys = _year_keys(_load(path))
-    return sorted(common.period_from_key(k)[0] for k in keys if k[4:6] == "JJ")
+    return common.bundle_years({row.get(PERIOD_KEY, "") for row in _load(path)[1]["TypedDataSet"]})
 
 
 def read(path: Path) -> pd.DataFrame:
     """One row per TypedDataSet row × measure with a value; source_line is the 1-based TypedDataSet row number."""
-    bundle = _load(path)
-    table_id = json.loads(path.open(encoding="utf-8").readline().rstrip().rstrip(",") + "}")[BUNDLE_MARKER]
+    table_id, bundle = _load(path)
     properties = bundle["DataProperties"]
     measures = [p for p in properties if p.get("Type") == "Topic"]
-    dimension_keys = [p["Key"] for p in properties if p.get("Type") in ("Dimension", "GeoDimension", "TimeDimension",
-                                                                         "GeoDetail")]
+    dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]
     for key in (REGION_KEY, PERIOD_KEY):
         if key not in dimension_keys:
             raise RawFileError(path, "dimensie ontbreekt in DataProperties; deze tabel heeft geen regio's of "
@@ -98,16 +86,11 @@ def read(path: Path) -> pd.DataFrame:
     for key in [*dimension_keys, *(m["Key"] for m in measures)]:
         if key not in rows.columns:
             raise RawFileError(path, "kolom ontbreekt in TypedDataSet", 1, key)
-    rows["source_line"] = range(1, len(rows) + 1)
-    rows = rows[rows[PERIOD_KEY].str[4:6] == "JJ"]
-    status = {p["Key"]: str(p.get("Status", "")).lower() == "voorlopig" for p in bundle["dimensions"].get(PERIOD_KEY,
-                                                                                                         [])}
-    other = [k for k in dimension_keys if k not in (REGION_KEY, PERIOD_KEY)]
-    dims = pd.Series("", index=rows.index)
-    for i, key in enumerate(other):  # keys become their titles, as in the label exports ('Leeftijd=15 tot 20 jaar')
-        titles = {d["Key"].strip(): d.get("Title", d["Key"]) for d in bundle["dimensions"].get(key, [])}
-        keys = rows[key].astype(str).str.strip()
-        dims = dims + ("|" if i else "") + key + "=" + keys.map(titles).fillna(keys)
+    rows = common.annual(rows, PERIOD_KEY)
+    status = {p["Key"]: common.is_provisional(p.get("Status")) for p in bundle["dimensions"].get(PERIOD_KEY, [])}
+    other = [(key, {d["Key"].strip(): d.get("Title", d["Key"]) for d in bundle["dimensions"].get(key, [])})
+             for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
+    dims = common.labelled_dims(rows, other)
     parts = []
     for measure in measures:
         key = measure["Key"]
@@ -122,11 +105,8 @@ def read(path: Path) -> pd.DataFrame:
             "dims": dims, "measure": key, "measure_label": measure.get("Title", key),
             "unit": measure.get("Unit", "") or "", "value": numbers.astype("float64"),
         })[numbers.notna()])
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["source_line"])
-    long["table_id"] = table_id
-    long["period"] = long["period_key"].str[:4]
-    long["provisional"] = long["period_key"].map(status).fillna(False).astype(bool)
-    return long
+    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["source_line", "period_key"])
+    return common.finish_bundle_long(long, table_id, status)
 
 
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
