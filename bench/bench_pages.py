@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from etl.build import build  # noqa: E402
 from etl.demo import generate  # noqa: E402
+from etl.workbooks.demo import generate_programme  # noqa: E402
 from ui import data as ui_data  # noqa: E402
 
 PAGES = {"overzicht": "", "aanbod": "aanbod", "behoud": "behoud", "arbeidsmarkt": "arbeidsmarkt",
@@ -126,9 +128,12 @@ def main() -> None:
     scale = parser.parse_args().scale
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp) / "raw", scale, 20260301)
+        uploads = Path(tmp) / "uploads"
+        generate_programme(uploads, 20260301, date.today())  # the Deelprojecten and Upload pages have data
         db = Path(tmp) / "warehouse.duckdb"
-        build(Path(tmp) / "raw", db, progress=False)
+        build(Path(tmp) / "raw", db, progress=False, uploads_dir=uploads)
         os.environ["TECHNIEKMONITOR_DB"] = str(db)
+        os.environ["TECHNIEKMONITOR_UPLOADS"] = str(uploads)
         browser = browser_times(db)
         original = ui_data.cursor
         ui_data.cursor = lambda: _TimedConnection(original())  # every cached query in ui/data.py uses cursor()
