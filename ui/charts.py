@@ -23,6 +23,11 @@ NL_LOCALE = {
 AXIS_FORMAT = {"share": ".0%", "count": ",.0f", "ratio": ",.2f"}
 
 
+# Streamlit fits a full-width chart's *total* height (legend and axis labels included) into `height`, which squeezed
+# short charts with a legend below to nothing; with fit-x the height is the plot's own and the legend adds to it.
+PLOT_HEIGHT = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the Dutch locale, the palette and print-friendly fonts to a finished chart."""
     # SVG rather than canvas: sharp when printed and on a projector, and its text is in the page for tests.
@@ -141,13 +146,13 @@ def milestone_timeline(frame: pd.DataFrame, today: str) -> alt.TopLevelMixin:
     points = alt.Chart(data).mark_point(filled=True, size=160).encode(
         x=alt.X("due:T", title="Deadline", axis=alt.Axis(format="%b %Y")), y=y,
         color=alt.Color("status:N", title="Status", scale=_status_scale(statuses)),
-        shape=alt.Shape("status:N", title="Status"),
+        shape=alt.Shape("status:N", title="Status", scale=alt.Scale(domain=statuses)),  # one legend with colour
         tooltip=[alt.Tooltip("label:N", title="Mijlpaal"), alt.Tooltip("due:T", title="Deadline", format="%d-%m-%Y"),
                  alt.Tooltip("status:N", title="Status")])
     text = alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(x="due:T", y=y, text="status:N")
     now = alt.Chart(pd.DataFrame({"today": [today]})).mark_rule(color="#000000", strokeDash=[4, 3]).encode(
         x="today:T")
-    return dutch((points + text + now).properties(height=max(140, 34 * len(data))))
+    return dutch((points + text + now).properties(height=max(140, 34 * len(data)), autosize=PLOT_HEIGHT))
 
 
 def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str) -> alt.TopLevelMixin:
@@ -175,7 +180,7 @@ def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
         x=x, color=alt.Color("status:N", title="Maandrapportage", scale=_status_scale(statuses)),
         tooltip=[alt.Tooltip("maand:N", title="Maand"), alt.Tooltip("status:N", title="Status")])
     letters = alt.Chart(data).mark_text(color="#FFFFFF", fontWeight="bold").encode(x=x, text="letter:N")
-    return dutch((cells + letters).properties(height=50))
+    return dutch((cells + letters).properties(height=50, autosize=PLOT_HEIGHT))
 
 
 def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMixin:
