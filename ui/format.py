@@ -59,3 +59,8 @@ def period_label(period: str) -> str:
     if len(period) == 7 and period[4] == "-":
         return month(date(int(period[:4]), int(period[5:]), 1))
     return period
+
+
+def day(value: date) -> str:
+    """date(2026, 3, 5) → '5 mrt 2026'."""
+    return f"{value.day} {month(value)}"
