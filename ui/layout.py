@@ -90,6 +90,7 @@ OVERVIEW_CSS = """<style>
 .st-key-alleen_op_papier { display: none; }
 /* Streamlit prints blocks as display: block with 1rem between elements (so long pages can break); the tiles and
    cards never break, so they keep their tight spacing, and the page is scaled to fit one A4 landscape sheet. */
+@page { size: A4 landscape; margin: 1cm; }
 @media print {
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * { margin-bottom: 0.55rem !important; }
   .st-key-kernindicatoren [data-testid="stVerticalBlock"], .st-key-kernindicatoren [data-testid="stLayoutWrapper"],
