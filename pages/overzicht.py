@@ -149,6 +149,7 @@ if fetched:
                  f"{len(fetched)} opgehaald tussen {first} en {last}")
 if len(real) > len(fetched):
     parts.append(f"{len(real) - len(fetched)} handmatig toegevoegd")
-with st.expander(f"Actualiteit van de bronnen: {len(files)} bronnen — {', '.join(parts)}"):
+count = f"{len(files)} {'bron' if len(files) == 1 else 'bronnen'}"
+with st.expander(f"Actualiteit van de bronnen: {count} — {', '.join(parts)}"):
     for row in files.itertuples():
         st.markdown(f"- **{row.publisher}, {row.title}** — {freshness(row)}")

@@ -23,3 +23,8 @@ def test_counts_with_suppression_are_never_shown_as_zero_or_five():
 def test_months():
     assert fmt.month(date(2026, 3, 1)) == "mrt 2026"
     assert fmt.month(date(2025, 10, 31)) == "okt 2025"
+
+
+def test_days():
+    assert fmt.day(date(2026, 3, 5)) == "5 mrt 2026"
+    assert fmt.day(date(2025, 12, 31)) == "31 dec 2025"
