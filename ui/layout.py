@@ -87,7 +87,7 @@ OVERVIEW_CSS = """<style>
 .st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.55rem; line-height: 1.2; }
 .st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; }
 .st-key-kernindicatoren [data-testid="stMetricDelta"] { font-size: 0.74rem; }
-.st-key-alleen_op_papier { display: none; }
+.st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: none; }
 /* Streamlit prints blocks as display: block with 1rem between elements (so long pages can break); the tiles and
    cards never break, so they keep their tight spacing, and the page is scaled to fit one A4 landscape sheet. */
 @page { size: A4 landscape; margin: 1cm; }
@@ -98,7 +98,7 @@ OVERVIEW_CSS = """<style>
     display: flex !important; }
   .st-key-kernindicatoren [data-testid="stVerticalBlock"] > *,
   .st-key-deelprojecten [data-testid="stVerticalBlock"] > * { margin-bottom: 0 !important; }
-  .st-key-alleen_op_papier { display: block; }
+  .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: block; }
   [data-testid="stMainBlockContainer"] { zoom: 0.82; }
 }
 </style>"""
