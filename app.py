@@ -24,14 +24,30 @@ navigation = st.navigation(
     }
 )
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")
-# Printed for the steering group: no sidebar, toolbar or widgets' chrome, the page at full paper width.
+# Printed for the steering group: no sidebar, toolbar, widgets' chrome or help icons (paper has no tooltips), the
+# page at full paper width. Streamlit's own print CSS turns every row of columns holding a chart into a stack
+# (display: block, each column 100% wide), because a chart keeps the pixel width it was drawn at on screen; that
+# made the overview four A4 pages. Here rows stay rows (flex, no wrapping, columns allowed to shrink) and a chart's
+# SVG scales down to its column instead (Vega gives the SVG a viewBox, so it keeps its proportions). A heading
+# stays with what follows it. The overview adds A4 landscape and its own scale (ui.layout.OVERVIEW_CSS).
 st.html("""<style>
+@page { size: A4; margin: 1cm; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"] { display: none !important; }
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"],
+  [data-testid="stTooltipIcon"] { display: none !important; }
   [data-testid="stMain"] { margin-left: 0 !important; }
-  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.4cm 0.6cm !important; }
-  [data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVegaLiteChart"] { break-inside: avoid; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stVegaLiteChart"] { break-inside: avoid; }
+  [data-testid="stHorizontalBlock"] { display: flex !important; flex-wrap: nowrap !important; break-inside: avoid; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { width: auto !important; min-width: 0 !important;
+    margin-bottom: 0 !important; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] > [data-testid="stVerticalBlock"] {
+    display: flex !important; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * {
+    margin-bottom: 0 !important; }
+  [data-testid="stVegaLiteChart"] svg { max-width: 100% !important; height: auto !important; }
+  [data-testid="stElementContainer"]:has(h1, h2, h3, h4) { break-after: avoid; }
 }
 </style>""")
 navigation.run()

@@ -1,4 +1,4 @@
-"""Page 'Overzicht': the programme's headline indicators for the chosen region, against NL, at a glance."""
+"""Page 'Overzicht': the programme's headline indicators and the six subprojects on one screen and one A4 page."""
 
 from datetime import date
 
@@ -17,56 +17,99 @@ from ui.data import (
     subprojects,
 )
 from ui.filters import sidebar_filters
-from ui.layout import demo_banner, series_caption, warehouse_ready
+from ui.layout import compact_caption, compact_overview_style, demo_banner, warehouse_ready
 from warehouse.catalog import CATALOGUE
 
 # Different icon shapes as well as colours, and the status in words: never colour alone.
 LIGHTS = {"op koers": ":green[:material/check_circle:]", "let op": ":orange[:material/error:]",
           "achter": ":red[:material/cancel:]", "onbekend": ":gray[:material/help:]"}
-HEADLINE = ["vmbo_tech_share", "havo_vwo_nt_share", "ho_tech_first_years", "mbo_tech_students",
-            "youth_retention_5y", "unemployment_rate"]
+# Headline indicators with the short label their narrow tile shows; the full name and definition are in its help.
+HEADLINE = {"vmbo_tech_share": "vmbo: aandeel techniek", "havo_vwo_nt_share": "havo/vwo: aandeel N&T",
+            "ho_tech_first_years": "Eerstejaars hbo/wo techniek", "mbo_tech_students": "Mbo-studenten techniek",
+            "youth_retention_5y": "Behoud jongeren na 5 jaar", "unemployment_rate": "Werkloosheid"}
+CARDS_PER_ROW = 3
 
 st.title("Overzicht")
 st.caption("Toptechniek in bedrijf Flevoland: kiezen jongeren voor techniek, en blijven ze in de regio?")
 if not warehouse_ready():
     st.stop()
-demo_banner()
+compact_overview_style()
+demo_banner(compact=True)
 filters = sidebar_filters()
 version = db_version()
+files = sources(version).drop_duplicates("source_id").set_index("source_id")
+
+
+def headline_tile(indicator_id: str, label: str) -> None:
+    """One headline indicator: latest value, change, margin, Nederland, sparkline, and source/period/status."""
+    indicator = CATALOGUE[indicator_id]
+    st.markdown(f"**{label}**", help=f"{indicator.name}. {indicator.definition} Formule: {indicator.formula}.")
+    series = indicator_series(version, indicator_id, filters.region, filters.from_year, filters.to_year)
+    if series.empty:
+        st.metric(indicator.name, "geen gegevens", label_visibility="collapsed")
+        st.caption("Deze bron zit nog niet in het datawarehouse of heeft geen cijfers voor deze regio.")
+        return
+    latest = series.iloc[-1]
+    delta = None
+    if len(series) > 1:
+        change = latest["value"] - series.iloc[-2]["value"]
+        delta = (f"{fmt.number(change * 100, 1)} %-punt" if indicator.unit == "share"
+                 else fmt.number(change, 2 if indicator.unit == "ratio" else 0))
+        delta = f"+{delta}" if change > 0 else delta
+    point = (fmt.percent(latest["value"]) if indicator.unit == "share"
+             else fmt.indicator_value(indicator.unit, latest["value"], latest["value"], latest["value"]))
+    st.metric(indicator.name, point, delta=delta, delta_color="off", label_visibility="collapsed")
+    if latest["lower"] != latest["upper"]:
+        low, high = (fmt.indicator_value(indicator.unit, latest[b], latest[b], latest[b]) for b in ("lower", "upper"))
+        st.caption(f"Marge: {low}–{high}", help="Door onderdrukte kleine aantallen ('<5') ligt de waarde binnen "
+                                                 "deze marge.")
+    national = indicator_series(version, indicator_id, "NL", filters.from_year, filters.to_year)
+    national = national[national["period"] == latest["period"]]
+    nl_text = (fmt.indicator_value(indicator.unit, *national.iloc[0][["value", "lower", "upper"]])
+               if len(national) else "–")
+    st.caption(f"{fmt.period_label(latest['period'])} · Nederland: **{nl_text}**")
+    if len(series) > 1:
+        st.altair_chart(charts.sparkline(series, indicator.unit, height=34), width="stretch")
+    known = [s for s in indicator.sources if s in files.index]
+    publishers = list(dict.fromkeys(files.loc[known, "publisher"])) or [indicator.source_id]
+    st.caption(compact_caption(series, publishers, bool(files.loc[known, "is_demo"].any())),
+               help="; ".join(sorted(series["source"].unique())))
+    cited.update(series["source"])
+
+
+def subproject_card(project, today: date, last_month: str) -> None:
+    """One subproject: a traffic light per KPI, milestones and last month's report, a line each."""
+    detail = subproject_detail(version, project.subproject_code, today)
+    st.markdown(f"**{project.name}** · {project.municipality}")
+    for kpi in detail["progress"].itertuples(index=False):
+        share = "" if pd.isna(kpi.ratio) else f" ({fmt.percent(kpi.ratio, 0)})"
+        st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}**{share}")
+    if detail["progress"].empty:
+        st.caption("Nog geen KPI's met een doel.")
+    summary = detail["milestone_summary"]
+    st.caption(f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
+               f"{summary['binnenkort']} binnen drie maanden.")
+    status = report_months(version, project.subproject_code, last_month, last_month).iloc[0]["status"]
+    if status == "ontbreekt":
+        st.markdown(f":red[:material/warning:] Maandrapportage {fmt.period_label(last_month)} **ontbreekt**")
+    else:
+        st.caption(f"Maandrapportage {fmt.period_label(last_month)}: {status}.")
+
 
 st.subheader(f"Kernindicatoren — {filters.region_label}")
 shown = [i for i in HEADLINE if i in CATALOGUE]
-columns = st.columns(3)
-for number, indicator_id in enumerate(shown):
-    indicator = CATALOGUE[indicator_id]
-    series = indicator_series(version, indicator_id, filters.region, filters.from_year, filters.to_year)
-    with columns[number % 3].container(border=True):
-        if series.empty:
-            st.metric(indicator.name, "geen gegevens", help=indicator.definition)
-            st.caption("Deze bron zit nog niet in het datawarehouse of heeft geen cijfers voor deze regio.")
-            continue
-        latest = series.iloc[-1]
-        delta = None
-        if len(series) > 1:
-            change = latest["value"] - series.iloc[-2]["value"]
-            delta = (f"{fmt.number(change * 100, 1)} %-punt" if indicator.unit == "share"
-                     else fmt.number(change, 1 if indicator.unit == "ratio" else 0))
-            delta = f"+{delta}" if change > 0 else delta
-        st.markdown(f"**{indicator.name}**", help=f"{indicator.definition} Formule: {indicator.formula}.")
-        point = (fmt.percent(latest["value"]) if indicator.unit == "share"
-                 else fmt.indicator_value(indicator.unit, latest["value"], latest["value"], latest["value"]))
-        st.metric(indicator.name, point, delta=delta, delta_color="off", label_visibility="collapsed")
-        if latest["lower"] != latest["upper"]:
-            bounds = fmt.indicator_value(indicator.unit, latest["value"], latest["lower"], latest["upper"])
-            st.caption(f"Met marge door onderdrukte aantallen: {bounds}")
-        national = indicator_series(version, indicator_id, "NL", filters.from_year, filters.to_year)
-        national = national[national["period"] == latest["period"]]
-        nl_text = (fmt.indicator_value(indicator.unit, *national.iloc[0][["value", "lower", "upper"]])
-                   if len(national) else "–")
-        st.markdown(f"{fmt.period_label(latest['period'])} · Nederland: **{nl_text}**")
-        if len(series) > 1:
-            st.altair_chart(charts.sparkline(series, indicator.unit), width="stretch")
-        st.caption(series_caption(series))
+cited: set[str] = set()
+with st.container(key="kernindicatoren"):
+    for column, indicator_id in zip(st.columns(len(shown)), shown, strict=True):
+        with column.container(border=True, height="stretch"):
+            headline_tile(indicator_id, HEADLINE[indicator_id])
+if cited:
+    # Paper has no tooltips: there the tiles' full source names follow in one line (hidden on screen).
+    with st.container(key="alleen_op_papier"):
+        st.caption("Bronnen van de kernindicatoren: " + "; ".join(sorted(cited)) + ".")
+missing = [i for i in HEADLINE if i not in CATALOGUE]
+if missing:
+    st.caption("Nog niet in de monitor (bron volgt): " + ", ".join(missing) + ".")
 
 st.subheader("Deelprojecten")
 if not has_plan(version):
@@ -75,31 +118,38 @@ if not has_plan(version):
 else:
     today = date.today()
     last_month = (pd.Timestamp(today) - pd.DateOffset(months=1)).strftime("%Y-%m")
-    cards = st.columns(3)
-    for number, project in enumerate(subprojects(version).itertuples(index=False)):
-        detail = subproject_detail(version, project.subproject_code, today)
-        with cards[number % 3].container(border=True):
-            st.markdown(f"**{project.name}**  \n{project.municipality}")
-            for kpi in detail["progress"].itertuples(index=False):
-                st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}** ({fmt.percent(kpi.ratio, 0)})")
-            summary = detail["milestone_summary"]
-            st.caption(f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
-                       f"{summary['binnenkort']} binnen drie maanden.")
-            months = report_months(version, project.subproject_code, last_month, last_month)
-            if months.iloc[0]["status"] == "ontbreekt":
-                st.markdown(f":red[:material/warning:] Maandrapportage {fmt.period_label(last_month)} **ontbreekt**")
-            else:
-                st.caption(f"Maandrapportage {fmt.period_label(last_month)}: {months.iloc[0]['status']}.")
+    projects = list(subprojects(version).itertuples(index=False))
+    with st.container(key="deelprojecten"):
+        # A row of columns per row of cards, so the cards of one row line up at the top and bottom.
+        for first in range(0, len(projects), CARDS_PER_ROW):
+            row = projects[first:first + CARDS_PER_ROW]
+            for column, project in zip(st.columns(CARDS_PER_ROW), row, strict=False):
+                with column.container(border=True, height="stretch"):
+                    subproject_card(project, today, last_month)
     st.caption("Verkeerslicht per KPI: op koers vanaf 90% van het doelpad tot nu, let op vanaf 70%, anders achter; "
                "de status staat er altijd in woorden bij.")
 
-missing = [i for i in HEADLINE if i not in CATALOGUE]
-if missing:
-    st.caption("Nog niet in de monitor (bron volgt): " + ", ".join(missing) + ".")
 
-st.subheader("Actualiteit van de bronnen")
-files = sources(version)
-for _, row in files.drop_duplicates("source_id").iterrows():
-    when = "demodata (gegenereerd)" if row["is_demo"] else (
-        f"opgehaald {row['retrieved_at'][:10]}" if row["retrieved_at"] else "handmatig toegevoegd")
-    st.markdown(f"- **{row['publisher']}, {row['title']}** — {when}")
+
+def freshness(row) -> str:
+    """How one source got into the warehouse: demo, retrieved on a date, or added by hand."""
+    if row.is_demo:
+        return "demodata (gegenereerd)"
+    return f"opgehaald {fmt.day(date.fromisoformat(row.retrieved_at[:10]))}" if row.retrieved_at else \
+        "handmatig toegevoegd"
+
+
+# One line on screen and on paper; the list per source behind it (and on the page Bronnen & definities).
+real = files[~files["is_demo"].astype(bool)]
+fetched = sorted(str(r)[:10] for r in real["retrieved_at"] if r)
+parts = [f"{len(files) - len(real)} demodata (gegenereerd)"] if len(real) < len(files) else []
+if fetched:
+    first, last = (fmt.day(date.fromisoformat(d)) for d in (fetched[0], fetched[-1]))
+    parts.append(f"{len(fetched)} opgehaald op {first}" if first == last else
+                 f"{len(fetched)} opgehaald tussen {first} en {last}")
+if len(real) > len(fetched):
+    parts.append(f"{len(real) - len(fetched)} handmatig toegevoegd")
+count = f"{len(files)} {'bron' if len(files) == 1 else 'bronnen'}"
+with st.expander(f"Actualiteit van de bronnen: {count} — {', '.join(parts)}"):
+    for row in files.itertuples():
+        st.markdown(f"- **{row.publisher}, {row.title}** — {freshness(row)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -64,6 +65,15 @@ def test_inventory_page_content(app_on, demo_db):
     assert vmbo["Bron en status"] == "DUO, Examenkandidaten en geslaagden vo (demodata); definitief"
 
 
+def test_overview_on_real_data_says_how_fresh_its_source_is(app_on, real_db):
+    at = app_on(ROOT / "pages" / "overzicht.py", real_db)
+    assert not at.exception
+    assert not any("Demodata" in w.value for w in at.warning)
+    # Built from a copied file without a fetch manifest: added by hand, never called demo data.
+    assert [e.label for e in at.expander] == ["Actualiteit van de bronnen: 1 bron — 1 handmatig toegevoegd"]
+    assert any(c.value == "Bron: DUO · 2019/20–2023/24 · definitief" for c in at.caption)
+
+
 def test_inventory_page_on_real_data_has_no_demo_banner(app_on, real_db):
     at = app_on(ROOT / "pages" / "inhoud.py", real_db)
     assert not at.exception
@@ -76,10 +86,15 @@ def test_overview_shows_headline_metrics_with_nl_and_caption(app_on, demo_db):
     labels = {m.label: m.value for m in at.metric}
     share = labels["Aandeel vmbo-examenkandidaten in sector techniek"]
     assert share.endswith("%") and "," in share  # Dutch decimal comma
-    assert any(c.value.startswith("Met marge door onderdrukte aantallen: ") for c in at.caption)
-    assert any("Nederland:" in m.value for m in at.markdown)
-    assert any(c.value.startswith("Bron: DUO, Examenkandidaten en geslaagden vo (demodata). Periode: 2019/20 t/m "
-                                  "2023/24. Status: definitief.") for c in at.caption)
+    margin = next(c for c in at.caption if c.value.startswith("Marge: "))
+    assert "onderdrukte" in margin.proto.help and re.fullmatch(r"Marge: \d+,\d%–\d+,\d%", margin.value)
+    assert any(re.fullmatch(r"2023/24 · Nederland: \*\*\d+,\d%.*\*\*", c.value) for c in at.caption)
+    # Each tile names its source, period and status; the full source name is its help and, on paper, a footnote.
+    source = next(c for c in at.caption if c.value == "Bron: DUO (demodata) · 2019/20–2023/24 · definitief")
+    assert source.proto.help == "DUO, Examenkandidaten en geslaagden vo (demodata)"
+    footnote = next(c.value for c in at.caption if c.value.startswith("Bronnen van de kernindicatoren: "))
+    assert "DUO, Examenkandidaten en geslaagden vo (demodata)" in footnote
+    assert [e.label for e in at.expander] == ["Actualiteit van de bronnen: 13 bronnen — 13 demodata (gegenereerd)"]
 
 
 def test_region_and_period_filters_follow_the_url(app_on, demo_db, monkeypatch):

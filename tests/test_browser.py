@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,96 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
     expect(page.get_by_role("cell", name="Demo Analist", exact=True)).to_be_visible(timeout=30_000)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     _full_page_screenshot(page, ARTIFACTS / "upload.png")
+
+
+@pytest.fixture(scope="module")
+def six_plan_app(start_app: Callable[..., str], demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An app server on the demo warehouse with a plan for the six subprojects and last month's reports."""
+    from etl.workbooks.commit import commit_upload
+    from tests.test_workbook_support import six_subproject_workbooks
+
+    tmp = tmp_path_factory.mktemp("six_plan")
+    db = tmp / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    for workbook in six_subproject_workbooks(tmp, date.today()):
+        result = commit_upload(workbook, "Demo Analist", tmp / "uploads", db)
+        assert result.outcome == "committed", result.report["errors"]
+    return start_app(db, tmp / "uploads")
+
+
+def _boxes(page: Page, selector: str) -> list[dict[str, float]]:
+    return [box for box in (element.bounding_box() for element in page.locator(selector).all()) if box]
+
+
+TILES = '.st-key-kernindicatoren [data-testid="stColumn"]'
+CARDS = '.st-key-deelprojecten [data-testid="stColumn"]'
+
+
+def test_overview_fits_a_1280x800_screen(six_plan_app: str, page: Page) -> None:
+    _open(page, six_plan_app, "Overzicht")
+    page.wait_for_timeout(500)  # let the charts settle at their final width
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overzicht-1280x800.png"))  # the viewport only: what the screen shows
+
+    tiles, cards = _boxes(page, TILES), _boxes(page, CARDS)
+    assert len(tiles) == 6 and len(cards) == 6
+    # The six headline indicators in one row, whole on the screen; every subproject card starts on it.
+    assert len({round(t["y"]) for t in tiles}) == 1
+    assert all(t["y"] + t["height"] <= 800 for t in tiles), tiles
+    assert all(c["y"] < 800 - 60 for c in cards), cards  # at least the name and first KPI line in view
+    # Status in words next to each light, and Dutch formats.
+    expect(page.locator(CARDS).filter(has_text="ontbreekt")).to_have_count(1)
+    for status in ("op koers", "let op", "achter", "onbekend"):
+        expect(page.locator(CARDS).get_by_text(status, exact=True).first).to_be_visible()
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="Demodata")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of every page of a PDF written by Chromium (one MediaBox per page object)."""
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    boxes = [(float(w), float(h)) for w, h in
+             re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)]
+    assert len(boxes) == pages, (pages, boxes)
+    return boxes
+
+
+def test_overview_prints_on_one_a4_landscape_page_with_columns_side_by_side(six_plan_app: str, page: Page) -> None:
+    _open(page, six_plan_app, "Overzicht")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1047, "height": 718})  # A4 landscape less 1 cm margins, in CSS pixels
+    page.wait_for_timeout(300)
+    tiles, cards = _boxes(page, TILES), _boxes(page, CARDS)
+    # Streamlit's print CSS would stack these columns (one under the other at the same x); they stay in a row.
+    assert len({round(t["y"]) for t in tiles}) == 1 and len({round(t["x"]) for t in tiles}) == 6, tiles
+    assert sorted(t["x"] for t in tiles) == [t["x"] for t in tiles]
+    assert len({round(c["x"]) for c in cards}) == 3 and len({round(c["y"]) for c in cards}) == 2, cards
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator(".st-key-alleen_op_papier")).to_be_visible()  # the tiles' full source names
+
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    (ARTIFACTS / "overzicht.pdf").write_bytes(pdf)
+    pages = _pdf_pages(pdf)
+    assert len(pages) == 1, pages
+    width, height = pages[0]
+    assert width > height and round(width) == 842 and round(height) == 595  # A4 landscape, in points
+    if shutil.which("pdftoppm"):  # a picture of the printout to look at
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "overzicht.pdf"),
+                       str(ARTIFACTS / "overzicht-print")], check=True)
+
+
+def test_other_pages_print_in_portrait_with_map_and_bars_side_by_side(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/aanbod", "Aanbod technici")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1047})  # A4 portrait less 1 cm margins
+    page.wait_for_timeout(300)
+    map_and_bars = page.locator('[data-testid="stHorizontalBlock"]').filter(
+        has=page.locator('[data-testid="stVegaLiteChart"]')).first.locator(':scope > [data-testid="stColumn"]')
+    left, right = (box for box in (c.bounding_box() for c in map_and_bars.all()))
+    assert left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 1
+    # A chart drawn wider on screen is scaled into its column, not cut off.
+    for chart in page.locator('[data-testid="stVegaLiteChart"] svg.marks').all():
+        box = chart.bounding_box()
+        assert box is None or box["x"] + box["width"] <= 718 + 1, box
+    pages = _pdf_pages(page.pdf(prefer_css_page_size=True))
+    assert pages and all(w < h for w, h in pages), pages  # portrait

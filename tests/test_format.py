@@ -27,4 +27,5 @@ def test_months():
 
 def test_days():
     assert fmt.day(date(2024, 10, 20)) == "20 okt 2024"
+    assert fmt.day(date(2025, 12, 31)) == "31 dec 2025"
     assert fmt.day("2026-03-05T10:12:00+00:00") == "5 mrt 2026"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -106,3 +106,46 @@ def warehouse_with_plan(tmp_path: Path, history: list[tuple[str, str, str, float
 def issues(result) -> list[tuple]:
     """(sheet, row, column) of every error, for compact assertions."""
     return [(i.sheet, i.row, i.column) for i in result.errors]
+
+
+SIX = [("ALM", "Techniek Almere", "GM0034"), ("LEL", "Techniek Lelystad", "GM0995"),
+       ("DRO", "Techniek Dronten", "GM0303"), ("NOP", "Techniek Noordoostpolder", "GM0171"),
+       ("URK", "Techniek Urk", "GM0184"), ("ZEE", "Techniek Zeewolde", "GM0050")]
+
+
+def six_subproject_workbooks(tmp_path: Path, today: date) -> list[Path]:
+    """A plan with the six Flevoland subprojects (targets for this year) and last month's reports but one.
+
+    The reported values differ per subproject so the overview shows every traffic light; ZEE has no report.
+    """
+    year, last = today.year, (date(today.year, today.month, 1) - timedelta(days=1))
+    month = f"{last:%Y-%m}"
+    plan = {
+        "Deelprojecten": [PLAN_SHEETS["Deelprojecten"][0]] + [
+            [code, f"Demo {name}", gemeente, "TechNet Flevoland", "Demo Stichting", date(year - 1, 1, 1),
+             date(year + 1, 12, 31)] for code, name, gemeente in SIX],
+        "Acties": [PLAN_SHEETS["Acties"][0]] + [[code, "A1", "Techniekdagen", None, None, None, "loopt"]
+                                                for code, _, _ in SIX],
+        "Mijlpalen": [PLAN_SHEETS["Mijlpalen"][0]] + [
+            [code, "M1", "Convenant getekend", date(year, 1, 31), None, "open"] for code, _, _ in SIX] + [
+            [code, "M2", "Tien stageplaatsen", today + timedelta(days=30), None, "open"] for code, _, _ in SIX],
+        "KPI's": [*PLAN_SHEETS["KPI's"],
+                  ["STG", "Stageplaatsen", "plaatsen", "output", "cumulatief", "hoger is beter", 0, str(year - 1),
+                   None]],
+        "Doelen": [PLAN_SHEETS["Doelen"][0]] + [
+            [code, kpi, str(year), target] for code, _, _ in SIX
+            for kpi, target in (("LLN", 1200), ("BZK", 24), ("STG", 60))],
+    }
+    files = [write_workbook(tmp_path / "plan-zes.xlsx", plan)]
+    # Share of the target path reached by last month's report: op koers, let op and achter in turn.
+    for number, (code, _, _) in enumerate(SIX[:-1]):
+        share = (1.0, 0.8, 0.5)[number % 3]
+        sheets = {
+            "Toelichting": [MONTHLY_SHEETS["Toelichting"][0], [code, month, "Twee nieuwe bedrijven.", None]],
+            "KPI-waarden": [MONTHLY_SHEETS["KPI-waarden"][0], ["LLN", round(1100 * share), None],
+                            ["BZK", round(20 * share), None], ["STG", round(55 * share * share), None]],
+            "Mijlpalen": [MONTHLY_SHEETS["Mijlpalen"][0]],
+            "Acties": [MONTHLY_SHEETS["Acties"][0]],
+        }
+        files.append(write_workbook(tmp_path / f"maand-{code}.xlsx", sheets))
+    return files

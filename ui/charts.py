@@ -84,14 +84,14 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     return dutch((bar + ranges + text).properties(height=max(160, 34 * len(data))))
 
 
-def sparkline(frame: pd.DataFrame, unit: str) -> alt.TopLevelMixin:
-    """A small line without axes for a metric card."""
+def sparkline(frame: pd.DataFrame, unit: str, height: int = 50) -> alt.TopLevelMixin:
+    """A small line without axes for a metric card; dots on the periods unless there are too many to see."""
     data = _with_labels(frame)
-    return dutch(alt.Chart(data).mark_line(point=True, color=PALETTE[0]).encode(
+    return dutch(alt.Chart(data).mark_line(point=len(data) <= 16, color=PALETTE[0]).encode(
         x=alt.X("periode:O", axis=None, sort=list(data["periode"])),
         y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:N", title="Waarde")],
-    ).properties(height=50))
+    ).properties(height=height))
 
 
 def flows(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:

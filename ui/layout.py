@@ -24,23 +24,33 @@ _PROGRAMME_DEMO = ("Het plan van aanpak en de maandrapportages van de deelprojec
                    "(demo-uploads, geen echte voortgang).")
 
 
-def demo_banner() -> None:
-    """A visible banner whenever the warehouse holds demo data: public sources, programme uploads, or both."""
+def demo_banner(compact: bool = False) -> None:
+    """A visible banner whenever the warehouse holds demo data: public sources, programme uploads, or both.
+
+    Compact (Overzicht, one screen): one or two lines without the how-to.
+    """
     facts = build_facts(db_version())
     programme_demo = bool(programme_provenance(db_version())["is_demo"])
     if facts.get("is_demo") == "true":
         scale = facts.get("demo_scale") or "onbekend"
-        st.warning(
-            f"**Demodata** — deze cijfers zijn gegenereerd (schaal: {scale}, seed {facts.get('demo_seed')}) en "
-            "zijn geen echte DUO-, CBS- of UWV-cijfers. Haal echte data op met `python -m etl fetch`."
-            + (" Bij deze schaal bestaat 'Nederland' alleen uit Flevoland en een groep vergelijkingsgemeenten."
-               if scale == "flevoland" else "")
-            + (f" {_PROGRAMME_DEMO}" if programme_demo else ""),
-            icon=":material/warning:",
-        )
+        flevoland_only = scale == "flevoland"
+        if compact:
+            text = (f"**Demodata** — gegenereerde cijfers (schaal {scale}, seed {facts.get('demo_seed')}), geen "
+                    "echte DUO-, CBS- of UWV-cijfers" + (", en een gegenereerd plan van aanpak met rapportages"
+                                                        if programme_demo else "") + "."
+                    + (" 'Nederland' is hier Flevoland plus vergelijkingsgemeenten." if flevoland_only else ""))
+        else:
+            text = (f"**Demodata** — deze cijfers zijn gegenereerd (schaal: {scale}, seed {facts.get('demo_seed')}) "
+                    "en zijn geen echte DUO-, CBS- of UWV-cijfers. Haal echte data op met `python -m etl fetch`."
+                    + (" Bij deze schaal bestaat 'Nederland' alleen uit Flevoland en een groep "
+                       "vergelijkingsgemeenten." if flevoland_only else "")
+                    + (f" {_PROGRAMME_DEMO}" if programme_demo else ""))
     elif programme_demo:
-        st.warning(f"**Demodata** — {_PROGRAMME_DEMO} Trek de demo-uploads in op de pagina Upload zodra echte "
-                   "rapportages binnenkomen.", icon=":material/warning:")
+        text = f"**Demodata** — {_PROGRAMME_DEMO}" + ("" if compact else " Trek de demo-uploads in op de pagina "
+                                                      "Upload zodra echte rapportages binnenkomen.")
+    else:
+        return
+    st.warning(text, icon=":material/warning:")
 
 
 def programme_caption() -> str:
@@ -63,7 +73,61 @@ def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
 
 def series_caption(frame: pd.DataFrame) -> str:
     """'Bron: …. Periode: 2019/20 t/m 2023/24. Status: definitief.' for the rows a chart shows."""
-    periods = sorted(frame["period"].unique())
-    span = fmt.period_label(periods[0]) + (f" t/m {fmt.period_label(periods[-1])}" if len(periods) > 1 else "")
-    return (f"Bron: {'; '.join(sorted(frame['source'].unique()))}. Periode: {span}. "
+    return (f"Bron: {'; '.join(sorted(frame['source'].unique()))}. Periode: {_periods_span(frame, ' t/m ')}. "
             f"Status: {', '.join(sorted(frame['status'].unique()))}.")
+
+
+def _periods_span(frame: pd.DataFrame, joiner: str) -> str:
+    periods = sorted(frame["period"].unique())
+    return fmt.period_label(periods[0]) + (f"{joiner}{fmt.period_label(periods[-1])}" if len(periods) > 1 else "")
+
+
+def compact_caption(frame: pd.DataFrame, publishers: list[str], demo: bool) -> str:
+    """'Bron: DUO (demodata) · 2019/20–2023/24 · definitief': source, period and status for a narrow tile."""
+    return (f"Bron: {', '.join(publishers)}{' (demodata)' if demo else ''} · {_periods_span(frame, '–')} · "
+            f"{', '.join(sorted(frame['status'].unique()))}")
+
+
+# The steering group's overview fits one 1280x800 screen: less padding and tighter spacing than the other pages,
+# smaller figures inside the tiles. Scoped to the containers' keys (st-key-…) so other pages keep their spacing.
+OVERVIEW_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 2rem;
+  padding-left: 1.5rem; padding-right: 1.5rem; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+[data-testid="stMainBlockContainer"] h1 { padding: 0; font-size: 2.1rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] p { font-size: 0.9rem; }
+[data-testid="stMainBlockContainer"] h3 { padding: 0.3rem 0 0.25rem 0; font-size: 1.3rem; }
+.st-key-kernindicatoren [data-testid="stVerticalBlock"],
+.st-key-deelprojecten [data-testid="stVerticalBlock"] { gap: 0.15rem; }
+.st-key-kernindicatoren [data-testid="stHorizontalBlock"],
+.st-key-deelprojecten [data-testid="stHorizontalBlock"] { gap: 0.5rem; }
+.st-key-kernindicatoren [data-testid="stVerticalBlock"] [data-testid="stVerticalBlock"],
+.st-key-deelprojecten [data-testid="stVerticalBlock"] [data-testid="stVerticalBlock"] { padding: 0.55rem 0.6rem; }
+.st-key-kernindicatoren [data-testid="stMarkdownContainer"] p,
+.st-key-deelprojecten [data-testid="stMarkdownContainer"] p { font-size: 0.84rem; line-height: 1.3; }
+.st-key-kernindicatoren [data-testid="stCaptionContainer"],
+.st-key-deelprojecten [data-testid="stCaptionContainer"] { font-size: 0.74rem; line-height: 1.25; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.55rem; line-height: 1.2; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; }
+.st-key-kernindicatoren [data-testid="stMetricDelta"] { font-size: 0.74rem; }
+.st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: none; }
+/* Streamlit prints blocks as display: block with 1rem between elements (so long pages can break); the tiles and
+   cards never break, so they keep their tight spacing, and the page is scaled to fit one A4 landscape sheet. */
+@page { size: A4 landscape; margin: 1cm; }
+@media print {
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * { margin-bottom: 0.55rem !important; }
+  .st-key-kernindicatoren [data-testid="stVerticalBlock"], .st-key-kernindicatoren [data-testid="stLayoutWrapper"],
+  .st-key-deelprojecten [data-testid="stVerticalBlock"], .st-key-deelprojecten [data-testid="stLayoutWrapper"] {
+    display: flex !important; }
+  .st-key-kernindicatoren [data-testid="stVerticalBlock"] > *,
+  .st-key-deelprojecten [data-testid="stVerticalBlock"] > * { margin-bottom: 0 !important; }
+  .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: block; }
+  [data-testid="stMainBlockContainer"] { zoom: 0.82; }
+}
+</style>"""
+
+
+def compact_overview_style() -> None:
+    """Tighter spacing for the overview page (see OVERVIEW_CSS)."""
+    st.html(OVERVIEW_CSS)
