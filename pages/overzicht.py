@@ -28,6 +28,7 @@ HEADLINE = {"vmbo_tech_share": "vmbo: aandeel techniek", "havo_vwo_nt_share": "h
             "ho_tech_first_years": "Eerstejaars hbo/wo techniek", "mbo_tech_students": "Mbo-studenten techniek",
             "youth_retention_5y": "Behoud jongeren na 5 jaar", "unemployment_rate": "Werkloosheid"}
 CARDS_PER_ROW = 3
+ATTENTION_LINES = 2  # KPIs named on a card; the rest are counted
 
 st.title("Overzicht")
 st.caption("Toptechniek in bedrijf Flevoland: kiezen jongeren voor techniek, en blijven ze in de regio?")
@@ -78,14 +79,26 @@ def headline_tile(indicator_id: str, label: str) -> None:
 
 
 def subproject_card(project, today: date, last_month: str) -> None:
-    """One subproject: a traffic light per KPI, milestones and last month's report, a line each."""
+    """One subproject: KPI statuses counted, the KPIs that need attention, milestones and last month's report.
+
+    A plan may have many KPIs per subproject; listing them all would push the cards off the screen, so the card
+    names only those behind or to watch (worst first) and counts the rest.
+    """
     detail = subproject_detail(version, project.subproject_code, today)
     st.markdown(f"**{project.name}** · {project.municipality}")
-    for kpi in detail["progress"].itertuples(index=False):
-        share = "" if pd.isna(kpi.ratio) else f" ({fmt.percent(kpi.ratio, 0)})"
-        st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}**{share}")
-    if detail["progress"].empty:
+    progress = detail["progress"]
+    if progress.empty:
         st.caption("Nog geen KPI's met een doel.")
+    else:
+        counts = progress["status"].value_counts()
+        st.markdown(" · ".join(f"{LIGHTS[s]} {counts[s]} **{s}**" for s in LIGHTS if s in counts))
+        attention = progress[progress["status"].isin(["achter", "let op"])].sort_values("ratio")
+        for kpi in attention.head(ATTENTION_LINES).itertuples(index=False):
+            st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}** ({fmt.percent(kpi.ratio, 0)})")
+        if len(attention) > ATTENTION_LINES:
+            st.caption(f"En nog {len(attention) - ATTENTION_LINES} KPI('s) achter of let op: zie Deelprojecten.")
+        elif attention.empty and counts.get("op koers", 0) == len(progress):
+            st.caption("Alle KPI's op koers.")
     summary = detail["milestone_summary"]
     st.caption(f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
                f"{summary['binnenkort']} binnen drie maanden.")
