@@ -7,11 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ui import format as fmt
 from ui.data import db_version, has_plan, subprojects
 from ui.etl_runner import run_etl, uploads_history, uploads_path, uploads_stamp
 from ui.layout import demo_banner, show_table, warehouse_ready
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_ROWS = 25  # the history grows by six reports a month; older ones are found with the filters
 TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
             "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
             "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
@@ -101,13 +103,32 @@ records = uploads_history(uploads_stamp())
 if not records:
     st.info("Er zijn nog geen uploads.")
 else:
-    status_nl = {"active": "actief", "superseded": "vervangen", "withdrawn": "ingetrokken"}
+    status_nl = {"active": "actief", "superseded": "vervangen", "withdrawn": "ingetrokken", "rejected": "afgewezen"}
+    newest_first = list(reversed(records))
+    kinds = ["alle", "plan van aanpak", *sorted({r["subproject"] for r in records if r["subproject"]})]
+    left, right = st.columns(2)
+    kind = left.selectbox("Soort of deelproject", kinds, key="upload_history_kind")
+    status = right.selectbox("Status", ["alle", *status_nl.values()], key="upload_history_status")
+    shown = [r for r in newest_first
+             if (kind == "alle" or (kind == "plan van aanpak" and r["kind"] == "plan") or r["subproject"] == kind)
+             and (status == "alle" or status_nl.get(r["status"], r["status"]) == status)]
+    if not shown:
+        st.info("Geen uploads met deze soort en status.")
+        st.stop()
     show_table(pd.DataFrame([{
-        "Upload": r["upload_id"], "Wanneer": r["uploaded_at"].replace("T", " ")[:16], "Door": r["uploaded_by"],
-        "Soort": "plan van aanpak" if r["kind"] == "plan" else f"maandrapportage {r['subproject']} {r['month']}",
+        "Upload": r["upload_id"], "Wanneer": fmt.moment(r["uploaded_at"]),
+        "Door": r["uploaded_by"],
+        "Soort": "plan van aanpak" if r["kind"] == "plan"
+        else f"maandrapportage {r['subproject']} {fmt.period_label(r['month'])}",
         "Bestand": r["file_name"], "Status": status_nl.get(r["status"], r["status"]),
-        "Rijen": sum(r["rows"].values())} for r in reversed(records)]), numeric=["Rijen"])
-    chosen = st.selectbox("Upload", [r["upload_id"] for r in reversed(records)], key="upload_history_choice")
+        "Rijen": sum(r["rows"].values())} for r in shown[:HISTORY_ROWS]]), numeric=["Rijen"])
+    if len(shown) > HISTORY_ROWS:
+        st.caption(f"De nieuwste {HISTORY_ROWS} van {len(shown)} uploads; kies een soort of status om verder terug "
+                   "te zoeken. Tijden in UTC.")
+    else:
+        st.caption(f"{len(shown)} upload(s).")
+    chosen = st.selectbox("Upload", [r["upload_id"] for r in shown], key="upload_history_choice",
+                          format_func=lambda i: next(f"{r['file_name']} ({i})" for r in shown if r["upload_id"] == i))
     record = next(r for r in records if r["upload_id"] == chosen)
     original = uploads_path() / record["upload_id"] / record["file_name"]
     if original.exists():

@@ -219,3 +219,19 @@ def test_supply_page_compares_a_municipality_with_similar_ones(app_on, demo_db, 
     assert not at.exception
     assert "Lelystad tegen vergelijkbare gemeenten" in [s.value for s in at.subheader]
     assert any("Vergelijkbaar: de acht gemeenten buiten Flevoland" in c.value for c in at.caption)
+
+
+def test_upload_history_shows_the_newest_and_filters_by_subproject_and_status(app_on, demo_db, demo_uploads,
+                                                                             monkeypatch):
+    monkeypatch.setenv("TECHNIEKMONITOR_UPLOADS", str(demo_uploads))
+    at = app_on(ROOT / "pages" / "upload.py", demo_db)
+    assert not at.exception
+    history = at.table[-1].value
+    assert len(history) == 25 and any("De nieuwste 25 van 145 uploads" in c.value for c in at.caption)
+    at.selectbox(key="upload_history_kind").set_value("URK").run()
+    history = at.table[-1].value
+    assert set(history["Soort"].str.split().str[1]) == {"URK"} and len(history) <= 25
+    at.selectbox(key="upload_history_kind").set_value("alle").run()
+    at.selectbox(key="upload_history_status").set_value("ingetrokken").run()
+    history = at.table[-1].value
+    assert list(history["Status"]) == ["ingetrokken"] and not at.exception

@@ -29,3 +29,8 @@ def test_days():
     assert fmt.day(date(2024, 10, 20)) == "20 okt 2024"
     assert fmt.day(date(2025, 12, 31)) == "31 dec 2025"
     assert fmt.day("2026-03-05T10:12:00+00:00") == "5 mrt 2026"
+
+
+def test_moments_in_dutch_local_time():
+    assert fmt.moment("2026-11-28T16:55:00+00:00") == "28 nov 2026 17:55"  # winter: UTC+1
+    assert fmt.moment("2026-07-01T22:30:00+00:00") == "2 jul 2026 00:30"  # summer: UTC+2, the next day

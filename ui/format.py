@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
@@ -41,6 +43,12 @@ def day(value: date | str) -> str:
     """date(2024, 10, 20) or '2024-10-20' → '20 okt 2024'."""
     value = date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def moment(iso: str) -> str:
+    """An ISO 8601 UTC time as Dutch local time: '2026-11-28T16:55:00+00:00' → '28 nov 2026 17:55'."""
+    local = datetime.fromisoformat(iso).astimezone(AMSTERDAM)
+    return f"{day(local.date())} {local:%H:%M}"
 
 
 def indicator_value(unit: str, value: float | None, lower: float | None, upper: float | None) -> str:

@@ -127,6 +127,11 @@ def _write(path: Path, layout: WorkbookLayout, rows: dict[str, list[list]], stam
     return path
 
 
+def _lead(code: str) -> str:
+    """The (demo) project lead of a subproject, who owns its actions and sends its reports."""
+    return f"Demo Projectleider {code}"
+
+
 def _outcome_base(kpi_code: str, size: int) -> float:
     """An outcome KPI's 2023 level in a subproject: percentages as in the demo's DUO data, first-years by size."""
     return {"VMBO": 27.0, "NT": 24.0}.get(kpi_code, round(size / 10))
@@ -147,7 +152,7 @@ def _plan(rng: random.Random, months: list[str]) -> dict:
             a_end = a_start + timedelta(days=rng.randint(120, 500))
             a_code = f"{code}-A{index + 1}"
             actions.append((a_code, a_start, a_end))
-            rows["Acties"].append([code, a_code, ACTIONS[index], f"Demo Projectleider {name.split()[-1]}",
+            rows["Acties"].append([code, a_code, ACTIONS[index], _lead(code),
                                    a_start, a_end, "loopt" if a_start <= first else "niet gestart"])
         milestones = []
         for index in range(rng.randint(4, 6)):
@@ -289,9 +294,9 @@ def generate_programme(uploads_dir: Path, seed: int, today: date) -> list[Upload
         work = Path(tmp)
         plan_path = _write(work / "plan_van_aanpak.xlsx", PLAN, plan["rows"], plan_at)
         pending.append((plan_at, "plan", plan_path, BY_OFFICE, None, None, _counts(PLAN, plan["rows"])))
-        for code, name, *_rest in SUBPROJECTS:
+        for code in codes:
             state: dict = {}
-            uploader = f"Demo Projectleider {name.split()[-1]}"
+            uploader = _lead(code)
             for index, month in enumerate(months):
                 late = rng.random() < 0.12
                 day = _next_month(month) + timedelta(days=rng.randint(18, 40) if late else rng.randint(2, 12))
