@@ -125,3 +125,28 @@ def test_technical_share_by_sex_on_the_fixture(small_db):
     assert shares.loc["Jongens", "value"] == pytest.approx(17 / 23)
     assert shares.loc["Meisjes", "lower"] == pytest.approx(1 / (1 + 4))
     assert shares.loc["Meisjes", "upper"] == pytest.approx(4 / (4 + 1))
+
+
+def test_youth_retention_counts_the_1_january_total_once_whatever_else_the_table_publishes(demo_db, tmp_path):
+    # 03759ned also has the average population and, in some editions, a marital-status dimension; neither may
+    # double a year. Urk by hand: 20-24 in 2023 = 1.100, 15-19 in 2018 = 1.000 → 1,1.
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_db, db)
+    rows = []
+    for year, band, value in ((2018, "15 tot 20 jaar", 1000.0), (2023, "20 tot 25 jaar", 1100.0)):
+        for measure, label in (("BevolkingOp1Januari_1", "Bevolking op 1 januari"),
+                               ("GemiddeldeBevolking_2", "Gemiddelde bevolking")):
+            for marital, share in (("Totaal burgerlijke staat", 1.0), ("Ongehuwd", 0.9)):
+                dims = f"Geslacht=Totaal mannen en vrouwen|BurgerlijkeStaat={marital}|Leeftijd={band}"
+                rows.append((measure, label, dims, str(year), value * share + (7 if "Gem" in measure else 0)))
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from fact_cbs where lower(table_id) = '03759ned' and region_code = 'GM0184'")
+        con.executemany(
+            "insert into fact_cbs values ('03759ned', ?, ?, 'aantal', 'GM0184', ?, ?, ?, 'cbs_statline_odata', "
+            "null, 'definitief', 'test', 1)", rows)
+    [value] = compute(connect(db), "youth_retention_5y", "GM0184")
+    assert (value.period, value.value) == ("2023", pytest.approx(1.1))

@@ -15,18 +15,22 @@ EDUCATION_TABLE = "85525ned"
 UNEMPLOYMENT_TABLE = "werkloosheid_provincie"
 EDUCATION_DIMS = "Geslacht=Totaal mannen en vrouwen|Leeftijd=15 tot 75 jaar"
 
+# 03759ned also publishes the average population over the year and, in some editions, a marital-status dimension:
+# only the 1 January count and the total over any other dimension may enter, or a year would be counted twice.
 _RETENTION = """
 with young as (
-    select cast(f.period as integer) as year, f.dims, f.value, f.status
+    select cast(f.period as integer) as year, f.dims like '%Leeftijd=20 tot 25 jaar%' as older, f.value, f.status
     from fact_cbs as f
     where lower(f.table_id) = ? and f.region_code = ?
-      and f.dims in ('Geslacht=Totaal mannen en vrouwen|Leeftijd=15 tot 20 jaar',
-                     'Geslacht=Totaal mannen en vrouwen|Leeftijd=20 tot 25 jaar')
+      and f.measure_label ilike 'bevolking op 1 januari%'
+      and trim(regexp_replace(f.dims, '[|]?BurgerlijkeStaat=Totaal burgerlijke staat', ''), '|')
+          in ('Geslacht=Totaal mannen en vrouwen|Leeftijd=15 tot 20 jaar',
+              'Geslacht=Totaal mannen en vrouwen|Leeftijd=20 tot 25 jaar')
 )
 select later.year, later.value, earlier.value, later.status = 'voorlopig' or earlier.status = 'voorlopig'
 from young as later
 join young as earlier on earlier.year = later.year - 5
-where later.dims like '%20 tot 25 jaar' and earlier.dims like '%15 tot 20 jaar'
+where later.older and not earlier.older
   and later.year between ? and ?
 order by later.year
 """
