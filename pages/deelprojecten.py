@@ -45,7 +45,8 @@ else:
         "Gerealiseerd": progress["actual"].map(fmt.number), "Voortgang": progress["ratio"].map(fmt.percent),
         "Status": progress["status"]}), numeric=["Doel", "Verwacht nu", "Gerealiseerd"])
     st.caption("Status: 'op koers' vanaf 90% van wat volgens het doelpad nu bereikt moet zijn, 'let op' vanaf 70%, "
-               "anders 'achter'. Het doelpad loopt recht van de nulmeting naar het doel aan het eind van de periode.")
+               "anders 'achter'. Het doelpad loopt recht van de nulmeting (bij een lopend totaal: het vorige doel) "
+               "naar het doel aan het eind van de periode; 'nu' is het eind van de vorige maand.")
     values, targets = detail["values"], detail["targets"]
     for kpi_code, name in zip(progress["kpi_code"], progress["name"], strict=True):
         kpi_values = values[values["kpi_code"] == kpi_code]

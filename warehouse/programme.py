@@ -120,8 +120,9 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
     for kpi_code, group in targets.groupby("kpi_code", sort=True):
         bounds = [(_period_bounds(p), p, v) for p, v in zip(group["target_period"], group["target_value"],
                                                            strict=True)]
-        current = next(((b, p, v) for b, p, v in sorted(bounds) if b[1] >= as_of), sorted(bounds)[-1])
-        (start, end), period, target = current
+        ordered = sorted(bounds)
+        index = next((i for i, (b, _p, _v) in enumerate(ordered) if b[1] >= as_of), len(ordered) - 1)
+        (start, end), period, target = ordered[index]
         first = group.iloc[0]
         reported = values[values["kpi_code"] == kpi_code]
         months = reported["month"]
@@ -130,6 +131,8 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
         actual = (reported["value"].iloc[-1] if cumulative and len(reported) else
                   in_period["value"].sum() if len(in_period) else None)
         baseline = first["baseline_value"] if cumulative and pd.notna(first["baseline_value"]) else 0.0
+        if cumulative and index > 0:  # a running total climbs on from the previous target, not from the baseline
+            baseline = ordered[index - 1][2]
         elapsed = min(1.0, max(0.0, ((as_of - start).days + 1) / max(1, (end - start).days + 1)))
         expected = baseline + (target - baseline) * elapsed
         ratio = None
