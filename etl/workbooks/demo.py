@@ -47,16 +47,16 @@ PACE = {"ALM": 1.05, "LEL": 0.75, "DRO": 0.95, "NOP": 1.0, "URK": 0.6, "ZEE": 0.
 
 # code, name, unit, kind, accumulation, baseline, baseline period, indicator, size factor vs pupils reached
 KPIS = (
-    ("LLN", "leerlingen bereikt", "leerlingen", "output", "cumulatief", 0, "2024", None, 1.0),
-    ("BEZ", "bedrijfsbezoeken", "bezoeken", "output", "incrementeel", 0, "2024", None, 0.02),
-    ("DOC", "docenten geschoold", "docenten", "output", "cumulatief", 0, "2024", None, 0.03),
-    ("STG", "stageplaatsen", "plaatsen", "output", "cumulatief", 0, "2024", None, 0.05),
+    ("LLN", "Leerlingen bereikt", "leerlingen", "output", "cumulatief", 0, "2024", None, 1.0),
+    ("BEZ", "Bedrijfsbezoeken", "bezoeken", "output", "incrementeel", 0, "2024", None, 0.02),
+    ("DOC", "Docenten geschoold", "docenten", "output", "cumulatief", 0, "2024", None, 0.03),
+    ("STG", "Stageplaatsen", "plaatsen", "output", "cumulatief", 0, "2024", None, 0.05),
     ("BBL", "BBL-plaatsen", "plaatsen", "output", "cumulatief", 0, "2024", None, 0.02),
-    ("VMBO", "aandeel vmbo-leerlingen in techniek", "procent", "outcome", "cumulatief", 27.0, "2023",
+    ("VMBO", "Aandeel vmbo-leerlingen in techniek", "procent", "outcome", "cumulatief", 27.0, "2023",
      "vmbo_tech_share", None),
-    ("NT", "aandeel havo/vwo met N&T-profiel", "procent", "outcome", "cumulatief", 24.0, "2023",
+    ("NT", "Aandeel havo/vwo met N&T-profiel", "procent", "outcome", "cumulatief", 24.0, "2023",
      "havo_vwo_nt_share", None),
-    ("HOT", "eerstejaars in technisch hoger onderwijs", "studenten", "outcome", "cumulatief", 0, "2023",
+    ("HOT", "Eerstejaars in technisch hoger onderwijs", "studenten", "outcome", "cumulatief", 0, "2023",
      "ho_tech_first_years", None),
 )
 OUTPUT_KPIS = [k for k in KPIS if k[3] == "output"]
@@ -171,7 +171,7 @@ def _plan(rng: random.Random, months: list[str]) -> dict:
                     rows["Doelen"].append([code, k_code, str(year), round(total * share)])
         for k_code, *_rest in (k for k in KPIS if k[3] == "outcome"):
             base = _outcome_base(k_code, size)
-            for year, step in ((2026, 1), (2027, 2)):
+            for year, step in ((2025, 0), (2026, 1), (2027, 2)):  # 2025: hold the level; then +4% a year
                 rows["Doelen"].append([code, k_code, str(year), round(base * (1 + 0.04 * step), 1)])
         schedule[code] = {"size": size, "actions": actions, "milestones": milestones}
     for k_code, name, unit, kind, accumulation, baseline, period, indicator, _factor in KPIS:
