@@ -152,10 +152,13 @@ def unpack_csvs(archive: Path, destination: Path, origin_url: str, force: bool =
             if not members:
                 raise FetchError(f"{origin_url}: het ZIP-bestand bevat geen CSV-bestand "
                                  f"(wel: {', '.join(bundle.namelist()[:5]) or 'niets'}).")
+            # Only the member's base name (or, when two members share one, its whole path flattened with '_'):
+            # a path in the archive never writes outside destination.
+            bases = [PurePosixPath(m.filename).name for m in members]
             landed = []
-            for member in members:
-                # Only the member's base name: a path in the archive never writes outside destination.
-                target = destination / (_UNSAFE.sub("_", PurePosixPath(member.filename).name) or "bestand.csv")
+            for member, base in zip(members, bases, strict=True):
+                flat = base if bases.count(base) == 1 else member.filename.replace("/", "_")
+                target = destination / (_UNSAFE.sub("_", flat).strip("._") or "bestand.csv")
                 origin = f"{origin_url}#{member.filename}"
                 manifest = read_manifest(target)
                 if target.exists() and manifest and manifest.origin_url == origin and not force:

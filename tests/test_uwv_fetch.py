@@ -244,6 +244,16 @@ def test_a_resource_404_does_not_stop_the_others(tmp_path):
     assert not (folder / "open_match_data_20230516.csv").exists()
 
 
+def test_zip_members_with_one_base_name_stay_apart_and_cannot_escape(tmp_path):
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(_zip({"2019/week.csv": b"a", "2020/week.csv": b"b", "../../buiten.csv": b"c"}))
+    landed = ckan.unpack_csvs(archive, tmp_path / "uit", "https://x.nl/a.zip")
+    assert [(p.name, p.read_bytes()) for p in landed] == [("2019_week.csv", b"a"), ("2020_week.csv", b"b"),
+                                                          ("buiten.csv", b"c")]
+    assert {p.parent for p in landed} == {tmp_path / "uit"}
+    assert read_manifest(landed[1]).origin_url == "https://x.nl/a.zip#2020/week.csv"
+
+
 @responses.activate
 def test_a_broken_zip_is_removed_so_the_next_fetch_tries_again(tmp_path):
     _serve_package(RESOURCES[2:3])
