@@ -146,5 +146,7 @@ def test_demo_is_deterministic_and_in_the_documented_layout(tmp_path):
     assert 0.2 < share < 0.35
 
 
-def test_no_fetch_targets_until_urls_are_confirmed():
-    assert uwv.FETCH_TARGETS == []
+def test_fetched_through_ckan_not_static_targets():
+    # The catalogue has no file URLs: `fetch --source uwv` asks data.overheid.nl (tests/test_uwv_fetch.py).
+    assert not getattr(uwv, "FETCH_TARGETS", [])
+    assert (uwv.FETCH_GROUP, uwv.CKAN_DATASET) == ("uwv", "uwv-open-match-data") and callable(uwv.fetch)

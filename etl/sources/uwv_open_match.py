@@ -6,7 +6,8 @@ UWV published 181 weekly snapshots (2019-11-26 to 2023-05-16) on data.overheid.n
 No real copy is available to this project: the column names below follow the catalogue description
 (catalogs/uwv_resources.json: filters beroep, postcodegebied, provincie, rec_type; AANT_OPLNIV_1..6) and
 are documented in docs/sources/uwv_open_match.md. A file with another header is not recognised, so the first
-real file shows at once what to adapt.
+real file shows at once what to adapt. `python -m etl fetch --source uwv` finds the files through the CKAN API of
+data.overheid.nl (etl/ckan.py); whatever it lands goes through this same reader.
 
 Occupations carry the BRC 2014 beroepsgroep code (4 digits); its first two digits are the beroepsklasse, and
 etl/reference/uwv_technical_occupations.csv says which classes count as technical (07 Technische beroepen,
@@ -19,7 +20,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import requests
 
+from etl import ckan  # the module, not its names: etl.ckan imports etl.sources, which imports this module
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
@@ -50,9 +53,10 @@ DATASET = Dataset(
     grain=("snapshot_date", "municipality_code", "occupation_code"),
 )
 
-# data.overheid.nl lists the dataset, but the catalogue this project has holds no direct file URLs: no
-# FetchTarget until they are confirmed (place downloaded files in data/raw/uwv/open_match/).
-FETCH_TARGETS: list = []
+FETCH_GROUP = "uwv"
+# The catalogue (catalogs/uwv_resources.json) holds no file URLs, only this data.overheid.nl (CKAN) dataset id:
+# fetch asks CKAN which files the dataset lists (etl/ckan.py).
+CKAN_DATASET = "uwv-open-match-data"
 
 _T = DATASET.fact_table
 CHECKS: list[Check] = [
@@ -74,6 +78,13 @@ CHECKS: list[Check] = [
          "snapshot_date in (select snapshot_date from fact_uwv_match group by snapshot_date having count(*) < "
          "0.5 * (select count(*) / count(distinct snapshot_date) from fact_uwv_match))", "snapshot_date"),
 ]
+
+
+def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
+          progress: bool = True) -> list[Path]:
+    """Land the dataset's CSV files (and the CSVs inside its ZIPs) under data/raw/uwv/open_match/ with manifests."""
+    return ckan.fetch_dataset(http, Path(raw_dir), CKAN_DATASET, FETCH_GROUP, DATASET.raw_subdir,
+                         "UWV Open Match Data", since=since, force=force, progress=progress)
 
 
 def recognises(header: list[str]) -> bool:
