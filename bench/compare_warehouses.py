@@ -35,13 +35,13 @@ def compare(before: str, after: str) -> list[str]:
             problems.append(f"table {table}: columns differ: {left[table]} vs {right[table]}")
             continue
         # Table names come from the catalogue of files we built ourselves; rows compared as multisets.
-        only_a = con.execute(f"select count(*) from (from a.{table} except all from b.{table})").fetchone()[0]  # noqa: S608
-        only_b = con.execute(f"select count(*) from (from b.{table} except all from a.{table})").fetchone()[0]  # noqa: S608
-        count = con.execute(f"select count(*) from a.{table}").fetchone()[0]  # noqa: S608
+        only_a = con.execute(f"select count(*) from (from a.{table} except all from b.{table})").fetchall()[0][0]  # noqa: S608
+        only_b = con.execute(f"select count(*) from (from b.{table} except all from a.{table})").fetchall()[0][0]  # noqa: S608
+        count = con.execute(f"select count(*) from a.{table}").fetchall()[0][0]  # noqa: S608
         if only_a or only_b:
             problems.append(f"table {table}: {only_a} row(s) only before, {only_b} only after (of {count})")
         elif con.execute(f"select count(*) from (select rowid, * from a.{table} except all "  # noqa: S608
-                         f"select rowid, * from b.{table})").fetchone()[0]:
+                         f"select rowid, * from b.{table})").fetchall()[0][0]:
             problems.append(f"table {table}: same rows, different storage order")
         else:
             print(f"ok {table}: {count} rows")

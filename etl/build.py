@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from etl.checks import CHECKS, Check, run_checks
@@ -76,13 +77,30 @@ def all_checks() -> list[Check]:
     return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS]
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append a DataFrame to a table, matching columns by name."""
-    con.register("incoming", frame)
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, order_by: tuple[str, ...] = ()) -> None:
+    """Append a DataFrame to a table, matching columns by name, in the order of `order_by` when given.
+
+    The frame goes in as an Arrow table: DuckDB scans that several times faster than pandas' string and
+    object (date) columns, and sorts faster than pandas does.
+    """
+    incoming = pa.Table.from_pandas(frame, preserve_index=False)
+    order = f" order by {', '.join(order_by)}" if order_by else ""  # column names are the dataset's constants
+    con.register("incoming", incoming)
     try:
-        con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (table is a constant)
+        con.execute(f"insert into {table} by name select * from incoming{order}")  # noqa: S608 (constants)
     finally:
         con.unregister("incoming")
+
+
+def _insert_staged(con: duckdb.DuckDBPyConnection, staged: str, table: str, period_column: str,
+                   periods: tuple[str, ...], order_by: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Append a fast path's staged facts of this build's periods to a table; returns (rows, periods found)."""
+    wanted = f"from {staged} where {period_column} in (select unnest(?::varchar[]))"
+    rows = con.execute(f"insert into {table} by name select * {wanted} order by {', '.join(order_by)}",
+                       [list(periods)]).fetchall()[0][0]
+    found = [row[0] for row in con.execute(f"select distinct {period_column} {wanted}", [list(periods)]).fetchall()]
+    con.execute(f"drop table {staged}")
+    return rows, found
 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
@@ -100,18 +118,29 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     periods: set[tuple[str, str]] = set()
     for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
         dataset = raw.source.DATASET
-        long = raw.source.read(raw.path)
-        facts, edu = raw.source.to_facts(long, raw.path, raw.relative, resolver)
-        facts = facts[facts[dataset.period_column].isin(raw.periods)]
-        _insert(con, dataset.fact_table, facts.sort_values(list(dataset.grain), ignore_index=True))
-        education.append(edu)
-        fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + len(facts)
-        periods |= {(p, dataset.period_type) for p in facts[dataset.period_column].unique()}
+        stage = getattr(raw.source, "stage", None)  # a reader's fast path inside DuckDB, see fast_csv.py
+        staged = stage(con, raw.path, raw.relative, resolver, "staged") if stage else None
+        if staged is None:
+            long = raw.source.read(raw.path)
+            facts, edu = raw.source.to_facts(long, raw.path, raw.relative, resolver)
+            facts = facts[facts[dataset.period_column].isin(raw.periods)]
+            _insert(con, dataset.fact_table, facts, dataset.grain)
+            education.append(edu)
+            rows = len(facts)
+            periods |= {(p, dataset.period_type) for p in facts[dataset.period_column].unique()}
+            data_rows = int(long["source_line"].nunique())
+        else:
+            data_rows, edu = staged
+            education.append(edu)
+            rows, found = _insert_staged(con, "staged", dataset.fact_table, dataset.period_column, raw.periods,
+                                         dataset.grain)
+            periods |= {(p, dataset.period_type) for p in found}
+        fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
         sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
         manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
         file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
                           "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
-                          "is_demo": manifest.demo, "data_rows": int(long["source_line"].nunique())})
+                          "is_demo": manifest.demo, "data_rows": data_rows})
 
     _insert(con, "education", pd.concat(education, ignore_index=True).drop_duplicates()
             .sort_values("education_id", ignore_index=True))

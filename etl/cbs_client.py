@@ -14,14 +14,13 @@ from pathlib import Path
 
 import requests
 
-from etl.cbs_tables import CbsTable
+from etl.cbs_tables import BUNDLE_MARKER, CbsTable
 from etl.errors import FetchError
 from etl.manifest import Manifest, read_manifest, sha256_of, write_manifest
 
 BASE_URL = "https://opendata.cbs.nl/ODataApi/odata"
 PAGE_SIZE = 10_000  # the API's cap per request
 TIMEOUT = (10, 120)
-BUNDLE_MARKER = "cbs_odata_v3"  # the first key of a landed bundle; the build recognises the file by it
 # TableInfos 'Status' values of tables CBS no longer updates (regular tables say 'Regulier').
 ARCHIVED_STATUSES = {"gediscontinueerd", "gearchiveerd", "gestopt", "archief"}
 DIMENSION_TYPES = {"Dimension", "GeoDimension", "TimeDimension", "GeoDetail"}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+BUNDLE_MARKER = "cbs_odata_v3"  # the first key of a landed bundle; the build recognises the file by it
+
 
 @dataclass(frozen=True)
 class CbsTable:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import requests
 
-from etl.cbs_client import BUNDLE_MARKER, fetch_tables
-from etl.cbs_tables import CBS_TABLES
+from etl.cbs_tables import BUNDLE_MARKER, CBS_TABLES
 from etl.checks import Check
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+    import requests
 
 FETCH_GROUP = "cbs"
 REGION_KEY, PERIOD_KEY = "RegioS", "Perioden"
@@ -46,6 +48,8 @@ CHECKS: list[Check] = [*common.generic_checks(), *common.source_checks(DATASET.d
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
     """Land every table of etl/cbs_tables.py as a bundle with manifest (FetchError lists the tables that failed)."""
+    from etl.cbs_client import fetch_tables  # imports requests; only `fetch` needs it
+
     return fetch_tables(http, Path(raw_dir), CBS_TABLES, DATASET.raw_subdir, since=since, force=force)
 
 

@@ -16,6 +16,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
@@ -23,6 +24,7 @@ from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver, normalise_name
 from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
 
@@ -167,3 +169,74 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         }
     )
     return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, pd.DataFrame] | None:
+    """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows: none for this dataset).
+
+    Or None (and the build takes the pandas path, which raises the Dutch message) for any file that path
+    would refuse or that the SQL below might read differently; see etl/sources/fast_csv.py.
+    """
+    sep = current.separator(path)
+    header = fast_csv.header_of(path, sep)
+    if header is None or not recognises(header):
+        return None
+    wide = f"{table}_wide"
+    records = fast_csv.read_text(con, path, sep, header, wide)
+    if records is None:
+        return None
+    q = fast_csv.quoted
+    counts = [c for c in COUNT_COLUMNS if c in header]
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = ["regexp_full_match(pystrip(JAAR), '[0-9]{4}')", "pystrip(INSTELLINGSCODE) <> ''",
+             f"pystrip({q('PLAATSNAAM INSTELLING')}) <> ''",
+             *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,18}}|-1')" for c in counts),
+             *(f"regexp_full_match(pystrip({q(c)}), '[0-9]{{0,4}}')"
+               for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header)]
+    if not con.execute(f"select bool_and({' and '.join(rules)}) from {wide}").fetchall()[0][0]:  # noqa: S608
+        return None
+    optional = {c: q(c) if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER",
+                                                           "LEEFTIJDSCATEGORIE")}
+    try:
+        institutions = [(name, number, year, _code(number.strip()) or place_code(
+            name, year, resolver, path, line, "PLAATSNAAM INSTELLING")) for name, number, year, line in con.execute(
+                f"select {q('PLAATSNAAM INSTELLING')}, {optional['GEMEENTENUMMER INSTELLING']}, "  # noqa: S608
+                f"cast(pystrip(JAAR) as integer), min(source_line) from {wide} group by all").fetchall()]
+        homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
+                 for name, number, year, line in con.execute(
+                     f"select WOONGEMEENTE, {optional['WOONGEMEENTENUMMER']}, "  # noqa: S608
+                     f"cast(pystrip(JAAR) as integer), min(source_line) from {wide} group by all").fetchall()]
+    except RawFileError:
+        return None
+    for suffix, rows in (("inst", institutions), ("home", homes)):
+        con.execute(f"create or replace temp table {wide}_{suffix} as select unnest(?::varchar[]) as name, "
+                    "unnest(?::varchar[]) as number, unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
+                    [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], [], []])
+    n = "pystrip(cnt)"
+    con.execute(f"""
+        create or replace temp table {table} as
+        with long as (
+            select * exclude (JAAR), cast(pystrip(JAAR) as integer) as year,
+                   {optional['GEMEENTENUMMER INSTELLING']} as inst_number,
+                   {optional['WOONGEMEENTENUMMER']} as home_number, {optional['LEEFTIJDSCATEGORIE']} as age
+            from (unpivot {wide} on {', '.join(counts)} into name type_mbo value cnt)
+        )
+        select long.year || '-' || (long.year + 1) as school_year, pystrip(INSTELLINGSCODE) as brin,
+               pystrip(INSTELLINGSNAAM) as institution_name, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
+               i.code as institution_municipality_code, pystrip(WOONGEMEENTE) as home_name,
+               h.code as home_municipality_code, pystrip(age) as age_group, type_mbo,
+               case when {n} = '-1' then null else cast({n} as bigint) end as students,
+               case when {n} = '-1' then 1 else cast({n} as bigint) end as students_low,
+               case when {n} = '-1' then 4 else cast({n} as bigint) end as students_high,
+               {n} = '-1' as students_suppressed, ? as source_id, make_date(long.year, 10, 1) as peildatum,
+               'definitief' as status, ? as source_file, cast(source_line as integer) as source_line
+        from long
+        left join {wide}_inst i on i.name = long.{q('PLAATSNAAM INSTELLING')} and i.number = long.inst_number
+             and i.year = long.year
+        left join {wide}_home h on h.name = long.WOONGEMEENTE and h.number = long.home_number and h.year = long.year
+    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    con.execute(f"drop table {wide}; drop table {wide}_inst; drop table {wide}_home")
+    return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
@@ -18,6 +19,7 @@ from etl.education import Education
 from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
 
@@ -223,3 +225,87 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     )
     edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, pd.DataFrame] | None:
+    """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
+    message) for any file that path would refuse or that the SQL below might read differently; see fast_csv.py.
+    """
+    header = fast_csv.header_of(path, ";", strip=False)
+    if header is None or not recognises(header):
+        return None
+    try:
+        school_years = school_years_in(header, path)
+    except RawFileError:
+        return None
+    wide = f"{table}_wide"
+    records = fast_csv.read_text(con, path, ";", header, wide)
+    if records is None:
+        return None
+    q = fast_csv.quoted
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = [f"pystrip({q(c)}) <> ''" for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO",
+                                                "OPLEIDINGSNAAM")]
+    for school_year in school_years:
+        for sex in SEXES:
+            rules += [f"regexp_full_match(pystrip({q(year_column(m, school_year, sex))}), "
+                      + ("'([0-9]{1,15}(\\.[0-9]{1,15})?)?')" if m == "SLAAGPERC" else "'[0-9]{1,18}|<5')")
+                      for m in MEASURES]
+    if not con.execute(f"select bool_and({' and '.join(rules)}) from {wide}").fetchall()[0][0]:  # noqa: S608
+        return None
+    kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
+    try:
+        programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
+                                 "order by 3").fetchall()
+        education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
+    except RawFileError:
+        return None
+    codes = []
+    for (name,) in con.execute(f"select distinct {place} from {wide}").fetchall():  # noqa: S608
+        for school_year in school_years:
+            code = resolver.resolve(name, int(school_year[:4]))
+            if code is None:
+                return None
+            codes.append((name, school_year, code))
+    con.execute(f"create or replace temp table {wide}_edu as select unnest(?::varchar[]) as kind, "
+                "unnest(?::varchar[]) as label, unnest(?::varchar[]) as education_id",
+                [[k for k, _, _ in programmes], [lab for _, lab, _ in programmes],
+                 [e.education_id for e in education]])
+    con.execute(f"create or replace temp table {wide}_place as select unnest(?::varchar[]) as name, "
+                "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as code",
+                [list(column) for column in zip(*codes, strict=True)])
+    # One block per school year × sex, in read()'s order; values are bound, identifiers come from the header.
+    parts, params = [], []
+    for school_year in school_years:
+        for sex in SEXES:
+            c, g, r = (f"pystrip({q(year_column(m, school_year, sex))})" for m in MEASURES)
+            parts.append(f"select source_line, INSTELLINGSCODE, VESTIGINGSCODE, {q('INSTELLINGSNAAM VESTIGING')}, "  # noqa: S608
+                         f"{place}, {kind}, {label}, ? as school_year, ? as sex, {c} as c, {g} as g, {r} as r "
+                         f"from {wide}")
+            params += [school_year, sex.lower()]
+    con.execute(f"""
+        create or replace temp table {table} as
+        with long as ({' union all '.join(parts)})
+        select long.school_year, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
+               pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, p.code as municipality_code,
+               e.education_id, sex,
+               case when c = '<5' then null else cast(c as bigint) end as candidates,
+               case when c = '<5' then 1 else cast(c as bigint) end as candidates_low,
+               case when c = '<5' then 4 else cast(c as bigint) end as candidates_high,
+               c = '<5' as candidates_suppressed,
+               case when g = '<5' then null else cast(g as bigint) end as passed,
+               case when g = '<5' then 1 else cast(g as bigint) end as passed_low,
+               case when g = '<5' then 4 else cast(g as bigint) end as passed_high,
+               g = '<5' as passed_suppressed,
+               case when r = '' then null else cast(r as double) end as pass_rate,
+               ? as source_id, make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum,
+               'definitief' as status, ? as source_file, cast(source_line as integer) as source_line
+        from long
+        left join {wide}_place p on p.name = long.{place} and p.school_year = long.school_year
+        left join {wide}_edu e on e.kind = long.{kind} and e.label = long.{label}
+    """, [*params, DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    con.execute(f"drop table {wide}; drop table {wide}_edu; drop table {wide}_place")
+    return records, pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))

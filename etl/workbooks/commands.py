@@ -14,7 +14,6 @@ from etl.workbooks.commit import CommitError, commit_upload, withdraw_upload
 from etl.workbooks.dryrun import open_warehouse, upload_report
 from etl.workbooks.safety import SETTINGS, Limits
 from etl.workbooks.store import DEFAULT_UPLOADS, events, kept, statuses
-from etl.workbooks.templates import monthly_template, plan_template
 from etl.workbooks.validate import KnownPlan, validate_workbook
 
 EXIT_ACCEPTED, EXIT_REJECTED = 0, 1
@@ -49,6 +48,8 @@ def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentPa
 
 
 def run_template(args: argparse.Namespace) -> int:
+    from etl.workbooks.templates import monthly_template, plan_template  # openpyxl: only templates need it
+
     if args.kind == "plan":
         path = plan_template(args.output)
     else:
