@@ -18,7 +18,7 @@ from etl.manifest import Manifest, read_manifest, sha256_of
 from etl.periods import periods_table
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
-from etl.sources import SOURCES
+from etl.sources import SOURCES, fast_csv
 from etl.workbooks.checks import PROGRAMME_CHECKS
 from etl.workbooks.commit import load_programme
 from etl.workbooks.replay import replay
@@ -93,13 +93,19 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ord
 
 
 def _insert_staged(con: duckdb.DuckDBPyConnection, staged: str, table: str, period_column: str,
-                   periods: tuple[str, ...], order_by: tuple[str, ...]) -> tuple[int, list[str]]:
-    """Append a fast path's staged facts of this build's periods to a table; returns (rows, periods found)."""
-    wanted = f"from {staged} where {period_column} in (select unnest(?::varchar[]))"
-    rows = con.execute(f"insert into {table} by name select * {wanted} order by {', '.join(order_by)}",
-                       [list(periods)]).fetchall()[0][0]
-    found = [row[0] for row in con.execute(f"select distinct {period_column} {wanted}", [list(periods)]).fetchall()]
-    con.execute(f"drop table {staged}")
+                   periods: tuple[str, ...], order_by: tuple[str, ...], source_file: str) -> tuple[int, list[str]]:
+    """Append a fast path's staged facts of this build's periods to a table; returns (rows, periods found).
+
+    `staged` is a view (over the fast path's temp tables, all named `staged_...`), read once; it is dropped after.
+    """
+    try:
+        rows = con.execute(f"insert into {table} by name select * from {staged} where {period_column} in "  # noqa: S608
+                           f"(select unnest(?::varchar[])) order by {', '.join(order_by)}",
+                           [list(periods)]).fetchall()[0][0]
+        found = [row[0] for row in con.execute(f"select distinct {period_column} from {table} "  # noqa: S608
+                                               "where source_file = ?", [source_file]).fetchall()]
+    finally:
+        fast_csv.drop_staged(con, staged)
     return rows, found
 
 
@@ -121,6 +127,8 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
         stage = getattr(raw.source, "stage", None)  # a reader's fast path inside DuckDB, see fast_csv.py
         staged = stage(con, raw.path, raw.relative, resolver, "staged") if stage else None
         if staged is None:
+            if stage:
+                fast_csv.drop_staged(con, "staged")  # what the fast path made before it declined
             long = raw.source.read(raw.path)
             facts, edu = raw.source.to_facts(long, raw.path, raw.relative, resolver)
             facts = facts[facts[dataset.period_column].isin(raw.periods)]
@@ -133,7 +141,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
             data_rows, edu = staged
             education.append(edu)
             rows, found = _insert_staged(con, "staged", dataset.fact_table, dataset.period_column, raw.periods,
-                                         dataset.grain)
+                                         dataset.grain, raw.relative)
             periods |= {(p, dataset.period_type) for p in found}
         fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
         sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says

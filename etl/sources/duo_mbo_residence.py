@@ -185,9 +185,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if header is None or not recognises(header):
         return None
     wide = f"{table}_wide"
-    records = fast_csv.read_text(con, path, sep, header, wide)
-    if records is None:
-        return None
     q = fast_csv.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
@@ -196,7 +193,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
              *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,18}}|-1')" for c in counts),
              *(f"regexp_full_match(pystrip({q(c)}), '[0-9]{{0,4}}')"
                for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header)]
-    if not con.execute(f"select bool_and({' and '.join(rules)}) from {wide}").fetchall()[0][0]:  # noqa: S608
+    records = fast_csv.read_text(con, path, sep, header, wide, rules)
+    if records is None:
         return None
     optional = {c: q(c) if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER",
                                                            "LEEFTIJDSCATEGORIE")}
@@ -215,28 +213,32 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         con.execute(f"create or replace temp table {wide}_{suffix} as select unnest(?::varchar[]) as name, "
                     "unnest(?::varchar[]) as number, unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
                     [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], [], []])
-    n = "pystrip(cnt)"
+    # Text columns stripped and municipality codes joined once per record, counts as bigint with -1 as null (so
+    # bounds and the suppressed flag follow from null); the view unnests one row per leerweg, as read() melts.
+    counted = ", ".join(f"cast(nullif(pystrip({c}), '-1') as bigint)" for c in counts)
     con.execute(f"""
-        create or replace temp table {table} as
-        with long as (
-            select * exclude (JAAR), cast(pystrip(JAAR) as integer) as year,
-                   {optional['GEMEENTENUMMER INSTELLING']} as inst_number,
-                   {optional['WOONGEMEENTENUMMER']} as home_number, {optional['LEEFTIJDSCATEGORIE']} as age
-            from (unpivot {wide} on {', '.join(counts)} into name type_mbo value cnt)
-        )
-        select long.year || '-' || (long.year + 1) as school_year, pystrip(INSTELLINGSCODE) as brin,
-               pystrip(INSTELLINGSNAAM) as institution_name, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
-               i.code as institution_municipality_code, pystrip(WOONGEMEENTE) as home_name,
-               h.code as home_municipality_code, pystrip(age) as age_group, type_mbo,
-               case when {n} = '-1' then null else cast({n} as bigint) end as students,
-               case when {n} = '-1' then 1 else cast({n} as bigint) end as students_low,
-               case when {n} = '-1' then 4 else cast({n} as bigint) end as students_high,
-               {n} = '-1' as students_suppressed, ? as source_id, make_date(long.year, 10, 1) as peildatum,
-               'definitief' as status, ? as source_file, cast(source_line as integer) as source_line
-        from long
-        left join {wide}_inst i on i.name = long.{q('PLAATSNAAM INSTELLING')} and i.number = long.inst_number
-             and i.year = long.year
-        left join {wide}_home h on h.name = long.WOONGEMEENTE and h.number = long.home_number and h.year = long.year
+        create or replace temp table {wide}_typed as
+        select w.source_line, cast(pystrip(w.JAAR) as integer) as year, pystrip(w.INSTELLINGSCODE) as brin,
+               pystrip(w.INSTELLINGSNAAM) as institution_name, pystrip(w.{q('PLAATSNAAM INSTELLING')}) as place_name,
+               i.code as institution_municipality_code, pystrip(w.WOONGEMEENTE) as home_name,
+               h.code as home_municipality_code, pystrip({optional['LEEFTIJDSCATEGORIE']}) as age_group,
+               [{counted}] as counts, ?::varchar as source_id, ?::varchar as source_file
+        from {wide} w
+        left join {wide}_inst i on i.name = w.{q('PLAATSNAAM INSTELLING')}
+             and i.number = {optional['GEMEENTENUMMER INSTELLING']} and i.year = cast(pystrip(w.JAAR) as integer)
+        left join {wide}_home h on h.name = w.WOONGEMEENTE and h.number = {optional['WOONGEMEENTENUMMER']}
+             and h.year = cast(pystrip(w.JAAR) as integer)
     """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
-    con.execute(f"drop table {wide}; drop table {wide}_inst; drop table {wide}_home")
+    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
+                "unnest(range(1, ?)) as i", [counts, len(counts) + 1])
+    con.execute(f"""
+        create or replace temp view {table} as
+        select year || '-' || (year + 1) as school_year, brin, institution_name, place_name,
+               institution_municipality_code, home_name, home_municipality_code, age_group, b.type_mbo,
+               counts[b.i] as students, coalesce(counts[b.i], 1) as students_low,
+               coalesce(counts[b.i], 4) as students_high, counts[b.i] is null as students_suppressed, source_id,
+               make_date(year, 10, 1) as peildatum, 'definitief' as status, source_file,
+               cast(source_line as integer) as source_line
+        from {wide}_typed, {wide}_blocks b
+    """)  # noqa: S608 (identifiers from the recognised header)
     return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))

@@ -242,9 +242,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     except RawFileError:
         return None
     wide = f"{table}_wide"
-    records = fast_csv.read_text(con, path, ";", header, wide)
-    if records is None:
-        return None
     q = fast_csv.quoted
     # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
     rules = [f"pystrip({q(c)}) <> ''" for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO",
@@ -254,7 +251,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
             rules += [f"regexp_full_match(pystrip({q(year_column(m, school_year, sex))}), "
                       + ("'([0-9]{1,15}(\\.[0-9]{1,15})?)?')" if m == "SLAAGPERC" else "'[0-9]{1,18}|<5')")
                       for m in MEASURES]
-    if not con.execute(f"select bool_and({' and '.join(rules)}) from {wide}").fetchall()[0][0]:  # noqa: S608
+    records = fast_csv.read_text(con, path, ";", header, wide, rules)
+    if records is None:
         return None
     kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
     try:
@@ -277,35 +275,39 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     con.execute(f"create or replace temp table {wide}_place as select unnest(?::varchar[]) as name, "
                 "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as code",
                 [list(column) for column in zip(*codes, strict=True)])
-    # One block per school year × sex, in read()'s order; values are bound, identifiers come from the header.
-    parts, params = [], []
+    # Text columns stripped once per record, counts as bigint with '<5' as null (so bounds and the suppressed
+    # flag follow from null), one struct per school year × sex; the view unnests them in read()'s order.
+    def count(column: str) -> str:
+        return f"cast(nullif(pystrip({q(column)}), '<5') as bigint)"
+
+    blocks, measures = [], []
     for school_year in school_years:
         for sex in SEXES:
-            c, g, r = (f"pystrip({q(year_column(m, school_year, sex))})" for m in MEASURES)
-            parts.append(f"select source_line, INSTELLINGSCODE, VESTIGINGSCODE, {q('INSTELLINGSNAAM VESTIGING')}, "  # noqa: S608
-                         f"{place}, {kind}, {label}, ? as school_year, ? as sex, {c} as c, {g} as g, {r} as r "
-                         f"from {wide}")
-            params += [school_year, sex.lower()]
+            c, g, r = (year_column(m, school_year, sex) for m in MEASURES)
+            measures.append(f"{{'c': {count(c)}, 'g': {count(g)}, 'r': cast(nullif(pystrip({q(r)}), '') as double)}}")
+            blocks.append((school_year, sex.lower()))
     con.execute(f"""
-        create or replace temp table {table} as
-        with long as ({' union all '.join(parts)})
-        select long.school_year, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
-               pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, p.code as municipality_code,
-               e.education_id, sex,
-               case when c = '<5' then null else cast(c as bigint) end as candidates,
-               case when c = '<5' then 1 else cast(c as bigint) end as candidates_low,
-               case when c = '<5' then 4 else cast(c as bigint) end as candidates_high,
-               c = '<5' as candidates_suppressed,
-               case when g = '<5' then null else cast(g as bigint) end as passed,
-               case when g = '<5' then 1 else cast(g as bigint) end as passed_low,
-               case when g = '<5' then 4 else cast(g as bigint) end as passed_high,
-               g = '<5' as passed_suppressed,
-               case when r = '' then null else cast(r as double) end as pass_rate,
-               ? as source_id, make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum,
-               'definitief' as status, ? as source_file, cast(source_line as integer) as source_line
-        from long
-        left join {wide}_place p on p.name = long.{place} and p.school_year = long.school_year
-        left join {wide}_edu e on e.kind = long.{kind} and e.label = long.{label}
-    """, [*params, DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
-    con.execute(f"drop table {wide}; drop table {wide}_edu; drop table {wide}_place")
+        create or replace temp table {wide}_typed as
+        select source_line, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
+               pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, {place} as place, e.education_id,
+               [{', '.join(measures)}] as blocks, ?::varchar as source_id, ?::varchar as source_file
+        from {wide} left join {wide}_edu e on e.kind = {wide}.{kind} and e.label = {wide}.{label}
+    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as school_year, "
+                "unnest(?::varchar[]) as sex, unnest(range(1, ?)) as i",
+                [[y for y, _ in blocks], [x for _, x in blocks], len(blocks) + 1])
+    con.execute(f"""
+        create or replace temp view {table} as
+        with long as (
+            select t.*, b.school_year, b.sex, t.blocks[b.i] as v from {wide}_typed t, {wide}_blocks b
+        )
+        select long.school_year, brin, vestiging, school_name, p.code as municipality_code, education_id, sex,
+               v.c as candidates, coalesce(v.c, 1) as candidates_low, coalesce(v.c, 4) as candidates_high,
+               v.c is null as candidates_suppressed,
+               v.g as passed, coalesce(v.g, 1) as passed_low, coalesce(v.g, 4) as passed_high,
+               v.g is null as passed_suppressed, v.r as pass_rate, source_id,
+               make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum, 'definitief' as status,
+               source_file, cast(source_line as integer) as source_line
+        from long left join {wide}_place p on p.name = long.place and p.school_year = long.school_year
+    """)  # noqa: S608 (identifiers from the recognised header)
     return records, pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))

@@ -19,7 +19,9 @@ import duckdb
 # with a value that starts or ends with other whitespace goes the pandas way, so in the fast path both agree.
 # The class lists what str.isspace() accepts, except the plain space.
 _OTHER_SPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-_ODD = f'[\\r\\n]|^ *{_OTHER_SPACE}|{_OTHER_SPACE} *$'
+# Checked on all of a record's values at once, joined by \x00: every value's edges touch a separator or an end,
+# so nothing is missed (a NUL inside a value can only cause a needless fallback).
+_ODD = f'[\\r\\n]|(^|\\x{{0}}) *{_OTHER_SPACE}|{_OTHER_SPACE} *(\\x{{0}}|$)'
 
 
 def quoted(name: str) -> str:
@@ -27,13 +29,15 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list[str], table: str) -> int | None:
-    """Load the file's records as text into temp table `table` with `source_line` (header = line 1).
+def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list[str], table: str,
+              rules: list[str]) -> int | None:
+    """Load the file's records as text: view `table` with `source_line` (header = line 1) and the header's names.
 
-    Empty fields become '' (as pandas' keep_default_na=False). Returns the number of records, or None when the
-    file should go the pandas way: duplicate or missing header names, no records, anything DuckDB refuses
-    (wrong field count, bad UTF-8), a stray quote or a line break inside a value (where parsers may differ), or
-    other whitespace than spaces around a value.
+    Empty fields read as '' (as pandas' keep_default_na=False). `rules` are SQL conditions (on the header's
+    names, with pystrip() for str.strip()) that every record must meet. Returns the number of records, or None
+    when the file should go the pandas way: duplicate or missing header names, no records, anything DuckDB
+    refuses (wrong field count, bad UTF-8), a stray quote or a line break inside a value (where parsers may
+    differ), other whitespace than spaces around a value, or a record that breaks a rule.
     """
     if len(set(header)) != len(header) or "" in header or "source_line" in header:
         return None
@@ -45,19 +49,19 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
             "auto_detect = false)", [str(path), sep, columns])
     except duckdb.Error:
         return None
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here, see above
     # rowid follows the file's order (insertion order is preserved), so it gives the same line as pandas' index.
     select = ", ".join(f"coalesce(c{i}, '') as {quoted(name)}" for i, name in enumerate(header))
-    con.execute(f"create or replace temp table {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
-                f"from {table}_raw order by rowid")
-    con.execute(f"drop table {table}_raw")
-    odd = " or ".join(f"regexp_matches({quoted(name)}, '{_ODD}')" for name in header)
-    quotes = " or ".join(f"contains({quoted(name)}, '\"')" for name in header)
-    count, has_odd, has_quote = con.execute(
-        f"select count(*), coalesce(bool_or({odd}), false), coalesce(bool_or({quotes}), false) from {table}"  # noqa: S608
+    con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
+                f"from {table}_raw")
+    joined = f"concat_ws(chr(0), {', '.join(quoted(name) for name in header)})"
+    odd, quotes = f"regexp_matches({joined}, '{_ODD}')", f"contains({joined}, '\"')"
+    count, has_odd, has_quote, breaks_rule = con.execute(
+        f"select count(*), coalesce(bool_or({odd}), false), coalesce(bool_or({quotes}), false), "  # noqa: S608
+        f"coalesce(bool_or(not ({' and '.join(rules) or 'true'})), false) from {table}"
     ).fetchall()[0]
-    if count == 0 or has_odd or (has_quote and _stray_quote(path, sep)):
+    if count == 0 or has_odd or breaks_rule or (has_quote and _stray_quote(path, sep)):
         return None
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here, see above
     return count
 
 
@@ -83,3 +87,13 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
     if any('"' in name or "\r" in name for name in names):
         return None
     return [name.strip() for name in names] if strip else names
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a fast path's views and temp tables (`name`, `name_...`)."""
+    for (view,) in con.execute("select view_name from duckdb_views() where temporary and (view_name = ? or "
+                               "starts_with(view_name, ?))", [name, f"{name}_"]).fetchall():
+        con.execute(f"drop view {view}")
+    for (table,) in con.execute("select table_name from duckdb_tables() where temporary and "
+                                "starts_with(table_name, ?)", [f"{name}_"]).fetchall():
+        con.execute(f"drop table {table}")
