@@ -10,17 +10,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from etl.build import build
 from etl.demo import duo_mbo_residence as demo_residence
 from etl.demo import duo_vo_exams as demo_vo
+from etl.demo import uwv_open_match as demo_uwv
 from etl.demo.world import demo_world
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver, load_regions
-from etl.sources import SOURCES, duo_mbo_residence, duo_vo_exams
+from etl.sources import SOURCES, duo_mbo_residence, duo_vo_exams, uwv_open_match
 from tests.conftest import FIXTURES
 
 FAST = [module for module in SOURCES if hasattr(module, "stage")]
 VO_SMALL = FIXTURES / "duo_vo_small.csv"
 RESIDENCE_SMALL = FIXTURES / "duo_mbo" / "woongemeente_small.csv"
+UWV_SMALL = FIXTURES / "uwv" / "open_match_small.csv"
+DEMO_MODULES = {demo_vo: duo_vo_exams, demo_residence: duo_mbo_residence, demo_uwv: uwv_open_match}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,7 @@ def _pandas_rows(module, path: Path, resolver) -> tuple[list[tuple], pd.DataFram
     facts, education = module.to_facts(long, path, "x/f.csv", resolver)
     con = duckdb.connect()
     con.register("facts", facts)
-    columns = ", ".join(facts.columns)
+    columns = ", ".join(sorted(facts.columns))  # the build inserts by name
     rows = con.execute(f"select {columns} from facts order by all").fetchall()  # noqa: S608
     return rows, education, int(long["source_line"].nunique())
 
@@ -46,7 +50,7 @@ def _fast_rows(module, path: Path, resolver) -> tuple[list[tuple], pd.DataFrame,
     records, education = staged
     columns = [r[0] for r in con.execute("select column_name from information_schema.columns "
                                          "where table_name = 'staged' order by ordinal_position").fetchall()]
-    rows = con.execute(f"select {', '.join(columns)} from staged order by all").fetchall()  # noqa: S608
+    rows = con.execute(f"select {', '.join(sorted(columns))} from staged order by all").fetchall()  # noqa: S608
     return rows, education, records
 
 
@@ -61,7 +65,7 @@ def _assert_same(module, path: Path, resolver) -> None:
 
 
 def test_every_fast_path_is_tested():
-    assert set(FAST) == {duo_mbo_residence, duo_vo_exams}
+    assert set(FAST) == {duo_mbo_residence, duo_vo_exams, uwv_open_match}
 
 
 @pytest.mark.parametrize(("module", "path"), [(duo_vo_exams, VO_SMALL), (duo_mbo_residence, RESIDENCE_SMALL)])
@@ -69,10 +73,10 @@ def test_fast_path_equals_pandas_path_on_fixtures(module, path, resolver):
     _assert_same(module, path, resolver)
 
 
-@pytest.mark.parametrize("writer", [demo_vo, demo_residence])
+@pytest.mark.parametrize("writer", list(DEMO_MODULES))
 def test_fast_path_equals_pandas_path_on_national_demo(writer, tmp_path, resolver):
     path = writer.write(tmp_path, demo_world("national", 7), np.random.default_rng(3))
-    _assert_same({demo_vo: duo_vo_exams, demo_residence: duo_mbo_residence}[writer], path, resolver)
+    _assert_same(DEMO_MODULES[writer], path, resolver)
 
 
 def test_fast_path_equals_pandas_path_on_the_real_vo_file(real_vo_file, resolver):
@@ -94,6 +98,7 @@ def _edited(path: Path, tmp_path: Path, line: int, old: str, new: str) -> Path:
     assert old in lines[line - 1], (line, old, lines[line - 1])
     lines[line - 1] = lines[line - 1].replace(old, new, 1)
     target = tmp_path / path.name
+    target.parent.mkdir(exist_ok=True)
     target.write_text("\n".join(lines), encoding="utf-8")
     return target
 
@@ -135,3 +140,42 @@ def test_residence_fast_path_leaves_a_bad_year_to_the_pandas_path(tmp_path, reso
     assert duo_mbo_residence.stage(duckdb.connect(), path, "f.csv", resolver, "staged") is None
     with pytest.raises(RawFileError, match="jaartal"):
         duo_mbo_residence.read(path)
+
+
+def test_uwv_fast_path_equals_pandas_path_on_the_fixture_with_whole_numbers(tmp_path, resolver):
+    assert uwv_open_match.stage(duckdb.connect(), UWV_SMALL, "f.csv", resolver, "staged") is None  # has 2,5
+    whole = _edited(UWV_SMALL, tmp_path, 17, ";2,5;", ";2;")
+    _assert_same(uwv_open_match, whole, resolver)
+    dutch = _edited(whole, tmp_path / "nl", 2, "2023-05-02;VACATURE", "2-5-2023;vacature")
+    _assert_same(uwv_open_match, dutch, resolver)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (";12;0;0;0;0;0;0", ";12,5;0;0;0;0;0;0"),  # a decimal comma: float sums could differ in the last bit
+    ("2023-05-02;", "2023-02-30;"),  # no such day: the pandas path names line and column
+    ("VACATURE", "VACATURE\u212a"),  # not ASCII
+    ("Almere;1315", "Nergenshuizen;1315"),  # unknown municipality
+    (";0711;", ";9911;"),  # no BRC beroepsklasse 99
+])
+def test_uwv_fast_path_leaves_what_it_cannot_read_identically_to_the_pandas_path(old, new, tmp_path, resolver):
+    path = _edited(UWV_SMALL, tmp_path, 2, old, new)
+    assert uwv_open_match.stage(duckdb.connect(), path, "f.csv", resolver, "staged") is None
+
+
+@pytest.mark.parametrize(("module", "source", "line", "old", "new", "message"), [
+    (uwv_open_match, UWV_SMALL, 3, "Almere;1325", "Nergenshuizen;1325",
+     "regel 3, kolom 'GEMEENTE': gemeente 'Nergenshuizen' is onbekend"),
+    (duo_vo_exams, VO_SMALL, 3, '"8";"7"', '"8";"7x"', "regel 3, kolom 'GESLAAGDEN SCHOOLJAAR 2022-2023 - MAN': "
+     "waarde '7x'; verwacht een geheel getal of '<5'"),
+    (duo_mbo_residence, RESIDENCE_SMALL, 3, "LELYSTAD,FLEVOLAND", "NERGENSHUIZEN,FLEVOLAND",
+     "regel 3, kolom 'WOONGEMEENTE': woongemeente 'NERGENSHUIZEN' is onbekend"),
+])
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, line, old, new, message, tmp_path):
+    raw = tmp_path / "raw"
+    target = raw / module.DATASET.raw_subdir / source.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(_edited(source, tmp_path, line, old, new).read_bytes())
+    with pytest.raises(RawFileError) as caught:
+        build(raw, tmp_path / "warehouse.duckdb", progress=False)
+    assert message in str(caught.value)
+    assert not (tmp_path / "warehouse.duckdb").exists()
