@@ -91,9 +91,7 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
 
 def drop_staged(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a fast path's views and temp tables (`name`, `name_...`)."""
-    for (view,) in con.execute("select view_name from duckdb_views() where temporary and (view_name = ? or "
-                               "starts_with(view_name, ?))", [name, f"{name}_"]).fetchall():
-        con.execute(f"drop view {view}")
-    for (table,) in con.execute("select table_name from duckdb_tables() where temporary and "
-                                "starts_with(table_name, ?)", [f"{name}_"]).fetchall():
-        con.execute(f"drop table {table}")
+    found = con.execute("select table_name, table_type from information_schema.tables where table_catalog = 'temp' "
+                        "and (table_name = ? or starts_with(table_name, ?))", [name, f"{name}_"]).fetchall()
+    for table, kind in sorted(found, key=lambda row: row[1] != "VIEW"):  # views first: they read the tables
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {table}")

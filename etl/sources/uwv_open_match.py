@@ -15,6 +15,7 @@ etl/reference/uwv_technical_occupations.csv says which classes count as technica
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -107,6 +108,14 @@ def _numbers(values: pd.Series) -> pd.Series:
 
 
 def _read_dates(path: Path) -> pd.Series:
+    """The snapshot dates of every record (discovery asks twice: periods and edition key; read once)."""
+    stat = path.stat()
+    return _read_dates_of(path, stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _read_dates_of(path: Path, mtime_ns: int, size: int) -> pd.Series:
+    del mtime_ns, size  # cache key only: a changed file is read again
     try:
         dates = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
                             usecols=["PEILDATUM"])["PEILDATUM"]
