@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,25 +93,46 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ord
         con.unregister("incoming")
 
 
-def _insert_staged(con: duckdb.DuckDBPyConnection, staged: str, table: str, period_column: str,
-                   periods: tuple[str, ...], order_by: tuple[str, ...], source_file: str) -> tuple[int, list[str]]:
-    """Append a fast path's staged facts of this build's periods to a table; returns (rows, periods found).
+@dataclass(frozen=True)
+class _Staged:
+    """A file read by its fast path: its facts of this build's periods, sorted, in temp table `table`."""
 
-    `staged` is a view (over the fast path's temp tables, all named `staged_...`), read once; it is dropped after.
-    """
-    try:
-        rows = con.execute(f"insert into {table} by name select * from {staged} where {period_column} in "  # noqa: S608
-                           f"(select unnest(?::varchar[])) order by {', '.join(order_by)}",
-                           [list(periods)]).fetchall()[0][0]
-        found = [row[0] for row in con.execute(f"select distinct {period_column} from {table} "  # noqa: S608
-                                               "where source_file = ?", [source_file]).fetchall()]
-    finally:
-        fast_csv.drop_staged(con, staged)
-    return rows, found
+    table: str
+    data_rows: int
+    education: pd.DataFrame
+    periods: list[str]
+
+
+def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver, name: str) -> _Staged | None:
+    """Run a reader's fast path (etl/sources/fast_csv.py) and sort its facts; None when it declines the file."""
+    dataset = raw.source.DATASET
+    staged = raw.source.stage(con, raw.path, raw.relative, resolver, name)
+    if staged is None:
+        fast_csv.drop_staged(con, name)  # what the fast path made before it declined
+        return None
+    data_rows, education = staged
+    table = f"{name}_facts"
+    con.execute(f"create temp table {table} as select * from {name} where {dataset.period_column} in "  # noqa: S608
+                f"(select unnest(?::varchar[])) order by {', '.join(dataset.grain)}", [list(raw.periods)])
+    periods = [row[0] for row in con.execute(f"select distinct {dataset.period_column} from {table}").fetchall()]  # noqa: S608
+    return _Staged(table, data_rows, education, periods)
+
+
+def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A reader's read and to_facts: (facts of this build's periods, education rows, data rows)."""
+    dataset = raw.source.DATASET
+    long = raw.source.read(raw.path)
+    facts, education = raw.source.to_facts(long, raw.path, raw.relative, resolver)
+    return facts[facts[dataset.period_column].isin(raw.periods)], education, int(long["source_line"].nunique())
 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
-    """Create the schema and fill every table; checks run afterwards."""
+    """Create the schema and fill every table; checks run afterwards.
+
+    Files are loaded in their (sorted) order, so tables come out the same every time. To use both cores, one
+    thread runs the pandas readers ahead (they hold the GIL) while this one runs the fast paths in DuckDB (which
+    releases it); an error surfaces at its file's turn, as if the files had been read one after another.
+    """
     con.execute(schema_sql())
     regions = load_regions()
     _insert(con, "region", regions)
@@ -122,33 +144,39 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     fact_rows: dict[str, int] = {}
     file_rows = []
     periods: set[tuple[str, str]] = set()
-    for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
-        dataset = raw.source.DATASET
-        stage = getattr(raw.source, "stage", None)  # a reader's fast path inside DuckDB, see fast_csv.py
-        staged = stage(con, raw.path, raw.relative, resolver, "staged") if stage else None
-        if staged is None:
-            if stage:
-                fast_csv.drop_staged(con, "staged")  # what the fast path made before it declined
-            long = raw.source.read(raw.path)
-            facts, edu = raw.source.to_facts(long, raw.path, raw.relative, resolver)
-            facts = facts[facts[dataset.period_column].isin(raw.periods)]
-            _insert(con, dataset.fact_table, facts, dataset.grain)
-            education.append(edu)
-            rows = len(facts)
-            periods |= {(p, dataset.period_type) for p in facts[dataset.period_column].unique()}
-            data_rows = int(long["source_line"].nunique())
-        else:
-            data_rows, edu = staged
-            education.append(edu)
-            rows, found = _insert_staged(con, "staged", dataset.fact_table, dataset.period_column, raw.periods,
-                                         dataset.grain, raw.relative)
-            periods |= {(p, dataset.period_type) for p in found}
-        fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
-        sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
-        manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
-        file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
-                          "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
-                          "is_demo": manifest.demo, "data_rows": data_rows})
+    fast = [raw for raw in raw_files if hasattr(raw.source, "stage")]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = {raw.relative: pool.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
+        staged: dict[str, _Staged | None] = {}
+        try:
+            for number, raw in enumerate(fast):
+                staged[raw.relative] = _stage(con, raw, resolver, f"staged{number}")
+            for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
+                dataset = raw.source.DATASET
+                done = staged.get(raw.relative)
+                if done is None:
+                    future = ahead.get(raw.relative)
+                    facts, edu, data_rows = future.result() if future else _read_with_pandas(raw, resolver)
+                    _insert(con, dataset.fact_table, facts, dataset.grain)
+                    rows, found = len(facts), facts[dataset.period_column].unique()
+                else:
+                    # Already sorted; a plain scan keeps that order (preserve_insertion_order is on).
+                    rows = con.execute(f"insert into {dataset.fact_table} by name select * from {done.table}"  # noqa: S608
+                                       ).fetchall()[0][0]
+                    edu, data_rows, found = done.education, done.data_rows, done.periods
+                education.append(edu)
+                periods |= {(p, dataset.period_type) for p in found}
+                fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
+                sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
+                manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
+                file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
+                                  "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
+                                  "is_demo": manifest.demo, "data_rows": data_rows})
+        finally:
+            for future in ahead.values():
+                future.cancel()
+            for number in range(len(fast)):
+                fast_csv.drop_staged(con, f"staged{number}")
 
     _insert(con, "education", pd.concat(education, ignore_index=True).drop_duplicates()
             .sort_values("education_id", ignore_index=True))

@@ -3,6 +3,7 @@ every file it cannot read the same way to the pandas path, so bad input keeps it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -179,3 +180,25 @@ def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, l
         build(raw, tmp_path / "warehouse.duckdb", progress=False)
     assert message in str(caught.value)
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def _bad_copy(raw: Path, tmp_path: Path, subdir: str, source: Path, line: int, old: str, new: str) -> None:
+    target = raw / subdir / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(_edited(source, tmp_path / subdir.replace("/", "_"), line, old, new).read_bytes())
+
+
+def test_with_two_bad_files_the_first_in_order_is_named_whichever_thread_reads_it(tmp_path):
+    # Pandas readers run ahead in a thread; the error must still be the one of the first bad file in file order.
+    graduates = FIXTURES / "duo_mbo" / "gediplomeerden_small.csv"
+    raw = tmp_path / "raw"
+    _bad_copy(raw, tmp_path, "duo/mbo_gediplomeerden", graduates, 2, "ALMERE,BBL", "NERGENSHUIZEN,BBL")
+    _bad_copy(raw, tmp_path, duo_vo_exams.DATASET.raw_subdir, VO_SMALL, 3, '"8";"7"', '"8";"7x"')
+    with pytest.raises(RawFileError, match=re.escape("gediplomeerden_small.csv, regel 2")):
+        build(raw, tmp_path / "a.duckdb", progress=False)
+    geo = FIXTURES / "geo" / "gemeente_2024_small.geojson"
+    (raw / "duo" / "mbo_gediplomeerden" / graduates.name).unlink()
+    (raw / "geo").mkdir()
+    (raw / "geo" / geo.name).write_bytes(geo.read_bytes()[:200])  # a broken geojson after the bad vo file
+    with pytest.raises(RawFileError, match=re.escape("duo_vo_small.csv, regel 3")):
+        build(raw, tmp_path / "b.duckdb", progress=False)
