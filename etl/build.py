@@ -95,27 +95,43 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ord
 
 @dataclass(frozen=True)
 class _Staged:
-    """A file read by its fast path: its facts of this build's periods, sorted, in temp table `table`."""
+    """A file read by its fast path: its facts of this build's periods, already in the fact table when `table` is
+    None, else sorted in temp table `table` to be appended at the file's turn."""
 
-    table: str
+    table: str | None
+    rows: int
     data_rows: int
     education: pd.DataFrame
     periods: list[str]
 
 
-def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver, name: str) -> _Staged | None:
-    """Run a reader's fast path (etl/sources/fast_csv.py) and sort its facts; None when it declines the file."""
+def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver, name: str,
+           direct: bool) -> _Staged | None:
+    """Run a reader's fast path (etl/sources/fast_csv.py); None when it declines the file.
+
+    `direct`: append the sorted facts to the fact table now (every earlier file of that table is already in);
+    otherwise keep them sorted in a temp table for the file's turn.
+    """
     dataset = raw.source.DATASET
     staged = raw.source.stage(con, raw.path, raw.relative, resolver, name)
     if staged is None:
         fast_csv.drop_staged(con, name)  # what the fast path made before it declined
         return None
     data_rows, education = staged
-    table = f"{name}_facts"
-    con.execute(f"create temp table {table} as select * from {name} where {dataset.period_column} in "  # noqa: S608
-                f"(select unnest(?::varchar[])) order by {', '.join(dataset.grain)}", [list(raw.periods)])
-    periods = [row[0] for row in con.execute(f"select distinct {dataset.period_column} from {table}").fetchall()]  # noqa: S608
-    return _Staged(table, data_rows, education, periods)
+    wanted = (f"select * from {name} where {dataset.period_column} in (select unnest(?::varchar[])) "  # noqa: S608
+              f"order by {', '.join(dataset.grain)}")  # names are the dataset's constants
+    if direct:
+        table = None
+        rows = con.execute(f"insert into {dataset.fact_table} by name {wanted}", [list(raw.periods)]).fetchall()[0][0]
+        fast_csv.drop_staged(con, name)
+    else:
+        table = f"{name}_facts"
+        con.execute(f"create temp table {table} as {wanted}", [list(raw.periods)])
+        rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+    periods = [row[0] for row in con.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
+                                             f"{table or dataset.fact_table} where source_file = ?",
+                                             [raw.relative]).fetchall()]
+    return _Staged(table, rows, data_rows, education, periods)
 
 
 def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -149,8 +165,13 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
         ahead = {raw.relative: pool.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
         staged: dict[str, _Staged | None] = {}
         try:
+            # A fast file goes straight into its fact table when all earlier files of that table did too, so rows
+            # land in file order; otherwise it waits, sorted, for its turn in the loop below.
             for number, raw in enumerate(fast):
-                staged[raw.relative] = _stage(con, raw, resolver, f"staged{number}")
+                table = raw.source.DATASET.fact_table
+                direct = all(staged.get(r.relative) is not None and staged[r.relative].table is None
+                             for r in raw_files[:raw_files.index(raw)] if r.source.DATASET.fact_table == table)
+                staged[raw.relative] = _stage(con, raw, resolver, f"staged{number}", direct)
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
                 done = staged.get(raw.relative)
@@ -160,10 +181,9 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                     _insert(con, dataset.fact_table, facts, dataset.grain)
                     rows, found = len(facts), facts[dataset.period_column].unique()
                 else:
-                    # Already sorted; a plain scan keeps that order (preserve_insertion_order is on).
-                    rows = con.execute(f"insert into {dataset.fact_table} by name select * from {done.table}"  # noqa: S608
-                                       ).fetchall()[0][0]
-                    edu, data_rows, found = done.education, done.data_rows, done.periods
+                    if done.table is not None:  # sorted already; a plain scan keeps that order
+                        con.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
+                    rows, edu, data_rows, found = done.rows, done.education, done.data_rows, done.periods
                 education.append(edu)
                 periods |= {(p, dataset.period_type) for p in found}
                 fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows

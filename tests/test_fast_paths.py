@@ -202,3 +202,33 @@ def test_with_two_bad_files_the_first_in_order_is_named_whichever_thread_reads_i
     (raw / "geo" / geo.name).write_bytes(geo.read_bytes()[:200])  # a broken geojson after the bad vo file
     with pytest.raises(RawFileError, match=re.escape("duo_vo_small.csv, regel 3")):
         build(raw, tmp_path / "b.duckdb", progress=False)
+
+
+def _tables_in_storage_order(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        return {t: con.execute(f"select * from {t} order by rowid").fetchall() for t in tables}  # noqa: S608
+    finally:
+        con.close()
+
+
+def test_a_declined_file_keeps_file_order_in_its_table(tmp_path, monkeypatch):
+    # a: newest school years, unusual whitespace (pandas strips a no-break space, the fast path declines);
+    # b: older school years, read by the fast path; b's rows must still follow a's, as without fast paths.
+    raw = tmp_path / "raw" / duo_vo_exams.DATASET.raw_subdir
+    raw.mkdir(parents=True)
+    text = VO_SMALL.read_bytes().decode("utf-8")
+    (raw / "examen-a.csv").write_text(text.replace('"Testcollege Almere"', '"Testcollege Almere\u00a0"', 1),
+                                      encoding="utf-8")
+    older = text.replace("2022-2023", "2020-2021").replace("2023-2024", "2021-2022")
+    (raw / "examen-b.csv").write_text(older, encoding="utf-8")
+    resolver = MunicipalityResolver(load_regions())
+    assert duo_vo_exams.stage(duckdb.connect(), raw / "examen-a.csv", "a", resolver, "s") is None
+    assert duo_vo_exams.stage(duckdb.connect(), raw / "examen-b.csv", "b", resolver, "s") is not None
+    build(tmp_path / "raw", tmp_path / "fast.duckdb", progress=False)
+    monkeypatch.delattr(duo_vo_exams, "stage")
+    build(tmp_path / "raw", tmp_path / "pandas.duckdb", progress=False)
+    fast = _tables_in_storage_order(tmp_path / "fast.duckdb")
+    assert {row[0] for row in fast["fact_vo_exam"]} == {"2020-2021", "2021-2022", "2022-2023", "2023-2024"}
+    assert fast == _tables_in_storage_order(tmp_path / "pandas.duckdb")
