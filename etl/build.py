@@ -19,7 +19,7 @@ from etl.manifest import Manifest, read_manifest, sha256_of
 from etl.periods import periods_table
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
-from etl.sources import SOURCES, fast_csv
+from etl.sources import SOURCES
 from etl.workbooks.checks import PROGRAMME_CHECKS
 from etl.workbooks.commit import load_programme
 from etl.workbooks.replay import replay
@@ -96,8 +96,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ord
 @dataclass(frozen=True)
 class _Staged:
     """A file read by its fast path: its facts of this build's periods, already in the fact table when `table` is
-    None, else sorted in temp table `table` to be appended at the file's turn."""
+    None, else sorted in temp table `table` of connection `cursor`, to be appended at the file's turn."""
 
+    cursor: duckdb.DuckDBPyConnection
     table: str | None
     rows: int
     data_rows: int
@@ -105,33 +106,35 @@ class _Staged:
     periods: list[str]
 
 
-def _stage(con: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver, name: str,
+def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver,
            direct: bool) -> _Staged | None:
-    """Run a reader's fast path (etl/sources/fast_csv.py); None when it declines the file.
+    """Run a reader's fast path (etl/sources/fast_csv.py) on its own connection; None when it declines the file.
 
-    `direct`: append the sorted facts to the fact table now (every earlier file of that table is already in);
-    otherwise keep them sorted in a temp table for the file's turn.
+    `direct`: append the sorted facts to the fact table now (no earlier file feeds that table); otherwise keep
+    them sorted in a temp table for the file's turn. Temp objects belong to `cursor` and go when it is closed.
     """
     dataset = raw.source.DATASET
-    staged = raw.source.stage(con, raw.path, raw.relative, resolver, name)
+    try:
+        staged = raw.source.stage(cursor, raw.path, raw.relative, resolver, "staged")
+    except duckdb.Error:
+        staged = None  # whatever DuckDB refuses, the pandas path reads or names in Dutch
     if staged is None:
-        fast_csv.drop_staged(con, name)  # what the fast path made before it declined
         return None
     data_rows, education = staged
-    wanted = (f"select * from {name} where {dataset.period_column} in (select unnest(?::varchar[])) "  # noqa: S608
+    wanted = (f"select * from staged where {dataset.period_column} in (select unnest(?::varchar[])) "  # noqa: S608
               f"order by {', '.join(dataset.grain)}")  # names are the dataset's constants
     if direct:
         table = None
-        rows = con.execute(f"insert into {dataset.fact_table} by name {wanted}", [list(raw.periods)]).fetchall()[0][0]
-        fast_csv.drop_staged(con, name)
+        rows = cursor.execute(f"insert into {dataset.fact_table} by name {wanted}",
+                              [list(raw.periods)]).fetchall()[0][0]
     else:
-        table = f"{name}_facts"
-        con.execute(f"create temp table {table} as {wanted}", [list(raw.periods)])
-        rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
-    periods = [row[0] for row in con.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
-                                             f"{table or dataset.fact_table} where source_file = ?",
-                                             [raw.relative]).fetchall()]
-    return _Staged(table, rows, data_rows, education, periods)
+        table = "staged_facts"
+        cursor.execute(f"create temp table {table} as {wanted}", [list(raw.periods)])
+        rows = cursor.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+    periods = [row[0] for row in cursor.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
+                                                f"{table or dataset.fact_table} where source_file = ?",
+                                                [raw.relative]).fetchall()]
+    return _Staged(cursor, table, rows, data_rows, education, periods)
 
 
 def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -161,20 +164,20 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     file_rows = []
     periods: set[tuple[str, str]] = set()
     fast = [raw for raw in raw_files if hasattr(raw.source, "stage")]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = {raw.relative: pool.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
-        staged: dict[str, _Staged | None] = {}
+    # A fast file goes straight into its fact table when it is the first file of that table; a later one waits,
+    # sorted, for its turn in the loop below, so rows always land in file order.
+    first = {}
+    for raw in raw_files:
+        first.setdefault(raw.source.DATASET.fact_table, raw.relative)
+    cursors = {raw.relative: con.cursor() for raw in fast}  # one connection each: they run side by side
+    with ThreadPoolExecutor(max_workers=1) as readers, ThreadPoolExecutor(max_workers=2) as stages:
+        ahead = {raw.relative: readers.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
+        staging = {raw.relative: stages.submit(_stage, cursors[raw.relative], raw, resolver,
+                                               first[raw.source.DATASET.fact_table] == raw.relative) for raw in fast}
         try:
-            # A fast file goes straight into its fact table when all earlier files of that table did too, so rows
-            # land in file order; otherwise it waits, sorted, for its turn in the loop below.
-            for number, raw in enumerate(fast):
-                table = raw.source.DATASET.fact_table
-                direct = all(staged.get(r.relative) is not None and staged[r.relative].table is None
-                             for r in raw_files[:raw_files.index(raw)] if r.source.DATASET.fact_table == table)
-                staged[raw.relative] = _stage(con, raw, resolver, f"staged{number}", direct)
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
-                done = staged.get(raw.relative)
+                done = staging[raw.relative].result() if raw.relative in staging else None
                 if done is None:
                     future = ahead.get(raw.relative)
                     facts, edu, data_rows = future.result() if future else _read_with_pandas(raw, resolver)
@@ -182,7 +185,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                     rows, found = len(facts), facts[dataset.period_column].unique()
                 else:
                     if done.table is not None:  # sorted already; a plain scan keeps that order
-                        con.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
+                        done.cursor.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
                     rows, edu, data_rows, found = done.rows, done.education, done.data_rows, done.periods
                 education.append(edu)
                 periods |= {(p, dataset.period_type) for p in found}
@@ -193,10 +196,13 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
                                   "is_demo": manifest.demo, "data_rows": data_rows})
         finally:
-            for future in ahead.values():
+            for future in [*ahead.values(), *staging.values()]:
                 future.cancel()
-            for number in range(len(fast)):
-                fast_csv.drop_staged(con, f"staged{number}")
+            for future in staging.values():  # a running stage must end before its connection closes
+                if not future.cancelled():
+                    future.exception()
+            for cursor in cursors.values():
+                cursor.close()  # drops its temp tables and views
 
     _insert(con, "education", pd.concat(education, ignore_index=True).drop_duplicates()
             .sort_values("education_id", ignore_index=True))

@@ -88,10 +88,3 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
         return None
     return [name.strip() for name in names] if strip else names
 
-
-def drop_staged(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a fast path's views and temp tables (`name`, `name_...`)."""
-    found = con.execute("select table_name, table_type from information_schema.tables where table_catalog = 'temp' "
-                        "and (table_name = ? or starts_with(table_name, ?))", [name, f"{name}_"]).fetchall()
-    for table, kind in sorted(found, key=lambda row: row[1] != "VIEW"):  # views first: they read the tables
-        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {table}")
