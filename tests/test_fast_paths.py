@@ -232,3 +232,20 @@ def test_a_declined_file_keeps_file_order_in_its_table(tmp_path, monkeypatch):
     fast = _tables_in_storage_order(tmp_path / "fast.duckdb")
     assert {row[0] for row in fast["fact_vo_exam"]} == {"2020-2021", "2021-2022", "2022-2023", "2023-2024"}
     assert fast == _tables_in_storage_order(tmp_path / "pandas.duckdb")
+
+
+@pytest.mark.parametrize("source", [RESIDENCE_SMALL, UWV_SMALL, VO_SMALL])
+def test_fast_path_reads_a_byte_order_mark_and_crlf_like_pandas(source, tmp_path, resolver):
+    module = {RESIDENCE_SMALL: duo_mbo_residence, UWV_SMALL: uwv_open_match, VO_SMALL: duo_vo_exams}[source]
+    text = source.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace(";2,5;", ";2;")
+    path = tmp_path / source.name
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    _assert_same(module, path, resolver)
+
+
+@pytest.mark.parametrize("source", [RESIDENCE_SMALL, UWV_SMALL, VO_SMALL])
+def test_fast_path_leaves_a_header_only_file_to_the_pandas_path(source, tmp_path, resolver):
+    module = {RESIDENCE_SMALL: duo_mbo_residence, UWV_SMALL: uwv_open_match, VO_SMALL: duo_vo_exams}[source]
+    path = tmp_path / source.name
+    path.write_bytes(source.read_bytes().split(b"\n", 1)[0] + b"\n")
+    assert module.stage(duckdb.connect(), path, "f.csv", resolver, "staged") is None
