@@ -21,8 +21,7 @@ from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, load_regions, region_membership
 from etl.sources import SOURCES
 from etl.workbooks.checks import PROGRAMME_CHECKS
-from etl.workbooks.commit import load_programme
-from etl.workbooks.replay import replay
+from etl.workbooks.replay import load_programme, replay
 from warehouse.schema import schema_sql
 
 SCHEMA_VERSION = "1"

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.workbooks.store import Upload, events, file_of, kept, statuses
-from etl.workbooks.validate import KnownPlan, validate_workbook
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
@@ -41,6 +41,8 @@ def replay(uploads_dir: Path | None) -> Programme:
     notes: list[str] = []
     active = [u for u in uploads if status[u.upload_id] == "active"]
     plan = next((u for u in reversed(active) if u.kind == "plan"), None)
+    if active:  # validate reads workbooks (python-calamine, defusedxml): a build without uploads skips the import
+        from etl.workbooks.validate import KnownPlan, validate_workbook
     known = None
     if plan:
         plan_rows = validate_workbook(file_of(uploads_dir, plan), today=_upload_day(plan)).rows
@@ -69,3 +71,16 @@ def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], n
         frame = rows.get(name)
         if frame is not None and len(frame):
             tables[name].append(frame.assign(upload_id=upload_id))
+
+
+def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
+    """Empty the programme tables and fill them from a replay (used by the build and by every commit)."""
+    for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
+        con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
+        frame = programme.uploads if table == "upload" else programme.tables[table]
+        if len(frame):
+            con.register("incoming", frame)
+            try:
+                con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (constant)
+            finally:
+                con.unregister("incoming")
