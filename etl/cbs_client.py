@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import requests
 
-from etl.cbs_tables import CbsTable
+from etl.cbs_tables import BUNDLE_MARKER, DIMENSION_TYPES, V4_BUNDLE_MARKER, CbsTable, time_and_geo
 from etl.errors import FetchError
 from etl.manifest import Manifest, read_manifest, sha256_of, write_manifest
 
@@ -32,11 +32,8 @@ V4_BASE_URL = "https://datasets.cbs.nl/odata/v1/CBS"
 V4_CATALOGUE_URL = f"{V4_BASE_URL}/Datasets"  # every table with Identifier, Title, Status, ObservationCount
 PAGE_SIZE = 10_000  # OData v3's cap per request
 TIMEOUT = (10, 120)
-BUNDLE_MARKER = "cbs_odata_v3"  # the first key of a landed bundle; the build recognises the file by it
-V4_BUNDLE_MARKER = "cbs_odata_v4"
 # TableInfos / Properties 'Status' values of tables CBS no longer updates (regular tables say 'Regulier').
 ARCHIVED_STATUSES = {"gediscontinueerd", "gearchiveerd", "gestopt", "archief"}
-DIMENSION_TYPES = {"Dimension", "GeoDimension", "TimeDimension", "GeoDetail"}
 
 
 class _ODataClient:
@@ -189,13 +186,6 @@ class CbsV4Client(_ODataClient):
         data = self._data(table, "Observations", periods, f"{time} eq '{{period}}'", regions, progress)
         return {"Properties": info, "Dimensions": dimensions, "MeasureCodes": measures, "codes": codes,
                 "Observations": data}
-
-
-def time_and_geo(dimensions: list[dict]) -> tuple[str | None, str | None]:
-    """The identifiers of a v4 table's time dimension and region dimension (by Kind), None when absent."""
-    time = next((d["Identifier"] for d in dimensions if d.get("Kind") == "TimeDimension"), None)
-    geo = next((d["Identifier"] for d in dimensions if "Geo" in str(d.get("Kind", ""))), None)
-    return time, geo
 
 
 CLIENTS: dict[str, type[_ODataClient]] = {"v3": CbsClient, "v4": CbsV4Client}  # keyed by CbsTable.api

@@ -14,6 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 APIS = ("v3", "v4")  # the CBS OData APIs etl/cbs_client.py speaks
+# The first key of a landed bundle; the build recognises the file by it. Here, not in cbs_client.py, so that a
+# build reads bundles without importing requests.
+BUNDLE_MARKER = "cbs_odata_v3"
+V4_BUNDLE_MARKER = "cbs_odata_v4"
+DIMENSION_TYPES = {"Dimension", "GeoDimension", "TimeDimension", "GeoDetail"}  # v3 DataProperties types
+
+
+def time_and_geo(dimensions: list[dict]) -> tuple[str | None, str | None]:
+    """The identifiers of a v4 table's time dimension and region dimension (by Kind), None when absent."""
+    time = next((d["Identifier"] for d in dimensions if d.get("Kind") == "TimeDimension"), None)
+    geo = next((d["Identifier"] for d in dimensions if "Geo" in str(d.get("Kind", ""))), None)
+    return time, geo
 
 
 @dataclass(frozen=True)

@@ -123,17 +123,65 @@ CHECKS: list[Check] = [
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[str]:
-    """Run every check; return one Dutch message per failed check (empty list = all pass)."""
-    failures = []
-    for check in checks:
-        columns = {r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_name = ?", [check.table]
-        ).fetchall()}
-        has_lineage = {"source_file", "source_line"} <= columns
-        rows = con.execute(check.query(has_lineage), list(check.params)).fetchall()
-        if rows:
-            failures.append(_describe(check, rows))
-    return failures
+    """Run every check; return one Dutch message per failed check (empty list = all pass).
+
+    All checks are counted in one statement (one scan per table for the row-level rules); only a check that
+    finds violations runs its own query again, to fetch the sample rows its message shows.
+    """
+    if not checks:
+        return []
+    lineage = _lineage_tables(con, {check.table for check in checks})
+    counts = _count_violations(con, checks, lineage)
+    return [_describe(check, con.execute(check.query(check.table in lineage), list(check.params)).fetchall())
+            for check, count in zip(checks, counts, strict=True) if count]
+
+
+def _lineage_tables(con: duckdb.DuckDBPyConnection, tables: set[str]) -> set[str]:
+    """The tables that have both source_file and source_line (so a violation can name its raw file and line)."""
+    rows = con.execute(
+        "select table_name from information_schema.columns where table_name in (select unnest(?)) "
+        "and column_name in ('source_file', 'source_line') group by table_name having count(distinct column_name) = 2",
+        [sorted(tables)]).fetchall()
+    return {row[0] for row in rows}
+
+
+def _count_violations(con: duckdb.DuckDBPyConnection, checks: list[Check], lineage: set[str]) -> list[int]:
+    """The number of rows each check selects, in the order of `checks`, from a single query.
+
+    Row-level rules become `count(*) filter (where ...)` over one scan of their table; a rule with a subquery or
+    a window (`unique`) is counted as a scalar subquery of its own query, so every count equals len(rows) of
+    the check's own query. Placeholders are numbered in text order, so params follow the same order.
+    """
+    by_table: dict[str, list[int]] = {}
+    for index, check in enumerate(checks):
+        by_table.setdefault(check.table, []).append(index)
+    groups: list[list[int]] = []
+    selects, params = [], []
+    for table, indexes in by_table.items():
+        row_rules = [i for i in indexes if _is_row_rule(checks[i])]
+        if row_rules:
+            items = ", ".join(f"count(*) filter (where {checks[i].where})" for i in row_rules)
+            selects.append(f"select {len(groups)}, [{items}] from {_ident(table)}")  # noqa: S608 (constants)
+            params.extend(p for i in row_rules for p in checks[i].params)
+            groups.append(row_rules)
+        for i in indexes:
+            if i not in row_rules:
+                query = checks[i].query(table in lineage)
+                selects.append(f"select {len(groups)}, [(select count(*) from ({query}))]")  # noqa: S608
+                params.extend(checks[i].params)
+                groups.append([i])
+    found = dict(con.execute(" union all ".join(selects), params).fetchall())
+    counts = [0] * len(checks)
+    for position, indexes in enumerate(groups):
+        for index, count in zip(indexes, found[position], strict=True):
+            counts[index] = count
+    return counts
+
+
+def _is_row_rule(check: Check) -> bool:
+    """A rule that looks at one row at a time (no subquery, no window), so it can share a scan of its table."""
+    lowered = check.where.lower()
+    return "select" not in lowered and "qualify" not in lowered and " over " not in lowered
 
 
 def _describe(check: Check, rows: list[tuple[object, ...]]) -> str:

@@ -11,7 +11,7 @@ from etl.build import build
 from etl.demo import DEFAULT_SEED, generate
 from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
-from etl.fetch import SOURCE_GROUPS, fetch
+from etl.sources.base import SOURCE_GROUPS
 from etl.workbooks import commands as workbooks
 from etl.workbooks.demo import DemoUploadsError, generate_programme
 from etl.workbooks.store import DEFAULT_UPLOADS
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             except DemoUploadsError as exc:
                 print(f"LET OP: {exc}", file=sys.stderr)
         elif args.command == "fetch":
+            from etl.fetch import fetch  # requests and urllib3: only this command needs them
+
             fetched, errors = fetch(args.raw, args.source, force=args.force, progress=not args.quiet, since=args.since)
             for path in fetched:
                 print(f"Opgehaald: {path}")

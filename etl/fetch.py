@@ -25,7 +25,6 @@ USER_AGENT = "techniekmonitor-flevoland/0.1 (+https://www.flevoland.nl)"
 
 # Every static file any source publishes; API sources bring their own fetch(...) (see etl/sources/__init__.py).
 TARGETS: list[FetchTarget] = [t for module in SOURCES for t in getattr(module, "FETCH_TARGETS", [])]
-SOURCE_GROUPS = ("duo", "cbs", "uwv", "geo")
 
 
 def session() -> requests.Session:

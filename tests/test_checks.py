@@ -56,3 +56,33 @@ def test_every_table_documents_its_grain():
     con = _db()
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert set(table_grains()) == tables == set(table_grains(dutch=True))
+
+
+def test_checks_counted_together_report_each_failure_in_order_with_its_own_rows():
+    con = _db()
+    _fact(con, sex="onbekend")
+    _fact(con, sex="onbekend", candidates=-1, candidates_low=-1, candidates_high=-1)
+    _fact(con, brin="11BB", vestiging="11BB00", sex="vrouw")
+    con.execute("insert into source (source_id, publisher, title, period_type, is_demo) values "
+                "('a', 'DUO', 't', 'maand', false), ('b', 'CBS', 't', 'quarter', false)")
+    checks = [
+        accepted_values("source", "period_type", ["quarter", "month"]),  # 1 row: 'maand'
+        accepted_values("fact_vo_exam", "sex", ["man", "vrouw"]),  # 2 rows
+        *not_null("fact_vo_exam", "municipality_code"),  # passes
+        unique("fact_vo_exam", "vestiging", "sex"),  # 2 rows
+        accepted_values("fact_vo_exam", "sex", ["onbekend", "vrouw"]),  # passes: params must not shift
+        *count_columns("fact_vo_exam", "candidates"),  # only 'is niet negatief' fails, 1 row
+        relationship("fact_vo_exam", "brin", "region", "code"),  # 3 rows (region is empty)
+        accepted_values("source", "publisher", ["DUO"]),  # 1 row: 'CBS'
+    ]
+    failures = run_checks(con, checks)
+    assert [f.splitlines()[0] for f in failures] == [
+        "Controle 'period_type in (quarter, month)' op tabel source: 1 rij(en) voldoen niet.",
+        "Controle 'sex in (man, vrouw)' op tabel fact_vo_exam: 2 rij(en) voldoen niet.",
+        "Controle 'uniek per vestiging × sex' op tabel fact_vo_exam: 2 rij(en) voldoen niet.",
+        "Controle 'candidates is niet negatief' op tabel fact_vo_exam: 1 rij(en) voldoen niet.",
+        "Controle 'brin bestaat in region.code' op tabel fact_vo_exam: 3 rij(en) voldoen niet.",
+        "Controle 'publisher in (DUO)' op tabel source: 1 rij(en) voldoen niet.",
+    ]
+    assert failures[0].splitlines()[1] == "  - period_type='maand'"
+    assert failures[3].splitlines()[1] == "  - f.csv, regel 9: candidates=-1"

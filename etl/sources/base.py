@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SOURCE_GROUPS = ("duo", "cbs", "uwv", "geo")  # what `python -m etl fetch --source` selects
+
 
 @dataclass(frozen=True)
 class Dataset:

@@ -13,17 +13,19 @@ for Perioden, Status 'Voorlopig'/'Definitief') and the TypedDataSet rows. Its fi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import requests
 
-from etl.cbs_client import BUNDLE_MARKER, DIMENSION_TYPES, fetch_tables
-from etl.cbs_tables import CBS_TABLES
+from etl.cbs_tables import BUNDLE_MARKER, CBS_TABLES, DIMENSION_TYPES
 from etl.checks import Check
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+    import requests
 
 FETCH_GROUP = "cbs"
 REGION_KEY, PERIOD_KEY = "RegioS", "Perioden"
@@ -48,6 +50,8 @@ CHECKS: list[Check] = [*common.generic_checks(), *common.source_checks(DATASET.d
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
     """Land every v3 table of etl/cbs_tables.py as a bundle with manifest (FetchError lists the tables that failed)."""
+    from etl.cbs_client import fetch_tables  # imports requests; only `fetch` needs it
+
     tables = [t for t in CBS_TABLES if t.api == "v3"]
     return fetch_tables(http, Path(raw_dir), tables, DATASET.raw_subdir, since=since, force=force)
 

@@ -15,16 +15,18 @@ Cells without a Value (a ValueAttribute such as 'Impossible', or a text cell in 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import requests
 
-from etl.cbs_client import V4_BUNDLE_MARKER, fetch_tables, time_and_geo
-from etl.cbs_tables import CBS_TABLES
+from etl.cbs_tables import CBS_TABLES, V4_BUNDLE_MARKER, time_and_geo
 from etl.checks import Check
 from etl.errors import RawFileError
 from etl.sources import cbs_common as common
 from etl.sources import cbs_odata
+
+if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+    import requests
 
 FETCH_GROUP = "cbs"
 DATASET = cbs_odata.DATASET
@@ -38,6 +40,8 @@ to_facts = cbs_odata.to_facts
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
     """Land every v4 table of etl/cbs_tables.py as a bundle with manifest (FetchError lists the tables that failed)."""
+    from etl.cbs_client import fetch_tables  # imports requests; only `fetch` needs it
+
     tables = [t for t in CBS_TABLES if t.api == "v4"]
     return fetch_tables(http, Path(raw_dir), tables, DATASET.raw_subdir, since=since, force=force)
 

@@ -16,6 +16,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
@@ -23,6 +24,7 @@ from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver, normalise_name
 from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
 
@@ -167,3 +169,76 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         }
     )
     return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, pd.DataFrame] | None:
+    """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows: none for this dataset).
+
+    Or None (and the build takes the pandas path, which raises the Dutch message) for any file that path
+    would refuse or that the SQL below might read differently; see etl/sources/fast_csv.py.
+    """
+    sep = current.separator(path)
+    header = fast_csv.header_of(path, sep)
+    if header is None or not recognises(header):
+        return None
+    wide = f"{table}_wide"
+    q = fast_csv.quoted
+    counts = [c for c in COUNT_COLUMNS if c in header]
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = ["regexp_full_match(pystrip(JAAR), '[0-9]{4}')", "pystrip(INSTELLINGSCODE) <> ''",
+             f"pystrip({q('PLAATSNAAM INSTELLING')}) <> ''",
+             *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,18}}|-1')" for c in counts),
+             *(f"regexp_full_match(pystrip({q(c)}), '[0-9]{{0,4}}')"
+               for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header)]
+    records = fast_csv.read_text(con, path, sep, header, wide, rules)
+    if records is None:
+        return None
+    optional = {c: q(c) if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER",
+                                                           "LEEFTIJDSCATEGORIE")}
+    try:
+        institutions = [(name, number, year, _code(number.strip()) or place_code(
+            name, year, resolver, path, line, "PLAATSNAAM INSTELLING")) for name, number, year, line in con.execute(
+                f"select {q('PLAATSNAAM INSTELLING')}, {optional['GEMEENTENUMMER INSTELLING']}, "  # noqa: S608
+                f"cast(pystrip(JAAR) as integer), min(source_line) from {wide} group by all").fetchall()]
+        homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
+                 for name, number, year, line in con.execute(
+                     f"select WOONGEMEENTE, {optional['WOONGEMEENTENUMMER']}, "  # noqa: S608
+                     f"cast(pystrip(JAAR) as integer), min(source_line) from {wide} group by all").fetchall()]
+    except RawFileError:
+        return None
+    for suffix, rows in (("inst", institutions), ("home", homes)):
+        con.execute(f"create or replace temp table {wide}_{suffix} as select unnest(?::varchar[]) as name, "
+                    "unnest(?::varchar[]) as number, unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
+                    [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], [], []])
+    # Text columns stripped and municipality codes joined once per record, counts as bigint with -1 as null (so
+    # bounds and the suppressed flag follow from null); the view unnests one row per leerweg, as read() melts.
+    counted = ", ".join(f"cast(nullif(pystrip({c}), '-1') as bigint)" for c in counts)
+    con.execute(f"""
+        create or replace temp table {wide}_typed as
+        select w.source_line, cast(pystrip(w.JAAR) as integer) as year, pystrip(w.INSTELLINGSCODE) as brin,
+               pystrip(w.INSTELLINGSNAAM) as institution_name, pystrip(w.{q('PLAATSNAAM INSTELLING')}) as place_name,
+               i.code as institution_municipality_code, pystrip(w.WOONGEMEENTE) as home_name,
+               h.code as home_municipality_code, pystrip({optional['LEEFTIJDSCATEGORIE']}) as age_group,
+               [{counted}] as counts, ?::varchar as source_id, ?::varchar as source_file
+        from {wide} w
+        left join {wide}_inst i on i.name = w.{q('PLAATSNAAM INSTELLING')}
+             and i.number = {optional['GEMEENTENUMMER INSTELLING']} and i.year = cast(pystrip(w.JAAR) as integer)
+        left join {wide}_home h on h.name = w.WOONGEMEENTE and h.number = {optional['WOONGEMEENTENUMMER']}
+             and h.year = cast(pystrip(w.JAAR) as integer)
+    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
+                "unnest(range(1, ?)) as i", [counts, len(counts) + 1])
+    con.execute(f"""
+        create or replace temp view {table} as
+        select year || '-' || (year + 1) as school_year, brin, institution_name, place_name,
+               institution_municipality_code, home_name, home_municipality_code, age_group, b.type_mbo,
+               counts[b.i] as students, coalesce(counts[b.i], 1) as students_low,
+               coalesce(counts[b.i], 4) as students_high, counts[b.i] is null as students_suppressed, source_id,
+               make_date(year, 10, 1) as peildatum, 'definitief' as status, source_file,
+               cast(source_line as integer) as source_line
+        from {wide}_typed, {wide}_blocks b
+    """)  # noqa: S608 (identifiers from the recognised header)
+    return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))

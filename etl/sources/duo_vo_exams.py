@@ -11,6 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
@@ -18,6 +19,7 @@ from etl.education import Education
 from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
 
@@ -223,3 +225,89 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     )
     edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, pd.DataFrame] | None:
+    """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
+    message) for any file that path would refuse or that the SQL below might read differently; see fast_csv.py.
+    """
+    header = fast_csv.header_of(path, ";", strip=False)
+    if header is None or not recognises(header):
+        return None
+    try:
+        school_years = school_years_in(header, path)
+    except RawFileError:
+        return None
+    wide = f"{table}_wide"
+    q = fast_csv.quoted
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = [f"pystrip({q(c)}) <> ''" for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO",
+                                                "OPLEIDINGSNAAM")]
+    for school_year in school_years:
+        for sex in SEXES:
+            rules += [f"regexp_full_match(pystrip({q(year_column(m, school_year, sex))}), "
+                      + ("'([0-9]{1,15}(\\.[0-9]{1,15})?)?')" if m == "SLAAGPERC" else "'[0-9]{1,18}|<5')")
+                      for m in MEASURES]
+    records = fast_csv.read_text(con, path, ";", header, wide, rules)
+    if records is None:
+        return None
+    kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
+    try:
+        programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
+                                 "order by 3").fetchall()
+        education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
+    except RawFileError:
+        return None
+    codes = []
+    for (name,) in con.execute(f"select distinct {place} from {wide}").fetchall():  # noqa: S608
+        for school_year in school_years:
+            code = resolver.resolve(name, int(school_year[:4]))
+            if code is None:
+                return None
+            codes.append((name, school_year, code))
+    con.execute(f"create or replace temp table {wide}_edu as select unnest(?::varchar[]) as kind, "
+                "unnest(?::varchar[]) as label, unnest(?::varchar[]) as education_id",
+                [[k for k, _, _ in programmes], [lab for _, lab, _ in programmes],
+                 [e.education_id for e in education]])
+    con.execute(f"create or replace temp table {wide}_place as select unnest(?::varchar[]) as name, "
+                "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as code",
+                [list(column) for column in zip(*codes, strict=True)])
+    # Text columns stripped once per record, counts as bigint with '<5' as null (so bounds and the suppressed
+    # flag follow from null), one struct per school year × sex; the view unnests them in read()'s order.
+    def count(column: str) -> str:
+        return f"cast(nullif(pystrip({q(column)}), '<5') as bigint)"
+
+    blocks, measures = [], []
+    for school_year in school_years:
+        for sex in SEXES:
+            c, g, r = (year_column(m, school_year, sex) for m in MEASURES)
+            measures.append(f"{{'c': {count(c)}, 'g': {count(g)}, 'r': cast(nullif(pystrip({q(r)}), '') as double)}}")
+            blocks.append((school_year, sex.lower()))
+    con.execute(f"""
+        create or replace temp table {wide}_typed as
+        select source_line, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
+               pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, {place} as place, e.education_id,
+               [{', '.join(measures)}] as blocks, ?::varchar as source_id, ?::varchar as source_file
+        from {wide} left join {wide}_edu e on e.kind = {wide}.{kind} and e.label = {wide}.{label}
+    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as school_year, "
+                "unnest(?::varchar[]) as sex, unnest(range(1, ?)) as i",
+                [[y for y, _ in blocks], [x for _, x in blocks], len(blocks) + 1])
+    con.execute(f"""
+        create or replace temp view {table} as
+        with long as (
+            select t.*, b.school_year, b.sex, t.blocks[b.i] as v from {wide}_typed t, {wide}_blocks b
+        )
+        select long.school_year, brin, vestiging, school_name, p.code as municipality_code, education_id, sex,
+               v.c as candidates, coalesce(v.c, 1) as candidates_low, coalesce(v.c, 4) as candidates_high,
+               v.c is null as candidates_suppressed,
+               v.g as passed, coalesce(v.g, 1) as passed_low, coalesce(v.g, 4) as passed_high,
+               v.g is null as passed_suppressed, v.r as pass_rate, source_id,
+               make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum, 'definitief' as status,
+               source_file, cast(source_line as integer) as source_line
+        from long left join {wide}_place p on p.name = long.place and p.school_year = long.school_year
+    """)  # noqa: S608 (identifiers from the recognised header)
+    return records, pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))

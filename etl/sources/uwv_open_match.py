@@ -16,18 +16,23 @@ etl/reference/uwv_technical_occupations.csv says which classes count as technica
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
-import requests
 
-from etl import ckan  # the module, not its names: etl.ckan imports etl.sources, which imports this module
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver
+from etl.sources import fast_csv
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+    import requests
 
 LEVELS = tuple(f"AANT_OPLNIV_{n}" for n in range(1, 7))
 COLUMNS = ["PEILDATUM", "REC_TYPE", "PROVINCIE", "GEMEENTE", "POSTCODE", "BEROEP_CODE", "BEROEP", "AANTAL",
@@ -83,6 +88,8 @@ CHECKS: list[Check] = [
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
     """Land the dataset's CSV files (and the CSVs inside its ZIPs) under data/raw/uwv/open_match/ with manifests."""
+    from etl import ckan  # imports requests; and etl.ckan imports etl.sources, which imports this module
+
     return ckan.fetch_dataset(http, Path(raw_dir), CKAN_DATASET, FETCH_GROUP, DATASET.raw_subdir,
                          "UWV Open Match Data", since=since, force=force, progress=progress)
 
@@ -116,6 +123,14 @@ def _numbers(values: pd.Series) -> pd.Series:
 
 
 def _read_dates(path: Path) -> pd.Series:
+    """The snapshot dates of every record (discovery asks twice: periods and edition key; read once)."""
+    stat = path.stat()
+    return _read_dates_of(path, stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _read_dates_of(path: Path, mtime_ns: int, size: int) -> pd.Series:
+    del mtime_ns, size  # cache key only: a changed file is read again
     try:
         dates = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
                             usecols=["PEILDATUM"])["PEILDATUM"]
@@ -233,3 +248,74 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     facts["source_file"] = relative_path
     facts["source_line"] = facts["source_line"].astype("int32")
     return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, pd.DataFrame] | None:
+    """Fast path of read + to_facts inside DuckDB: view `table` with to_facts' rows.
+
+    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
+    Dutch message) for any file that path would refuse or that the SQL below might read differently (see
+    fast_csv.py); also for counts with a decimal comma, whose float sums could differ in the last bit from
+    pandas' summation: whole numbers sum exactly in both.
+    """
+    header = fast_csv.header_of(path, ";", strip=False)
+    if header is None or not recognises(header):
+        return None
+    wide = f"{table}_wide"
+    # The same rules as read(), with ASCII-only patterns and whole numbers only; dates are checked below.
+    rules = ["regexp_full_match(pystrip(REC_TYPE), '[A-Za-z]+')",
+             "upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "pystrip(GEMEENTE) <> ''",
+             "regexp_full_match(pystrip(POSTCODE), '[0-9]{4}')",
+             "regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{4}')",
+             *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,15}}')" for c in ("AANTAL", *LEVELS))]
+    records = fast_csv.read_text(con, path, ";", header, wide, rules)
+    if records is None:
+        return None
+    texts = [row[0] for row in con.execute(f"select distinct pystrip(PEILDATUM) from {wide}").fetchall()]  # noqa: S608
+    dates = _dates(pd.Series(texts, dtype=str))
+    if dates.isna().any() or not dates.dt.year.between(1900, 2100).all():
+        return None
+    places = {(row[0], year) for row in con.execute(f"select distinct pystrip(GEMEENTE) from {wide}").fetchall()  # noqa: S608
+              for year in dates.dt.year.unique().tolist()}
+    codes = [(name, year, resolver.resolve(name, year)) for name, year in sorted(places)]
+    classes = occupation_classes()
+    used = {row[0] for row in con.execute(f"select distinct pystrip(BEROEP_CODE)[1:2] from {wide}").fetchall()}  # noqa: S608
+    if any(code is None for *_, code in codes) or not used <= set(classes["beroepsklasse_code"]):
+        return None
+    con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
+                "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
+                [texts, [d.date() for d in dates], DATASET.dataset_id, relative_path])
+    con.execute(f"create or replace temp table {wide}_places as select unnest(?::varchar[]) as name, "
+                "unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
+                [list(column) for column in zip(*codes, strict=True)])
+    con.execute(f"create or replace temp table {wide}_classes as select unnest(?::varchar[]) as code, "
+                "unnest(?::boolean[]) as is_technical",
+                [classes["beroepsklasse_code"].tolist(), classes["is_technical"].tolist()])
+    levels = ", ".join(f"cast(pystrip({c}) as double) as l{n}" for n, c in enumerate(LEVELS, start=1))
+    level_sums = ", ".join(f"coalesce(sum(l{n}) filter (where not vacancy), 0) as job_seekers_level_{n}"
+                           for n in range(1, len(LEVELS) + 1))
+    # Postcode areas summed per municipality, record types side by side (as to_facts' pivot); the name is the
+    # first one in the file, the line the first line summed.
+    con.execute(f"""
+        create or replace temp view {table} as
+        with records as (
+            select w.source_line, d.snapshot_date, p.code as municipality_code,
+                   pystrip(BEROEP_CODE) as occupation_code, pystrip(BEROEP) as occupation_name,
+                   upper(pystrip(REC_TYPE)) = 'VACATURE' as vacancy, cast(pystrip(AANTAL) as double) as number,
+                   {levels}, d.source_id, d.source_file
+            from {wide} w
+            join {wide}_dates d on d.text = pystrip(w.PEILDATUM)
+            join {wide}_places p on p.name = pystrip(w.GEMEENTE) and p.year = year(d.snapshot_date)
+        )
+        select strftime(snapshot_date, '%Y-%m') as month, snapshot_date, municipality_code, occupation_code,
+               arg_min(occupation_name, source_line) as occupation_name, occupation_code[1:2] as occupation_class,
+               any_value(c.is_technical) as is_technical,
+               coalesce(sum(number) filter (where vacancy), 0) as vacancies,
+               coalesce(sum(number) filter (where not vacancy), 0) as job_seekers, {level_sums},
+               any_value(source_id) as source_id, snapshot_date as peildatum, 'definitief' as status,
+               any_value(source_file) as source_file, cast(min(source_line) as integer) as source_line
+        from records join {wide}_classes c on c.code = records.occupation_code[1:2]
+        group by snapshot_date, municipality_code, occupation_code
+    """)  # noqa: S608 (identifiers from the recognised header)
+    return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))

@@ -10,12 +10,11 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from etl.workbooks.commit import CommitError, commit_upload, withdraw_upload
-from etl.workbooks.dryrun import open_warehouse, upload_report
 from etl.workbooks.safety import SETTINGS, Limits
 from etl.workbooks.store import DEFAULT_UPLOADS, events, kept, statuses
-from etl.workbooks.templates import monthly_template, plan_template
-from etl.workbooks.validate import KnownPlan, validate_workbook
+
+# commit, dryrun, validate (python-calamine, defusedxml) and templates (openpyxl) are imported by the commands that
+# use them: every `python -m etl` parses these arguments, and a build needs none of them.
 
 EXIT_ACCEPTED, EXIT_REJECTED = 0, 1
 _TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
@@ -49,6 +48,10 @@ def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentPa
 
 
 def run_template(args: argparse.Namespace) -> int:
+    from etl.workbooks.dryrun import open_warehouse
+    from etl.workbooks.templates import monthly_template, plan_template
+    from etl.workbooks.validate import KnownPlan, validate_workbook
+
     if args.kind == "plan":
         path = plan_template(args.output)
     else:
@@ -80,6 +83,9 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_upload(args: argparse.Namespace) -> int:
     """Validate (and without --dry-run commit) a workbook; prints the stable report."""
+    from etl.workbooks.commit import CommitError, commit_upload
+    from etl.workbooks.dryrun import upload_report
+
     if not args.file.is_file():
         print(f"FOUT: bestand {args.file} bestaat niet.", file=sys.stderr)
         return EXIT_REJECTED
@@ -125,6 +131,8 @@ def run_uploads(args: argparse.Namespace) -> int:
 
 def run_withdraw(args: argparse.Namespace) -> int:
     """Withdraw an upload; the warehouse is as if it had never been uploaded."""
+    from etl.workbooks.commit import CommitError, withdraw_upload
+
     try:
         notes = withdraw_upload(args.upload_id, args.by, args.uploads, args.db)
     except CommitError as exc:

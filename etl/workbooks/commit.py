@@ -18,7 +18,7 @@ from etl.checks import run_checks
 from etl.manifest import sha256_of
 from etl.workbooks.checks import PROGRAMME_CHECKS
 from etl.workbooks.dryrun import dry_run, open_warehouse
-from etl.workbooks.replay import MONTHLY_TABLES, PLAN_TABLES, replay
+from etl.workbooks.replay import load_programme, replay
 from etl.workbooks.safety import Limits
 from etl.workbooks.store import Upload, file_of, forget, keep, kept, locked, log, statuses
 from etl.workbooks.store import events as event_log
@@ -60,19 +60,6 @@ def refresh_warehouse(db_path: Path, uploads_dir: Path) -> list[str]:
     finally:
         tmp.unlink(missing_ok=True)
     return programme.notes
-
-
-def load_programme(con: duckdb.DuckDBPyConnection, programme) -> None:
-    """Empty the programme tables and fill them from a replay (also used by the build)."""
-    for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
-        con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
-        frame = programme.uploads if table == "upload" else programme.tables[table]
-        if len(frame):
-            con.register("incoming", frame)
-            try:
-                con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (constant)
-            finally:
-                con.unregister("incoming")
 
 
 def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path,

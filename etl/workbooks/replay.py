@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 from etl.workbooks.store import Upload, events, file_of, kept, statuses
-from etl.workbooks.validate import KnownPlan, Validation, validate_workbook
+
+if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a build without uploads skips it
+    from etl.workbooks.validate import KnownPlan, Validation
 
 CACHE_DIR = ".cache"
 
@@ -51,6 +55,8 @@ def replay(uploads_dir: Path | None) -> Programme:
     notes: list[str] = []
     active = [u for u in uploads if status[u.upload_id] == "active"]
     plan = next((u for u in reversed(active) if u.kind == "plan"), None)
+    if active:  # validate reads workbooks (python-calamine, defusedxml): a build without uploads skips the import
+        from etl.workbooks.validate import KnownPlan
     known = None
     if plan:
         plan_rows = _validated(uploads_dir, plan, None, None).rows
@@ -94,6 +100,8 @@ def _validated(uploads_dir: Path, upload: Upload, plan: Upload | None, known: Kn
         return pickle.loads(path.read_bytes())
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         pass  # no cached result yet, or one from another library version: validate again
+    from etl.workbooks.validate import validate_workbook
+
     result = validate_workbook(file_of(uploads_dir, upload), today=_upload_day(upload), known_plan=known)
     try:
         path.parent.mkdir(exist_ok=True)
@@ -111,3 +119,16 @@ def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], n
         frame = rows.get(name)
         if frame is not None and len(frame):
             tables[name].append(frame.assign(upload_id=upload_id))
+
+
+def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
+    """Empty the programme tables and fill them from a replay (used by the build and by every commit)."""
+    for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
+        con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
+        frame = programme.uploads if table == "upload" else programme.tables[table]
+        if len(frame):
+            con.register("incoming", frame)
+            try:
+                con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (constant)
+            finally:
+                con.unregister("incoming")
