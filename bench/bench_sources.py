@@ -69,8 +69,9 @@ def main() -> None:
         variants = {
             "DuckDB read_csv (floor)": lambda db: [sys.executable, "-c", FLOOR, str(raw), db],
             "pandas read_csv → DuckDB": lambda db: [sys.executable, "-c", PANDAS, str(raw), db],
+            # the public sources only: an empty uploads folder, whatever data/uploads holds
             "etl build (all checks)": lambda db: [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", db,
-                                                  "--quiet"],
+                                                  "--uploads", str(raw.parent / "no_uploads"), "--quiet"],
         }
         for name, command in variants.items():
             runs = []
