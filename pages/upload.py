@@ -124,7 +124,7 @@ else:
         "Rijen": sum(r["rows"].values())} for r in shown[:HISTORY_ROWS]]), numeric=["Rijen"])
     if len(shown) > HISTORY_ROWS:
         st.caption(f"De nieuwste {HISTORY_ROWS} van {len(shown)} uploads; kies een soort of status om verder terug "
-                   "te zoeken. Tijden in UTC.")
+                   "te zoeken.")
     else:
         st.caption(f"{len(shown)} upload(s).")
     chosen = st.selectbox("Upload", [r["upload_id"] for r in shown], key="upload_history_choice",
