@@ -292,8 +292,11 @@ def test_overview_prints_on_one_a4_landscape_page_with_columns_side_by_side(six_
     _open(page, six_plan_app, "Overzicht")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 1047, "height": 718})  # A4 landscape less 1 cm margins, in CSS pixels
-    page.wait_for_timeout(300)
-    tiles, cards = _boxes(page, TILES), _boxes(page, CARDS)
+    for _ in range(50):  # the columns re-flow at the new size (slower on a busy machine); wait until they settle
+        page.wait_for_timeout(200)
+        tiles, cards = _boxes(page, TILES), _boxes(page, CARDS)
+        if len({round(t["y"]) for t in tiles}) == 1 and len({round(c["y"]) for c in cards}) == 2:
+            break
     # Streamlit's print CSS would stack these columns (one under the other at the same x); they stay in a row.
     assert len({round(t["y"]) for t in tiles}) == 1 and len({round(t["x"]) for t in tiles}) == 6, tiles
     assert sorted(t["x"] for t in tiles) == [t["x"] for t in tiles]
