@@ -148,8 +148,7 @@ def freshness(row) -> str:
     """How one source got into the warehouse: demo, retrieved on a date, or added by hand."""
     if row.is_demo:
         return "demodata (gegenereerd)"
-    return f"opgehaald {fmt.day(date.fromisoformat(row.retrieved_at[:10]))}" if row.retrieved_at else \
-        "handmatig toegevoegd"
+    return f"opgehaald {fmt.day(row.retrieved_at)}" if row.retrieved_at else "handmatig toegevoegd"
 
 
 # One line on screen and on paper; the list per source behind it (and on the page Bronnen & definities).
@@ -157,7 +156,7 @@ real = files[~files["is_demo"].astype(bool)]
 fetched = sorted(str(r)[:10] for r in real["retrieved_at"] if r)
 parts = [f"{len(files) - len(real)} demodata (gegenereerd)"] if len(real) < len(files) else []
 if fetched:
-    first, last = (fmt.day(date.fromisoformat(d)) for d in (fetched[0], fetched[-1]))
+    first, last = fmt.day(fetched[0]), fmt.day(fetched[-1])
     parts.append(f"{len(fetched)} opgehaald op {first}" if first == last else
                  f"{len(fetched)} opgehaald tussen {first} en {last}")
 if len(real) > len(fetched):

@@ -1,5 +1,6 @@
 """Page 'Upload': templates, checking and committing the plan of action and monthly reports, and their history."""
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from ui.etl_runner import run_etl, uploads_history, uploads_path, uploads_stamp
 from ui.layout import demo_banner, show_table, warehouse_ready
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 HISTORY_ROWS = 25  # the history grows by six reports a month; older ones are found with the filters
 TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
             "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
@@ -40,24 +42,22 @@ def template(kind: str, subproject: str | None, month: str | None, _version: tup
 
 
 st.subheader("1. Sjabloon")
+# The templates are made when a button is clicked, not on every page load: each one is a `python -m etl template`.
 left, right = st.columns(2)
 with left:
-    plan_bytes = template("plan", None, None, version)
-    if plan_bytes:
-        st.download_button("Sjabloon plan van aanpak", plan_bytes, "plan-van-aanpak.xlsx", XLSX,
-                           key="upload_template_plan")
+    st.download_button("Sjabloon plan van aanpak", lambda: template("plan", None, None, version) or b"",
+                       "plan-van-aanpak.xlsx", XLSX, key="upload_template_plan")
 with right:
     if has_plan(version):
         projects = subprojects(version)
         code = st.selectbox("Deelproject", projects["subproject_code"], key="upload_template_subproject")
         last_month = (pd.Timestamp(date.today()) - pd.DateOffset(months=1)).strftime("%Y-%m")
-        month = st.text_input("Verslagmaand (JJJJ-MM)", value=last_month, key="upload_template_month")
-        monthly_bytes = template("monthly", code, month, version)
-        if monthly_bytes:
-            st.download_button("Sjabloon maandrapportage", monthly_bytes, f"maandrapportage-{code}-{month}.xlsx",
-                               XLSX, key="upload_template_monthly")
+        month = st.text_input("Verslagmaand (JJJJ-MM)", value=last_month, key="upload_template_month").strip()
+        if MONTH.fullmatch(month):
+            st.download_button("Sjabloon maandrapportage", lambda: template("monthly", code, month, version) or b"",
+                               f"maandrapportage-{code}-{month}.xlsx", XLSX, key="upload_template_monthly")
         else:
-            st.warning("Geen sjabloon: controleer de verslagmaand (JJJJ-MM).")
+            st.warning("Geen sjabloon: vul de verslagmaand in als JJJJ-MM, bijvoorbeeld 2026-10.")
     else:
         st.info("Het sjabloon voor een maandrapportage komt beschikbaar zodra het plan van aanpak is geüpload.")
 

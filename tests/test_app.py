@@ -235,3 +235,13 @@ def test_upload_history_shows_the_newest_and_filters_by_subproject_and_status(ap
     at.selectbox(key="upload_history_status").set_value("ingetrokken").run()
     history = at.table[-1].value
     assert list(history["Status"]) == ["ingetrokken"] and not at.exception
+
+
+def test_upload_page_offers_templates_and_refuses_a_malformed_month(app_on, demo_db, demo_uploads, monkeypatch):
+    monkeypatch.setenv("TECHNIEKMONITOR_UPLOADS", str(demo_uploads))
+    at = app_on(ROOT / "pages" / "upload.py", demo_db)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Sjabloon plan van aanpak" in labels and "Sjabloon maandrapportage" in labels
+    at.text_input(key="upload_template_month").set_value("okt 2026").run()
+    assert not at.exception and any("JJJJ-MM" in w.value for w in at.warning)
+    assert "Sjabloon maandrapportage" not in [b.proto.label for b in at.get("download_button")]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -219,6 +220,14 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
     shutil.copy(demo_db, db)  # this test writes: never into the shared demo warehouse
     base = start_app(db, tmp_path / "uploads")
     _open(page, f"{base}/upload", "Upload")
+    # The templates are made on click (not on page load); both must arrive as real workbooks.
+    for button, sheet in (("Sjabloon plan van aanpak", "Deelprojecten"), ("Sjabloon maandrapportage", "KPI-waarden")):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=button).click()
+        target = tmp_path / f"{sheet}.xlsx"
+        download.value.save_as(target)
+        book = openpyxl.load_workbook(target)
+        assert {"Instructie", sheet} <= set(book.sheetnames), book.sheetnames
     bad = copy_sheets(MONTHLY_SHEETS)
     bad["KPI-waarden"][1][1] = "veel"
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
