@@ -13,7 +13,6 @@ from etl.demo.world import SCALES
 from etl.errors import CheckFailedError, RawFileError
 from etl.sources.base import SOURCE_GROUPS
 from etl.workbooks import commands as workbooks
-from etl.workbooks.demo import DemoUploadsError, generate_programme
 from etl.workbooks.store import DEFAULT_UPLOADS
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
 
@@ -73,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "demo":
             for path in generate(args.raw, args.scale, args.seed):
                 print(f"Demodata geschreven: {path}")
+            # Imported here: writing workbooks needs openpyxl, which a build never loads.
+            from etl.workbooks.demo import DemoUploadsError, generate_programme
+
             try:
                 uploads = generate_programme(args.uploads, args.seed, date.today())
                 print(f"Demo-uploads geschreven: {len(uploads)} werkboeken (plan van aanpak en maandrapportages) "

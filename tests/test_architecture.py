@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -37,3 +39,14 @@ def test_pages_contain_no_sql():
     sql = re.compile(r"\b(select|insert|update|delete)\b.+\bfrom\b|\bcon\.execute\b", re.IGNORECASE)
     for page in (ROOT / "pages").glob("*.py"):
         assert not sql.search(page.read_text(encoding="utf-8")), page.name
+
+
+def test_a_build_loads_neither_the_http_nor_the_workbook_libraries(demo_raw, tmp_path):
+    # Every `etl build` pays for what it imports; fetching (requests) and workbook writing (openpyxl) are imported
+    # only by the commands that need them.
+    probe = ("import sys; from pathlib import Path; from etl.cli import main; "
+             f"main(['build', '--raw', {str(demo_raw)!r}, '--db', {str(tmp_path / 'w.duckdb')!r}, "
+             f"'--uploads', {str(tmp_path / 'none')!r}, '--quiet']); "
+             "print(sorted(m for m in ('openpyxl', 'requests') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
