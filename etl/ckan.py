@@ -33,6 +33,9 @@ CKAN_BASE_URL = "https://data.overheid.nl/data/api/3/action"
 TIMEOUT = (10, 60)
 DATA_FORMATS = {"CSV": ".csv", "ZIP": ".zip"}
 ARCHIVE_DIR = ".archives"  # hidden: the build never reads a ZIP, only the CSVs unpacked from it
+# Zip-bomb guard. zipfile never inflates a member past its declared size, so checking the declared sizes suffices.
+MAX_UNPACKED = 8 * 2**30  # bytes of CSV one archive may unpack to
+MAX_RATIO = 200  # a CSV compresses 5-20 times; hundreds of times is a crafted archive
 
 # A year 2000-2099 standing alone or starting a date (2023, 2023-05-16, 20230516), not part of a longer number.
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:[-_.]?(?:0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?)?(?!\d)")
@@ -152,6 +155,14 @@ def unpack_csvs(archive: Path, destination: Path, origin_url: str, force: bool =
             if not members:
                 raise FetchError(f"{origin_url}: het ZIP-bestand bevat geen CSV-bestand "
                                  f"(wel: {', '.join(bundle.namelist()[:5]) or 'niets'}).")
+            total = sum(m.file_size for m in members)
+            crafted = [m.filename for m in members  # small members may compress well by chance
+                       if m.file_size > 2**20 and m.file_size > MAX_RATIO * m.compress_size]
+            if total > MAX_UNPACKED or crafted:
+                raise FetchError(f"{origin_url}: het ZIP-bestand wordt uitgepakt {total / 2**30:.1f} GiB"
+                                 + (f" en {', '.join(crafted[:3])} is verdacht sterk gecomprimeerd" if crafted else "")
+                                 + f" (grens {MAX_UNPACKED / 2**30:.0f} GiB, {MAX_RATIO}×); het is niet uitgepakt. "
+                                 "Controleer het bestand op data.overheid.nl.")
             # Only the member's base name (or, when two members share one, its whole path flattened with '_'):
             # a path in the archive never writes outside destination.
             bases = [PurePosixPath(m.filename).name for m in members]

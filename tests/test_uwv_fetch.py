@@ -254,6 +254,18 @@ def test_zip_members_with_one_base_name_stay_apart_and_cannot_escape(tmp_path):
     assert read_manifest(landed[1]).origin_url == "https://x.nl/a.zip#2020/week.csv"
 
 
+def test_an_archive_that_would_unpack_too_far_is_refused(tmp_path, monkeypatch):
+    archive = tmp_path / "bom.zip"
+    archive.write_bytes(_zip({"nullen.csv": b"0" * (4 * 2**20)}))  # 4 MiB of zeros compress about 1000 times
+    with pytest.raises(FetchError, match="verdacht sterk gecomprimeerd"):
+        ckan.unpack_csvs(archive, tmp_path / "uit", "https://x.nl/bom.zip")
+    monkeypatch.setattr(ckan, "MAX_UNPACKED", 10)
+    archive.write_bytes(_zip({"week.csv": b"PEILDATUM;AANTAL\n"}))
+    with pytest.raises(FetchError, match="grens"):
+        ckan.unpack_csvs(archive, tmp_path / "uit", "https://x.nl/bom.zip")
+    assert not (tmp_path / "uit").exists()
+
+
 @responses.activate
 def test_a_broken_zip_is_removed_so_the_next_fetch_tries_again(tmp_path):
     _serve_package(RESOURCES[2:3])
