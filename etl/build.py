@@ -7,22 +7,25 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 from tqdm import tqdm
 
 from etl.checks import CHECKS, Check, run_checks
+from etl.education import Education
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import Manifest, read_manifest, sha256_of
-from etl.periods import periods_table
+from etl.periods import PERIOD_COLUMNS, period_rows
 from etl.rawfiles import RawFile, discover
-from etl.reference import MunicipalityResolver, load_regions, region_membership
+from etl.reference import MunicipalityResolver, Region, read_regions, region_membership
 from etl.sources import SOURCES
 from etl.workbooks.checks import PROGRAMME_CHECKS
-from etl.workbooks.replay import load_programme, replay
+from etl.workbooks.store import kept
 from warehouse.schema import schema_sql
+
+if TYPE_CHECKING:  # pandas is imported only when a reader falls back to its pandas path (or uploads are replayed)
+    import pandas as pd
 
 SCHEMA_VERSION = "1"
 
@@ -57,8 +60,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
         con = duckdb.connect(str(tmp_path))
         try:
             report = _load(con, raw_files, db_path, progress)
-            programme = replay(uploads_dir)
-            load_programme(con, programme)
+            notes = _load_programme(con, uploads_dir)
             failures = run_checks(con, all_checks())
             if failures:
                 raise CheckFailedError(failures)
@@ -66,7 +68,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
         finally:
             con.close()
         os.replace(tmp_path, db_path)  # atomic on the same filesystem: readers see old or new, never half
-        return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, programme.notes)
+        return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, notes)
     finally:
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
@@ -77,12 +79,34 @@ def all_checks() -> list[Check]:
     return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS]
 
 
+def _load_programme(con: duckdb.DuckDBPyConnection, uploads_dir: Path | None) -> list[str]:
+    """Replay the kept uploads into the (new, empty) programme tables; the notes on uploads that did not fit."""
+    if uploads_dir is None or not uploads_dir.exists() or not kept(uploads_dir):
+        return []  # the schema's programme tables stay empty; no workbook reader (or pandas) is loaded
+    from etl.workbooks.replay import load_programme, replay
+
+    programme = replay(uploads_dir)
+    load_programme(con, programme)
+    return programme.notes
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Append Python rows to a table in one statement: a list per column, each cast to its column's type."""
+    types = dict(con.execute("select column_name, data_type from information_schema.columns where table_name = ?",
+                             [table]).fetchall())
+    select = ", ".join(f"unnest(?::{types[c]}[]) as {c}" for c in columns)  # names and types from the schema
+    values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    con.execute(f"insert into {table} by name select {select}", values)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, order_by: tuple[str, ...] = ()) -> None:
-    """Append a DataFrame to a table, matching columns by name, in the order of `order_by` when given.
+    """Append a pandas path's DataFrame to a table, matching columns by name, in the order of `order_by` if given.
 
     The frame goes in as an Arrow table: DuckDB scans that several times faster than pandas' string and
     object (date) columns, and sorts faster than pandas does.
     """
+    import pyarrow as pa
+
     incoming = pa.Table.from_pandas(frame, preserve_index=False)
     order = f" order by {', '.join(order_by)}" if order_by else ""  # column names are the dataset's constants
     con.register("incoming", incoming)
@@ -101,7 +125,7 @@ class _Staged:
     table: str | None
     rows: int
     data_rows: int
-    education: pd.DataFrame
+    education: list[Education]
     periods: list[str]
 
 
@@ -136,12 +160,17 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     return _Staged(cursor, table, rows, data_rows, education, periods)
 
 
-def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, list[Education], int]:
     """A reader's read and to_facts: (facts of this build's periods, education rows, data rows)."""
     dataset = raw.source.DATASET
     long = raw.source.read(raw.path)
     facts, education = raw.source.to_facts(long, raw.path, raw.relative, resolver)
-    return facts[facts[dataset.period_column].isin(raw.periods)], education, int(long["source_line"].nunique())
+    import pandas as pd
+
+    fields = list(Education.__dataclass_fields__)
+    programmes = [Education(*(None if pd.isna(value) else value for value in row))  # object: Python scalars
+                  for row in education[fields].astype(object).itertuples(index=False)]
+    return facts[facts[dataset.period_column].isin(raw.periods)], programmes, int(long["source_line"].nunique())
 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
@@ -152,13 +181,14 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     releases it); an error surfaces at its file's turn, as if the files had been read one after another.
     """
     con.execute(schema_sql())
-    regions = load_regions()
-    _insert(con, "region", regions)
-    _insert(con, "region_membership", region_membership(regions))
+    regions = read_regions()
+    columns = tuple(Region.__dataclass_fields__)
+    _insert_rows(con, "region", columns, [tuple(getattr(r, c) for c in columns) for r in regions])
+    _insert_rows(con, "region_membership", ("region_code", "municipality_code"), region_membership(regions))
     resolver = MunicipalityResolver(regions)
 
     manifests: dict[str, Manifest] = {}
-    education: list[pd.DataFrame] = []
+    education: list[Education] = []
     fact_rows: dict[str, int] = {}
     file_rows = []
     periods: set[tuple[str, str]] = set()
@@ -186,7 +216,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                     if done.table is not None:  # sorted already; a plain scan keeps that order
                         done.cursor.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
                     rows, edu, data_rows, found = done.rows, done.education, done.data_rows, done.periods
-                education.append(edu)
+                education.extend(edu)
                 periods |= {(p, dataset.period_type) for p in found}
                 fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
                 sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
@@ -203,16 +233,19 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
             for cursor in cursors.values():
                 cursor.close()  # drops its temp tables and views
 
-    _insert(con, "education", pd.concat(education, ignore_index=True).drop_duplicates()
-            .sort_values("education_id", ignore_index=True))
-    _insert(con, "period", periods_table(sorted(periods)))
-    _insert(con, "raw_file", pd.DataFrame(file_rows).sort_values("path", ignore_index=True))
-    _insert(con, "source", _source_rows(raw_files, manifests))
-    _insert(con, "build_info", _build_info(file_rows, manifests))
+    fields = tuple(Education.__dataclass_fields__)
+    _insert_rows(con, "education", fields, sorted({tuple(getattr(e, f) for f in fields) for e in education}))
+    _insert_rows(con, "period", PERIOD_COLUMNS, period_rows(sorted(periods)))
+    file_columns = tuple(file_rows[0])
+    _insert_rows(con, "raw_file", file_columns,
+                 sorted((tuple(row[c] for c in file_columns) for row in file_rows), key=lambda row: row[0]))
+    sources = _source_rows(raw_files, manifests)
+    _insert_rows(con, "source", tuple(sources[0]), [tuple(row.values()) for row in sources])
+    _insert_rows(con, "build_info", ("key", "value"), _build_info(file_rows, manifests))
     return BuildReport(db_path, any(m.demo for m in manifests.values()), len(raw_files), fact_rows)
 
 
-def _source_rows(raw_files: list[RawFile], manifests: dict[str, Manifest]) -> pd.DataFrame:
+def _source_rows(raw_files: list[RawFile], manifests: dict[str, Manifest]) -> list[dict[str, object]]:
     """One row per dataset that has files in this build; demo when any of its files is."""
     rows = {}
     for raw in raw_files:
@@ -221,10 +254,10 @@ def _source_rows(raw_files: list[RawFile], manifests: dict[str, Manifest]) -> pd
             "source_id": dataset.dataset_id, "publisher": dataset.publisher, "title": dataset.title,
             "url": dataset.url, "licence": dataset.licence, "period_type": dataset.period_type, "is_demo": False})
         row["is_demo"] = row["is_demo"] or manifests[raw.relative].demo
-    return pd.DataFrame(sorted(rows.values(), key=lambda r: r["source_id"]))
+    return sorted(rows.values(), key=lambda r: str(r["source_id"]))
 
 
-def _build_info(file_rows: list[dict[str, object]], manifests: dict[str, Manifest]) -> pd.DataFrame:
+def _build_info(file_rows: list[dict[str, object]], manifests: dict[str, Manifest]) -> list[tuple[str, str]]:
     """Build properties; no timestamp, so that the same raw files give identical tables."""
     demo = next((m for m in manifests.values() if m.demo), None)
     fingerprint = hashlib.sha256(
@@ -237,4 +270,4 @@ def _build_info(file_rows: list[dict[str, object]], manifests: dict[str, Manifes
         "demo_seed": "" if demo is None or demo.demo_seed is None else str(demo.demo_seed),
         "raw_fingerprint": fingerprint,
     }
-    return pd.DataFrame(sorted(info.items()), columns=["key", "value"])
+    return sorted(info.items())

@@ -4,10 +4,12 @@ lines holding only `""` between records, which are skipped while every other lin
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import RawFileError
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import pandas as pd
 
 STRAY_LINES = {"", '""'}
 
@@ -42,6 +44,8 @@ def records(path: Path, lines: list[str], header: list[str]) -> pd.DataFrame:
         numbers.append(number)
     if not rows:
         raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    import pandas as pd  # only the pandas path reads this way
+
     frame = pd.DataFrame(rows, columns=header)
     frame["source_line"] = numbers
     return frame

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
-
-import pandas as pd
 
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -24,18 +23,16 @@ def period_bounds(period_id: str, period_type: str) -> tuple[int, date, date]:
     if period_type == "quarter" and (m := _QUARTER.match(period_id)):
         year, quarter = int(m.group(1)), int(m.group(2))
         end_month = quarter * 3
-        end = (pd.Timestamp(year, end_month, 1) + pd.offsets.MonthEnd(0)).date()
-        return year, date(year, end_month - 2, 1), end
+        return year, date(year, end_month - 2, 1), date(year, end_month, calendar.monthrange(year, end_month)[1])
     if period_type == "month" and (m := _MONTH.match(period_id)):
         year, month = int(m.group(1)), int(m.group(2))
-        return year, date(year, month, 1), (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
+        return year, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     raise ValueError(f"period {period_id!r} is not a valid {period_type}")
 
 
-def periods_table(periods: list[tuple[str, str]]) -> pd.DataFrame:
-    """Rows for the period table from (period_id, period_type) pairs."""
-    rows = []
-    for period_id, period_type in periods:
-        start_year, start, end = period_bounds(period_id, period_type)
-        rows.append((period_id, period_type, start_year, start, end))
-    return pd.DataFrame(rows, columns=["period_id", "period_type", "start_year", "start_date", "end_date"])
+PERIOD_COLUMNS = ("period_id", "period_type", "start_year", "start_date", "end_date")
+
+
+def period_rows(periods: list[tuple[str, str]]) -> list[tuple[str, str, int, date, date]]:
+    """Rows for the period table (columns PERIOD_COLUMNS) from (period_id, period_type) pairs."""
+    return [(period_id, period_type, *period_bounds(period_id, period_type)) for period_id, period_type in periods]

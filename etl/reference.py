@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import csv
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # a build never imports pandas; load_regions() is for the demo writers and pandas paths
+    import pandas as pd
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 FLEVOLAND = "PV24"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One row of the region table: a CBS region code with its name, level, parent and validity."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    successor_code: str | None
+    valid_from: int | None
+    valid_to: int | None
+    is_flevoland: bool
 
 
 def normalise_name(name: str) -> str:
@@ -18,61 +38,65 @@ def normalise_name(name: str) -> str:
     return " ".join(plain.upper().split())
 
 
-def load_regions(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+def read_regions(reference_dir: Path = REFERENCE_DIR) -> tuple[Region, ...]:
     """The region table: one row per region code, with the Flevoland flag derived from the hierarchy."""
-    regions = pd.read_csv(
-        reference_dir / "regions.csv",
-        dtype={"code": str, "name": str, "level": str, "parent_code": str, "successor_code": str},
-        keep_default_na=False,
-    )
+    return _read_regions(reference_dir)
+
+
+@cache  # the file ships with the code; readers on several threads share one copy
+def _read_regions(reference_dir: Path) -> tuple[Region, ...]:
+    with (reference_dir / "regions.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            Region(code=row["code"], name=row["name"], level=row["level"], parent_code=row["parent_code"] or None,
+                   successor_code=row["successor_code"] or None,
+                   valid_from=int(row["valid_from"]) if row["valid_from"] else None,
+                   valid_to=int(row["valid_to"]) if row["valid_to"] else None,
+                   is_flevoland=FLEVOLAND in (row["code"], row["parent_code"]))
+            for row in csv.DictReader(handle))
+
+
+def load_regions(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+    """read_regions() as a DataFrame (nullable integer years, None for missing codes), for pandas code."""
+    import pandas as pd
+
+    regions = pd.DataFrame([asdict(region) for region in read_regions(reference_dir)])
     for column in ("valid_from", "valid_to"):
-        regions[column] = pd.to_numeric(regions[column].replace("", None)).astype("Int64")
+        regions[column] = regions[column].astype("Int64")
     for column in ("parent_code", "successor_code"):
-        # object dtype keeps a real None (a string column would turn it into NaN)
-        regions[column] = regions[column].astype(object).where(regions[column] != "", None)
-    regions["is_flevoland"] = (regions["code"] == FLEVOLAND) | (regions["parent_code"] == FLEVOLAND)
+        regions[column] = regions[column].astype(object).where(regions[column].notna(), None)
     return regions
 
 
-def region_membership(regions: pd.DataFrame) -> pd.DataFrame:
-    """One row per region × municipality it contains, walking parent codes up to NL."""
-    parent = dict(zip(regions["code"], regions["parent_code"], strict=True))
+def region_membership(regions: Sequence[Region]) -> list[tuple[str, str]]:
+    """One (region code, municipality code) pair per region × municipality it contains, walking parents up to NL."""
+    parent = {region.code: region.parent_code for region in regions}
     rows = []
-    for code in regions.loc[regions["level"] == "gemeente", "code"]:
-        node: str | None = code
+    for region in regions:
+        if region.level != "gemeente":
+            continue
+        node: str | None = region.code
         while node is not None:
-            rows.append((node, code))
+            rows.append((node, region.code))
             node = parent.get(node)
-    return pd.DataFrame(rows, columns=["region_code", "municipality_code"]).sort_values(
-        ["region_code", "municipality_code"], ignore_index=True
-    )
+    return sorted(rows)
 
 
 class MunicipalityResolver:
     """Resolves a municipality name as a source writes it to the CBS code valid in a given year."""
 
-    def __init__(self, regions: pd.DataFrame, reference_dir: Path = REFERENCE_DIR):
-        municipalities = regions[regions["level"] == "gemeente"]
-        self._successor = {
-            code: successor
-            for code, successor in zip(municipalities["code"], municipalities["successor_code"], strict=True)
-            if successor
-        }
+    def __init__(self, regions: Sequence[Region] | None = None, reference_dir: Path = REFERENCE_DIR):
+        municipalities = [r for r in (read_regions(reference_dir) if regions is None else regions)
+                          if r.level == "gemeente"]
+        self._successor = {r.code: r.successor_code for r in municipalities if r.successor_code}
         self._valid: dict[str, tuple[int | None, int | None]] = {}
         self._by_name: dict[str, list[str]] = {}
-        for row in municipalities.itertuples(index=False):
-            self._valid[row.code] = (
-                None if pd.isna(row.valid_from) else int(row.valid_from),
-                None if pd.isna(row.valid_to) else int(row.valid_to),
-            )
-            self._by_name.setdefault(normalise_name(row.name), []).append(row.code)
-        aliases = pd.read_csv(reference_dir / "region_aliases.csv", dtype=str, keep_default_na=False)
+        for region in municipalities:
+            self._valid[region.code] = (region.valid_from, region.valid_to)
+            self._by_name.setdefault(normalise_name(region.name), []).append(region.code)
+        with (reference_dir / "region_aliases.csv").open(encoding="utf-8", newline="") as handle:
+            aliases = list(csv.DictReader(handle))
         # The alias file also serves province and landsdeel labels; only municipality codes count here.
-        self._aliases = {
-            normalise_name(alias): code
-            for alias, code in zip(aliases["alias"], aliases["code"], strict=True)
-            if code in self._valid
-        }
+        self._aliases = {normalise_name(row["alias"]): row["code"] for row in aliases if row["code"] in self._valid}
 
     def _holds(self, code: str, year: int) -> bool:
         valid_from, valid_to = self._valid[code]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import RawFileError
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import pandas as pd
 
 
 def require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path,

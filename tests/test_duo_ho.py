@@ -23,7 +23,7 @@ from etl.education.ho import ho_education
 from etl.errors import FetchError, RawFileError
 from etl.fetch import download
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_enrolments as portal_enrolments
 from etl.sources import duo_ho_first_years as portal_first_years
 from etl.sources import duo_ho_first_years_old as first_years
@@ -41,7 +41,7 @@ WO_GRAD = HO / "wo_gediplomeerden_old.csv"
 
 @pytest.fixture(scope="module")
 def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver(load_regions())
+    return MunicipalityResolver()
 
 
 def test_headers_are_recognised_by_the_right_module():

@@ -22,7 +22,7 @@ from etl.errors import RawFileError
 from etl.fetch import download
 from etl.manifest import read_manifest
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_graduates, duo_mbo_residence, duo_mbo_students_old
 from tests.conftest import FIXTURES
 from warehouse.indicator import Bounds
@@ -37,7 +37,7 @@ MODULES = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, RESIDENCE: d
 
 @pytest.fixture(scope="module")
 def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver(load_regions())
+    return MunicipalityResolver()
 
 
 def _facts(path: Path, resolver: MunicipalityResolver):

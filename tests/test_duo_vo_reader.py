@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from etl.errors import RawFileError
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import duo_vo_exams
 from tests.conftest import FIXTURES
 
@@ -30,7 +30,7 @@ def test_reads_every_location_programme_sex_and_year():
 
 
 def test_facts_store_suppressed_counts_as_null_with_bounds_1_to_4():
-    facts, education = duo_vo_exams.to_facts(_long(), SMALL, "small.csv", MunicipalityResolver(load_regions()))
+    facts, education = duo_vo_exams.to_facts(_long(), SMALL, "small.csv", MunicipalityResolver())
     urk = facts[(facts["vestiging"] == "20BB00") & (facts["school_year"] == "2022-2023")].set_index("sex")
     assert urk.loc["totaal", "candidates_suppressed"]
     assert urk.loc["totaal", "candidates"] is duo_vo_exams.pd.NA
@@ -82,7 +82,7 @@ def test_empty_municipality_is_rejected_with_its_line(tmp_path):
 def test_unknown_municipality_says_where_to_add_it(tmp_path):
     path = _broken(tmp_path, '"URK"', '"ATLANTIS"', line=4)
     with pytest.raises(RawFileError, match=r"region_aliases\.csv") as error:
-        duo_vo_exams.to_facts(duo_vo_exams.read(path), path, "broken.csv", MunicipalityResolver(load_regions()))
+        duo_vo_exams.to_facts(duo_vo_exams.read(path), path, "broken.csv", MunicipalityResolver())
     assert (error.value.line, error.value.column) == (4, "GEMEENTENAAM")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_first_years_old as first_years
 from etl.sources import duo_ho_graduates_old as graduates
 
@@ -37,7 +37,7 @@ FIGURES = {
 
 @pytest.fixture(scope="module")
 def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver(load_regions())
+    return MunicipalityResolver()
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

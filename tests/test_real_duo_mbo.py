@@ -13,7 +13,7 @@ import pytest
 
 from etl.build import build
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_students_old as module
 
 
@@ -25,7 +25,7 @@ def real_mbo_file(real_data: Path) -> Path:
 @pytest.fixture(scope="module")
 def facts_and_education(real_mbo_file):
     long = module.read(real_mbo_file)
-    return module.to_facts(long, real_mbo_file, "x", MunicipalityResolver(load_regions()))
+    return module.to_facts(long, real_mbo_file, "x", MunicipalityResolver())
 
 
 def test_real_file_is_recognised_with_its_years(real_mbo_file):

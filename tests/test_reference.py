@@ -3,7 +3,7 @@
 import csv
 import json
 
-from etl.reference import MunicipalityResolver, load_regions, normalise_name, region_membership
+from etl.reference import MunicipalityResolver, load_regions, normalise_name, read_regions, region_membership
 
 FLEVOLAND = {"GM0034", "GM0995", "GM0303", "GM0171", "GM0184", "GM0050"}
 
@@ -16,17 +16,20 @@ def test_current_classification_has_342_municipalities_and_six_in_flevoland():
     assert set(regions.loc[regions["is_flevoland"], "code"]) == FLEVOLAND | {"PV24"}
     assert regions["code"].is_unique
     assert len(regions[regions["level"] == "provincie"]) == 12
+    assert regions["valid_to"].dtype == "Int64"
+    assert regions.loc[regions["code"] == "NL", "parent_code"].item() is None
 
 
 def test_membership_walks_up_to_nl():
-    membership = region_membership(load_regions())
-    urk = set(membership.loc[membership["municipality_code"] == "GM0184", "region_code"])
+    membership = region_membership(read_regions())
+    assert membership == sorted(set(membership))
+    urk = {region for region, municipality in membership if municipality == "GM0184"}
     assert urk == {"GM0184", "PV24", "LD02", "NL"}
-    assert set(membership.loc[membership["region_code"] == "PV24", "municipality_code"]) == FLEVOLAND
+    assert {municipality for region, municipality in membership if region == "PV24"} == FLEVOLAND
 
 
 def test_resolver_handles_aliases_mergers_and_accents():
-    resolver = MunicipalityResolver(load_regions())
+    resolver = MunicipalityResolver()
     assert resolver.resolve("HENGELO", 2023) == "GM0164"
     assert resolver.resolve("NUENEN C.A.", 2023) == "GM0820"
     assert resolver.resolve("'S-GRAVENHAGE", 2023) == "GM0518"
@@ -39,7 +42,7 @@ def test_resolver_handles_aliases_mergers_and_accents():
 
 
 def test_every_duo_name_in_the_real_file_resolves(real_vo_file):
-    resolver = MunicipalityResolver(load_regions())
+    resolver = MunicipalityResolver()
     with real_vo_file.open(encoding="utf-8", newline="") as handle:
         names = {row["GEMEENTENAAM"] for row in csv.DictReader(handle, delimiter=";")}
     assert len(names) == 283

@@ -19,7 +19,7 @@ from etl.demo import uwv_open_match as demo
 from etl.demo.world import demo_world
 from etl.errors import RawFileError
 from etl.rawfiles import read_header
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver
 from etl.sources import uwv_open_match as uwv
 from tests.conftest import FIXTURES
 from warehouse.indicators import compute
@@ -30,7 +30,7 @@ HEADER = ("PEILDATUM;REC_TYPE;PROVINCIE;GEMEENTE;POSTCODE;BEROEP_CODE;BEROEP;AAN
 
 
 def _facts(path: Path):
-    return uwv.to_facts(uwv.read(path), path, path.name, MunicipalityResolver(load_regions()))[0]
+    return uwv.to_facts(uwv.read(path), path, path.name, MunicipalityResolver())[0]
 
 
 def test_reader_on_the_fixture():

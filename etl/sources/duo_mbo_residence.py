@@ -172,7 +172,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, pd.DataFrame] | None:
+          table: str) -> tuple[int, list[Education]] | None:
     """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
 
     Returns (data rows, education rows: none for this dataset).
@@ -241,4 +241,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                cast(source_line as integer) as source_line
         from {wide}_typed, {wide}_blocks b
     """)  # noqa: S608 (identifiers from the recognised header)
-    return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+    return records, []

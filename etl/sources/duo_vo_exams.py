@@ -228,7 +228,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, pd.DataFrame] | None:
+          table: str) -> tuple[int, list[Education]] | None:
     """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
 
     Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
@@ -310,4 +310,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                source_file, cast(source_line as integer) as source_line
         from long left join {wide}_place p on p.name = long.place and p.school_year = long.school_year
     """)  # noqa: S608 (identifiers from the recognised header)
-    return records, pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
+    return records, education

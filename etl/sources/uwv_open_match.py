@@ -251,7 +251,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, pd.DataFrame] | None:
+          table: str) -> tuple[int, list[Education]] | None:
     """Fast path of read + to_facts inside DuckDB: view `table` with to_facts' rows.
 
     Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
@@ -318,4 +318,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         from records join {wide}_classes c on c.code = records.occupation_code[1:2]
         group by snapshot_date, municipality_code, occupation_code
     """)  # noqa: S608 (identifiers from the recognised header)
-    return records, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+    return records, []
