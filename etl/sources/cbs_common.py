@@ -5,18 +5,22 @@ Not a source module itself (it declares no DATASET); cbs_odata, cbs_label_csv an
 
 from __future__ import annotations
 
+import calendar
 import csv
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, not_null, relationship, unique
 from etl.education import Education
 from etl.errors import RawFileError
-from etl.reference import REFERENCE_DIR, load_regions, normalise_name
+from etl.reference import REFERENCE_DIR, Region, normalise_name, read_regions
+
+if TYPE_CHECKING:  # the functions on DataFrames serve the pandas paths, which import pandas themselves
+    import pandas as pd
 
 FACT_TABLE = "fact_cbs"
 GRAIN = ("source_id", "table_id", "measure", "region_code", "dims", "period")
@@ -79,10 +83,11 @@ def period_from_label(label: str) -> tuple[str, str, bool] | None:
 def peildatum(period: str) -> date:
     """The last day of a period: CBS publishes no separate reference date in its exports."""
     if match := re.match(r"^(\d{4})-Q([1-4])$", period):
-        year, quarter = int(match.group(1)), int(match.group(2))
-        return (pd.Timestamp(year, quarter * 3, 1) + pd.offsets.MonthEnd(0)).date()
+        year, month = int(match.group(1)), int(match.group(2)) * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
     if match := re.match(r"^(\d{4})-(\d{2})$", period):
-        return (pd.Timestamp(int(match.group(1)), int(match.group(2)), 1) + pd.offsets.MonthEnd(0)).date()
+        year, month = int(match.group(1)), int(match.group(2))
+        return date(year, month, calendar.monthrange(year, month)[1])
     return date(int(period[:4]), 12, 31)
 
 
@@ -97,15 +102,15 @@ def region_from_key(key: str) -> str | None:
 class RegionLabels:
     """Resolves StatLine region labels ('Flevoland (PV)', 'Almere', 'Nederland') to region codes."""
 
-    def __init__(self, regions: pd.DataFrame | None = None):
-        regions = load_regions() if regions is None else regions
-        self._valid = {r.code: (r.valid_from, r.valid_to) for r in regions.itertuples(index=False)}
-        self._level = dict(zip(regions["code"], regions["level"], strict=True))
+    def __init__(self, regions: Sequence[Region] | None = None):
+        regions = read_regions() if regions is None else regions
+        self._valid = {r.code: (r.valid_from, r.valid_to) for r in regions}
+        self._level = {r.code: r.level for r in regions}
         self._by_name: dict[str, list[str]] = {}
-        for code, name in zip(regions["code"], regions["name"], strict=True):
-            self._by_name.setdefault(normalise_name(name), []).append(code)
-        aliases = pd.read_csv(REFERENCE_DIR / "region_aliases.csv", dtype=str, keep_default_na=False)
-        self._aliases = {normalise_name(a): c for a, c in zip(aliases["alias"], aliases["code"], strict=True)}
+        for region in regions:
+            self._by_name.setdefault(normalise_name(region.name), []).append(region.code)
+        with (REFERENCE_DIR / "region_aliases.csv").open(encoding="utf-8", newline="") as handle:
+            self._aliases = {normalise_name(row["alias"]): row["code"] for row in csv.DictReader(handle)}
 
     def resolve(self, label: str, year: int, level: str | None = None) -> str | None:
         """The code of a label; a suffix '(PV)'/'(LD)' fixes the level, else `level` or gemeente is preferred.
@@ -128,13 +133,15 @@ class RegionLabels:
         return (valid or wanted)[0]
 
 
-def _holds(bounds: tuple[object, object], year: int) -> bool:
+def _holds(bounds: tuple[int | None, int | None], year: int) -> bool:
     start, end = bounds
-    return (pd.isna(start) or start <= year) and (pd.isna(end) or year <= end)
+    return (start is None or start <= year) and (end is None or year <= end)
 
 
 def parse_number(values: pd.Series, lines: pd.Series, path: Path, column: str, decimal: str) -> pd.Series:
     """Numbers as published ('12,5' with a decimal comma, or '12.5'); '' and '.' (not available) become null."""
+    import pandas as pd
+
     text = values.fillna("").str.strip()
     missing = text.isin(["", "."])
     cleaned = text.str.replace(decimal, ".", regex=False) if decimal == "," else text
@@ -157,6 +164,8 @@ def unit_of(label: str) -> tuple[str, str]:
 
 def empty_education() -> pd.DataFrame:
     """CBS tables name no programmes: an empty frame with the education table's columns."""
+    import pandas as pd
+
     return pd.DataFrame(columns=list(Education.__dataclass_fields__))
 
 
@@ -188,6 +197,8 @@ def annual(rows: pd.DataFrame, period_key: str) -> pd.DataFrame:
 def labelled_dims(rows: pd.DataFrame, dimensions: list[tuple[str, dict[str, str]]]) -> pd.Series:
     """'Key=title|Key=title' per row: the codes of the other dimensions replaced by their titles, as in the label
     exports ('Geslacht=Totaal mannen en vrouwen|Leeftijd=15 tot 20 jaar'); '' for a table without others."""
+    import pandas as pd
+
     dims = pd.Series("", index=rows.index)
     for i, (key, titles) in enumerate(dimensions):
         codes = rows[key].astype(str).str.strip()
@@ -210,6 +221,8 @@ def is_provisional(status: object) -> bool:
 
 def to_fact_frame(long: pd.DataFrame, source_id: str, relative_path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fact_cbs rows of a long frame with region_code, period and provisional; no education rows."""
+    import pandas as pd
+
     facts = pd.DataFrame({
         "table_id": long["table_id"], "measure": long["measure"], "measure_label": long["measure_label"],
         "unit": long["unit"], "region_code": long["region_code"], "dims": long["dims"], "period": long["period"],
