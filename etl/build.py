@@ -144,15 +144,15 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     if staged is None:
         return None
     data_rows, education = staged
-    wanted = (f"select * from staged where {dataset.period_column} in (select unnest(?::varchar[])) "  # noqa: S608
-              f"order by {', '.join(dataset.grain)}")  # names are the dataset's constants
+    where = "" if raw.periods is None else f"where {dataset.period_column} in (select unnest(?::varchar[])) "
+    wanted = f"select * from staged {where}order by {', '.join(dataset.grain)}"  # noqa: S608 (names are constants)
+    parameters = [] if raw.periods is None else [list(raw.periods)]
     if direct:
         table = None
-        rows = cursor.execute(f"insert into {dataset.fact_table} by name {wanted}",
-                              [list(raw.periods)]).fetchall()[0][0]
+        rows = cursor.execute(f"insert into {dataset.fact_table} by name {wanted}", parameters).fetchall()[0][0]
     else:
         table = "staged_facts"
-        cursor.execute(f"create temp table {table} as {wanted}", [list(raw.periods)])
+        cursor.execute(f"create temp table {table} as {wanted}", parameters)
         rows = cursor.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
     periods = [row[0] for row in cursor.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
                                                 f"{table or dataset.fact_table} where source_file = ?",
@@ -170,7 +170,9 @@ def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.
     fields = list(Education.__dataclass_fields__)
     programmes = [Education(*(None if pd.isna(value) else value for value in row))  # object: Python scalars
                   for row in education[fields].astype(object).itertuples(index=False)]
-    return facts[facts[dataset.period_column].isin(raw.periods)], programmes, int(long["source_line"].nunique())
+    if raw.periods is not None:
+        facts = facts[facts[dataset.period_column].isin(raw.periods)]
+    return facts, programmes, int(long["source_line"].nunique())
 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -17,12 +18,12 @@ HEADER_BYTES = 1 << 16
 
 @dataclass(frozen=True)
 class RawFile:
-    """A raw file, the source module that reads it, and the periods this build takes from it."""
+    """A raw file, the source module that reads it, and the periods this build takes from it (None: all)."""
 
     path: Path
     relative: str
     source: ModuleType
-    periods: tuple[str, ...]
+    periods: tuple[str, ...] | None
 
 
 def read_header(path: Path) -> list[str]:
@@ -58,22 +59,33 @@ def discover(raw_dir: Path) -> list[RawFile]:
     DUO republishes files with a sliding window of years (2019-2024, then 2020-2025). The edition that
     reaches the latest period is the most recent publication and may correct earlier figures, so it wins
     every period it covers; older editions contribute only the periods no newer one has.
+
+    Only files that share their dataset with another file need their periods (and edition) before they are
+    read: a file alone in its dataset keeps every period it holds (periods None). That spares the scan of a
+    period column of the largest files (DUO mbo by home municipality, UWV), whose periods are not in the header.
     """
-    candidates = []
+    found = []
     for path in sorted(raw_dir.rglob("*")):
         if not path.is_file() or path.name.endswith((MANIFEST_SUFFIX, ".part")) or path.name in IGNORED_NAMES:
             continue
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
             continue
         module, header = recognise(path)
+        found.append((path, path.relative_to(raw_dir).as_posix(), module, header))
+    per_dataset = Counter(module.DATASET.dataset_id for *_, module, _ in found)
+
+    candidates, result = [], []
+    for path, relative, module, header in found:
+        if per_dataset[module.DATASET.dataset_id] == 1:
+            result.append(RawFile(path, relative, module, None))
+            continue
         periods = module.periods(header, path)
         # Files of one dataset can cover different populations in the same layout (DUO's hbo and wo files):
         # a source's edition_key tells them apart, so they do not compete for the same periods.
         edition = module.edition_key(header, path) if hasattr(module, "edition_key") else ""
-        candidates.append((path, path.relative_to(raw_dir).as_posix(), module, periods, edition))
+        candidates.append((path, relative, module, periods, edition))
 
     claimed: dict[tuple[str, str], set[str]] = {}
-    result = []
     newest_first = sorted(candidates, key=lambda c: (max(c[3], default=""), c[1]), reverse=True)
     for path, relative, module, periods, edition in newest_first:
         taken = claimed.setdefault((module.DATASET.dataset_id, edition), set())
