@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.errors import RawFileError
@@ -14,7 +15,7 @@ from tests.conftest import FIXTURES
 SMALL = FIXTURES / "duo_vo_small.csv"
 
 
-def _long() -> duo_vo_exams.pd.DataFrame:
+def _long() -> pd.DataFrame:
     return duo_vo_exams.read(SMALL)
 
 
@@ -33,7 +34,7 @@ def test_facts_store_suppressed_counts_as_null_with_bounds_1_to_4():
     facts, education = duo_vo_exams.to_facts(_long(), SMALL, "small.csv", MunicipalityResolver())
     urk = facts[(facts["vestiging"] == "20BB00") & (facts["school_year"] == "2022-2023")].set_index("sex")
     assert urk.loc["totaal", "candidates_suppressed"]
-    assert urk.loc["totaal", "candidates"] is duo_vo_exams.pd.NA
+    assert urk.loc["totaal", "candidates"] is pd.NA
     assert (urk.loc["totaal", "candidates_low"], urk.loc["totaal", "candidates_high"]) == (1, 4)
     # A published zero is a real zero, not a suppressed cell.
     assert not urk.loc["vrouw", "candidates_suppressed"]

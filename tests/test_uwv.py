@@ -57,7 +57,7 @@ def test_reader_on_the_fixture():
 def test_technical_rule_is_brc_classes_07_and_08():
     classes = uwv.occupation_classes()
     assert len(classes) == 13
-    assert classes.loc[classes["is_technical"], "beroepsklasse_code"].tolist() == ["07", "08"]
+    assert [code for code, technical in classes.items() if technical] == ["07", "08"]
 
 
 @pytest.mark.parametrize(("old", "new", "line", "column", "message"), [

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
@@ -27,6 +27,9 @@ from etl.sources import duo_mbo_current as current
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
+
+if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
+    import pandas as pd
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
 OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INSTELLING", "GEMEENTE INSTELLING",
@@ -86,10 +89,19 @@ def school_year(year: int) -> str:
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    del header
-    years = pd.read_csv(path, sep=current.separator(path), dtype=str, keep_default_na=False, usecols=["JAAR"],
-                        encoding="utf-8-sig")["JAAR"].str.strip()
-    return sorted(school_year(int(y)) for y in years.unique() if _YEAR.match(y))
+    sep = current.separator(path)
+    names = fast_csv.header_of(path, sep) or header
+    if "JAAR" not in names:
+        raise RawFileError(path, "kolom ontbreekt", 1, "JAAR")
+    columns = {f"c{i}": "varchar" for i in range(len(names))}
+    try:  # DuckDB reads the one column without holding the GIL, while other files are discovered
+        years = duckdb.connect().execute(
+            f"select distinct c{names.index('JAAR')} from read_csv(?, delim = ?, header = false, skip = 1, "  # noqa: S608
+            "columns = ?, quote = '\"', escape = '\"', auto_detect = false, null_padding = true)",
+            [str(path), sep, columns]).fetchall()  # (a column position, no value)
+    except duckdb.Error as exc:
+        raise RawFileError(path, f"kolom JAAR niet leesbaar ({exc})", 1, "JAAR") from exc
+    return sorted({school_year(int(y.strip())) for (y,) in years if y and _YEAR.match(y.strip())})
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -134,6 +146,8 @@ def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Codes for the institution's and the student's municipality; returns (facts, no education rows)."""
+    import pandas as pd
+
     year = long["JAAR"].str.strip().astype(int)
     keyed = long.assign(year=year)
     institution_keys = ["PLAATSNAAM INSTELLING", "GEMEENTENUMMER INSTELLING", "year"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
@@ -22,6 +22,9 @@ from etl.reference import MunicipalityResolver
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
+
+if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
+    import pandas as pd
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -126,6 +129,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """Parse the file into one row per location × programme × sex × school year, values still as text."""
+    import pandas as pd
+
     try:
         wide = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -170,6 +175,8 @@ def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], 
 
 def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     """Value, bounds and suppression flag of a count column: '<5' becomes null with bounds 1..4."""
+    import pandas as pd
+
     suppressed = values == SUPPRESSED
     exact = pd.to_numeric(values.where(~suppressed), errors="raise").astype("Int64")
     return {
@@ -183,6 +190,8 @@ def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map names to CBS codes and programmes to education rows; returns (facts, education)."""
+    import pandas as pd
+
     programmes = long.drop_duplicates(["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"])
     education = [vo_education(kind, label, path, int(line)) for kind, label, line in
                  programmes[["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", "source_line"]].itertuples(index=False)]

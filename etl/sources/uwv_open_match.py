@@ -16,13 +16,14 @@ etl/reference/uwv_technical_occupations.csv says which classes count as technica
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
@@ -31,7 +32,8 @@ from etl.reference import REFERENCE_DIR, MunicipalityResolver
 from etl.sources import fast_csv
 from etl.sources.base import Dataset
 
-if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+if TYPE_CHECKING:  # requests only when fetching; pandas only on the pandas path (read, to_facts)
+    import pandas as pd
     import requests
 
 LEVELS = tuple(f"AANT_OPLNIV_{n}" for n in range(1, 7))
@@ -99,8 +101,26 @@ def recognises(header: list[str]) -> bool:
     return header == COLUMNS
 
 
+def parse_date(text: str) -> date | None:
+    """A 'jjjj-mm-dd' or 'd-m-jjjj' date (surrounding spaces ignored, ASCII digits only); None if not a real day.
+
+    Agrees with _dates() on every value the fast path and discovery meet; other digit characters, which the
+    pandas path reads differently, give None, so the fast path declines the file.
+    """
+    match = _DATE.match(text.strip())
+    if match is None or not text.strip().isascii():
+        return None
+    year, month, day = match.group(1, 2, 3) if match.group(1) else match.group(6, 5, 4)
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def _dates(values: pd.Series) -> pd.Series:
     """ISO dates from 'jjjj-mm-dd' or 'd-m-jjjj'; NaT where neither matches (parsed once per distinct value)."""
+    import pandas as pd
+
     distinct = pd.Series(values.unique())
     parts = distinct.str.strip().str.extract(_DATE)
     iso = parts[0] + "-" + parts[1] + "-" + parts[2]
@@ -111,47 +131,55 @@ def _dates(values: pd.Series) -> pd.Series:
 
 def _matches(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     """values.str.match(pattern), tested once per distinct value (the columns repeat a few values a lot)."""
+    import pandas as pd
+
     distinct = pd.Series(values.unique())
     return ~values.isin(distinct[~distinct.str.match(pattern)])
 
 
 def _numbers(values: pd.Series) -> pd.Series:
     """Decimal-comma text to floats, converted once per distinct value."""
+    import pandas as pd
+
     distinct = values.unique()
     return values.map(dict(zip(distinct, pd.to_numeric(pd.Series(distinct).str.replace(",", ".", regex=False)),
                                strict=True)))
 
 
-def _read_dates(path: Path) -> pd.Series:
-    """The snapshot dates of every record (discovery asks twice: periods and edition key; read once)."""
+def _snapshot_dates(path: Path) -> list[date]:
+    """The distinct snapshot dates in the file (discovery asks twice: periods and edition key; read once)."""
     stat = path.stat()
-    return _read_dates_of(path, stat.st_mtime_ns, stat.st_size).copy()
+    return _snapshot_dates_of(path, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=4)
-def _read_dates_of(path: Path, mtime_ns: int, size: int) -> pd.Series:
+def _snapshot_dates_of(path: Path, mtime_ns: int, size: int) -> list[date]:
     del mtime_ns, size  # cache key only: a changed file is read again
-    try:
-        dates = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                            usecols=["PEILDATUM"])["PEILDATUM"]
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    try:  # DuckDB reads the one column without holding the GIL, while other files are discovered
+        texts = duckdb.connect().execute(
+            "select distinct PEILDATUM from read_csv(?, delim = ';', header = true, columns = ?, quote = '\"', "
+            "escape = '\"', auto_detect = false, null_padding = true)",
+            [str(path), dict.fromkeys(COLUMNS, "varchar")]).fetchall()
+    except duckdb.Error as exc:
         raise RawFileError(path, f"kolom PEILDATUM niet leesbaar ({exc})", 1, "PEILDATUM") from exc
-    return _dates(dates)
+    return sorted({d for (text,) in texts if (d := parse_date(text or "")) is not None})
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The months of the snapshots in the file (the PEILDATUM column only)."""
-    return sorted({d.strftime("%Y-%m") for d in _read_dates(path).dropna().unique()})
+    return sorted({f"{d:%Y-%m}" for d in _snapshot_dates(path)})
 
 
 def edition_key(header: list[str], path: Path) -> str:
     """Weekly files of one month must not compete for that month: each snapshot range is its own edition."""
-    dates = _read_dates(path).dropna()
-    return f"{dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}" if len(dates) else ""
+    dates = _snapshot_dates(path)
+    return f"{dates[0]:%Y-%m-%d}..{dates[-1]:%Y-%m-%d}" if dates else ""
 
 
 def read(path: Path) -> pd.DataFrame:
     """Parse and validate the file; one row per published record, values still as text."""
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -193,16 +221,17 @@ def _require(frame: pd.DataFrame, path: Path, column: str, ok: pd.Series, expect
                        column)
 
 
-def occupation_classes() -> pd.DataFrame:
-    """The BRC 2014 beroepsklassen with the technical rule (etl/reference/uwv_technical_occupations.csv)."""
-    classes = pd.read_csv(OCCUPATIONS_FILE, dtype=str, keep_default_na=False)
-    classes["is_technical"] = classes["is_technical"] == "true"
-    return classes
+def occupation_classes() -> dict[str, bool]:
+    """BRC 2014 beroepsklasse code → technical? (the rule in etl/reference/uwv_technical_occupations.csv)."""
+    with OCCUPATIONS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["beroepsklasse_code"]: row["is_technical"] == "true" for row in csv.DictReader(handle)}
 
 
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum postcode areas to municipalities and pivot the record types; returns (facts, no education rows)."""
+    import pandas as pd
+
     frame = long.copy()
     frame["measure"] = frame["REC_TYPE"].str.upper().map(REC_TYPES)
     for column in ("AANTAL", *LEVELS):
@@ -219,9 +248,9 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         codes[place] = code
     frame["municipality_code"] = frame["place"].map(codes)
 
-    classes = occupation_classes().set_index("beroepsklasse_code")
+    classes = occupation_classes()
     frame["occupation_class"] = frame["BEROEP_CODE"].str[:2]
-    unknown = ~frame["occupation_class"].isin(classes.index)
+    unknown = ~frame["occupation_class"].isin(list(classes))
     if unknown.any():
         first = frame.loc[unknown].iloc[0]
         raise RawFileError(path, f"beroepscode '{first['BEROEP_CODE']}' valt in geen BRC-beroepsklasse (01-13)",
@@ -239,7 +268,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     facts = facts.rename(columns={"BEROEP_CODE": "occupation_code",
                                   **{level: f"job_seekers_level_{n}" for n, level in enumerate(LEVELS, start=1)}})
     facts["occupation_class"] = facts["occupation_code"].str[:2]
-    facts["is_technical"] = facts["occupation_class"].map(classes["is_technical"]).astype(bool)
+    facts["is_technical"] = facts["occupation_class"].map(classes).astype(bool)
     facts["month"] = facts["snapshot_date"].dt.strftime("%Y-%m")
     facts["snapshot_date"] = facts["snapshot_date"].dt.date
     facts["source_id"] = DATASET.dataset_id
@@ -273,25 +302,25 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if records is None:
         return None
     texts = [row[0] for row in con.execute(f"select distinct pystrip(PEILDATUM) from {wide}").fetchall()]  # noqa: S608
-    dates = _dates(pd.Series(texts, dtype=str))
-    if dates.isna().any() or not dates.dt.year.between(1900, 2100).all():
+    dates = [parse_date(text) for text in texts]
+    if any(d is None or not 1900 <= d.year <= 2100 for d in dates):
         return None
     places = {(row[0], year) for row in con.execute(f"select distinct pystrip(GEMEENTE) from {wide}").fetchall()  # noqa: S608
-              for year in dates.dt.year.unique().tolist()}
+              for year in {d.year for d in dates}}
     codes = [(name, year, resolver.resolve(name, year)) for name, year in sorted(places)]
     classes = occupation_classes()
     used = {row[0] for row in con.execute(f"select distinct pystrip(BEROEP_CODE)[1:2] from {wide}").fetchall()}  # noqa: S608
-    if any(code is None for *_, code in codes) or not used <= set(classes["beroepsklasse_code"]):
+    if any(code is None for *_, code in codes) or not used <= set(classes):
         return None
     con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
                 "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
-                [texts, [d.date() for d in dates], DATASET.dataset_id, relative_path])
+                [texts, dates, DATASET.dataset_id, relative_path])
     con.execute(f"create or replace temp table {wide}_places as select unnest(?::varchar[]) as name, "
                 "unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
                 [list(column) for column in zip(*codes, strict=True)])
     con.execute(f"create or replace temp table {wide}_classes as select unnest(?::varchar[]) as code, "
                 "unnest(?::boolean[]) as is_technical",
-                [classes["beroepsklasse_code"].tolist(), classes["is_technical"].tolist()])
+                [list(classes), list(classes.values())])
     levels = ", ".join(f"cast(pystrip({c}) as double) as l{n}" for n, c in enumerate(LEVELS, start=1))
     level_sums = ", ".join(f"coalesce(sum(l{n}) filter (where not vacancy), 0) as job_seekers_level_{n}"
                            for n in range(1, len(LEVELS) + 1))
