@@ -111,6 +111,7 @@ def _edited(path: Path, tmp_path: Path, line: int, old: str, new: str) -> Path:
     '"12\t"',
     '"1x"',  # bad count: the pandas path names line and column
     '"\u0661\u0662"',  # Arabic-Indic digits: Python's \\d matches them, the fast path's [0-9] does not
+    '"1\x012"',  # the separator of the joined pattern check inside a value
 ])
 def test_vo_fast_path_leaves_unusual_values_to_the_pandas_path(new, tmp_path, resolver):
     path = _edited(VO_SMALL, tmp_path, 2, '"12";"11";"91.7"', f'{new};"11";"91.7"')

@@ -202,12 +202,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     q = fast_csv.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
-    rules = ["regexp_full_match(pystrip(JAAR), '[0-9]{4}')", "pystrip(INSTELLINGSCODE) <> ''",
-             f"pystrip({q('PLAATSNAAM INSTELLING')}) <> ''",
-             *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,18}}|-1')" for c in counts),
-             *(f"regexp_full_match(pystrip({q(c)}), '[0-9]{{0,4}}')"
-               for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header)]
-    records = fast_csv.read_text(con, path, sep, header, wide, rules)
+    rules = ["pystrip(INSTELLINGSCODE) <> ''", f"pystrip({q('PLAATSNAAM INSTELLING')}) <> ''"]
+    patterns = {"JAAR": "[0-9]{4}", **dict.fromkeys(counts, "[0-9]{1,18}|-1"),
+                **{c: "[0-9]{0,4}" for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header}}
+    records = fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
     if records is None:
         return None
     optional = {c: q(c) if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER",

@@ -255,12 +255,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
     rules = [f"pystrip({q(c)}) <> ''" for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO",
                                                 "OPLEIDINGSNAAM")]
-    for school_year in school_years:
-        for sex in SEXES:
-            rules += [f"regexp_full_match(pystrip({q(year_column(m, school_year, sex))}), "
-                      + ("'([0-9]{1,15}(\\.[0-9]{1,15})?)?')" if m == "SLAAGPERC" else "'[0-9]{1,18}|<5')")
-                      for m in MEASURES]
-    records = fast_csv.read_text(con, path, ";", header, wide, rules)
+    percent, count = "([0-9]{1,15}(\\.[0-9]{1,15})?)?", "[0-9]{1,18}|<5"
+    patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else count
+                for school_year in school_years for sex in SEXES for m in MEASURES}
+    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
     if records is None:
         return None
     kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")

@@ -293,12 +293,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         return None
     wide = f"{table}_wide"
     # The same rules as read(), with ASCII-only patterns and whole numbers only; dates are checked below.
-    rules = ["regexp_full_match(pystrip(REC_TYPE), '[A-Za-z]+')",
-             "upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "pystrip(GEMEENTE) <> ''",
-             "regexp_full_match(pystrip(POSTCODE), '[0-9]{4}')",
-             "regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{4}')",
-             *(f"regexp_full_match(pystrip({c}), '[0-9]{{1,15}}')" for c in ("AANTAL", *LEVELS))]
-    records = fast_csv.read_text(con, path, ";", header, wide, rules)
+    rules = ["upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "pystrip(GEMEENTE) <> ''"]
+    patterns = {"REC_TYPE": "[A-Za-z]+", "POSTCODE": "[0-9]{4}", "BEROEP_CODE": "[0-9]{4}",
+                **dict.fromkeys(("AANTAL", *LEVELS), "[0-9]{1,15}")}
+    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
     if records is None:
         return None
     texts = [row[0] for row in con.execute(f"select distinct pystrip(PEILDATUM) from {wide}").fetchall()]  # noqa: S608
