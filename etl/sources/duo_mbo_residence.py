@@ -229,27 +229,28 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     # bounds and the suppressed flag follow from null); the view unnests one row per leerweg, as read() melts.
     counted = ", ".join(f"cast(nullif(pystrip({c}), '-1') as bigint)" for c in counts)
     con.execute(f"""
-        create or replace temp table {wide}_typed as
+        create or replace temp view {wide}_typed as
         select w.source_line, cast(pystrip(w.JAAR) as integer) as year, pystrip(w.INSTELLINGSCODE) as brin,
                pystrip(w.INSTELLINGSNAAM) as institution_name, pystrip(w.{q('PLAATSNAAM INSTELLING')}) as place_name,
                i.code as institution_municipality_code, pystrip(w.WOONGEMEENTE) as home_name,
                h.code as home_municipality_code, pystrip({optional['LEEFTIJDSCATEGORIE']}) as age_group,
-               [{counted}] as counts, ?::varchar as source_id, ?::varchar as source_file
+               [{counted}] as counts
         from {wide} w
         left join {wide}_inst i on i.name = w.{q('PLAATSNAAM INSTELLING')}
              and i.number = {optional['GEMEENTENUMMER INSTELLING']} and i.year = cast(pystrip(w.JAAR) as integer)
         left join {wide}_home h on h.name = w.WOONGEMEENTE and h.number = {optional['WOONGEMEENTENUMMER']}
              and h.year = cast(pystrip(w.JAAR) as integer)
-    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    """)  # noqa: S608 (identifiers from the recognised header; a view, computed once by the insert that reads it)
     con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
-                "unnest(range(1, ?)) as i", [counts, len(counts) + 1])
+                "unnest(range(1, ?)) as i, ?::varchar as source_id, ?::varchar as source_file",
+                [counts, len(counts) + 1, DATASET.dataset_id, relative_path])
     con.execute(f"""
         create or replace temp view {table} as
         select year || '-' || (year + 1) as school_year, brin, institution_name, place_name,
                institution_municipality_code, home_name, home_municipality_code, age_group, b.type_mbo,
                counts[b.i] as students, coalesce(counts[b.i], 1) as students_low,
-               coalesce(counts[b.i], 4) as students_high, counts[b.i] is null as students_suppressed, source_id,
-               make_date(year, 10, 1) as peildatum, 'definitief' as status, source_file,
+               coalesce(counts[b.i], 4) as students_high, counts[b.i] is null as students_suppressed, b.source_id,
+               make_date(year, 10, 1) as peildatum, 'definitief' as status, b.source_file,
                cast(source_line as integer) as source_line
         from {wide}_typed, {wide}_blocks b
     """)  # noqa: S608 (identifiers from the recognised header)

@@ -294,19 +294,21 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
             measures.append(f"{{'c': {count(c)}, 'g': {count(g)}, 'r': cast(nullif(pystrip({q(r)}), '') as double)}}")
             blocks.append((school_year, sex.lower()))
     con.execute(f"""
-        create or replace temp table {wide}_typed as
+        create or replace temp view {wide}_typed as
         select source_line, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
                pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, {place} as place, e.education_id,
-               [{', '.join(measures)}] as blocks, ?::varchar as source_id, ?::varchar as source_file
+               [{', '.join(measures)}] as blocks
         from {wide} left join {wide}_edu e on e.kind = {wide}.{kind} and e.label = {wide}.{label}
-    """, [DATASET.dataset_id, relative_path])  # noqa: S608 (identifiers from the recognised header)
+    """)  # noqa: S608 (identifiers from the recognised header; a view, computed once by the insert that reads it)
     con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as school_year, "
-                "unnest(?::varchar[]) as sex, unnest(range(1, ?)) as i",
-                [[y for y, _ in blocks], [x for _, x in blocks], len(blocks) + 1])
+                "unnest(?::varchar[]) as sex, unnest(range(1, ?)) as i, ?::varchar as source_id, "
+                "?::varchar as source_file",
+                [[y for y, _ in blocks], [x for _, x in blocks], len(blocks) + 1, DATASET.dataset_id, relative_path])
     con.execute(f"""
         create or replace temp view {table} as
         with long as (
-            select t.*, b.school_year, b.sex, t.blocks[b.i] as v from {wide}_typed t, {wide}_blocks b
+            select t.*, b.school_year, b.sex, t.blocks[b.i] as v, b.source_id, b.source_file
+            from {wide}_typed t, {wide}_blocks b
         )
         select long.school_year, brin, vestiging, school_name, p.code as municipality_code, education_id, sex,
                v.c as candidates, coalesce(v.c, 1) as candidates_low, coalesce(v.c, 4) as candidates_high,
