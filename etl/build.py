@@ -203,8 +203,10 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     cursors = {raw.relative: con.cursor() for raw in fast}  # one connection each: they run side by side
     with ThreadPoolExecutor(max_workers=1) as readers, ThreadPoolExecutor(max_workers=2) as stages:
         ahead = {raw.relative: readers.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
+        # Largest files first: the two workers then end together instead of one finishing a large file alone.
         staging = {raw.relative: stages.submit(_stage, cursors[raw.relative], raw, resolver,
-                                               first[raw.source.DATASET.fact_table] == raw.relative) for raw in fast}
+                                               first[raw.source.DATASET.fact_table] == raw.relative)
+                   for raw in sorted(fast, key=lambda raw: raw.path.stat().st_size, reverse=True)}
         try:
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
