@@ -172,7 +172,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     cells = common.plain_unpivot(rows, topics, ".")
     if years is None or cells is None or not cells[0]:
         return None
-    at_row, at_column, values = cells
     dims = []
     for row in rows:
         parts = [common.plain_strip(row[j]) for j in dimensions]
@@ -180,16 +179,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
             return None
         dims.append("|".join(f"{header[j]}={part}" for j, part in zip(dimensions, parts, strict=True)))
     region = header.index("RegioS")
-    codes = {key: common.region_from_key(key) for key in {row[region] for row in rows}}
-    kept = [k for k, i in enumerate(at_row) if codes[rows[i][region]] is not None]  # GG, CG, CR dropped
     common.stage_facts(con, table, {"table_id": table_of(path), "unit": "", "source_id": DATASET.dataset_id,
-                                    "source_file": relative_path}, {
-        "measure": [header[at_column[k]] for k in kept],
-        "measure_label": [header[at_column[k]] for k in kept],
-        "region_code": [codes[rows[at_row[k]][region]] for k in kept],
-        "dims": [dims[at_row[k]] for k in kept],
-        "period": [years[at_row[k]] for k in kept],
-        "value": [values[k] for k in kept],
-        "source_line": [at_row[k] + 2 for k in kept],  # header is line 1; one record per line (plain_csv)
-    }, [False] * len(kept))
-    return len(set(at_row)), []
+                                    "source_file": relative_path},
+                       {"region_code": [common.region_from_key(row[region]) for row in rows],  # GG, CG, CR: None
+                        "dims": dims, "period": years, "provisional": [False] * len(rows)},
+                       {"measure": header, "measure_label": header}, cells)
+    return len(set(cells[0])), []

@@ -332,6 +332,8 @@ def plain_strip(value: str) -> str | None:
     return None if stripped[:1].isspace() or stripped[-1:].isspace() else stripped
 
 
+import functools  # noqa: E402 (kept with the fast paths' helpers, which alone use it)
+
 if TYPE_CHECKING:  # stage_facts gets its connection from the build; this module does not need duckdb itself
     import duckdb
 
@@ -339,18 +341,45 @@ _STAGE_TYPES = {"value": "double", "peildatum": "date", "source_line": "integer"
 
 
 def stage_facts(con: duckdb.DuckDBPyConnection, table: str, constants: dict[str, str],
-                columns: dict[str, list], provisional: list[bool]) -> None:
-    """Temp table `table` with fact_cbs' columns and types, as to_fact_frame gives them, in one statement.
+                per_record: dict[str, list], per_column: dict[str, list],
+                cells: tuple[list[int], list[int], list[float]]) -> None:
+    """Temp table `table` with fact_cbs' columns and types as to_fact_frame gives them: one row per cell.
 
-    `constants` are the same on every row (table_id, source_id, source_file, ...); `columns` hold one list per
-    other column except peildatum and status, which follow from `period` and `provisional`.
+    `cells` are plain_unpivot's (record index, column index, value); every other fact column is one of
+    `constants`, or a list in `per_record` (by record index; period and provisional, which give peildatum and
+    status, always are) or in `per_column` (by column index). A cell whose region_code is None is not loaded.
+    Only the cells go in as long lists (two), for DuckDB converts Python lists element by element.
     """
-    ends = {period: peildatum(period) for period in set(columns["period"])}
-    lists = {**columns, "peildatum": [ends[period] for period in columns["period"]],
-             "status": ["voorlopig" if flag else "definitief" for flag in provisional]}
-    select, values = [], []
+    at_row, at_column, values = cells
+    width = max(at_column) + 1
+    ends = {period: peildatum(period) for period in set(per_record["period"])}
+    per_record = {**per_record, "peildatum": [ends[period] for period in per_record["period"]],
+                  "status": ["voorlopig" if flag else "definitief" for flag in per_record["provisional"]]}
+    del per_record["provisional"]
+    params: list[object] = [[i * width + j for i, j in zip(at_row, at_column, strict=True)], values]
+    ctes, joins = ["x as (select unnest(?) as k, unnest(?) as value)"], []
+    for alias, lists, index in (("r", per_record, f"x.k // {width}"), ("c", per_column, f"x.k % {width}")):
+        if lists:
+            typed = (f"unnest(?::{_STAGE_TYPES.get(name, 'varchar')}[]) as {name}" for name in lists)
+            ctes.append(f"{alias} as (select unnest(range(?)) as i, {', '.join(typed)})")
+            joins.append(f"join {alias} on {alias}.i = {index}")
+            params += [len(next(iter(lists.values()))), *lists.values()]
+    select = []
     for name in FACT_COLUMNS:  # names and types are constants of this module
-        kind = _STAGE_TYPES.get(name, "varchar")
-        select.append(f"?::{kind} as {name}" if name in constants else f"unnest(?::{kind}[]) as {name}")
-        values.append(constants[name] if name in constants else lists[name])
-    con.execute(f"create or replace temp table {table} as select {', '.join(select)}", values)
+        if name in constants:
+            select.append(f"?::{_STAGE_TYPES.get(name, 'varchar')} as {name}")
+            params.append(constants[name])
+        elif name == "value":
+            select.append("x.value")
+        elif name == "source_line":  # header is line 1; one record per line (plain_csv)
+            select.append(f"cast(x.k // {width} + 2 as integer) as source_line")
+        else:
+            select.append(f"{'r' if name in per_record else 'c'}.{name}")
+    sql = f"create or replace temp table {table} as with {', '.join(ctes)} select {', '.join(select)} from x "  # noqa: S608
+    con.execute(f"{sql}{' '.join(joins)} where region_code is not null", params)  # names and types from code
+
+
+@functools.cache
+def region_labels() -> RegionLabels:
+    """One RegionLabels for the fast paths (reading the aliases file each time costs more than a small export)."""
+    return RegionLabels()

@@ -188,29 +188,22 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     cells = common.plain_unpivot(rows, measures, ",")
     if years is None or cells is None or not cells[0]:
         return None
-    at_row, at_column, values = cells
     region = header.index(REGION_COLUMN)
     # Labels are resolved per label and year, and only where a value is published (as to_facts does: rows of
-    # dissolved municipalities hold none).
-    labels, codes = common.RegionLabels(), {}
-    for i in set(at_row):
+    # dissolved municipalities hold none); COROP areas ('') are not loaded, nor are rows without values (None).
+    labels, codes = common.region_labels(), {}
+    for i in set(cells[0]):
         key = (rows[i][region], years[i][0])
         if key not in codes:
             codes[key] = labels.resolve(key[0], int(key[1]))
             if codes[key] is None:
                 return None
-    dims = ["|".join(f"{header[j]}={row[j]}" for j in dimensions) for row in rows]
-    units = {j: common.unit_of(header[j]) for j in measures}
-    kept = [k for k, i in enumerate(at_row) if codes[(rows[i][region], years[i][0])] != ""]  # COROP dropped
+    units = [common.unit_of(name) for name in header]
     common.stage_facts(con, table, {"table_id": table_id, "source_id": DATASET.dataset_id,
                                     "source_file": relative_path}, {
-        "measure": [header[at_column[k]] for k in kept],
-        "measure_label": [units[at_column[k]][0] for k in kept],
-        "unit": [units[at_column[k]][1] for k in kept],
-        "region_code": [codes[(rows[at_row[k]][region], years[at_row[k]][0])] for k in kept],
-        "dims": [dims[at_row[k]] for k in kept],
-        "period": [years[at_row[k]][0] for k in kept],
-        "value": [values[k] for k in kept],
-        "source_line": [at_row[k] + 2 for k in kept],  # header is line 1; one record per line (plain_csv)
-    }, [years[at_row[k]][1] for k in kept])
-    return len(set(at_row)), []
+        "region_code": [codes.get((row[region], year)) or None for row, (year, _) in zip(rows, years, strict=True)],
+        "dims": ["|".join(f"{header[j]}={row[j]}" for j in dimensions) for row in rows],
+        "period": [year for year, _ in years], "provisional": [flag for _, flag in years],
+    }, {"measure": header, "measure_label": [label for label, _ in units], "unit": [unit for _, unit in units]},
+        cells)
+    return len(set(cells[0])), []

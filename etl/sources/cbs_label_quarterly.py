@@ -135,18 +135,15 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     cells = common.plain_unpivot(rows, list(range(1, len(header))), ",")
     if quarters is None or cells is None or not cells[0]:
         return None
-    at_row, at_column, values = cells
+    at_row, at_column, _ = cells
     # As to_facts: every column with a value resolved at province level, in the year of the latest such quarter.
     year = int(max(quarters[i][0] for i in at_row)[:4])
-    labels = common.RegionLabels()
+    labels = common.region_labels()
     codes = {j: labels.resolve(header[j], year, level="provincie") for j in set(at_column)}
     if not all(codes.values()):
         return None
     common.stage_facts(con, table, {"table_id": TABLE_ID, "measure": MEASURE, "measure_label": MEASURE, "unit": "%",
-                                    "dims": "", "source_id": DATASET.dataset_id, "source_file": relative_path}, {
-        "region_code": [codes[j] for j in at_column],
-        "period": [quarters[i][0] for i in at_row],
-        "value": values,
-        "source_line": [i + 2 for i in at_row],  # header is line 1; one record per line (plain_csv)
-    }, [quarters[i][1] for i in at_row])
+                                    "dims": "", "source_id": DATASET.dataset_id, "source_file": relative_path},
+                       {"period": [q for q, _ in quarters], "provisional": [flag for _, flag in quarters]},
+                       {"region_code": [codes.get(j) for j in range(len(header))]}, cells)
     return len(set(at_row)), []
