@@ -348,35 +348,31 @@ def stage_facts(con: duckdb.DuckDBPyConnection, table: str, constants: dict[str,
     `cells` are plain_unpivot's (record index, column index, value); every other fact column is one of
     `constants`, or a list in `per_record` (by record index; period and provisional, which give peildatum and
     status, always are) or in `per_column` (by column index). A cell whose region_code is None is not loaded.
-    Only the cells go in as long lists (two), for DuckDB converts Python lists element by element.
+    Only the cells go in as long lists, for DuckDB converts Python lists element by element; the short lists
+    are picked from by index, which costs less than joining them.
     """
     at_row, at_column, values = cells
     width = max(at_column) + 1
     ends = {period: peildatum(period) for period in set(per_record["period"])}
     per_record = {**per_record, "peildatum": [ends[period] for period in per_record["period"]],
                   "status": ["voorlopig" if flag else "definitief" for flag in per_record["provisional"]]}
-    del per_record["provisional"]
-    params: list[object] = [[i * width + j for i, j in zip(at_row, at_column, strict=True)], values]
-    ctes, joins = ["x as (select unnest(?) as k, unnest(?) as value)"], []
-    for alias, lists, index in (("r", per_record, f"x.k // {width}"), ("c", per_column, f"x.k % {width}")):
-        if lists:
-            typed = (f"unnest(?::{_STAGE_TYPES.get(name, 'varchar')}[]) as {name}" for name in lists)
-            ctes.append(f"{alias} as (select unnest(range(?)) as i, {', '.join(typed)})")
-            joins.append(f"join {alias} on {alias}.i = {index}")
-            params += [len(next(iter(lists.values()))), *lists.values()]
-    select = []
+    select, params = [], []
     for name in FACT_COLUMNS:  # names and types are constants of this module
-        if name in constants:
-            select.append(f"?::{_STAGE_TYPES.get(name, 'varchar')} as {name}")
-            params.append(constants[name])
-        elif name == "value":
-            select.append("x.value")
+        kind = _STAGE_TYPES.get(name, "varchar")
+        if name == "value":
+            select.append("value")
         elif name == "source_line":  # header is line 1; one record per line (plain_csv)
-            select.append(f"cast(x.k // {width} + 2 as integer) as source_line")
+            select.append(f"cast(k // {width} + 2 as integer) as source_line")
+        elif name in constants:
+            select.append(f"?::{kind} as {name}")
+            params.append(constants[name])
         else:
-            select.append(f"{'r' if name in per_record else 'c'}.{name}")
-    sql = f"create or replace temp table {table} as with {', '.join(ctes)} select {', '.join(select)} from x "  # noqa: S608
-    con.execute(f"{sql}{' '.join(joins)} where region_code is not null", params)  # names and types from code
+            index = f"k // {width}" if name in per_record else f"k % {width}"
+            select.append(f"(?::{kind}[])[{index} + 1] as {name}")
+            params.append(per_record[name] if name in per_record else per_column[name])
+    sql = f"create or replace temp table {table} as select {', '.join(select)} from (select unnest(?) as k, "  # noqa: S608
+    con.execute(sql + "unnest(?) as value) where region_code is not null",  # names and types from code
+                [*params, [i * width + j for i, j in zip(at_row, at_column, strict=True)], values])
 
 
 @functools.cache
