@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.cbs_tables import CODED_CSV_PERIODS
 from etl.checks import Check
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # pandas serves the fallback path only (read, to_facts); stage and periods do without
+    import duckdb
+    import pandas as pd
 
 _TOPIC = re.compile(r"^\w+_\d+$")
 _FILE_NAME = re.compile(r"^(\w+?)_TypedDataSet_\d{8}_\d{6}\.csv$", re.IGNORECASE)
@@ -62,6 +66,8 @@ def edition_key(header: list[str], path: Path) -> str:
 
 
 def _frame(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +81,8 @@ def _frame(path: Path) -> pd.DataFrame:
 
 def _period_column(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     """Period id and provisional flag per row (provisional: CBS marks it only in the Perioden entity set)."""
+    import pandas as pd
+
     if "Perioden" in frame.columns:
         keys = frame["Perioden"].str.strip()
         wrong = ~keys.str.match(r"^\d{4}JJ00$")
@@ -92,12 +100,18 @@ def _period_column(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Serie
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The years the file covers (its Perioden column, or the configured year of its table)."""
-    frame = _frame(path)
+    plain = common.plain_csv(path)
+    years = None if plain is None else _plain_periods(plain[0], plain[1], path)
+    if years is not None:
+        return sorted(set(years))
+    frame = _frame(path)  # the pandas path, which names what is wrong
     return sorted(_period_column(frame, path)[0].unique())
 
 
 def read(path: Path) -> pd.DataFrame:
     """One row per data row × topic with a value."""
+    import pandas as pd
+
     frame = _frame(path)
     header = [c for c in frame.columns if c != "source_line"]
     topics = [c for c in header if _TOPIC.match(c)]
@@ -122,3 +136,52 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     """RegioS keys to region codes ('NL01  ' → NL); areas the region table lacks (GG, CG, CR) are dropped."""
     codes = long["RegioS"].map(common.region_from_key)
     return common.to_fact_frame(long.assign(region_code=codes)[codes.notna()], DATASET.dataset_id, relative_path)
+
+
+_PLAIN_PERIOD = re.compile(r"[0-9]{4}JJ00")
+
+
+def _plain_periods(header: list[str], rows: list[list[str]], path: Path) -> list[str] | None:
+    """The year per record as _period_column gives it; None when a key is not plainly a year or the file's table
+    has no configured year (the pandas path then names the problem)."""
+    if "Perioden" not in header:
+        table_id = _FILE_NAME.match(path.name)
+        year = CODED_CSV_PERIODS.get(table_id.group(1)) if table_id else None
+        return None if year is None else [year] * len(rows)
+    column = header.index("Perioden")
+    keys = [common.plain_strip(row[column]) for row in rows]
+    if not all(key is not None and _PLAIN_PERIOD.fullmatch(key) for key in keys):
+        return None
+    return [key[:4] for key in keys]
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+
+    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
+    Dutch message) for any file that path would refuse or might read differently (see common.plain_csv).
+    """
+    plain = common.plain_csv(path)
+    if plain is None or "RegioS" not in plain[0] or not _FILE_NAME.match(path.name):
+        return None
+    header, rows = plain
+    years = _plain_periods(header, rows, path)
+    topics = [j for j, c in enumerate(header) if _TOPIC.match(c)]
+    dimensions = [j for j, c in enumerate(header) if j and j not in topics and c not in ("RegioS", "Perioden")]
+    cells = common.plain_unpivot(rows, topics, ".")
+    if years is None or cells is None or not cells[0]:
+        return None
+    dims = []
+    for row in rows:
+        parts = [common.plain_strip(row[j]) for j in dimensions]
+        if None in parts:
+            return None
+        dims.append("|".join(f"{header[j]}={part}" for j, part in zip(dimensions, parts, strict=True)))
+    region = header.index("RegioS")
+    common.stage_facts(con, table, {"table_id": table_of(path), "unit": "", "source_id": DATASET.dataset_id,
+                                    "source_file": relative_path},
+                       {"region_code": [common.region_from_key(row[region]) for row in rows],  # GG, CG, CR: None
+                        "dims": dims, "period": years, "provisional": [False] * len(rows)},
+                       {"measure": header, "measure_label": header}, cells)
+    return len(set(cells[0])), []

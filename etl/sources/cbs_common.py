@@ -248,3 +248,134 @@ def require_complete_rows(frame: pd.DataFrame, path: Path) -> None:
                 column = str(frame.columns[len(row)])
                 raise RawFileError(path, f"de regel heeft {len(row)} velden, de kopregel {width}; het bestand is "
                                          "waarschijnlijk afgebroken: download het opnieuw", reader.line_num, column)
+
+
+# Fast paths of the StatLine CSV readers (cbs_label_csv, cbs_label_quarterly, cbs_coded_csv), without pandas.
+# They read a well-formed export with the csv module and decline (None) whatever pandas might read differently,
+# so that the pandas path reads that file and names any error in Dutch. StatLine exports are small (at most a few
+# MB): plain Python and one insert cost less than a DuckDB CSV scan of many tiny files.
+
+# Columns the pandas paths add to the frame: a header holding one of these would be read differently.
+_ADDED_COLUMNS = {"source_line", "period", "provisional", "dims"}
+# A number as parse_number accepts it, ASCII only and at most 15 digits on each side of the point: such a value
+# converts exactly, so float() and pandas' to_numeric agree. Only spaces around it (str.strip() removes more).
+_PLAIN_NUMBER = {",": re.compile(r" *-?([0-9]{1,15})(?:[.,]([0-9]{1,15}))? *"),
+                 ".": re.compile(r" *-?([0-9]{1,15})(?:\.([0-9]{1,15}))? *")}
+_PLAIN_MISSING = re.compile(r" *\.? *")  # '' and '.' (not available), as parse_number
+
+
+def plain_csv(path: Path, empty_first_name: bool = False) -> tuple[list[str], list[list[str]]] | None:
+    """Header and records of a `;`-separated StatLine export exactly as the pandas paths read them, or None.
+
+    None when pandas might read the file otherwise or refuse it: not UTF-8, a NUL, a byte order mark inside, a
+    lone carriage return, a record over more than one line or a blank line, a field count that differs from the
+    header's, a quote inside a value or name, empty (only the first when `empty_first_name`), duplicate or
+    'Unnamed:' names, a name the pandas path adds itself, or no records.
+    """
+    import io
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or "\ufeff" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        header = next(reader, [])
+        rows = list(reader)
+    except csv.Error:  # a stray quote after a closing one, a field too large
+        return None
+    lines = text.count("\n") + (not text.endswith("\n"))
+    width = len(header)
+    names = header[1:] if empty_first_name else header
+    if (not rows or len(rows) + 1 != lines or any(len(row) != width for row in rows)
+            or not all(names) or len(set(header)) != width or _ADDED_COLUMNS & set(header)
+            or any(name.startswith("Unnamed:") for name in header)):
+        return None
+    if '"' in text and any('"' in value for row in [header, *rows] for value in row):
+        return None
+    return header, rows
+
+
+def plain_unpivot(rows: list[list[str]], columns: list[int], decimal: str
+                  ) -> tuple[list[int], list[int], list[float]] | None:
+    """(row index, column index, value) of every published value in `columns`, as parse_number reads them.
+
+    None when a cell is not plainly a number, '' or '.': parse_number would raise (or read it otherwise).
+    """
+    number, missing = _PLAIN_NUMBER[decimal].fullmatch, _PLAIN_MISSING.fullmatch
+    at_row: list[int] = []
+    at_column: list[int] = []
+    values: list[float] = []
+    for j in columns:
+        for i, row in enumerate(rows):
+            cell = row[j]
+            if not cell:
+                continue
+            if number(cell) is None:
+                if missing(cell) is None:
+                    return None
+                continue
+            value = float(cell.replace(",", ".") if decimal == "," else cell)
+            if value == 0 and "-" in cell:  # '-0': pandas gives 0.0 or -0.0 depending on the other values
+                return None
+            at_row.append(i)
+            at_column.append(j)
+            values.append(value)
+    return at_row, at_column, values
+
+
+def plain_strip(value: str) -> str | None:
+    """value.strip() when only spaces surround it, else None (pandas' and Python's stripping may then differ)."""
+    stripped = value.strip(" ")
+    return None if stripped[:1].isspace() or stripped[-1:].isspace() else stripped
+
+
+import functools  # noqa: E402 (kept with the fast paths' helpers, which alone use it)
+
+if TYPE_CHECKING:  # stage_facts gets its connection from the build; this module does not need duckdb itself
+    import duckdb
+
+_STAGE_TYPES = {"value": "double", "peildatum": "date", "source_line": "integer"}  # the rest is varchar
+
+
+def stage_facts(con: duckdb.DuckDBPyConnection, table: str, constants: dict[str, str],
+                per_record: dict[str, list], per_column: dict[str, list],
+                cells: tuple[list[int], list[int], list[float]]) -> None:
+    """Temp table `table` with fact_cbs' columns and types as to_fact_frame gives them: one row per cell.
+
+    `cells` are plain_unpivot's (record index, column index, value); every other fact column is one of
+    `constants`, or a list in `per_record` (by record index; period and provisional, which give peildatum and
+    status, always are) or in `per_column` (by column index). A cell whose region_code is None is not loaded.
+    Only the cells go in as long lists, for DuckDB converts Python lists element by element; the short lists
+    are picked from by index, which costs less than joining them.
+    """
+    at_row, at_column, values = cells
+    width = max(at_column) + 1
+    ends = {period: peildatum(period) for period in set(per_record["period"])}
+    per_record = {**per_record, "peildatum": [ends[period] for period in per_record["period"]],
+                  "status": ["voorlopig" if flag else "definitief" for flag in per_record["provisional"]]}
+    select, params = [], []
+    for name in FACT_COLUMNS:  # names and types are constants of this module
+        kind = _STAGE_TYPES.get(name, "varchar")
+        if name == "value":
+            select.append("value")
+        elif name == "source_line":  # header is line 1; one record per line (plain_csv)
+            select.append(f"cast(k // {width} + 2 as integer) as source_line")
+        elif name in constants:
+            select.append(f"?::{kind} as {name}")
+            params.append(constants[name])
+        else:
+            index = f"k // {width}" if name in per_record else f"k % {width}"
+            select.append(f"(?::{kind}[])[{index} + 1] as {name}")
+            params.append(per_record[name] if name in per_record else per_column[name])
+    sql = f"create or replace temp table {table} as select {', '.join(select)} from (select unnest(?) as k, "  # noqa: S608
+    con.execute(sql + "unnest(?) as value) where region_code is not null",  # names and types from code
+                [*params, [i * width + j for i, j in zip(at_row, at_column, strict=True)], values])
+
+
+@functools.cache
+def region_labels() -> RegionLabels:
+    """One RegionLabels for the fast paths (reading the aliases file each time costs more than a small export)."""
+    return RegionLabels()

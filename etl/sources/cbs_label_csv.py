@@ -12,14 +12,18 @@ The export does not name its table: the table id is recognised from the measure 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # pandas serves the fallback path only (read, to_facts); stage and periods do without
+    import duckdb
+    import pandas as pd
 
 PERIOD_COLUMN = "Perioden"
 REGION_COLUMN = "Regio's"
@@ -64,6 +68,8 @@ def edition_key(header: list[str], path: Path) -> str:
 
 
 def _frame(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,6 +83,8 @@ def _frame(path: Path) -> pd.DataFrame:
 
 def _periods(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Period id and provisional flag per row; raises on a label that is not a year."""
+    import pandas as pd
+
     parsed = frame[PERIOD_COLUMN].map(common.period_from_label)
     wrong = parsed.isna() | parsed.map(lambda p: p is not None and p[1] != "calendar_year")
     if wrong.any():
@@ -88,7 +96,12 @@ def _periods(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The years in the file's period column (the header alone does not say)."""
-    frame = _frame(path)
+    plain = common.plain_csv(path)
+    if plain is not None and PERIOD_COLUMN in plain[0]:
+        years = _plain_periods(plain[0], plain[1])
+        if years is not None:
+            return sorted({period for period, _ in years})
+    frame = _frame(path)  # the pandas path, which names what is wrong
     if PERIOD_COLUMN not in frame.columns:
         raise RawFileError(path, "kolom ontbreekt", 1, PERIOD_COLUMN)
     return sorted(_periods(frame, path)["period"].unique())
@@ -96,6 +109,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per data row × measure with a published value; values parsed, labels still as text."""
+    import pandas as pd
+
     frame = _frame(path)
     header = [c for c in frame.columns if c != "source_line"]
     for column in (PERIOD_COLUMN, REGION_COLUMN):
@@ -127,6 +142,8 @@ def read(path: Path) -> pd.DataFrame:
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map region labels to codes (COROP rows are dropped: the region table has no COROP areas)."""
+    import pandas as pd
+
     labels = common.RegionLabels()
     places = long.drop_duplicates([REGION_COLUMN, "period"])
     codes = {}
@@ -140,3 +157,53 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
                        dtype=object)
     return common.to_fact_frame(long.assign(region_code=region)[region != ""], DATASET.dataset_id, relative_path)
 
+
+
+def _plain_periods(header: list[str], rows: list[list[str]]) -> list[tuple[str, bool]] | None:
+    """(year, provisional) per record as _periods gives them; None when a label is not a plain year."""
+    column = header.index(PERIOD_COLUMN)
+    labels = {label: common.period_from_label(label) for label in {row[column] for row in rows}}
+    if any(p is None or p[1] != "calendar_year" or not p[0].isascii() for p in labels.values()):
+        return None
+    return [(labels[row[column]][0], labels[row[column]][2]) for row in rows]
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+
+    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
+    Dutch message) for any file that path would refuse or might read differently (see common.plain_csv).
+    """
+    plain = common.plain_csv(path)
+    if plain is None:
+        return None
+    header, rows = plain
+    table_id = table_of(header)
+    if PERIOD_COLUMN not in header or REGION_COLUMN not in header or table_id is None:
+        return None
+    years = _plain_periods(header, rows)
+    measures = [i for i, c in enumerate(header) if common.unit_of(c)[1] and c not in (PERIOD_COLUMN, REGION_COLUMN)]
+    dimensions = [i for i, c in enumerate(header) if i not in measures and c not in (PERIOD_COLUMN, REGION_COLUMN)]
+    cells = common.plain_unpivot(rows, measures, ",")
+    if years is None or cells is None or not cells[0]:
+        return None
+    region = header.index(REGION_COLUMN)
+    # Labels are resolved per label and year, and only where a value is published (as to_facts does: rows of
+    # dissolved municipalities hold none); COROP areas ('') are not loaded, nor are rows without values (None).
+    labels, codes = common.region_labels(), {}
+    for i in set(cells[0]):
+        key = (rows[i][region], years[i][0])
+        if key not in codes:
+            codes[key] = labels.resolve(key[0], int(key[1]))
+            if codes[key] is None:
+                return None
+    units = [common.unit_of(name) for name in header]
+    common.stage_facts(con, table, {"table_id": table_id, "source_id": DATASET.dataset_id,
+                                    "source_file": relative_path}, {
+        "region_code": [codes.get((row[region], year)) or None for row, (year, _) in zip(rows, years, strict=True)],
+        "dims": ["|".join(f"{header[j]}={row[j]}" for j in dimensions) for row in rows],
+        "period": [year for year, _ in years], "provisional": [flag for _, flag in years],
+    }, {"measure": header, "measure_label": [label for label, _ in units], "unit": [unit for _, unit in units]},
+        cells)
+    return len(set(cells[0])), []

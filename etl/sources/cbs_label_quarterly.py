@@ -9,14 +9,18 @@ neither its table nor its measure: both are fixed below (TABLE_ID, MEASURE).
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
+
+if TYPE_CHECKING:  # pandas serves the fallback path only (read, to_facts); stage and periods do without
+    import duckdb
+    import pandas as pd
 
 TABLE_ID = "werkloosheid_provincie"  # the transposed export does not carry the StatLine table id
 MEASURE = "Werkloosheidpercentage"
@@ -44,6 +48,8 @@ def recognises(header: list[str]) -> bool:
 
 
 def _frame(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -66,11 +72,17 @@ def _frame(path: Path) -> pd.DataFrame:
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The quarters in the file's first column."""
-    return sorted(_frame(path)["period"].unique())
+    plain = common.plain_csv(path, empty_first_name=True)
+    quarters = None if plain is None else _plain_periods(plain[1])
+    if quarters is not None:
+        return sorted({period for period, _ in quarters})
+    return sorted(_frame(path)["period"].unique())  # the pandas path, which names what is wrong
 
 
 def read(path: Path) -> pd.DataFrame:
     """One row per quarter × region with a published value."""
+    import pandas as pd
+
     frame = _frame(path)
     regions = [c for c in frame.columns if c not in (PERIOD_COLUMN, "source_line", "period", "provisional")]
     parts = []
@@ -98,3 +110,40 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         codes[label] = code
     return common.to_fact_frame(long.assign(region_code=long["region_label"].map(codes)), DATASET.dataset_id,
                          relative_path)
+
+
+def _plain_periods(rows: list[list[str]]) -> list[tuple[str, bool]] | None:
+    """(quarter, provisional) per record as _frame gives them; None when a label is not a plain quarter."""
+    labels = {label: common.period_from_label(label) for label in {row[0] for row in rows}}
+    if any(p is None or p[1] != "quarter" or not p[0].isascii() for p in labels.values()):
+        return None
+    return [(labels[row[0]][0], labels[row[0]][2]) for row in rows]
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+
+    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
+    Dutch message) for any file that path would refuse or might read differently (see common.plain_csv).
+    """
+    plain = common.plain_csv(path, empty_first_name=True)
+    if plain is None:
+        return None
+    header, rows = plain
+    quarters = _plain_periods(rows)
+    cells = common.plain_unpivot(rows, list(range(1, len(header))), ",")
+    if quarters is None or cells is None or not cells[0]:
+        return None
+    at_row, at_column, _ = cells
+    # As to_facts: every column with a value resolved at province level, in the year of the latest such quarter.
+    year = int(max(quarters[i][0] for i in at_row)[:4])
+    labels = common.region_labels()
+    codes = {j: labels.resolve(header[j], year, level="provincie") for j in set(at_column)}
+    if not all(codes.values()):
+        return None
+    common.stage_facts(con, table, {"table_id": TABLE_ID, "measure": MEASURE, "measure_label": MEASURE, "unit": "%",
+                                    "dims": "", "source_id": DATASET.dataset_id, "source_file": relative_path},
+                       {"period": [q for q, _ in quarters], "provisional": [flag for _, flag in quarters]},
+                       {"region_code": [codes.get(j) for j in range(len(header))]}, cells)
+    return len(set(at_row)), []
