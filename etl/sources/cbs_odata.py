@@ -163,12 +163,13 @@ def _fast_facts(bundle: dict) -> tuple[fast.FactRows, int]:
               for p in measures}
     keys = {*dimension_keys, *titles}
     if (REGION_KEY not in dimension_keys or PERIOD_KEY not in dimension_keys or not measures
-            or "source_line" in keys or len(keys) < len(set(dimension_keys)) + len(titles)):
-        raise fast.Unusual("dimensions or measures")  # a measure named like a dimension: leave it to pandas
+            or len(titles) < len(measures) or "source_line" in keys
+            or len(keys) < len(set(dimension_keys)) + len(titles)):
+        raise fast.Unusual("dimensions or measures")  # a measure twice, or named like a dimension: leave it to pandas
     other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
     facts = fast.FactRows(titles, other, [(key, fast.labeller(key, dimensions.get(key, []), "Key")) for key in other],
                           fast.provisional_periods(dimensions.get(PERIOD_KEY, []), "Key"))
-    measure_keys = [p["Key"] for p in measures]  # in DataProperties order, repeats included, as read() takes them
+    measure_keys = [p["Key"] for p in measures]
     data_rows = 0
     for line, record in enumerate(records, start=1):
         period_key = record[PERIOD_KEY]
