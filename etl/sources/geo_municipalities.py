@@ -221,7 +221,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     try:
         features = _features(path)
         rows = _fact_rows(path, features)
-    except (RawFileError, shapely.errors.ShapelyError, ValueError, TypeError, AttributeError):
+    except (RawFileError, shapely.errors.ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         return None
     if not all(year.isascii() for year, *_ in rows):
         return None  # a year taken from a file name in other digits: int() reads it, DuckDB's cast does not
