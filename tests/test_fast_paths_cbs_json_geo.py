@@ -286,3 +286,28 @@ def test_the_bundle_cache_holds_a_few_files_only(tmp_path):
     for path in paths:
         cbs_bundle_fast.forget(path)
     assert not cbs_bundle_fast._CACHE
+
+
+def _tables_in_storage_order(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        return {t: con.execute(f"select * from {t} order by rowid").fetchall() for t in tables}  # noqa: S608
+    finally:
+        con.close()
+
+
+def test_a_build_of_the_json_files_takes_only_fast_paths_and_equals_a_pandas_build(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    for writer in DEMO_MODULES:
+        writer.write(raw, demo_world("flevoland", 7), np.random.default_rng(3))
+    with monkeypatch.context() as patch:
+        for module in DEMO_MODULES.values():
+            patch.setattr(module, "read", lambda path: pytest.fail(f"pandas path taken for {path}"))
+        build(raw, tmp_path / "fast.duckdb", progress=False)
+    for module in DEMO_MODULES.values():
+        monkeypatch.delattr(module, "stage")
+    build(raw, tmp_path / "pandas.duckdb", progress=False)
+    fast = _tables_in_storage_order(tmp_path / "fast.duckdb")
+    assert {row[0] for row in fast["fact_cbs"]} == {"03759ned", "86223NED"} and fast["region_geometry"]
+    assert fast == _tables_in_storage_order(tmp_path / "pandas.duckdb")

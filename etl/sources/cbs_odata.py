@@ -87,6 +87,7 @@ def read(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     table_id, bundle = _load(path)
+    fast.forget(path)  # the build reads it no more
     properties = bundle["DataProperties"]
     measures = [p for p in properties if p.get("Type") == "Topic"]
     dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]

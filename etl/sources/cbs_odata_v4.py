@@ -77,6 +77,7 @@ def read(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     table_id, bundle, time, geo = _load(path)
+    fast.forget(path)  # the build reads it no more
     dimension_keys = [d["Identifier"] for d in bundle["Dimensions"]]
     rows = pd.DataFrame(bundle["Observations"])
     if rows.empty:  # e.g. fetched with --since past the table's last year
