@@ -311,3 +311,35 @@ def test_a_build_of_the_json_files_takes_only_fast_paths_and_equals_a_pandas_bui
     fast = _tables_in_storage_order(tmp_path / "fast.duckdb")
     assert {row[0] for row in fast["fact_cbs"]} == {"03759ned", "86223NED"} and fast["region_geometry"]
     assert fast == _tables_in_storage_order(tmp_path / "pandas.duckdb")
+
+
+def test_municipal_outlines_are_rounded_on_the_geojson_exactly_as_through_shapely(real_data):
+    from shapely.geometry import shape
+
+    paths = [GEO_SMALL, *sorted(real_data.glob("geo_gemeenten_*/*.geojson"))]
+    geometries = [f["geometry"] for p in paths for f in json.loads(p.read_text(encoding="utf-8-sig"))["features"]]
+    assert len(geometries) > 1000
+    for geometry in geometries:
+        assert geometry_text(geometry) == geo_municipalities._rounded(shape(geometry))
+    rng = random.Random(2)
+    values = [*(rng.uniform(-180, 180) for _ in range(20000)), *((k + 0.5) / 1e5 for k in range(-300, 300)),
+              -0.0, -4e-6, -5e-6, 5e-6, 2.5e-5, 12]
+    expected = np.round(np.array(values), geo_municipalities.COORDINATE_DIGITS)
+    got = np.array([geo_municipalities._round(v) for v in values])
+    assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+def geometry_text(geometry: dict) -> str | None:
+    text = geo_municipalities._rounded_geojson(geometry)
+    assert text is not None, geometry.get("type")
+    return text
+
+
+@pytest.mark.parametrize("geometry", [
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1]]]},  # open ring
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0, 1.0], [5.1, 52.0, 1.0], [5.1, 52.1, 1.0], [5.0, 52.0, 1.0]]]},
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, "52.0"], [5.1, 52.1], [5.0, 52.0]]]},
+    {"type": "MultiPolygon", "coordinates": []},
+])
+def test_unusual_outlines_are_rounded_through_shapely(geometry):
+    assert geo_municipalities._rounded_geojson(geometry) is None
