@@ -15,17 +15,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from etl.cbs_tables import BUNDLE_MARKER, CBS_TABLES, DIMENSION_TYPES
 from etl.checks import Check
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
+from etl.sources import cbs_bundle_fast as fast
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
 
-if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+if TYPE_CHECKING:  # requests only when fetching; duckdb and pandas are imported by the path that uses them
+    import duckdb
+    import pandas as pd
     import requests
+
+    from etl.education import Education
 
 FETCH_GROUP = "cbs"
 REGION_KEY, PERIOD_KEY = "RegioS", "Perioden"
@@ -67,8 +70,11 @@ def edition_key(header: list[str], path: Path) -> str:
     return header[0].split(":", 1)[-1].strip().strip('"').lower()
 
 
+PARTS = ("DataProperties", "dimensions", "TypedDataSet")
+
+
 def _load(path: Path) -> tuple[str, dict]:
-    return common.load_bundle(path, BUNDLE_MARKER, ("DataProperties", "dimensions", "TypedDataSet"))
+    return fast.load(path, BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
 
 
 def periods(header: list[str], path: Path) -> list[str]:
@@ -78,7 +84,10 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per TypedDataSet row × measure with a value; source_line is the 1-based TypedDataSet row number."""
+    import pandas as pd
+
     table_id, bundle = _load(path)
+    fast.forget(path)  # the build reads it no more
     properties = bundle["DataProperties"]
     measures = [p for p in properties if p.get("Type") == "Topic"]
     dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]
@@ -119,3 +128,63 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     codes = long["region_key"].map(common.region_from_key)
     long = long.assign(region_code=codes)[codes.notna()]
     return common.to_fact_frame(long, DATASET.dataset_id, relative_path)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts in plain Python: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows: none for CBS), or None for a bundle the pandas path might read
+    differently or refuse (cbs_bundle_fast.Unusual), so that it reads it or names the problem in Dutch.
+    """
+    try:
+        table_id, bundle = _load(path)
+        facts, data_rows = _fast_facts(bundle)
+    except (RawFileError, fast.Unusual, KeyError, TypeError):  # KeyError, TypeError: a record missing a key or odd
+        return None
+    finally:
+        fast.forget(path)
+    if not len(facts):
+        return None  # nothing to load: the pandas path copes with an empty table
+    facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
+    return data_rows, []
+
+
+def _fast_facts(bundle: dict) -> tuple[fast.FactRows, int]:
+    """read + to_facts of a v3 bundle, and the data rows read() counts (annual TypedDataSet rows with a value,
+    COROP areas included); Unusual (or KeyError, TypeError) for anything odd."""
+    properties, records, dimensions = bundle["DataProperties"], bundle["TypedDataSet"], bundle["dimensions"]
+    if not isinstance(properties, list) or not isinstance(records, list) or not isinstance(dimensions, dict):
+        raise fast.Unusual("layout")
+    if not all(isinstance(p, dict) and isinstance(p.get("Key"), str) for p in properties):
+        raise fast.Unusual("DataProperties")
+    dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]
+    measures = [p for p in properties if p.get("Type") == "Topic"]
+    titles = {p["Key"]: (fast.optional_text(p.get("Title", p["Key"])), fast.optional_text(p.get("Unit", "")) or "")
+              for p in measures}
+    keys = {*dimension_keys, *titles}
+    if (REGION_KEY not in dimension_keys or PERIOD_KEY not in dimension_keys or not measures
+            or len(titles) < len(measures) or "source_line" in keys
+            or len(keys) < len(set(dimension_keys)) + len(titles)):
+        raise fast.Unusual("dimensions or measures")  # a measure twice, or named like a dimension: leave it to pandas
+    other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
+    facts = fast.FactRows(titles, other, [(key, fast.labeller(key, dimensions.get(key, []), "Key")) for key in other],
+                          fast.provisional_periods(dimensions.get(PERIOD_KEY, []), "Key"))
+    measure_keys = [p["Key"] for p in measures]
+    data_rows = 0
+    for line, record in enumerate(records, start=1):
+        period_key = record[PERIOD_KEY]
+        if type(period_key) is not str:
+            raise fast.Unusual(line)
+        if period_key[4:6] != "JJ":
+            continue
+        if not keys <= record.keys():
+            raise fast.Unusual(line)
+        counted = False
+        for key in measure_keys:
+            value = fast.number(record[key])
+            if value is not None:
+                counted = True
+                facts.add(record, key, period_key, record[REGION_KEY], value, line)
+        data_rows += counted
+    return facts, data_rows

@@ -17,16 +17,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from etl.cbs_tables import CBS_TABLES, V4_BUNDLE_MARKER, time_and_geo
 from etl.checks import Check
 from etl.errors import RawFileError
+from etl.sources import cbs_bundle_fast as fast
 from etl.sources import cbs_common as common
 from etl.sources import cbs_odata
 
-if TYPE_CHECKING:  # requests is imported only when fetching, not by every build
+if TYPE_CHECKING:  # requests only when fetching; duckdb and pandas are imported by the path that uses them
+    import duckdb
+    import pandas as pd
     import requests
+
+    from etl.education import Education
+    from etl.reference import MunicipalityResolver
 
 FETCH_GROUP = "cbs"
 DATASET = cbs_odata.DATASET
@@ -53,7 +57,7 @@ def recognises(header: list[str]) -> bool:
 
 def _load(path: Path) -> tuple[str, dict, str, str]:
     """(table id, bundle, time dimension, region dimension); RawFileError when either dimension is missing."""
-    table_id, bundle = common.load_bundle(path, V4_BUNDLE_MARKER, PARTS)
+    table_id, bundle = fast.load(path, V4_BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
     time, geo = time_and_geo(bundle["Dimensions"])
     if time is None or geo is None:
         missing = "TimeDimension" if time is None else "GeoDimension"
@@ -70,7 +74,10 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per observation with a Value; source_line is the 1-based Observations row number."""
+    import pandas as pd
+
     table_id, bundle, time, geo = _load(path)
+    fast.forget(path)  # the build reads it no more
     dimension_keys = [d["Identifier"] for d in bundle["Dimensions"]]
     rows = pd.DataFrame(bundle["Observations"])
     if rows.empty:  # e.g. fetched with --since past the table's last year
@@ -103,3 +110,62 @@ def read(path: Path) -> pd.DataFrame:
         "unit": rows["Measure"].map(lambda m: measures[m].get("Unit") or ""), "value": numbers.astype("float64"),
     })[numbers.notna()].reset_index(drop=True)
     return common.finish_bundle_long(long, table_id, status)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts in plain Python: temp table `table` with to_facts' rows.
+
+    Returns (data rows, education rows: none for CBS), or None for a bundle the pandas path might read
+    differently or refuse (cbs_bundle_fast.Unusual), so that it reads it or names the problem in Dutch.
+    """
+    try:
+        table_id, bundle, time, geo = _load(path)
+        facts, data_rows = _fast_facts(bundle, time, geo)
+    except (RawFileError, fast.Unusual, KeyError, TypeError):  # KeyError, TypeError: an entry missing a key or odd
+        return None
+    finally:
+        fast.forget(path)
+    if not len(facts):
+        return None  # nothing to load (e.g. fetched --since past the last year): the pandas path copes
+    facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
+    return data_rows, []
+
+
+def _fast_facts(bundle: dict, time: str, geo: str) -> tuple[fast.FactRows, int]:
+    """read + to_facts of a v4 bundle, and the data rows read() counts (annual observations with a Value, COROP
+    areas included); Unusual (or KeyError, TypeError) for anything odd."""
+    dimensions, observations, codes = bundle["Dimensions"], bundle["Observations"], bundle["codes"]
+    if not (isinstance(dimensions, list) and isinstance(observations, list) and isinstance(codes, dict)
+            and isinstance(bundle["MeasureCodes"], list)):
+        raise fast.Unusual("layout")
+    dimension_keys = [fast.text(d.get("Identifier")) for d in dimensions]
+    if {"Measure", "Value", "source_line"} & set(dimension_keys):
+        raise fast.Unusual("dimensions")
+    measures = {}
+    for measure in bundle["MeasureCodes"]:
+        identifier = fast.text(measure.get("Identifier"))
+        measures[identifier] = (fast.optional_text(measure.get("Title")) or identifier,
+                                fast.optional_text(measure.get("Unit")) or "")
+    other = [key for key in dimension_keys if key not in (time, geo)]
+    facts = fast.FactRows(measures, other, [(key, fast.labeller(key, codes.get(key, []), "Identifier"))
+                                            for key in other],
+                          fast.provisional_periods(codes.get(time, []), "Identifier"))
+    keys = {"Measure", "Value", *dimension_keys}
+    data_rows = 0
+    for line, observation in enumerate(observations, start=1):
+        period_key = observation[time]
+        if type(period_key) is not str:
+            raise fast.Unusual(line)
+        if period_key[4:6] != "JJ":
+            continue
+        if not keys <= observation.keys():
+            raise fast.Unusual(line)
+        measure = observation["Measure"]
+        if type(measure) is not str or measure not in measures:
+            raise fast.Unusual(measure)  # the pandas path names it
+        value = fast.number(observation["Value"])
+        if value is not None:
+            data_rows += 1
+            facts.add(observation, measure, period_key, observation[geo], value, line)
+    return facts, data_rows

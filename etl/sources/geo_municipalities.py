@@ -9,20 +9,22 @@ Province outlines (PV..) are not read from a file: they are the union of their m
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-import shapely
-from shapely.geometry import mapping, shape
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
-from etl.reference import MunicipalityResolver, load_regions
+from etl.reference import MunicipalityResolver, read_regions
 from etl.sources.base import Dataset, FetchTarget
+
+if TYPE_CHECKING:  # imported by the functions that use them: discovery (periods) needs neither
+    import duckdb
+    import pandas as pd
+    import shapely
 
 FIRST_YEAR, LAST_YEAR = 2019, 2025
 # cartomap/nl republishes CBS/PDOK "gemeente_gegeneraliseerd" per year, simplified, in WGS84 (CC BY 4.0).
@@ -98,11 +100,22 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [_year(path, head)]
 
 
+FEATURE_COLUMNS = ["year", "statcode", "statnaam", "geometry", "source_line"]
+FACT_COLUMNS = ["year", "region_code", "region_name", "level", "geometry", "source_line"]
+
+
 def read(path: Path) -> pd.DataFrame:
     """One row per feature: statcode, statnaam, year and the geometry as compact GeoJSON text.
 
     `source_line` is the feature's number in the file (1-based): GeoJSON has no records per line.
     """
+    import pandas as pd
+
+    return pd.DataFrame(_features(path), columns=FEATURE_COLUMNS)
+
+
+def _features(path: Path) -> list[tuple[str, str, str, dict, int]]:
+    """The rows of read() (year, statcode, statnaam, geometry, feature number); RawFileError names what is wrong."""
     raw = path.read_bytes()
     try:
         collection = json.loads(raw.decode("utf-8-sig"))
@@ -132,7 +145,7 @@ def read(path: Path) -> pd.DataFrame:
         rows.append((year, code, str(properties.get("statnaam") or "").strip(), geometry, number))
     if not rows:
         raise RawFileError(path, "de FeatureCollection bevat geen features", 1, "features")
-    return pd.DataFrame(rows, columns=["year", "statcode", "statnaam", "geometry", "source_line"])
+    return rows
 
 
 def _feature_line(path: Path, number: int) -> int | None:
@@ -146,36 +159,115 @@ def _feature_line(path: Path, number: int) -> int | None:
 
 def _rounded(geometry: shapely.Geometry) -> str:
     """Compact GeoJSON text of a geometry with coordinates rounded to COORDINATE_DIGITS."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping
+
     rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
     return json.dumps(mapping(rounded), separators=(", ", ": "))
+
+
+def _rounded_geojson(geometry: dict) -> str | None:
+    """_rounded(shape(geometry)) computed on the GeoJSON itself, several times faster than through shapely; None
+    for anything shapely might build differently (an open ring, a third coordinate, a value that is no float)."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else None
+    if not isinstance(polygons, list) or not polygons:
+        return None
+    rounded = []
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return None
+        rings = []
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
+                return None  # shapely closes an open ring, or refuses a short one
+            points = []
+            for point in ring:
+                if not isinstance(point, list) or len(point) != 2:
+                    return None
+                x, y = point
+                if not (type(x) in (int, float) and type(y) in (int, float) and abs(x) < 1e6 and abs(y) < 1e6):
+                    return None  # NaN fails the comparison too
+                points.append([_round(x), _round(y)])
+            rings.append(points)
+        rounded.append(rings)
+    return json.dumps({"type": kind, "coordinates": rounded[0] if kind == "Polygon" else rounded},
+                      separators=(", ", ": "))
+
+
+def _round(value: float) -> float:
+    """np.round(value, COORDINATE_DIGITS) in plain Python: numpy scales, rounds half to even and scales back."""
+    scaled = value * 10.0**COORDINATE_DIGITS
+    result = round(scaled) / 10.0**COORDINATE_DIGITS
+    return result if result else math.copysign(0.0, scaled)  # rint keeps the sign of a negative that rounds to 0
 
 
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Municipality rows as published plus one dissolved outline per province; no education rows."""
-    shapes = [shape(g) for g in long["geometry"]]
-    provinces = load_regions().set_index("code")["parent_code"]
-    unknown = long.loc[~long["statcode"].isin(provinces.index)]
-    if len(unknown):
-        first = unknown.iloc[0]
-        raise RawFileError(path, f"feature {first['source_line']}: gemeentecode {first['statcode']} staat niet in "
-                                 "etl/reference/regions.csv; werk de referentielijst bij",
-                           _feature_line(path, int(first["source_line"])), "statcode")
-    rows = [
-        (year, code, name, "gemeente", _rounded(geometry), int(line))
-        for year, code, name, geometry, line in zip(long["year"], long["statcode"], long["statnaam"], shapes,
-                                                     long["source_line"], strict=True)
-    ]
-    frame = pd.DataFrame({"province": long["statcode"].map(provinces).to_numpy(), "shape": shapes,
-                          "year": long["year"].to_numpy(), "line": long["source_line"].to_numpy()})
-    for (province, year), group in frame.groupby(["province", "year"], sort=True):
-        widened = shapely.union_all(shapely.buffer(shapely.make_valid(group["shape"].to_numpy()), DISSOLVE_TOLERANCE))
-        outline = shapely.simplify(shapely.buffer(widened, -DISSOLVE_TOLERANCE), DISSOLVE_TOLERANCE)
-        rows.append((year, province, None, "provincie", _rounded(outline), int(group["line"].min())))
-    facts = pd.DataFrame(rows, columns=["year", "region_code", "region_name", "level", "geometry", "source_line"])
+    import pandas as pd
+
+    rows = _fact_rows(path, list(zip(*(long[c] for c in FEATURE_COLUMNS), strict=True)))
+    facts = pd.DataFrame(rows, columns=FACT_COLUMNS)
     facts["source_id"] = DATASET.dataset_id
     facts["peildatum"] = [date(int(y), 1, 1) for y in facts["year"]]  # CBS: the division as of 1 January
     facts["status"] = "definitief"
     facts["source_file"] = relative_path
     facts["source_line"] = facts["source_line"].astype("int32")
     return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
+
+
+def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | None, str, str, int]]:
+    """The rows of to_facts (FACT_COLUMNS) from read()'s rows: the municipalities in file order, then one
+    dissolved outline per province and year (sorted by both); RawFileError for a code the region table lacks."""
+    import shapely
+    from shapely.geometry import shape
+
+    shapes = [shape(geometry) for _, _, _, geometry, _ in features]
+    provinces = {region.code: region.parent_code for region in read_regions()}
+    for _, code, _, _, line in features:
+        if code not in provinces:
+            raise RawFileError(path, f"feature {line}: gemeentecode {code} staat niet in "
+                                     "etl/reference/regions.csv; werk de referentielijst bij",
+                               _feature_line(path, int(line)), "statcode")
+    rows = [(year, code, name, "gemeente", _rounded_geojson(published) or _rounded(geometry), int(line))
+            for (year, code, name, published, line), geometry in zip(features, shapes, strict=True)]
+    groups: dict[tuple[str, str], list[tuple[object, int]]] = {}
+    for (year, code, _, _, line), geometry in zip(features, shapes, strict=True):
+        if provinces[code] is not None:  # as pandas' groupby, which leaves out a null key
+            groups.setdefault((provinces[code], year), []).append((geometry, int(line)))
+    for (province, year), members in sorted(groups.items()):
+        parts = shapely.make_valid([geometry for geometry, _ in members])
+        widened = shapely.union_all(shapely.buffer(parts, DISSOLVE_TOLERANCE))
+        outline = shapely.simplify(shapely.buffer(widened, -DISSOLVE_TOLERANCE), DISSOLVE_TOLERANCE)
+        rows.append((year, province, None, "provincie", _rounded(outline), min(line for _, line in members)))
+    return rows
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+
+    The province outlines still need shapely (and so numpy): only GEOS dissolves them exactly as the pandas
+    path does. Returns (features, education rows: none), or None for a file that path would refuse, so that it
+    names the problem in Dutch.
+    """
+    import shapely
+
+    try:
+        features = _features(path)
+        rows = _fact_rows(path, features)
+    except (RawFileError, shapely.errors.ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None
+    if not all(year.isascii() for year, *_ in rows):
+        return None  # a year taken from a file name in other digits: int() reads it, DuckDB's cast does not
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    con.execute(
+        f"create or replace temp table {table} as select year, region_code, region_name, level, geometry, "  # noqa: S608
+        "?::varchar as source_id, make_date(year::integer, 1, 1) as peildatum, 'definitief' as status, "
+        "?::varchar as source_file, source_line from (select unnest(?::varchar[]) as year, "
+        "unnest(?::varchar[]) as region_code, unnest(?::varchar[]) as region_name, unnest(?::varchar[]) as level, "
+        "unnest(?::varchar[]) as geometry, unnest(?::integer[]) as source_line)",
+        [DATASET.dataset_id, relative_path, *columns])
+    return len(features), []
