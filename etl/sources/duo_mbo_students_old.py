@@ -10,21 +10,26 @@ mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
-from etl.duo_old_csv import records, text_lines
+from etl.duo_old_csv import STRAY_LINES, records, text_lines
 from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
+from etl.sources import duo_mbo_current as current
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import duckdb
+    import pandas as pd
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -132,6 +137,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per record × year × sex (man, vrouw) for the years the record has figures; values as text."""
+    import pandas as pd
+
     lines = text_lines(path)
     header = lines[0].split(";") if lines else []
     if not recognises(header):
@@ -166,8 +173,9 @@ def read(path: Path) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
-    table = pd.read_csv(reference_dir / "mbo_places.csv", dtype=str, keep_default_na=False)
-    return {normalise_name(p): c for p, c in zip(table["place"], table["code"], strict=True)}
+    with (reference_dir / "mbo_places.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped, as pandas does
+    return {normalise_name(row["place"]): row["code"] for row in table}
 
 
 def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path, line: int, column: str) -> str:
@@ -182,6 +190,8 @@ def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path,
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify qualifications and map places to municipalities; returns (facts, education)."""
+    import pandas as pd
+
     keys = ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"]
     programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
     education = [mbo_education_old(*values, path, int(line)) for *values, line in
@@ -222,3 +232,83 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     # BOLVT and BOLDT share one education row (leerweg BOL).
     edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu.drop_duplicates("education_id", ignore_index=True)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts in plain Python (the layout is unquoted: a line splits on ';' exactly as
+    read() splits it): temp view `table` with to_facts' rows.
+
+    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
+    message) for any file that path would refuse.
+    """
+    try:
+        lines = text_lines(path)
+        header = lines[0].split(";")
+        years = years_in(header, path) if recognises(header) else None
+    except RawFileError:
+        return None
+    if years is None:
+        return None
+    rows, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if line not in STRAY_LINES:
+            rows.append(line.split(";"))
+            numbers.append(number)
+    if not rows or any(len(fields) != len(header) for fields in rows):
+        return None
+    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
+    # The same rules as read(), on distinct values; Python's str.strip() as there, ASCII digits only.
+    if not (all(value.strip() for name in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB",
+                                           "DOMEIN") for value in set(columns[name]))
+            and set(columns["TYPE MBO"]) <= TYPES and set(columns["KWALIFICATIENIVEAU"]) <= LEVELS):
+        return None
+    counts = {}  # distinct cell -> number ('' is 0), as read()'s to_numeric
+    for cell in {cell for year in years for sex in SEXES for cell in columns[f"{sex}{year}"]}:
+        value = cell.strip()
+        counts[cell] = 0 if value == "" else current.whole_number(value)
+        if counts[cell] is None:
+            return None
+    blocks = []
+    for year in years:
+        man, woman, total = ([counts[cell] for cell in columns[f"{sex}{year}"]] for sex in SEXES)
+        if any(m + w != t for m, w, t in zip(man, woman, total, strict=True)):
+            return None
+        offered = [cell.strip() != "" for cell in columns[f"TOTAAL{year}"]]  # an empty total: not offered
+        for sex, values in (("man", man), ("vrouw", woman)):
+            blocks.append(current.Block(school_year(year), sex, date(year, 10, 1), year,
+                                        [v if o else None for v, o in zip(values, offered, strict=True)]))
+    keys = list(zip(*(columns[name] for name in ("KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN",
+                                                  "SECTORUNIT SBB")), strict=True))
+    first: dict[tuple[str, ...], int] = {}
+    for record in current.long_order(blocks):
+        first.setdefault(keys[record], record)
+    if not first:
+        return None  # nothing offered at all: leave the empty case to the pandas path
+    place_keys: dict[str, int] = {}
+    places = [place_keys.setdefault(name, len(place_keys)) for name in columns["PLAATSNAAM"]]
+    names = list(place_keys)
+    try:
+        programmes = {key: mbo_education_old(*key, path, numbers[record]) for key, record in first.items()}
+        codes = {(key, year): place_code(names[key], year, resolver, path, 0, "PLAATSNAAM")
+                 for key, year in current.places_in_long(blocks, places)}
+    except RawFileError:
+        return None
+    leerweg = {"BOLVT": "BOL", "BOLDT": "BOL", "BBL": "BBL"}
+    education = [programmes[key].education_id if key in programmes else None for key in keys]
+    current.stage_long(con, table, {
+        "brin": ("varchar", [v.strip() for v in columns["BRIN NUMMER"]]),
+        "institution_name": ("varchar", [v.strip() for v in columns["INSTELLINGSNAAM"]]),
+        "place_name": ("varchar", [v.strip() for v in columns["PLAATSNAAM"]]),
+        "education_id": ("varchar", education),
+        "crebo": ("varchar", [v.strip() for v in columns["KWALIFICATIE CODE"]]),
+        "type_mbo": ("varchar", list(columns["TYPE MBO"])),
+        "leerweg": ("varchar", [leerweg[v] for v in columns["TYPE MBO"]]),
+        "niveau": ("integer", [int(v) for v in columns["KWALIFICATIENIVEAU"]]),
+        "source_line": ("integer", numbers),
+    }, places, codes, blocks, "students", {"source_id": DATASET.dataset_id, "source_file": relative_path})
+    in_long = {record for block in blocks for record, count in enumerate(block.counts) if count is not None}
+    unique = {}
+    for programme in programmes.values():  # BOLVT and BOLDT share one education row, the first as in to_facts
+        unique.setdefault(programme.education_id, programme)
+    return len(in_long), list(unique.values())
