@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl.education import Education
 from etl.errors import RawFileError
+from etl.sources import fast_csv
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas
     import duckdb
@@ -103,122 +104,91 @@ def count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     }
 
 
-# --- fast path (see etl/sources/fast_csv.py): plain Python on the file's lines, one insert per table -----------------
-
-def _quoted_line(sep: str) -> re.Pattern[str]:
-    """A line whose every field is unquoted without quotes, or wholly quoted with quotes doubled inside: pandas'
-    C parser and Python's csv module split such a line the same way (anything else goes the pandas way)."""
-    field = f'(?:"(?:[^"]|"")*"|[^"{sep}]*)'
-    return re.compile(f"{field}(?:{sep}{field})*")
-
-
-def split_lines(path: Path) -> tuple[str, list[str], list[list[str]]] | None:
-    """(separator, header names stripped, records as text) of a well-formed portal CSV, or None when pandas could
-    read it differently or refuse it: not UTF-8, a blank line or lone CR, a line break or stray quote inside a
-    value, duplicate names, a record with another number of fields than the header, or no records.
-
-    Records are numbered like read_wide's `source_line`: record k (from 0) is line k + 2.
-    """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines or "\x00" in text:
-        return None
-    sep = ";" if ";" in lines[0] else ","  # as separator(): the header line decides
-    pattern = None
-    rows = []
-    for line in lines:
-        if line.endswith("\r"):
-            line = line[:-1]
-        if "\r" in line or not line.strip():
-            return None  # a lone CR ends a line for pandas; a blank line is skipped by it (shifting line numbers)
-        if '"' in line:
-            pattern = pattern or _quoted_line(sep)
-            if not pattern.fullmatch(line):
-                return None
-            rows.append(next(csv.reader([line], delimiter=sep)))
-        else:
-            rows.append(line.split(sep))
-    header = [name.strip() for name in rows[0]]
-    width = len(header)
-    if len(rows) < 2 or len(set(header)) != width or any(len(fields) != width for fields in rows):
-        return None
-    return sep, header, rows[1:]
-
-
-def whole_number(value: str) -> int | None:
-    """A stripped count as pandas' to_numeric reads it: ASCII digits (at most 18, so int64), else None (decline)."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
+# --- fast path (see etl/sources/fast_csv.py), shared with duo_mbo_students_old.py -----------------------------------
 
 @dataclass(frozen=True)
 class Block:
     """The rows the pandas path melts out of one count column: one school year × sex."""
 
+    count: str  # SQL on the wide table: the count as text, null for no row, '-1' when suppressed (1 to 4)
     school_year: str
     sex: str
     peildatum: date
     place_year: int  # the year in which the institution's town is resolved to a municipality
-    counts: list[int | None]  # per record: None = no row, -1 = suppressed (1 to 4), else the count
 
 
-def long_order(blocks: list[Block]) -> Iterator[int]:
-    """The record of every row in the pandas path's long order (block by block, records in file order)."""
-    for block in blocks:
-        yield from compress(range(len(block.counts)), [c is not None for c in block.counts])
+def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: list[Block], programme: list[str],
+               classify: Callable[[tuple[str, ...]], Education], place: str, resolve: Callable[[str, int], str],
+               columns: dict[str, str], from_education: dict[str, Callable[[Education], str | None]], prefix: str,
+               constants: dict[str, str], rules: list[str] | None = None) -> tuple[int, list[Education]] | None:
+    """Temp view `table`: one row per record of `wide` × block with a count, as read() melts the file and
+    to_facts adds codes; returns (data rows, education rows), or None when classify or resolve refuses.
 
-
-def places_in_long(blocks: list[Block], places: list[int]) -> set[tuple[int, int]]:
-    """(place key, year) pairs that have rows: only those are resolved, as in the pandas path."""
-    pairs = set()
-    for block in blocks:
-        pairs.update((key, block.place_year) for key, count in zip(places, block.counts, strict=True)
-                     if count is not None)
-    return pairs
-
-
-def stage_long(con: duckdb.DuckDBPyConnection, table: str, records: dict[str, tuple[str, list]],
-               places: list[int], codes: dict[tuple[int, int], str], blocks: list[Block], prefix: str,
-               constants: dict[str, str]) -> None:
-    """Temp view `table`: one row per record × block with a count, as the pandas path melts a wide file.
-
-    `records` maps output column to (DuckDB type, value per record); `places` gives each record's place key and
-    `codes` the municipality per (place key, block's place year). The count becomes `prefix` with its bounds and
-    suppression flag (-1: null, 1..4). Each record crosses DuckDB once, so the wide file costs one insert.
+    `wide` holds the checked records as text with `source_line`. As in to_facts, only programmes (the `programme`
+    columns) and towns (`place`) with rows are classified and resolved: programmes in the order of their first
+    row, which decides the education row kept per education_id. `columns` maps output columns to SQL on `wide`;
+    `from_education` adds columns from the programme's Education. The count becomes `prefix` with its bounds and
+    suppression flag (-1: null, 1..4). `rules` (SQL on `wide`) are checked in the same scan: any record that breaks
+    one returns None.
     """
-    names = list(records)
-    select = ", ".join([f"unnest(?::{kind}[]) as {name}" for name, (kind, _) in records.items()]
-                       + ["unnest(?::integer[]) as place_key"]
-                       + [f"unnest(?::bigint[]) as c{i}" for i in range(1, len(blocks) + 1)])
-    con.execute(f"create or replace temp table {table}_records as select {select}",  # names from code constants
-                [values for _, values in records.values()] + [places] + [b.counts for b in blocks])
+    q = fast_csv.quoted
+    keys = [f"k{i}" for i in range(len(programme))]
+    first = " ".join(f"when ({b.count}) is not null then {i}" for i, b in enumerate(blocks, 1))
+    con.execute(f"""
+        create or replace temp table {table}_typed as
+        select source_line, {', '.join(f'{q(c)} as {k}' for c, k in zip(programme, keys, strict=True))},
+               {q(place)} as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
+               [{', '.join(f'try_cast({b.count} as bigint)' for b in blocks)}] as counts,
+               case {first} end as first_block, coalesce({' and '.join(rules or ['true'])}, false) as ok
+        from {wide}
+    """)  # noqa: S608 (identifiers from the recognised header and code constants)
+    if not con.execute(f"select coalesce(bool_and(ok), false) from {table}_typed").fetchall()[0][0]:  # noqa: S608
+        return None
     con.execute(f"create or replace temp table {table}_blocks as select unnest(range(1, ?)) as i, "
                 "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as sex, unnest(?::date[]) as peildatum, "
                 "unnest(?::integer[]) as place_year",
                 [len(blocks) + 1, [b.school_year for b in blocks], [b.sex for b in blocks],
                  [b.peildatum for b in blocks], [b.place_year for b in blocks]])
-    con.execute(f"create or replace temp table {table}_codes as select unnest(?::integer[]) as place_key, "
+    # Long order is block by block, records in file order: a programme's first row has the least (block, line).
+    found = con.execute(f"select {', '.join(keys)} from {table}_typed where first_block is not null "  # noqa: S608
+                        "group by all order by min(first_block * 4294967296 + source_line)").fetchall()
+    pairs = con.execute(f"select distinct place_key, b.place_year from {table}_typed t, {table}_blocks b "  # noqa: S608
+                        "where t.counts[b.i] is not null").fetchall()
+    if not found:
+        return None  # no figures at all: leave that case to the pandas path
+    try:
+        education = [classify(key) for key in found]
+        codes = [(name, year, resolve(name, year)) for name, year in pairs]
+    except RawFileError:
+        return None
+    extra = {name: [attribute(e) for e in education] for name, attribute in from_education.items()}
+    con.execute(f"create or replace temp table {table}_edu as select "
+                + ", ".join([f"unnest(?::varchar[]) as {k}" for k in keys]
+                            + [f"unnest(?::varchar[]) as {name}" for name in extra]),
+                [list(values) for values in zip(*found, strict=True)] + list(extra.values()))
+    con.execute(f"create or replace temp table {table}_codes as select unnest(?::varchar[]) as place_key, "
                 "unnest(?::integer[]) as place_year, unnest(?::varchar[]) as code",
-                [[k for k, _ in codes], [y for _, y in codes], list(codes.values())])
+                [list(values) for values in zip(*codes, strict=True)])
     fixed = ", ".join(f"?::varchar as {name}" for name in constants)
     con.execute(f"create or replace temp table {table}_constants as select {fixed}", list(constants.values()))
-    counts = ", ".join(f"r.c{i}" for i in range(1, len(blocks) + 1))
     con.execute(f"""
         create or replace temp view {table} as
         with long as (
-            select r.*, b.school_year, b.sex, b.peildatum, b.place_year, [{counts}][b.i] as v
-            from {table}_records r, {table}_blocks b
+            select t.*, b.school_year, b.sex, b.peildatum, b.place_year, t.counts[b.i] as v
+            from {table}_typed t, {table}_blocks b where t.counts[b.i] is not null
         )
-        select long.school_year, {', '.join(f'long.{n}' for n in names)}, k.code as municipality_code, long.sex,
+        select long.school_year, {', '.join(f'long.{name}' for name in columns)},
+               {', '.join(f'e.{name}' for name in extra)}, k.code as municipality_code, long.sex,
                nullif(v, -1) as {prefix}, case when v = -1 then 1 else v end as {prefix}_low,
                case when v = -1 then 4 else v end as {prefix}_high, v = -1 as {prefix}_suppressed,
-               long.peildatum, 'definitief' as status, c.*
+               long.peildatum, 'definitief' as status, c.*, cast(long.source_line as integer) as source_line
         from long
+        left join {table}_edu e on {' and '.join(f'e.{k} = long.{k}' for k in keys)}
         left join {table}_codes k on k.place_key = long.place_key and k.place_year = long.place_year,
              {table}_constants c
-        where v is not null
     """)  # noqa: S608 (identifiers from code constants)
+    data_rows = con.execute(f"select count(*) from {table}_typed where first_block is not null").fetchall()[0][0]  # noqa: S608
+    unique: dict[str, Education] = {}
+    for programme_row in education:  # one row per education_id, the first as in to_facts
+        unique.setdefault(programme_row.education_id, programme_row)
+    return data_rows, list(unique.values())

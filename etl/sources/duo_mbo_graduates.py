@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.education.mbo import mbo_education_current
-from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
 
@@ -177,69 +177,36 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts in plain Python: temp view `table` with to_facts' rows.
+    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
 
     Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
-    message) for any file that path would refuse or might read differently; see duo_mbo_current.split_lines.
+    message) for any file that path would refuse or that the SQL might read differently; see fast_csv.py.
     """
-    split = current.split_lines(path)
-    if split is None or not recognises(split[1]):
+    sep = current.separator(path)
+    header = fast_csv.header_of(path, sep)
+    if header is None or not recognises(header):
         return None
-    _, header, rows = split
-    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
     years = years_in(header)
-    if any(f"DIP{sex}{year}" not in columns for year in years for sex in SEXES):
+    counts = [f"DIP{sex}{year}" for year in years for sex in SEXES]
+    if not set(counts) <= set(header):
         return None  # read() would fail on the missing column
-    # The same rules as read(); Python's str.strip() as there, but ASCII digits only (see current.whole_number).
-    if not all(value.strip() for name in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
-                                          "SECTORKAMER NAAM") for value in set(columns[name])):
+    q = fast_csv.quoted
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING",
+                                                   "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM")),
+             "pystrip(NIVEAU) in ('1', '2', '3', '4')",
+             *(f"regexp_full_match(pystrip({q(c)}), '([0-9]{{1,18}}|-1)?')" for c in counts)]
+    wide = f"{table}_wide"
+    if fast_csv.read_text(con, path, sep, header, wide, rules) is None:
         return None
-    if not {value.strip() for value in columns["NIVEAU"]} <= LEVELS:
-        return None
-    blocks = []
-    for year in years:
-        for sex in SEXES:
-            cells = columns[f"DIP{sex}{year}"]
-            numbers = {}  # distinct cells: '' no row, '-1' suppressed
-            for cell in set(cells):
-                value = cell.strip()
-                numbers[cell] = None if value == "" else -1 if value == current.SUPPRESSED else current.whole_number(
-                    value)
-                if value and numbers[cell] is None:
-                    return None
-            blocks.append(current.Block(school_year(year), sex.lower(), date(year, 7, 31), year - 1,
-                                        [numbers[cell] for cell in cells]))
-    lines = range(2, len(rows) + 2)
-    keys = list(zip(*(columns[name] for name in ("ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
-                                                  "SECTORKAMER NAAM", "HOOFDGROEP NAAM")), strict=True))
-    first: dict[tuple[str, ...], int] = {}
-    for record in current.long_order(blocks):
-        first.setdefault(keys[record], record)
-    if not first:
-        return None  # no figures at all: leave the empty case to the pandas path
-    place_keys: dict[str, int] = {}
-    places = [place_keys.setdefault(name, len(place_keys)) for name in columns["PLAATSNAAM INSTELLING"]]
-    names = list(place_keys)
-    try:
-        programmes = {key: mbo_education_current(*key, path, lines[record]) for key, record in first.items()}
-        codes = {(key, year): place_code(names[key], year, resolver, path, 0, "PLAATSNAAM INSTELLING")
-                 for key, year in current.places_in_long(blocks, places)}
-    except RawFileError:
-        return None
-    unknown = Education("", "", None, None, "", False, "")  # records without a row: never in the view
-    education = [programmes.get(key, unknown) for key in keys]
-    current.stage_long(con, table, {
-        "brin": ("varchar", [v.strip() for v in columns["INSTELLINGSCODE"]]),
-        "institution_name": ("varchar", [v.strip() for v in columns["INSTELLINGSNAAM"]]),
-        "place_name": ("varchar", [v.strip() for v in columns["PLAATSNAAM INSTELLING"]]),
-        "education_id": ("varchar", [e.education_id for e in education]),
-        "crebo": ("varchar", [v.strip() for v in columns["ERKENDE OPLEIDING CODE"]]),
-        "leerweg": ("varchar", [e.leerweg for e in education]),
-        "niveau": ("integer", [int(v.strip()) for v in columns["NIVEAU"]]),
-        "source_line": ("integer", list(lines)),
-    }, places, codes, blocks, "graduates", {"source_id": DATASET.dataset_id, "source_file": relative_path})
-    in_long = {record for block in blocks for record, count in enumerate(block.counts) if count is not None}
-    unique = {}
-    for programme in programmes.values():  # one row per education_id, the first as in to_facts
-        unique.setdefault(programme.education_id, programme)
-    return len(in_long), list(unique.values())
+    blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
+                            date(year, 7, 31), year - 1) for year in years for sex in SEXES]
+    return current.stage_wide(
+        con, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM",
+                                   "HOOFDGROEP NAAM"], lambda key: mbo_education_current(*key, path, 0),
+        "PLAATSNAAM INSTELLING", lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM INSTELLING"),
+        {"brin": "pystrip(INSTELLINGSCODE)", "institution_name": "pystrip(INSTELLINGSNAAM)",
+         "place_name": f"pystrip({q('PLAATSNAAM INSTELLING')})", "crebo": f"pystrip({q('ERKENDE OPLEIDING CODE')})",
+         "niveau": "cast(pystrip(NIVEAU) as integer)"},
+        {"education_id": lambda e: e.education_id, "leerweg": lambda e: e.leerweg},
+        "graduates", {"source_id": DATASET.dataset_id, "source_file": relative_path})

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
-from etl.duo_old_csv import STRAY_LINES, records, text_lines
+from etl.duo_old_csv import records, text_lines
 from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
 from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
 
@@ -234,81 +235,69 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     return facts, edu.drop_duplicates("education_id", ignore_index=True)
 
 
+# Whitespace other than spaces and line ends: str.strip() removes it, DuckDB's trim(x, ' ') does not; a lone CR
+# would be stripped from a line's end only by text_lines. Files with either go the pandas way.
+_ODD = re.compile(r"[^\S \r\n]|\r(?!\n)|\x00")
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts in plain Python (the layout is unquoted: a line splits on ';' exactly as
-    read() splits it): temp view `table` with to_facts' rows.
+    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
 
-    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
-    message) for any file that path would refuse.
+    The layout is unquoted, so DuckDB splits lines on LF and fields on ';' exactly as read() does. Returns (data
+    rows, education rows), or None (and the build takes the pandas path, which raises the Dutch message) for any
+    file that path would refuse or that has whitespace the SQL might strip differently.
     """
     try:
-        lines = text_lines(path)
-        header = lines[0].split(";")
-        years = years_in(header, path) if recognises(header) else None
-    except RawFileError:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None
-    if years is None:
+    header = text.split("\n", 1)[0].rstrip("\r").split(";")
+    if not recognises(header) or _ODD.search(text):
         return None
-    rows, numbers = [], []
-    for number, line in enumerate(lines[1:], start=2):
-        if line not in STRAY_LINES:
-            rows.append(line.split(";"))
-            numbers.append(number)
-    if not rows or any(len(fields) != len(header) for fields in rows):
-        return None
-    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
-    # The same rules as read(), on distinct values; Python's str.strip() as there, ASCII digits only.
-    if not (all(value.strip() for name in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB",
-                                           "DOMEIN") for value in set(columns[name]))
-            and set(columns["TYPE MBO"]) <= TYPES and set(columns["KWALIFICATIENIVEAU"]) <= LEVELS):
-        return None
-    counts = {}  # distinct cell -> number ('' is 0), as read()'s to_numeric
-    for cell in {cell for year in years for sex in SEXES for cell in columns[f"{sex}{year}"]}:
-        value = cell.strip()
-        counts[cell] = 0 if value == "" else current.whole_number(value)
-        if counts[cell] is None:
-            return None
-    blocks = []
-    for year in years:
-        man, woman, total = ([counts[cell] for cell in columns[f"{sex}{year}"]] for sex in SEXES)
-        if any(m + w != t for m, w, t in zip(man, woman, total, strict=True)):
-            return None
-        offered = [cell.strip() != "" for cell in columns[f"TOTAAL{year}"]]  # an empty total: not offered
-        for sex, values in (("man", man), ("vrouw", woman)):
-            blocks.append(current.Block(school_year(year), sex, date(year, 10, 1), year,
-                                        [v if o else None for v, o in zip(values, offered, strict=True)]))
-    keys = list(zip(*(columns[name] for name in ("KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN",
-                                                  "SECTORUNIT SBB")), strict=True))
-    first: dict[tuple[str, ...], int] = {}
-    for record in current.long_order(blocks):
-        first.setdefault(keys[record], record)
-    if not first:
-        return None  # nothing offered at all: leave the empty case to the pandas path
-    place_keys: dict[str, int] = {}
-    places = [place_keys.setdefault(name, len(place_keys)) for name in columns["PLAATSNAAM"]]
-    names = list(place_keys)
     try:
-        programmes = {key: mbo_education_old(*key, path, numbers[record]) for key, record in first.items()}
-        codes = {(key, year): place_code(names[key], year, resolver, path, 0, "PLAATSNAAM")
-                 for key, year in current.places_in_long(blocks, places)}
+        years = years_in(header, path)
     except RawFileError:
         return None
-    leerweg = {"BOLVT": "BOL", "BOLDT": "BOL", "BBL": "BBL"}
-    education = [programmes[key].education_id if key in programmes else None for key in keys]
-    current.stage_long(con, table, {
-        "brin": ("varchar", [v.strip() for v in columns["BRIN NUMMER"]]),
-        "institution_name": ("varchar", [v.strip() for v in columns["INSTELLINGSNAAM"]]),
-        "place_name": ("varchar", [v.strip() for v in columns["PLAATSNAAM"]]),
-        "education_id": ("varchar", education),
-        "crebo": ("varchar", [v.strip() for v in columns["KWALIFICATIE CODE"]]),
-        "type_mbo": ("varchar", list(columns["TYPE MBO"])),
-        "leerweg": ("varchar", [leerweg[v] for v in columns["TYPE MBO"]]),
-        "niveau": ("integer", [int(v) for v in columns["KWALIFICATIENIVEAU"]]),
-        "source_line": ("integer", numbers),
-    }, places, codes, blocks, "students", {"source_id": DATASET.dataset_id, "source_file": relative_path})
-    in_long = {record for block in blocks for record, count in enumerate(block.counts) if count is not None}
-    unique = {}
-    for programme in programmes.values():  # BOLVT and BOLDT share one education row, the first as in to_facts
-        unique.setdefault(programme.education_id, programme)
-    return len(in_long), list(unique.values())
+    lines, wide, q = f"{table}_lines", f"{table}_wide", fast_csv.quoted
+    # Line i of the text is element i of the split; stray lines are skipped, as by duo_old_csv.records.
+    con.execute(f"""
+        create or replace temp table {lines} as
+        select i as source_line, string_split(line, ';') as f
+        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
+              from (select string_split(?, chr(10)) as l))
+        where i > 1 and line not in ('', '""')
+    """, [text])  # noqa: S608 (identifiers from code constants)
+    records, whole = con.execute(f"select count(*), coalesce(bool_and(len(f) = ?), false) from {lines}",  # noqa: S608
+                                 [len(header)]).fetchall()[0]
+    if records == 0 or not whole:
+        return None
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here: see _ODD
+    con.execute(f"create or replace temp view {wide} as select source_line, "  # noqa: S608
+                + ", ".join(f"f[{i}] as {q(name)}" for i, name in enumerate(header, 1)) + f" from {lines}")
+
+    def number(column: str) -> str:
+        return f"coalesce(try_cast(nullif(pystrip({q(column)}), '') as bigint), 0)"
+
+    # The same rules as read(), with ASCII-only patterns (a value they refuse goes the pandas way), checked while
+    # stage_wide types the records. Fields hold no ';', so the counts are checked in one pattern per record.
+    counted = ", ".join(f"pystrip({q(c)})" for c in year_columns(years))
+    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB",
+                                                   "DOMEIN")),
+             f"{q('TYPE MBO')} in ('BOLVT', 'BOLDT', 'BBL')", "KWALIFICATIENIVEAU in ('1', '2', '3', '4')",
+             f"regexp_full_match(concat_ws(';', {counted}), '[0-9]{{0,18}}(;[0-9]{{0,18}})*')",
+             *(f"{number(f'MAN{y}')} + {number(f'VROUW{y}')} = {number(f'TOTAAL{y}')}" for y in years)]
+    # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
+    blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
+                            "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)
+              for year in years for sex in ("MAN", "VROUW")]
+    return current.stage_wide(
+        con, table, wide, blocks, ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
+        lambda key: mbo_education_old(*key, path, 0), "PLAATSNAAM",
+        lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM"),
+        {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
+         "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
+         "type_mbo": q("TYPE MBO"), "leerweg": f"case {q('TYPE MBO')} when 'BBL' then 'BBL' else 'BOL' end",
+         "niveau": "try_cast(KWALIFICATIENIVEAU as integer)"},
+        {"education_id": lambda e: e.education_id}, "students",
+        {"source_id": DATASET.dataset_id, "source_file": relative_path}, rules)
