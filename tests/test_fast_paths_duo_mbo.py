@@ -145,6 +145,8 @@ def test_old_fast_path_leaves_other_whitespace_to_the_pandas_path(space, tmp_pat
     ("Software developer", '"Software\ndeveloper"'),  # a line break inside a value
     ("Software developer", "Software\rdeveloper"),  # a lone CR ends a line for pandas
     ("\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\n\n25LR,ROC van Flevoland,LELYSTAD,BOL,4"),  # a blank line
+    ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\n25LR,ROC van Flevoland,LELYSTAD,BOL,4"),  # mixed line ends
+    ("ALMERE,BBL,2", "ALMERE\u00a0,BBL,2"),  # str.strip() removes a no-break space, DuckDB's trim does not
     (",40,-1,42,", ",40,-1,42,0,"),  # a field too many
     (",40,-1,42,", ",40,42,"),  # a field too few
     (",40,-1,42,", ",4x,-1,42,"),  # not a count
