@@ -133,14 +133,15 @@ def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: li
     """
     q = fast_csv.quoted
     keys = [f"k{i}" for i in range(len(programme))]
-    first = " ".join(f"when ({b.count}) is not null then {i}" for i, b in enumerate(blocks, 1))
+    first = " ".join(f"when counts[{i}] is not null then {i}" for i in range(1, len(blocks) + 1))
     con.execute(f"""
         create or replace temp table {table}_typed as
-        select source_line, {', '.join(f'{q(c)} as {k}' for c, k in zip(programme, keys, strict=True))},
-               {q(place)} as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
-               [{', '.join(f'try_cast({b.count} as bigint)' for b in blocks)}] as counts,
-               case {first} end as first_block, coalesce({' and '.join(rules or ['true'])}, false) as ok
-        from {wide}
+        select *, case {first} end as first_block from (
+            select source_line, {', '.join(f'{q(c)} as {k}' for c, k in zip(programme, keys, strict=True))},
+                   {q(place)} as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
+                   [{', '.join(f'try_cast({b.count} as bigint)' for b in blocks)}] as counts,
+                   coalesce({' and '.join(rules or ['true'])}, false) as ok
+            from {wide})
     """)  # noqa: S608 (identifiers from the recognised header and code constants)
     if not con.execute(f"select coalesce(bool_and(ok), false) from {table}_typed").fetchall()[0][0]:  # noqa: S608
         return None
