@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from etl.education import Education
 from etl.errors import RawFileError
+from etl.sources import fast_csv
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import duckdb
+    import pandas as pd
 
 SUPPRESSED = "-1"
 SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
@@ -30,6 +38,8 @@ def separator(path: Path) -> str:
 
 def read_wide(path: Path, title: str, recognises) -> pd.DataFrame:
     """The file as text with `source_line` (header = line 1); raises RawFileError naming line and column."""
+    import pandas as pd
+
     sep = separator(path)
     try:
         wide = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -81,6 +91,8 @@ def require_counts(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
 
 def count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     """Value, bounds and suppression flag: -1 becomes null with bounds 1..4."""
+    import pandas as pd
+
     values = values.str.strip()
     suppressed = values == SUPPRESSED
     exact = pd.to_numeric(values.where(~suppressed)).astype("Int64")
@@ -90,3 +102,94 @@ def count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
         f"{prefix}_high": exact.where(~suppressed, SUPPRESSED_HIGH).astype("Int64"),
         f"{prefix}_suppressed": suppressed.to_numpy(),
     }
+
+
+# --- fast path (see etl/sources/fast_csv.py), shared with duo_mbo_students_old.py -----------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """The rows the pandas path melts out of one count column: one school year × sex."""
+
+    count: str  # SQL on the wide table: the count as text, null for no row, '-1' when suppressed (1 to 4)
+    school_year: str
+    sex: str
+    peildatum: date
+    place_year: int  # the year in which the institution's town is resolved to a municipality
+
+
+def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: list[Block], programme: list[str],
+               classify: Callable[[tuple[str, ...]], Education], place: str, resolve: Callable[[str, int], str],
+               columns: dict[str, str], from_education: dict[str, Callable[[Education], str | None]], prefix: str,
+               constants: dict[str, str], rules: list[str] | None = None) -> tuple[int, list[Education]] | None:
+    """Temp view `table`: one row per record of `wide` × block with a count, as read() melts the file and
+    to_facts adds codes; returns (data rows, education rows), or None when classify or resolve refuses.
+
+    `wide` holds the checked records as text with `source_line`. As in to_facts, only programmes (the `programme`
+    columns) and towns (`place`) with rows are classified and resolved: programmes in the order of their first
+    row, which decides the education row kept per education_id. `columns` maps output columns to SQL on `wide`;
+    `from_education` adds columns from the programme's Education. The count becomes `prefix` with its bounds and
+    suppression flag (-1: null, 1..4). `rules` (SQL on `wide`) are checked in the same scan: any record that breaks
+    one returns None.
+    """
+    q = fast_csv.quoted
+    keys = [f"k{i}" for i in range(len(programme))]
+    first = " ".join(f"when counts[{i}] is not null then {i}" for i in range(1, len(blocks) + 1))
+    con.execute(f"""
+        create or replace temp table {table}_typed as
+        select *, case {first} end as first_block from (
+            select source_line, {', '.join(f'{q(c)} as {k}' for c, k in zip(programme, keys, strict=True))},
+                   {q(place)} as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
+                   [{', '.join(f'try_cast({b.count} as bigint)' for b in blocks)}] as counts,
+                   coalesce({' and '.join(rules or ['true'])}, false) as ok
+            from {wide})
+    """)  # noqa: S608 (identifiers from the recognised header and code constants)
+    if not con.execute(f"select coalesce(bool_and(ok), false) from {table}_typed").fetchall()[0][0]:  # noqa: S608
+        return None
+    con.execute(f"create or replace temp table {table}_blocks as select unnest(range(1, ?)) as i, "
+                "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as sex, unnest(?::date[]) as peildatum, "
+                "unnest(?::integer[]) as place_year",
+                [len(blocks) + 1, [b.school_year for b in blocks], [b.sex for b in blocks],
+                 [b.peildatum for b in blocks], [b.place_year for b in blocks]])
+    # Long order is block by block, records in file order: a programme's first row has the least (block, line).
+    found = con.execute(f"select {', '.join(keys)} from {table}_typed where first_block is not null "  # noqa: S608
+                        "group by all order by min(first_block * 4294967296 + source_line)").fetchall()
+    pairs = con.execute(f"select distinct place_key, b.place_year from {table}_typed t, {table}_blocks b "  # noqa: S608
+                        "where t.counts[b.i] is not null").fetchall()
+    if not found:
+        return None  # no figures at all: leave that case to the pandas path
+    try:
+        education = [classify(key) for key in found]
+        codes = [(name, year, resolve(name, year)) for name, year in pairs]
+    except RawFileError:
+        return None
+    extra = {name: [attribute(e) for e in education] for name, attribute in from_education.items()}
+    con.execute(f"create or replace temp table {table}_edu as select "
+                + ", ".join([f"unnest(?::varchar[]) as {k}" for k in keys]
+                            + [f"unnest(?::varchar[]) as {name}" for name in extra]),
+                [list(values) for values in zip(*found, strict=True)] + list(extra.values()))
+    con.execute(f"create or replace temp table {table}_codes as select unnest(?::varchar[]) as place_key, "
+                "unnest(?::integer[]) as place_year, unnest(?::varchar[]) as code",
+                [list(values) for values in zip(*codes, strict=True)])
+    fixed = ", ".join(f"?::varchar as {name}" for name in constants)
+    con.execute(f"create or replace temp table {table}_constants as select {fixed}", list(constants.values()))
+    con.execute(f"""
+        create or replace temp view {table} as
+        with long as (
+            select t.*, b.school_year, b.sex, b.peildatum, b.place_year, t.counts[b.i] as v
+            from {table}_typed t, {table}_blocks b where t.counts[b.i] is not null
+        )
+        select long.school_year, {', '.join(f'long.{name}' for name in columns)},
+               {', '.join(f'e.{name}' for name in extra)}, k.code as municipality_code, long.sex,
+               nullif(v, -1) as {prefix}, case when v = -1 then 1 else v end as {prefix}_low,
+               case when v = -1 then 4 else v end as {prefix}_high, v = -1 as {prefix}_suppressed,
+               long.peildatum, 'definitief' as status, c.*, cast(long.source_line as integer) as source_line
+        from long
+        left join {table}_edu e on {' and '.join(f'e.{k} = long.{k}' for k in keys)}
+        left join {table}_codes k on k.place_key = long.place_key and k.place_year = long.place_year,
+             {table}_constants c
+    """)  # noqa: S608 (identifiers from code constants)
+    data_rows = con.execute(f"select count(*) from {table}_typed where first_block is not null").fetchall()[0][0]  # noqa: S608
+    unique: dict[str, Education] = {}
+    for programme_row in education:  # one row per education_id, the first as in to_facts
+        unique.setdefault(programme_row.education_id, programme_row)
+    return data_rows, list(unique.values())

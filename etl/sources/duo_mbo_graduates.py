@@ -13,16 +13,20 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.education.mbo import mbo_education_current
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import duckdb
+    import pandas as pd
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -107,6 +111,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per record × diploma year × sex for the years the record has figures; values as text."""
+    import pandas as pd
+
     wide = current.read_wide(path, "DUO gediplomeerde mbo-studenten", recognises)
     years = years_in(list(wide.columns))
     for column in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"):
@@ -129,6 +135,8 @@ def read(path: Path) -> pd.DataFrame:
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify programmes (sectorkamer rule) and map towns to municipalities; returns (facts, education)."""
+    import pandas as pd
+
     keys = ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM", "HOOFDGROEP NAAM"]
     programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
     education = [mbo_education_current(*values, path, int(line)) for *values, line in
@@ -165,3 +173,40 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     )
     edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu.drop_duplicates("education_id", ignore_index=True)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
+
+    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
+    message) for any file that path would refuse or that the SQL might read differently; see fast_csv.py.
+    """
+    sep = current.separator(path)
+    header = fast_csv.header_of(path, sep)
+    if header is None or not recognises(header):
+        return None
+    years = years_in(header)
+    counts = [f"DIP{sex}{year}" for year in years for sex in SEXES]
+    if not set(counts) <= set(header):
+        return None  # read() would fail on the missing column
+    q = fast_csv.quoted
+    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
+    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING",
+                                                   "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM")),
+             "pystrip(NIVEAU) in ('1', '2', '3', '4')",
+             *(f"regexp_full_match(pystrip({q(c)}), '([0-9]{{1,18}}|-1)?')" for c in counts)]
+    wide = f"{table}_wide"
+    if fast_csv.read_text(con, path, sep, header, wide, rules) is None:
+        return None
+    blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
+                            date(year, 7, 31), year - 1) for year in years for sex in SEXES]
+    return current.stage_wide(
+        con, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM",
+                                   "HOOFDGROEP NAAM"], lambda key: mbo_education_current(*key, path, 0),
+        "PLAATSNAAM INSTELLING", lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM INSTELLING"),
+        {"brin": "pystrip(INSTELLINGSCODE)", "institution_name": "pystrip(INSTELLINGSNAAM)",
+         "place_name": f"pystrip({q('PLAATSNAAM INSTELLING')})", "crebo": f"pystrip({q('ERKENDE OPLEIDING CODE')})",
+         "niveau": "cast(pystrip(NIVEAU) as integer)"},
+        {"education_id": lambda e: e.education_id, "leerweg": lambda e: e.leerweg},
+        "graduates", {"source_id": DATASET.dataset_id, "source_file": relative_path})

@@ -10,12 +10,12 @@ mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.duo_old_csv import records, text_lines
@@ -23,8 +23,14 @@ from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
+from etl.sources import duo_mbo_current as current
+from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.validation import require
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas
+    import duckdb
+    import pandas as pd
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -132,6 +138,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def read(path: Path) -> pd.DataFrame:
     """One row per record × year × sex (man, vrouw) for the years the record has figures; values as text."""
+    import pandas as pd
+
     lines = text_lines(path)
     header = lines[0].split(";") if lines else []
     if not recognises(header):
@@ -166,8 +174,9 @@ def read(path: Path) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
-    table = pd.read_csv(reference_dir / "mbo_places.csv", dtype=str, keep_default_na=False)
-    return {normalise_name(p): c for p, c in zip(table["place"], table["code"], strict=True)}
+    with (reference_dir / "mbo_places.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped, as pandas does
+    return {normalise_name(row["place"]): row["code"] for row in table}
 
 
 def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path, line: int, column: str) -> str:
@@ -182,6 +191,8 @@ def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path,
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify qualifications and map places to municipalities; returns (facts, education)."""
+    import pandas as pd
+
     keys = ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"]
     programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
     education = [mbo_education_old(*values, path, int(line)) for *values, line in
@@ -222,3 +233,71 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     # BOLVT and BOLDT share one education row (leerweg BOL).
     edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
     return facts, edu.drop_duplicates("education_id", ignore_index=True)
+
+
+# Whitespace other than spaces and line ends: str.strip() removes it, DuckDB's trim(x, ' ') does not; a lone CR
+# would be stripped from a line's end only by text_lines. Files with either go the pandas way.
+_ODD = re.compile(r"[^\S \r\n]|\r(?!\n)|\x00")
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
+
+    The layout is unquoted, so DuckDB splits lines on LF and fields on ';' exactly as read() does. Returns (data
+    rows, education rows), or None (and the build takes the pandas path, which raises the Dutch message) for any
+    file that path would refuse or that has whitespace the SQL might strip differently.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    header = text.split("\n", 1)[0].rstrip("\r").split(";")
+    if not recognises(header) or _ODD.search(text):
+        return None
+    try:
+        years = years_in(header, path)
+    except RawFileError:
+        return None
+    lines, wide, q = f"{table}_lines", f"{table}_wide", fast_csv.quoted
+    # Line i of the text is element i of the split; stray lines are skipped, as by duo_old_csv.records.
+    con.execute(f"""
+        create or replace temp table {lines} as
+        select i as source_line, string_split(line, ';') as f
+        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
+              from (select string_split(?, chr(10)) as l))
+        where i > 1 and line not in ('', '""')
+    """, [text])  # noqa: S608 (identifiers from code constants)
+    records, whole = con.execute(f"select count(*), coalesce(bool_and(len(f) = ?), false) from {lines}",  # noqa: S608
+                                 [len(header)]).fetchall()[0]
+    if records == 0 or not whole:
+        return None
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here: see _ODD
+    con.execute(f"create or replace temp view {wide} as select source_line, "  # noqa: S608
+                + ", ".join(f"f[{i}] as {q(name)}" for i, name in enumerate(header, 1)) + f" from {lines}")
+
+    def number(column: str) -> str:
+        return f"coalesce(try_cast(nullif(pystrip({q(column)}), '') as bigint), 0)"
+
+    # The same rules as read(), with ASCII-only patterns (a value they refuse goes the pandas way), checked while
+    # stage_wide types the records. Fields hold no ';', so the counts are checked in one pattern per record.
+    counted = ", ".join(f"pystrip({q(c)})" for c in year_columns(years))
+    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB",
+                                                   "DOMEIN")),
+             f"{q('TYPE MBO')} in ('BOLVT', 'BOLDT', 'BBL')", "KWALIFICATIENIVEAU in ('1', '2', '3', '4')",
+             f"regexp_full_match(concat_ws(';', {counted}), '[0-9]{{0,18}}(;[0-9]{{0,18}})*')",
+             *(f"{number(f'MAN{y}')} + {number(f'VROUW{y}')} = {number(f'TOTAAL{y}')}" for y in years)]
+    # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
+    blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
+                            "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)
+              for year in years for sex in ("MAN", "VROUW")]
+    return current.stage_wide(
+        con, table, wide, blocks, ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
+        lambda key: mbo_education_old(*key, path, 0), "PLAATSNAAM",
+        lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM"),
+        {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
+         "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
+         "type_mbo": q("TYPE MBO"), "leerweg": f"case {q('TYPE MBO')} when 'BBL' then 'BBL' else 'BOL' end",
+         "niveau": "try_cast(KWALIFICATIENIVEAU as integer)"},
+        {"education_id": lambda e: e.education_id}, "students",
+        {"source_id": DATASET.dataset_id, "source_file": relative_path}, rules)
