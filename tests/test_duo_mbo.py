@@ -183,6 +183,14 @@ def test_graduates_missing_column_is_refused(tmp_path):
     assert error.value.line == 1
 
 
+def test_graduates_year_without_both_sexes_is_refused_in_dutch(tmp_path):
+    lines = [line.rsplit(",", 1)[0] for line in GRADUATES_TEXT.splitlines()]  # drops DIPVROUW2025
+    path = _copy(tmp_path, GRADUATES, "\n".join(lines) + "\n")
+    with pytest.raises(RawFileError, match="kolom DIPVROUW2025 ontbreekt") as error:
+        duo_mbo_graduates.read(path)
+    assert (error.value.line, error.value.column) == (1, "DIPVROUW2025")
+
+
 # --- residence ------------------------------------------------------------------------------------------------
 
 def test_residence_reads_fixture_exactly(resolver):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.education.mbo import mbo_education_current
+from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_current as current
 from etl.sources import fast_csv
@@ -122,6 +123,9 @@ def read(path: Path) -> pd.DataFrame:
     for year in years:
         for sex in SEXES:
             column = f"DIP{sex}{year}"
+            if column not in wide:  # DUO writes both sexes for every diploma year
+                raise RawFileError(path, f"kolom {column} ontbreekt terwijl het jaar {year} wel in de kopregel staat; "
+                                         "download het bestand opnieuw", 1, column)
             present = wide[column].str.strip() != ""
             current.require_counts(wide[present], [column], path)
             part = wide.loc[present, [*FIXED_COLUMNS, "source_line"]].copy()
