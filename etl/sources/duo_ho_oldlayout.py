@@ -11,18 +11,22 @@ hbo and wo files have the same header; the level follows from the data (see `row
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.duo_old_csv import STRAY_LINES, records, text_lines
 from etl.education import Education
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
-from etl.reference import load_regions
+from etl.reference import read_regions
 from etl.validation import require
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
+    import duckdb
+    import pandas as pd
 
 COMMON_START = [
     "PROVINCIE",
@@ -109,8 +113,7 @@ def to_long(wide: pd.DataFrame, fixed: list[str], path: Path) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _municipality_codes() -> frozenset[str]:
-    regions = load_regions()
-    return frozenset(regions.loc[regions["level"] == "gemeente", "code"])
+    return frozenset(region.code for region in read_regions() if region.level == "gemeente")
 
 
 def municipality_codes(long: pd.DataFrame, path: Path) -> pd.Series:
@@ -148,6 +151,8 @@ def forms_and_sexes(long: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Serie
 
 def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Series, pd.DataFrame]:
     """The education id per row and the education rows (one per level × onderdeel × subonderdeel × code)."""
+    import pandas as pd
+
     keys = pd.DataFrame({
         "level": levels, "onderdeel": long["CROHO ONDERDEEL"], "sub": long["CROHO SUBONDERDEEL"],
         "code": long["OPLEIDINGSCODE ACTUEEL"], "name": long["OPLEIDINGSNAAM ACTUEEL"],
@@ -165,6 +170,8 @@ def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Ser
 
 def exact_counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     """Value, bounds and suppression flag of an exact count column (the old layout suppresses nothing)."""
+    import pandas as pd
+
     exact = pd.to_numeric(values).astype("Int64")
     return {prefix: exact, f"{prefix}_low": exact, f"{prefix}_high": exact,
             f"{prefix}_suppressed": pd.Series(False, index=values.index)}
@@ -178,3 +185,94 @@ def first_years_peildatum(year: int) -> date:
 def graduates_peildatum(year: int) -> date:
     """Diplomas awarded in academic year Y/Y+1; DUO gives no reference date, we take its end, 31 August Y+1."""
     return date(year + 1, 8, 31)
+
+
+def _plain_count(value: str) -> bool:
+    """ASCII digits that fit an integer column; anything else (Unicode digits, huge numbers) goes the pandas way."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str],
+          prefix: str, text: dict[str, str], constants: dict[str, str],
+          peildatum: Callable[[int], date]) -> tuple[int, list[Education]] | None:
+    """Fast path of read_wide + to_long + a reader's to_facts, in plain Python: temp view `table` with its facts.
+
+    `prefix` names the count columns, `text` maps further fact columns to the (stripped) file column they copy,
+    `constants` gives the columns that hold one value for the whole file, `peildatum` the date of a year.
+    Returns (data rows, education rows), or None whenever the pandas path would refuse the file or might read it
+    differently (then the build runs that path, which names file, line and column in Dutch).
+    """
+    try:
+        lines = text_lines(path)
+    except RawFileError:
+        return None
+    header = lines[0].split(";")
+    if not recognises(header, fixed) or not all(c.isascii() for c in header[len(fixed):]):
+        return None
+    try:
+        years = years_in(header, fixed, path)
+    except RawFileError:
+        return None
+    at = {name: index for index, name in enumerate(header)}
+    gemeente, brin, onderdeel, sub, code, name, form, sex = (at[c] for c in (
+        "GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL",
+        "OPLEIDINGSNAAM ACTUEEL", "OPLEIDINGSVORM", "GESLACHT"))
+    institution, first_count = at["INSTELLINGSNAAM ACTUEEL"], len(fixed)
+    diploma = at.get("SOORT DIPLOMA")  # graduates: the level follows from it, else from the CROHO code
+    extra = [at[column] for column in text.values()]
+    municipalities = _municipality_codes()
+    programmes: dict[tuple[str, str, str, str], Education] = {}
+    columns: list[list] = [[] for _ in range(9 + len(extra))]
+    for number, line in enumerate(lines[1:], start=2):
+        if line in STRAY_LINES:
+            continue
+        fields = line.split(";")
+        if len(fields) != len(header) or "\0" in line:  # education() joins its keys with NUL
+            return None
+        number_text = fields[gemeente].strip()
+        municipality = "GM" + number_text
+        level = (DIPLOMA_LEVEL.get(fields[diploma].strip().split(" ")[0]) if diploma is not None
+                 else CROHO_LEVEL.get(fields[code].strip()[:1]))
+        counts = [value.strip() for value in fields[first_count:]]
+        if (level is None or not fields[brin].strip() or not fields[code].strip() or len(number_text) != 4
+                or municipality not in municipalities or not all(_plain_count(value) for value in counts)):
+            return None
+        form_name, sex_name = FORMS.get(fields[form].strip()), fields[sex].strip()
+        if form_name is None or sex_name not in SEXES:
+            return None
+        key = (level, fields[onderdeel], fields[sub], fields[code])
+        if key not in programmes:  # the first record of a programme names it, as in education()
+            try:
+                programmes[key] = ho_education(level, *key[1:], fields[name], path, number, "CROHO ONDERDEEL")
+            except RawFileError:
+                return None
+        for column, value in zip(columns, (
+                number, fields[brin].strip(), fields[institution].strip(), municipality,
+                programmes[key].education_id, level, form_name, sex_name, [int(v) for v in counts],
+                *(fields[index].strip() for index in extra)), strict=True):
+            column.append(value)
+    if not columns[0]:
+        return None
+    names = ["source_line", "brin", "institution_name", "municipality_code", "education_id", "level", "form", "sex",
+             "counts", *text]
+    types = ["integer", *["varchar"] * 7, "integer[]", *["varchar"] * len(text)]
+    con.execute(f"create or replace temp table {table}_records as select "
+                + ", ".join(f"unnest(?::{t}[]) as {n}" for n, t in zip(names, types, strict=True)), columns)
+    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
+                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
+                + ", ".join(f"?::varchar as {n}" for n in constants),
+                [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
+                 relative_path, *constants.values()])
+    # One row per record × year, as to_long() melts; the old layout suppresses nothing, so bounds = the count.
+    con.execute(f"""
+        create or replace temp view {table} as
+        select y.academic_year, {", ".join(f"r.{n}" for n in names[1:8])}, {", ".join(f"r.{n}" for n in text)},
+               r.counts[y.i] as {prefix}, r.counts[y.i] as {prefix}_low, r.counts[y.i] as {prefix}_high,
+               false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
+               'definitief' as status, y.source_file, r.source_line
+        from {table}_records r, {table}_years y
+    """)  # noqa: S608 (names from code)
+    education = {}
+    for programme in programmes.values():  # as education()'s drop_duplicates("education_id"): first one wins
+        education.setdefault(programme.education_id, programme)
+    return len(columns[0]), list(education.values())
