@@ -12,15 +12,20 @@ hbo and wo files have the same header; the level follows from the data (see `row
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.education import Education
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
+    import duckdb
+    import pandas as pd
 
 PLACE = ["PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING"]
 INSTITUTION = ["INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL", "SUBONDERDEEL"]
@@ -46,6 +51,8 @@ _COUNT = re.compile(r"^(\d+|-1)$")
 
 def read_long(path: Path, columns: list[str], title: str) -> pd.DataFrame:
     """The file as text with `source_line`; every field must be filled, counts whole numbers or -1."""
+    import pandas as pd
+
     try:
         long = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, skip_blank_lines=False,
                            encoding="utf-8-sig")
@@ -82,8 +89,52 @@ def _require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path
         raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
 
 
-def periods(path: Path, year_column: str) -> list[str]:
+def plain_records(path: Path, columns: list[str], limit: int | None = None) -> list[list[str]] | None:
+    """The file's records (the first `limit` if given) split in plain Python, or None when the file is not plainly
+    well-formed and so might be read differently than pandas reads it.
+
+    Plain: UTF-8, the header exactly `columns`, every line either all fields double-quoted (no quote inside) or
+    no quote at all, with the header's number of fields, and no blank line, lone CR or NUL (the end excepted).
+    Then a record's line number is its index + 2, as in read_long().
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n", -1 if limit is None else limit + 1)
+    if limit is None and lines[-1] == "":
+        lines.pop()  # the newline that ends the last record
+    elif limit is not None and len(lines) > limit + 1:
+        lines.pop()  # the rest of the file, not read
+    records = []
+    for line in lines:
+        line = line.removesuffix("\r")
+        if line.startswith('"') and line.endswith('"') and len(line) > 1:
+            fields = line[1:-1].split('","')
+            if any('"' in field for field in fields):
+                return None
+        elif '"' in line:
+            return None
+        else:
+            fields = line.split(",")
+        if len(fields) != len(columns) or "\r" in line or "\0" in line:
+            return None
+        records.append(fields)
+    return records[1:] if records and records[0] == columns else None
+
+
+def periods(path: Path, columns: list[str]) -> list[str]:
     """The academic years a file covers, from its year column (the layout is long, not wide)."""
+    records = plain_records(path, columns)
+    if records is None:
+        return _pandas_periods(path, columns[0])
+    return sorted(old.academic_year(int(y)) for y in {r[0].strip() for r in records} if _YEAR.match(y))
+
+
+def _pandas_periods(path: Path, year_column: str) -> list[str]:
+    """periods() for a file that is not plainly well-formed: pandas reads it as read_long() would, or says why."""
+    import pandas as pd
+
     try:
         years = pd.read_csv(path, sep=",", dtype=str, usecols=[year_column], keep_default_na=False,
                             encoding="utf-8-sig")[year_column].str.strip()
@@ -92,8 +143,23 @@ def periods(path: Path, year_column: str) -> list[str]:
     return sorted(old.academic_year(int(y)) for y in years.unique() if _YEAR.match(y))
 
 
-def edition_key(path: Path) -> str:
+def edition_key(path: Path, columns: list[str]) -> str:
     """'hbo' or 'wo' (both files share one header), from the first data row."""
+    records = plain_records(path, columns, limit=1)
+    if records is None:
+        return _pandas_edition_key(path)
+    if not records:
+        return ""
+    row = dict(zip(columns, records[0], strict=True))
+    if "SOORT_DIPLOMA" in row:
+        return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
+    return "wo" if row["INSTELLINGSCODE_ACTUEEL"].strip() in WO_INSTITUTIONS else "hbo"
+
+
+def _pandas_edition_key(path: Path) -> str:
+    """edition_key() for a file that is not plainly well-formed, read by pandas."""
+    import pandas as pd
+
     first = pd.read_csv(path, sep=",", dtype=str, nrows=1, keep_default_na=False, encoding="utf-8-sig")
     if first.empty:
         return ""
@@ -137,6 +203,8 @@ def municipality_codes(long: pd.DataFrame, year_column: str, path: Path,
 
 def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Series, pd.DataFrame]:
     """Education id per row and the education rows: one per level × onderdeel × subonderdeel."""
+    import pandas as pd
+
     keys = levels + "\0" + long["ONDERDEEL"] + "\0" + long["SUBONDERDEEL"]
     programmes = long.assign(level=levels, key=keys).drop_duplicates("key")
     rows = {key: ho_education(level, onderdeel, sub, None, None, path, int(line), "ONDERDEEL")
@@ -148,6 +216,8 @@ def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Ser
 
 def counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
     """Value, bounds and suppression flag: -1 becomes null with bounds 1..4."""
+    import pandas as pd
+
     values = values.str.strip()
     suppressed = values == SUPPRESSED
     exact = pd.to_numeric(values.where(~suppressed)).astype("Int64")
@@ -162,6 +232,8 @@ def counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
 def enrolment_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver,
                     measure: str, count_column: str, source_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows for fact_ho_enrolment from a first-years or enrolments file; returns (facts, education)."""
+    import pandas as pd
+
     levels = row_levels(long, path)
     education_ids, edu = education(long, levels, path)
     years = long["STUDIEJAAR"].str.strip().astype(int)
@@ -189,6 +261,8 @@ def enrolment_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver
 def graduate_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver: MunicipalityResolver,
                    source_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows for fact_ho_graduate from a graduates file; returns (facts, education)."""
+    import pandas as pd
+
     levels = row_levels(long, path)
     education_ids, edu = education(long, levels, path)
     years = long["DIPLOMAJAAR"].str.strip().astype(int)
@@ -210,3 +284,76 @@ def graduate_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver:
         "source_line": long["source_line"].astype("int32"),
     })
     return facts, edu
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str, columns: list[str], prefix: str, text: dict[str, str], constants: dict[str, str],
+          peildatum: Callable[[int], date]) -> tuple[int, list[Education]] | None:
+    """Fast path of read_long + enrolment_facts/graduate_facts in plain Python: temp table `table` with the facts.
+
+    `prefix` names the count columns, `text` maps further fact columns to the file column they copy (stripped,
+    lower case), `constants` gives the columns with one value for the whole file, `peildatum` the date of a year.
+    Returns (data rows, education rows), or None whenever the pandas path would refuse the file or might read it
+    differently (then the build runs that path, which names file, line and column in Dutch).
+    """
+    records = plain_records(path, columns)
+    if not records:
+        return None
+    at = {name: index for index, name in enumerate(columns)}
+    required = [at[c] for c in columns if c not in ("PROVINCIENAAM", "INSTELLINGSNAAM_ACTUEEL")]
+    year_at, count_at, brin, place, onderdeel, sub, sex = (at[c] for c in (
+        columns[0], columns[-1], "INSTELLINGSCODE_ACTUEEL", "GEMEENTENAAM", "ONDERDEEL", "SUBONDERDEEL", "GESLACHT"))
+    diploma = at.get("SOORT_DIPLOMA")  # graduates: the level follows from it, else from the institution
+    extra = [at[column] for column in text.values()]
+    programmes: dict[tuple[str, str, str], Education] = {}
+    places: dict[tuple[str, str], str] = {}
+    out: list[list] = [[] for _ in range(9 + len(extra))]
+    for number, fields in enumerate(records, start=2):
+        year, count = fields[year_at].strip(), fields[count_at].strip()
+        if (any(not fields[i].strip() for i in required) or not (year.isascii() and year.isdigit() and len(year) == 4)
+                or not (count == SUPPRESSED or (count.isascii() and count.isdigit() and len(count) <= 9))):
+            return None
+        level = (old.DIPLOMA_LEVEL.get(fields[diploma].strip().lower().split(" ")[0]) if diploma is not None
+                 else "wo" if fields[brin].strip() in WO_INSTITUTIONS else "hbo")
+        sex_name = fields[sex].strip().lower()
+        if level is None or sex_name not in SEXES:
+            return None
+        key = (level, fields[onderdeel], fields[sub])
+        if key not in programmes:  # the first record of a programme names it, as in education()
+            try:
+                programmes[key] = ho_education(level, *key[1:], None, None, path, number, "ONDERDEEL")
+            except RawFileError:
+                return None
+        where = (fields[place].strip(), year)
+        if where not in places:  # the first record's spelling is resolved, as in municipality_codes()
+            code = resolver.resolve(fields[place], int(year))
+            if code is None:
+                return None
+            places[where] = code
+        for column, value in zip(out, (
+                number, int(year), fields[brin].strip(), fields[at["INSTELLINGSNAAM_ACTUEEL"]].strip(), places[where],
+                programmes[key].education_id, level, sex_name, None if count == SUPPRESSED else int(count),
+                *(fields[i].strip().lower() for i in extra)), strict=True):
+            column.append(value)
+    years = sorted(set(out[1]))
+    names = ["source_line", "year", "brin", "institution_name", "municipality_code", "education_id", "level", "sex",
+             prefix, *text]
+    types = ["integer", "integer", *["varchar"] * 6, "integer", *["varchar"] * len(text)]
+    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
+                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum",
+                [years, [old.academic_year(y) for y in years], [peildatum(y) for y in years]])
+    # -1 is null with bounds 1..4, as counts() gives; one value per column for the whole file (`constants`).
+    con.execute(f"""
+        create or replace temp table {table} as
+        select y.academic_year, {", ".join(f"r.{n}" for n in names[2:] if n != prefix)}, 'alle' as form,
+               r.{prefix}, coalesce(r.{prefix}, {SUPPRESSED_LOW}) as {prefix}_low,
+               coalesce(r.{prefix}, {SUPPRESSED_HIGH}) as {prefix}_high, r.{prefix} is null as {prefix}_suppressed,
+               y.peildatum, 'definitief' as status, ?::varchar as source_file,
+               {", ".join(f"?::varchar as {n}" for n in constants)}, r.source_line
+        from (select {", ".join(f"unnest(?::{t}[]) as {n}" for n, t in zip(names, types, strict=True))}) r
+        join {table}_years y using (year)
+    """, [relative_path, *constants.values(), *out])  # noqa: S608 (names from code)
+    education = {}
+    for programme in programmes.values():  # as education()'s drop_duplicates("education_id"): first one wins
+        education.setdefault(programme.education_id, programme)
+    return len(records), list(education.values())
