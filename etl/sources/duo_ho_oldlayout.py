@@ -52,7 +52,7 @@ CROHO_LEVEL = {"3": "hbo", "4": "hbo", "8": "hbo", "5": "wo", "6": "wo"}
 DIPLOMA_LEVEL = {"hbo": "hbo", "wo": "wo"}
 
 _YEAR = re.compile(r"^\d{4}$")
-_COUNT = re.compile(r"^\d+$")
+_COUNT = re.compile(r"^[0-9]+$")  # ASCII: pd.to_numeric refuses other digits
 _GEMEENTENUMMER = re.compile(r"^\d{4}$")
 
 

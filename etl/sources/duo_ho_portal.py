@@ -46,7 +46,7 @@ WO_INSTITUTIONS = {"00DV", "21PB", "21PC", "21PD", "21PE", "21PF", "21PG", "21PH
                    "21PM", "21PN", "21QO", "23BF", "25AV", "27YA"}
 
 _YEAR = re.compile(r"^\d{4}$")
-_COUNT = re.compile(r"^(\d+|-1)$")
+_COUNT = re.compile(r"^([0-9]+|-1)$")  # ASCII: pd.to_numeric refuses other digits
 
 
 def read_long(path: Path, columns: list[str], title: str) -> pd.DataFrame:
