@@ -187,9 +187,24 @@ def graduates_peildatum(year: int) -> date:
     return date(year + 1, 8, 31)
 
 
-def _plain_count(value: str) -> bool:
-    """ASCII digits that fit an integer column; anything else (Unicode digits, huge numbers) goes the pandas way."""
+def plain_count(value: str) -> bool:
+    """ASCII digits that fit an integer column; anything else (other digits, huge numbers) goes the pandas way."""
     return value.isascii() and value.isdigit() and len(value) <= 9
+
+
+def first_per_education_id(programmes: dict[object, Education]) -> list[Education]:
+    """The education rows as education()'s drop_duplicates("education_id") keeps them: the first one per id."""
+    rows: dict[str, Education] = {}
+    for programme in programmes.values():
+        rows.setdefault(programme.education_id, programme)
+    return list(rows.values())
+
+
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[str, list]]) -> None:
+    """Temp table `name` from Python lists in one statement: column name → (DuckDB type, values)."""
+    select = ", ".join(f"unnest(?::{kind}[]) as {column}" for column, (kind, _) in columns.items())
+    con.execute(f"create or replace temp table {name} as select {select}",  # names and types from code
+                [values for _, values in columns.values()])
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str],
@@ -201,6 +216,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table:
     `constants` gives the columns that hold one value for the whole file, `peildatum` the date of a year.
     Returns (data rows, education rows), or None whenever the pandas path would refuse the file or might read it
     differently (then the build runs that path, which names file, line and column in Dutch).
+    Works column by column, each check on the distinct values only: several times faster than row by row.
     """
     try:
         lines = text_lines(path)
@@ -213,66 +229,60 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table:
         years = years_in(header, fixed, path)
     except RawFileError:
         return None
-    at = {name: index for index, name in enumerate(header)}
-    gemeente, brin, onderdeel, sub, code, name, form, sex = (at[c] for c in (
-        "GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL",
-        "OPLEIDINGSNAAM ACTUEEL", "OPLEIDINGSVORM", "GESLACHT"))
-    institution, first_count = at["INSTELLINGSNAAM ACTUEEL"], len(fixed)
-    diploma = at.get("SOORT DIPLOMA")  # graduates: the level follows from it, else from the CROHO code
-    extra = [at[column] for column in text.values()]
-    municipalities = _municipality_codes()
-    programmes: dict[tuple[str, str, str, str], Education] = {}
-    columns: list[list] = [[] for _ in range(9 + len(extra))]
-    for number, line in enumerate(lines[1:], start=2):
-        if line in STRAY_LINES:
-            continue
-        fields = line.split(";")
-        if len(fields) != len(header) or "\0" in line:  # education() joins its keys with NUL
-            return None
-        number_text = fields[gemeente].strip()
-        municipality = "GM" + number_text
-        level = (DIPLOMA_LEVEL.get(fields[diploma].strip().split(" ")[0]) if diploma is not None
-                 else CROHO_LEVEL.get(fields[code].strip()[:1]))
-        counts = [value.strip() for value in fields[first_count:]]
-        if (level is None or not fields[brin].strip() or not fields[code].strip() or len(number_text) != 4
-                or municipality not in municipalities or not all(_plain_count(value) for value in counts)):
-            return None
-        form_name, sex_name = FORMS.get(fields[form].strip()), fields[sex].strip()
-        if form_name is None or sex_name not in SEXES:
-            return None
-        key = (level, fields[onderdeel], fields[sub], fields[code])
-        if key not in programmes:  # the first record of a programme names it, as in education()
-            try:
-                programmes[key] = ho_education(level, *key[1:], fields[name], path, number, "CROHO ONDERDEEL")
-            except RawFileError:
-                return None
-        for column, value in zip(columns, (
-                number, fields[brin].strip(), fields[institution].strip(), municipality,
-                programmes[key].education_id, level, form_name, sex_name, [int(v) for v in counts],
-                *(fields[index].strip() for index in extra)), strict=True):
-            column.append(value)
-    if not columns[0]:
+    numbers = [n for n, line in enumerate(lines[1:], start=2) if line not in STRAY_LINES]
+    rows = [line.split(";") for line in lines[1:] if line not in STRAY_LINES]
+    # education() joins its keys with NUL, so a NUL could merge two programmes there: not guessed here.
+    if not rows or {len(row) for row in rows} != {len(header)} or any("\0" in line for line in lines):
         return None
-    names = ["source_line", "brin", "institution_name", "municipality_code", "education_id", "level", "form", "sex",
-             "counts", *text]
-    types = ["integer", *["varchar"] * 7, "integer[]", *["varchar"] * len(text)]
-    con.execute(f"create or replace temp table {table}_records as select "
-                + ", ".join(f"unnest(?::{t}[]) as {n}" for n, t in zip(names, types, strict=True)), columns)
+    raw = dict(zip(header, zip(*rows, strict=True), strict=True))
+    plain = {column: list(map(str.strip, raw[column])) for column in (
+        "GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "INSTELLINGSNAAM ACTUEEL", "OPLEIDINGSCODE ACTUEEL",
+        "OPLEIDINGSVORM", "GESLACHT", *text.values(), *header[len(fixed):])}
+    municipalities = {number: f"GM{number}" for number in set(plain["GEMEENTENUMMER"])}
+    forms = {form: FORMS.get(form) for form in set(plain["OPLEIDINGSVORM"])}
+    if "SOORT DIPLOMA" in fixed:  # graduates: the level follows from the diploma type, else from the CROHO code
+        level_of = {v: DIPLOMA_LEVEL.get(v.split(" ")[0]) for v in set(plain["SOORT DIPLOMA"])}
+        levels = [level_of[v] for v in plain["SOORT DIPLOMA"]]
+    else:
+        level_of = {v: CROHO_LEVEL.get(v[:1]) for v in set(plain["OPLEIDINGSCODE ACTUEEL"])}
+        levels = [level_of[v] for v in plain["OPLEIDINGSCODE ACTUEEL"]]
+    counts = {column: set(plain[column]) for column in header[len(fixed):]}
+    if (not all(plain["BRIN NUMMER ACTUEEL"]) or not all(plain["OPLEIDINGSCODE ACTUEEL"])
+            or any(len(n) != 4 or code not in _municipality_codes() for n, code in municipalities.items())
+            or None in forms.values() or not set(plain["GESLACHT"]) <= SEXES or None in level_of.values()
+            or not all(plain_count(value) for values in counts.values() for value in values)):
+        return None
+    keys = list(zip(levels, raw["CROHO ONDERDEEL"], raw["CROHO SUBONDERDEEL"], raw["OPLEIDINGSCODE ACTUEEL"],
+                    strict=True))
+    first_name = dict(zip(reversed(keys), reversed(raw["OPLEIDINGSNAAM ACTUEEL"]), strict=True))  # first wins
+    try:  # in order of first appearance, as education() meets them; the line only matters for an error
+        programmes = {key: ho_education(*key, first_name[key], path, 2, "CROHO ONDERDEEL")
+                      for key in dict.fromkeys(keys)}
+    except RawFileError:
+        return None
+    ids = {key: programme.education_id for key, programme in programmes.items()}
+    columns = {"source_line": ("integer", numbers), "brin": ("varchar", plain["BRIN NUMMER ACTUEEL"]),
+               "institution_name": ("varchar", plain["INSTELLINGSNAAM ACTUEEL"]),
+               "municipality_code": ("varchar", [municipalities[n] for n in plain["GEMEENTENUMMER"]]),
+               "education_id": ("varchar", [ids[key] for key in keys]), "level": ("varchar", levels),
+               "form": ("varchar", [forms[f] for f in plain["OPLEIDINGSVORM"]]), "sex": ("varchar", plain["GESLACHT"]),
+               **{name: ("varchar", plain[column]) for name, column in text.items()},
+               **{f"y{i}": ("integer", list(map(int, plain[column])))
+                  for i, column in enumerate(header[len(fixed):], start=1)}}
+    temp_table(con, f"{table}_records", columns)
     con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
                 "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                 + ", ".join(f"?::varchar as {n}" for n in constants),
                 [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
                  relative_path, *constants.values()])
     # One row per record × year, as to_long() melts; the old layout suppresses nothing, so bounds = the count.
+    count = f"[{', '.join(f'r.y{i}' for i in range(1, len(years) + 1))}][y.i]"
     con.execute(f"""
         create or replace temp view {table} as
-        select y.academic_year, {", ".join(f"r.{n}" for n in names[1:8])}, {", ".join(f"r.{n}" for n in text)},
-               r.counts[y.i] as {prefix}, r.counts[y.i] as {prefix}_low, r.counts[y.i] as {prefix}_high,
+        select y.academic_year, {", ".join(f"r.{n}" for n in list(columns)[1:8])}, {", ".join(f"r.{n}" for n in text)},
+               {count} as {prefix}, {count} as {prefix}_low, {count} as {prefix}_high,
                false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
                'definitief' as status, y.source_file, r.source_line
         from {table}_records r, {table}_years y
     """)  # noqa: S608 (names from code)
-    education = {}
-    for programme in programmes.values():  # as education()'s drop_duplicates("education_id"): first one wins
-        education.setdefault(programme.education_id, programme)
-    return len(columns[0]), list(education.values())
+    return len(rows), first_per_education_id(programmes)

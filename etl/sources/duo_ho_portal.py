@@ -295,65 +295,58 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     lower case), `constants` gives the columns with one value for the whole file, `peildatum` the date of a year.
     Returns (data rows, education rows), or None whenever the pandas path would refuse the file or might read it
     differently (then the build runs that path, which names file, line and column in Dutch).
+    Works column by column, each check on the distinct values only: several times faster than row by row.
     """
     records = plain_records(path, columns)
     if not records:
         return None
-    at = {name: index for index, name in enumerate(columns)}
-    required = [at[c] for c in columns if c not in ("PROVINCIENAAM", "INSTELLINGSNAAM_ACTUEEL")]
-    year_at, count_at, brin, place, onderdeel, sub, sex = (at[c] for c in (
-        columns[0], columns[-1], "INSTELLINGSCODE_ACTUEEL", "GEMEENTENAAM", "ONDERDEEL", "SUBONDERDEEL", "GESLACHT"))
-    diploma = at.get("SOORT_DIPLOMA")  # graduates: the level follows from it, else from the institution
-    extra = [at[column] for column in text.values()]
-    programmes: dict[tuple[str, str, str], Education] = {}
-    places: dict[tuple[str, str], str] = {}
-    out: list[list] = [[] for _ in range(9 + len(extra))]
-    for number, fields in enumerate(records, start=2):
-        year, count = fields[year_at].strip(), fields[count_at].strip()
-        if (any(not fields[i].strip() for i in required) or not (year.isascii() and year.isdigit() and len(year) == 4)
-                or not (count == SUPPRESSED or (count.isascii() and count.isdigit() and len(count) <= 9))):
-            return None
-        level = (old.DIPLOMA_LEVEL.get(fields[diploma].strip().lower().split(" ")[0]) if diploma is not None
-                 else "wo" if fields[brin].strip() in WO_INSTITUTIONS else "hbo")
-        sex_name = fields[sex].strip().lower()
-        if level is None or sex_name not in SEXES:
-            return None
-        key = (level, fields[onderdeel], fields[sub])
-        if key not in programmes:  # the first record of a programme names it, as in education()
-            try:
-                programmes[key] = ho_education(level, *key[1:], None, None, path, number, "ONDERDEEL")
-            except RawFileError:
-                return None
-        where = (fields[place].strip(), year)
-        if where not in places:  # the first record's spelling is resolved, as in municipality_codes()
-            code = resolver.resolve(fields[place], int(year))
-            if code is None:
-                return None
-            places[where] = code
-        for column, value in zip(out, (
-                number, int(year), fields[brin].strip(), fields[at["INSTELLINGSNAAM_ACTUEEL"]].strip(), places[where],
-                programmes[key].education_id, level, sex_name, None if count == SUPPRESSED else int(count),
-                *(fields[i].strip().lower() for i in extra)), strict=True):
-            column.append(value)
-    years = sorted(set(out[1]))
-    names = ["source_line", "year", "brin", "institution_name", "municipality_code", "education_id", "level", "sex",
-             prefix, *text]
-    types = ["integer", "integer", *["varchar"] * 6, "integer", *["varchar"] * len(text)]
+    raw = dict(zip(columns, zip(*records, strict=True), strict=True))
+    plain = {column: list(map(str.strip, values)) for column, values in raw.items()}
+    years, counts = plain[columns[0]], plain[columns[-1]]
+    year_of = {y: int(y) for y in set(years) if y.isascii() and y.isdigit() and len(y) == 4}
+    count_of = {c: None if c == SUPPRESSED else int(c) for c in set(counts) if c == SUPPRESSED or old.plain_count(c)}
+    sexes = list(map(str.lower, plain["GESLACHT"]))
+    if "SOORT_DIPLOMA" in raw:  # graduates: the level follows from the diploma type, else from the institution
+        level_of = {v: old.DIPLOMA_LEVEL.get(v.lower().split(" ")[0]) for v in set(plain["SOORT_DIPLOMA"])}
+        levels = [level_of[v] for v in plain["SOORT_DIPLOMA"]]
+    else:
+        levels = ["wo" if brin in WO_INSTITUTIONS else "hbo" for brin in plain["INSTELLINGSCODE_ACTUEEL"]]
+        level_of = {}
+    if (not all(all(plain[c]) for c in columns if c not in ("PROVINCIENAAM", "INSTELLINGSNAAM_ACTUEEL"))
+            or len(year_of) < len(set(years)) or len(count_of) < len(set(counts)) or not set(sexes) <= SEXES
+            or None in level_of.values()):
+        return None
+    keys = list(zip(levels, raw["ONDERDEEL"], raw["SUBONDERDEEL"], strict=True))
+    places = list(zip(plain["GEMEENTENAAM"], years, strict=True))
+    first_name = dict(zip(reversed(places), reversed(raw["GEMEENTENAAM"]), strict=True))  # the first one wins
+    try:  # in order of first appearance, as education() meets them; the line only matters for an error
+        programmes = {key: ho_education(*key, None, None, path, 2, "ONDERDEEL") for key in dict.fromkeys(keys)}
+    except RawFileError:
+        return None
+    codes = {place: resolver.resolve(name, year_of[place[1]]) for place, name in first_name.items()}
+    if None in codes.values():
+        return None
+    ids = {key: programme.education_id for key, programme in programmes.items()}
     con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
                 "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum",
-                [years, [old.academic_year(y) for y in years], [peildatum(y) for y in years]])
+                [list(year_of.values()), [old.academic_year(y) for y in year_of.values()],
+                 [peildatum(y) for y in year_of.values()]])
+    old.temp_table(con, f"{table}_records", {
+        "source_line": ("integer", list(range(2, len(records) + 2))),
+        "year": ("integer", [year_of[y] for y in years]), "brin": ("varchar", plain["INSTELLINGSCODE_ACTUEEL"]),
+        "institution_name": ("varchar", plain["INSTELLINGSNAAM_ACTUEEL"]),
+        "municipality_code": ("varchar", [codes[place] for place in places]),
+        "education_id": ("varchar", [ids[key] for key in keys]), "level": ("varchar", levels),
+        "sex": ("varchar", sexes), prefix: ("integer", [count_of[c] for c in counts]),
+        **{name: ("varchar", [v.lower() for v in plain[column]]) for name, column in text.items()}})
     # -1 is null with bounds 1..4, as counts() gives; one value per column for the whole file (`constants`).
     con.execute(f"""
         create or replace temp table {table} as
-        select y.academic_year, {", ".join(f"r.{n}" for n in names[2:] if n != prefix)}, 'alle' as form,
-               r.{prefix}, coalesce(r.{prefix}, {SUPPRESSED_LOW}) as {prefix}_low,
+        select y.academic_year, r.* exclude (year, source_line), 'alle' as form,
+               coalesce(r.{prefix}, {SUPPRESSED_LOW}) as {prefix}_low,
                coalesce(r.{prefix}, {SUPPRESSED_HIGH}) as {prefix}_high, r.{prefix} is null as {prefix}_suppressed,
                y.peildatum, 'definitief' as status, ?::varchar as source_file,
                {", ".join(f"?::varchar as {n}" for n in constants)}, r.source_line
-        from (select {", ".join(f"unnest(?::{t}[]) as {n}" for n, t in zip(names, types, strict=True))}) r
-        join {table}_years y using (year)
-    """, [relative_path, *constants.values(), *out])  # noqa: S608 (names from code)
-    education = {}
-    for programme in programmes.values():  # as education()'s drop_duplicates("education_id"): first one wins
-        education.setdefault(programme.education_id, programme)
-    return len(records), list(education.values())
+        from {table}_records r join {table}_years y using (year)
+    """, [relative_path, *constants.values()])  # noqa: S608 (names from code)
+    return len(records), old.first_per_education_id(programmes)
