@@ -110,9 +110,10 @@ def plain_records(path: Path, columns: list[str], limit: int | None = None) -> l
     for line in lines:
         line = line.removesuffix("\r")
         if line.startswith('"') and line.endswith('"') and len(line) > 1:
-            fields = line[1:-1].split('","')
-            if any('"' in field for field in fields):
+            inner = line[1:-1]
+            if inner.count('"') != 2 * inner.count('","'):  # a quote inside a value (count and split agree)
                 return None
+            fields = inner.split('","')
         elif '"' in line:
             return None
         else:
@@ -289,7 +290,7 @@ def graduate_facts(long: pd.DataFrame, path: Path, relative_path: str, resolver:
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str, columns: list[str], prefix: str, text: dict[str, str], constants: dict[str, str],
           peildatum: Callable[[int], date]) -> tuple[int, list[Education]] | None:
-    """Fast path of read_long + enrolment_facts/graduate_facts in plain Python: temp table `table` with the facts.
+    """Fast path of read_long + enrolment_facts/graduate_facts in plain Python: temp view `table` with the facts.
 
     `prefix` names the count columns, `text` maps further fact columns to the file column they copy (stripped,
     lower case), `constants` gives the columns with one value for the whole file, `peildatum` the date of a year.
@@ -327,26 +328,27 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if None in codes.values():
         return None
     ids = {key: programme.education_id for key, programme in programmes.items()}
-    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
-                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum",
-                [list(year_of.values()), [old.academic_year(y) for y in year_of.values()],
-                 [peildatum(y) for y in year_of.values()]])
     old.temp_table(con, f"{table}_records", {
-        "source_line": ("integer", list(range(2, len(records) + 2))),
-        "year": ("integer", [year_of[y] for y in years]), "brin": ("varchar", plain["INSTELLINGSCODE_ACTUEEL"]),
-        "institution_name": ("varchar", plain["INSTELLINGSNAAM_ACTUEEL"]),
-        "municipality_code": ("varchar", [codes[place] for place in places]),
-        "education_id": ("varchar", [ids[key] for key in keys]), "level": ("varchar", levels),
-        "sex": ("varchar", sexes), prefix: ("integer", [count_of[c] for c in counts]),
-        **{name: ("varchar", [v.lower() for v in plain[column]]) for name, column in text.items()}})
-    # -1 is null with bounds 1..4, as counts() gives; one value per column for the whole file (`constants`).
+            "source_line": ("integer", list(range(2, len(records) + 2))),
+            "year": ("integer", [year_of[y] for y in years]),
+            "brin": ("varchar", plain["INSTELLINGSCODE_ACTUEEL"]),
+            "institution_name": ("varchar", plain["INSTELLINGSNAAM_ACTUEEL"]),
+            "municipality_code": ("varchar", [codes[place] for place in places]),
+            "education_id": ("varchar", [ids[key] for key in keys]), "level": ("varchar", levels),
+            "sex": ("varchar", sexes), prefix: ("integer", [count_of[c] for c in counts]),
+            **{name: ("varchar", [v.lower() for v in plain[column]]) for name, column in text.items()}})
+    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
+                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
+                + ", ".join(f"?::varchar as {n}" for n in constants),
+                [list(year_of.values()), [old.academic_year(y) for y in year_of.values()],
+                 [peildatum(y) for y in year_of.values()], relative_path, *constants.values()])
+    # -1 is null with bounds 1..4, as counts() gives; `constants` hold one value for the whole file.
     con.execute(f"""
-        create or replace temp table {table} as
+        create or replace temp view {table} as
         select y.academic_year, r.* exclude (year, source_line), 'alle' as form,
                coalesce(r.{prefix}, {SUPPRESSED_LOW}) as {prefix}_low,
                coalesce(r.{prefix}, {SUPPRESSED_HIGH}) as {prefix}_high, r.{prefix} is null as {prefix}_suppressed,
-               y.peildatum, 'definitief' as status, ?::varchar as source_file,
-               {", ".join(f"?::varchar as {n}" for n in constants)}, r.source_line
+               y.* exclude (year, academic_year), 'definitief' as status, r.source_line
         from {table}_records r join {table}_years y using (year)
-    """, [relative_path, *constants.values()])  # noqa: S608 (names from code)
+    """)  # noqa: S608 (names from code)
     return len(records), old.first_per_education_id(programmes)
