@@ -97,15 +97,15 @@ def plain_records(path: Path, columns: list[str], limit: int | None = None) -> l
     no quote at all, with the header's number of fields, and no blank line, lone CR or NUL (the end excepted).
     Then a record's line number is its index + 2, as in read_long().
     """
+    with path.open("rb") as handle:  # with a limit, only the lines needed (edition_key reads one record)
+        data = handle.read() if limit is None else b"".join(handle.readline() for _ in range(limit + 1))
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    lines = text.split("\n", -1 if limit is None else limit + 1)
-    if limit is None and lines[-1] == "":
-        lines.pop()  # the newline that ends the last record
-    elif limit is not None and len(lines) > limit + 1:
-        lines.pop()  # the rest of the file, not read
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line read
     records = []
     for line in lines:
         line = line.removesuffix("\r")
