@@ -7,13 +7,18 @@ header: 13 fixed columns then one count column per year. Layout details in etl/s
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as layout
 from etl.sources.base import Dataset, FetchTarget
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
+    import duckdb
+    import pandas as pd
+
+    from etl.education import Education
 
 FIXED_COLUMNS = layout.ENROLMENT_COLUMNS
 MEASURE = "eerstejaars"
@@ -86,6 +91,8 @@ def read(path: Path) -> pd.DataFrame:
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Codes for municipality and programme, academic years, counts; returns (facts, education)."""
+    import pandas as pd
+
     del resolver  # the layout gives the CBS number itself
     levels = layout.row_levels(long, path)
     education_ids, education = layout.education(long, levels, path)
@@ -110,3 +117,11 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         "source_line": long["source_line"].astype("int32"),
     })
     return facts, education
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts (etl/sources/duo_ho_oldlayout.py `stage`); None leaves the file to them."""
+    del resolver  # the layout gives the CBS number itself
+    return layout.stage(con, path, relative_path, table, FIXED_COLUMNS, "students", {"ho_type": "TYPE HOGER ONDERWIJS"},
+                        {"measure": MEASURE, "source_id": DATASET.dataset_id}, layout.first_years_peildatum)

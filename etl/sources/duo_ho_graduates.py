@@ -7,13 +7,19 @@ Shares its dataset id with the old layout, so that per academic year the newest 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check
 from etl.reference import MunicipalityResolver
+from etl.sources import duo_ho_oldlayout as old
 from etl.sources import duo_ho_portal as portal
 from etl.sources.base import Dataset, FetchTarget
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
+    import duckdb
+    import pandas as pd
+
+    from etl.education import Education
 
 COLUMNS = portal.GRADUATE_COLUMNS
 BASE_URL = "https://onderwijsdata.duo.nl/dataset/169aef42-1588-4602-b1ac-d06616db788b/resource/"
@@ -48,13 +54,13 @@ def recognises(header: list[str]) -> bool:
 def periods(header: list[str], path: Path) -> list[str]:
     """The academic years in the file's DIPLOMAJAAR column: 2023 is 2023-2024."""
     del header
-    return portal.periods(path, "DIPLOMAJAAR")
+    return portal.periods(path, COLUMNS)
 
 
 def edition_key(header: list[str], path: Path) -> str:
     """'hbo' or 'wo' (both files share one header)."""
     del header
-    return portal.edition_key(path)
+    return portal.edition_key(path, COLUMNS)
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -66,3 +72,11 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Municipality via GEMEENTENAAM, programme = (sub)onderdeel, -1 = suppressed; returns (facts, education)."""
     return portal.graduate_facts(long, path, relative_path, resolver, DATASET.dataset_id)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts (etl/sources/duo_ho_portal.py `stage`); None leaves the file to them."""
+    return portal.stage(con, path, relative_path, resolver, table, COLUMNS, "graduates",
+                        {"diploma_type": "SOORT_DIPLOMA"},
+                        {"source_id": DATASET.dataset_id}, old.graduates_peildatum)

@@ -8,13 +8,18 @@ Layout details in etl/sources/duo_ho_oldlayout.py.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as layout
 from etl.sources.base import Dataset, FetchTarget
+
+if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
+    import duckdb
+    import pandas as pd
+
+    from etl.education import Education
 
 FIXED_COLUMNS = layout.GRADUATE_COLUMNS
 BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
@@ -84,6 +89,8 @@ def read(path: Path) -> pd.DataFrame:
 def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
              resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Codes for municipality and programme, academic years, counts; returns (facts, education)."""
+    import pandas as pd
+
     del resolver  # the layout gives the CBS number itself
     levels = layout.row_levels(long, path)
     education_ids, education = layout.education(long, levels, path)
@@ -107,3 +114,11 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         "source_line": long["source_line"].astype("int32"),
     })
     return facts, education
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+          table: str) -> tuple[int, list[Education]] | None:
+    """Fast path of read + to_facts (etl/sources/duo_ho_oldlayout.py `stage`); None leaves the file to them."""
+    del resolver  # the layout gives the CBS number itself
+    return layout.stage(con, path, relative_path, table, FIXED_COLUMNS, "graduates", {"diploma_type": "SOORT DIPLOMA"},
+                        {"source_id": DATASET.dataset_id}, layout.graduates_peildatum)
