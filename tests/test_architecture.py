@@ -41,12 +41,13 @@ def test_pages_contain_no_sql():
         assert not sql.search(page.read_text(encoding="utf-8")), page.name
 
 
-def test_a_build_loads_neither_the_http_nor_the_workbook_libraries(demo_raw, tmp_path):
+def test_a_build_loads_neither_pandas_nor_the_http_nor_the_workbook_libraries(demo_raw, tmp_path):
     # Every `etl build` pays for what it imports; fetching (requests) and workbook writing (openpyxl) are imported
-    # only by the commands that need them.
+    # only by the commands that need them, pandas (and pyarrow) only by a reader that falls back to its pandas
+    # path for a file its fast path declines, or by replaying uploads.
     probe = ("import sys; from pathlib import Path; from etl.cli import main; "
              f"main(['build', '--raw', {str(demo_raw)!r}, '--db', {str(tmp_path / 'w.duckdb')!r}, "
              f"'--uploads', {str(tmp_path / 'none')!r}, '--quiet']); "
-             "print(sorted(m for m in ('openpyxl', 'requests') if m in sys.modules))")
+             "print(sorted(m for m in ('openpyxl', 'requests', 'pandas', 'pyarrow') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
