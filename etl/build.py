@@ -127,6 +127,7 @@ class _Staged:
     data_rows: int
     education: list[Education]
     periods: list[str]
+    sha256: str
 
 
 def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver,
@@ -157,7 +158,8 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     periods = [row[0] for row in cursor.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
                                                 f"{table or dataset.fact_table} where source_file = ?",
                                                 [raw.relative]).fetchall()]
-    return _Staged(cursor, table, rows, data_rows, education, periods)
+    # Hashed here, on the worker: hashlib releases the GIL, and the loop in _load stays short.
+    return _Staged(cursor, table, rows, data_rows, education, periods, sha256_of(raw.path))
 
 
 def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, list[Education], int]:
@@ -173,6 +175,15 @@ def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.
     if raw.periods is not None:
         facts = facts[facts[dataset.period_column].isin(raw.periods)]
     return facts, programmes, int(long["source_line"].nunique())
+
+
+LARGE_FILE = 1 << 20  # bytes
+
+
+def _stage_order(raw: RawFile) -> tuple[bool, int, str]:
+    """Large files first, largest first; then the others in file order."""
+    size = raw.path.stat().st_size
+    return (size < LARGE_FILE, -size if size >= LARGE_FILE else 0, raw.relative)
 
 
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
@@ -203,10 +214,11 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     cursors = {raw.relative: con.cursor() for raw in fast}  # one connection each: they run side by side
     with ThreadPoolExecutor(max_workers=1) as readers, ThreadPoolExecutor(max_workers=2) as stages:
         ahead = {raw.relative: readers.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
-        # Largest files first: the two workers then end together instead of one finishing a large file alone.
+        # Large files first, so that the two workers end together instead of one finishing a large file alone;
+        # then the others in file order, so that this thread can append each as soon as the workers have it.
         staging = {raw.relative: stages.submit(_stage, cursors[raw.relative], raw, resolver,
                                                first[raw.source.DATASET.fact_table] == raw.relative)
-                   for raw in sorted(fast, key=lambda raw: raw.path.stat().st_size, reverse=True)}
+                   for raw in sorted(fast, key=_stage_order)}
         try:
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
@@ -223,7 +235,8 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                 education.extend(edu)
                 periods |= {(p, dataset.period_type) for p in found}
                 fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
-                sha256 = sha256_of(raw.path)  # the bytes actually loaded, whatever the manifest says
+                # The bytes actually loaded, whatever the manifest says.
+                sha256 = done.sha256 if done is not None else sha256_of(raw.path)
                 manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
                 file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,

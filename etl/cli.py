@@ -8,8 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.build import build
-from etl.demo import DEFAULT_SEED, generate
-from etl.demo.world import SCALES
+from etl.demo import DEFAULT_SEED, SCALES, generate
 from etl.errors import CheckFailedError, RawFileError
 from etl.sources.base import SOURCE_GROUPS
 from etl.workbooks import commands as workbooks

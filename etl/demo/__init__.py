@@ -10,17 +10,19 @@ import importlib
 import zlib
 from pathlib import Path
 
-import numpy as np
-
-from etl.demo.world import demo_world
 from etl.manifest import Manifest, sha256_of, write_manifest
 from etl.sources import SOURCES
 
 DEFAULT_SEED = 20260301
+SCALES = ("flevoland", "national")
 
 
 def generate(raw_dir: Path, scale: str = "flevoland", seed: int = DEFAULT_SEED) -> list[Path]:
     """Write every demo source under raw_dir with a demo manifest; the same (scale, seed) gives the same bytes."""
+    import numpy as np  # here, so that the CLI (and so every build) does not load it
+
+    from etl.demo.world import demo_world
+
     world = demo_world(scale, seed)
     written: list[Path] = []
     for source in SOURCES:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from etl.demo import SCALES
 from etl.reference import load_regions
 
-SCALES = ("flevoland", "national")
 NATIONAL_POPULATION = 18_000_000
 COMPARISON_MUNICIPALITIES = 24  # outside Flevoland at --scale flevoland: a comparison group for effects
 
