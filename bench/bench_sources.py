@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPEATS = 3
+REPEATS = 5
 
 FLOOR = textwrap.dedent("""
     import sys, duckdb, pathlib

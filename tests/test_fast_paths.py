@@ -19,7 +19,7 @@ from etl.demo.world import demo_world
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
-from etl.sources import SOURCES, duo_mbo_residence, duo_vo_exams, uwv_open_match
+from etl.sources import SOURCES, duo_mbo_residence, duo_vo_exams, fast_csv, uwv_open_match
 from tests.conftest import FIXTURES
 
 FAST = [module for module in SOURCES if hasattr(module, "stage")]
@@ -117,6 +117,12 @@ def _edited(path: Path, tmp_path: Path, line: int, old: str, new: str) -> Path:
 def test_vo_fast_path_leaves_unusual_values_to_the_pandas_path(new, tmp_path, resolver):
     path = _edited(VO_SMALL, tmp_path, 2, '"12";"11";"91.7"', f'{new};"11";"91.7"')
     assert duo_vo_exams.stage(duckdb.connect(), path, "f.csv", resolver, "staged") is None
+
+
+def test_vo_fast_path_leaves_a_value_equal_to_its_null_marker_to_the_pandas_path(tmp_path, resolver):
+    path = _edited(VO_SMALL, tmp_path, 2, '"Testcollege Almere"', f'"{fast_csv.NEVER}"')
+    assert duo_vo_exams.stage(duckdb.connect(), path, "f.csv", resolver, "staged") is None
+    assert len(duo_vo_exams.read(path))  # pandas reads it as text
 
 
 def test_vo_fast_path_reads_escaped_quotes_like_pandas_and_leaves_a_stray_quote_to_it(tmp_path, resolver):

@@ -27,6 +27,11 @@ _ODD = f'[\\r\\n]|(^|\\x{{0}}) *{_OTHER_SPACE}|{_OTHER_SPACE} *(\\x{{0}}|$)'
 _SCREENED_BYTES = (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\xc2", b"\xe1", b"\xe2", b"\xe3")
 
 
+# read_csv's null string, which no real field is: empty fields then read as '' without a coalesce on every scan.
+# A field that is exactly this reads as null, and a file with a null goes the pandas way.
+NEVER = "\x01\x02\x03"
+
+
 def quoted(name: str) -> str:
     """A column name as a SQL identifier (names come from a recognised header, quotes doubled)."""
     return '"' + name.replace('"', '""') + '"'
@@ -51,20 +56,21 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
         con.execute(
             f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
             "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-            "auto_detect = false)", [str(path), sep, columns])
+            "auto_detect = false, nullstr = ?)", [str(path), sep, columns, NEVER])
     except duckdb.Error:
         return None
     con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here, see above
     # rowid follows the file's order (insertion order is preserved), so it gives the same line as pandas' index.
-    select = ", ".join(f"coalesce(c{i}, '') as {quoted(name)}" for i, name in enumerate(header))
+    select = ", ".join(f"c{i} as {quoted(name)}" for i, name in enumerate(header))
     con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
                 f"from {table}_raw")
     breaks = " and ".join([*rules, *_pattern_rule(patterns or {})]) or "true"
     quotes = " or ".join(f"contains({quoted(name)}, '\"')" for name in header)
-    count, breaks_rule, has_quote = con.execute(
-        f"select count(*), coalesce(bool_or(not ({breaks})), false), coalesce(bool_or({quotes}), false) "  # noqa: S608
-        f"from {table}").fetchall()[0]
-    if count == 0 or breaks_rule:
+    nulls = " or ".join(f"{quoted(name)} is null" for name in header)
+    count, breaks_rule, has_quote, has_null = con.execute(
+        f"select count(*), coalesce(bool_or(not ({breaks})), false), coalesce(bool_or({quotes}), false), "  # noqa: S608
+        f"coalesce(bool_or({nulls}), false) from {table}").fetchall()[0]
+    if count == 0 or breaks_rule or has_null:
         return None
     data = path.read_bytes()
     if not _plain(data, count):  # something unusual somewhere: look at every value's edges
