@@ -182,14 +182,19 @@ def test_uwv_fast_path_leaves_what_it_cannot_read_identically_to_the_pandas_path
      "regel 3, kolom 'WOONGEMEENTE': woongemeente 'NERGENSHUIZEN' is onbekend"),
 ])
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, line, old, new, message, tmp_path):
+    assert message in build_error(module, source, line, old, new, tmp_path)
+
+
+def build_error(module, source: Path, line: int, old: str, new: str, tmp_path: Path) -> str:
+    """The message of a build of `source` edited on `line`; the build must fail and leave no warehouse."""
     raw = tmp_path / "raw"
     target = raw / module.DATASET.raw_subdir / source.name
     target.parent.mkdir(parents=True)
     target.write_bytes(_edited(source, tmp_path, line, old, new).read_bytes())
     with pytest.raises(RawFileError) as caught:
         build(raw, tmp_path / "warehouse.duckdb", progress=False)
-    assert message in str(caught.value)
     assert not (tmp_path / "warehouse.duckdb").exists()
+    return str(caught.value)
 
 
 def _bad_copy(raw: Path, tmp_path: Path, subdir: str, source: Path, line: int, old: str, new: str) -> None:

@@ -26,7 +26,7 @@ from etl.sources import cbs_bundle_fast, cbs_common, cbs_odata, cbs_odata_v4, ge
 from tests.conftest import FIXTURES, ROOT
 from tests.test_cbs_fetch import DATA_PROPERTIES, DIMENSIONS, ROWS_2018, ROWS_2023
 from tests.test_cbs_fetch_v4 import _landed
-from tests.test_fast_paths import _assert_same
+from tests.test_fast_paths import _assert_same, _tables_in_storage_order
 
 GEO_SMALL = FIXTURES / "geo" / "gemeente_2024_small.geojson"
 DEMO_MODULES = {demo_v3: cbs_odata, demo_v4: cbs_odata_v4, demo_geo: geo_municipalities}
@@ -286,15 +286,6 @@ def test_the_bundle_cache_holds_a_few_files_only(tmp_path):
     for path in paths:
         cbs_bundle_fast.forget(path)
     assert not cbs_bundle_fast._CACHE
-
-
-def _tables_in_storage_order(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
-        return {t: con.execute(f"select * from {t} order by rowid").fetchall() for t in tables}  # noqa: S608
-    finally:
-        con.close()
 
 
 def test_a_build_of_the_json_files_takes_only_fast_paths_and_equals_a_pandas_build(tmp_path, monkeypatch):
