@@ -9,11 +9,12 @@ import duckdb
 import pytest
 
 from etl.build import build
+from etl.checks import run_checks
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
 from etl.sources import cbs_label_csv, cbs_label_quarterly
-from etl.sources.cbs_common import period_from_key, period_from_label, region_from_key
-from tests.conftest import FIXTURES
+from etl.sources.cbs_common import period_from_key, period_from_label, region_from_key, source_checks
+from tests.conftest import FIXTURES, ROOT
 from warehouse.indicators import compute
 
 CBS = FIXTURES / "cbs"
@@ -193,3 +194,13 @@ def test_real_70072ned_every_municipality(real_data: Path):
     assert _value(facts, "GM0034", total, "2025") == 229574
     assert _value(facts, "NL", total, "2025") == 18044027
     assert _value(facts, "GM0014", total, "2025") > 0  # 'Groningen (gemeente)'
+
+
+def test_percentage_check_refuses_a_share_above_100_but_not_a_demographic_pressure():
+    con = duckdb.connect()
+    con.execute((ROOT / "warehouse" / "sql" / "cbs_statline.sql").read_text(encoding="utf-8"))
+    con.execute("insert into fact_cbs (measure_label, unit, value, source_id, source_file, source_line) values "
+                "('Leeftijd/Demografische druk/Totale druk', '%', 113.0, 's', 'f.csv', 2), "
+                "('Onderwijsniveau/Hbo, wo', '%', 101.5, 's', 'f.csv', 3)")
+    failures = run_checks(con, source_checks("s"))
+    assert len(failures) == 1 and "f.csv, regel 3" in failures[0] and "Hbo, wo" in failures[0]
