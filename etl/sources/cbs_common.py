@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -20,6 +22,7 @@ from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, Region, normalise_name, read_regions
 
 if TYPE_CHECKING:  # the functions on DataFrames serve the pandas paths, which import pandas themselves
+    import duckdb  # stage_facts gets its connection from the build
     import pandas as pd
 
 FACT_TABLE = "fact_cbs"
@@ -274,8 +277,6 @@ def plain_csv(path: Path, empty_first_name: bool = False) -> tuple[list[str], li
     header's, a quote inside a value or name, empty (only the first when `empty_first_name`), duplicate or
     'Unnamed:' names, a name the pandas path adds itself, or no records.
     """
-    import io
-
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -333,11 +334,6 @@ def plain_strip(value: str) -> str | None:
     stripped = value.strip(" ")
     return None if stripped[:1].isspace() or stripped[-1:].isspace() else stripped
 
-
-import functools  # noqa: E402 (kept with the fast paths' helpers, which alone use it)
-
-if TYPE_CHECKING:  # stage_facts gets its connection from the build; this module does not need duckdb itself
-    import duckdb
 
 _STAGE_TYPES = {"value": "double", "peildatum": "date", "source_line": "integer"}  # the rest is varchar
 
