@@ -360,14 +360,15 @@ def stage_facts(con: duckdb.DuckDBPyConnection, table: str, constants: dict[str,
         if name == "value":
             select.append("value")
         elif name == "source_line":  # header is line 1; one record per line (plain_csv)
-            select.append(f"cast(k // {width} + 2 as integer) as source_line")
+            select.append("cast(k // ? + 2 as integer) as source_line")
+            params.append(width)
         elif name in constants:
             select.append(f"?::{kind} as {name}")
             params.append(constants[name])
         else:
-            index = f"k // {width}" if name in per_record else f"k % {width}"
+            index = "k // ?" if name in per_record else "k % ?"
             select.append(f"(?::{kind}[])[{index} + 1] as {name}")
-            params.append(per_record[name] if name in per_record else per_column[name])
+            params.extend([per_record[name] if name in per_record else per_column[name], width])
     sql = f"create or replace temp table {table} as select {', '.join(select)} from (select unnest(?) as k, "  # noqa: S608
     con.execute(sql + "unnest(?) as value) where region_code is not null",  # names and types from code
                 [*params, [i * width + j for i, j in zip(at_row, at_column, strict=True)], values])
