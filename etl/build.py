@@ -132,7 +132,7 @@ class _Staged:
 
 def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver,
            direct: bool) -> _Staged | None:
-    """Run a reader's fast path (etl/sources/fast_csv.py) on its own connection; None when it declines the file.
+    """Run a reader's fast path (`stage`) on its own connection; None when it declines the file.
 
     `direct`: append the sorted facts to the fact table now (no earlier file feeds that table); otherwise keep
     them sorted in a temp table for the file's turn. Temp objects belong to `cursor` and go when it is closed.
@@ -164,11 +164,11 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
 
 def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, list[Education], int]:
     """A reader's read and to_facts: (facts of this build's periods, education rows, data rows)."""
+    import pandas as pd
+
     dataset = raw.source.DATASET
     long = raw.source.read(raw.path)
     facts, education = raw.source.to_facts(long, raw.path, raw.relative, resolver)
-    import pandas as pd
-
     fields = list(Education.__dataclass_fields__)
     programmes = [Education(*(None if pd.isna(value) else value for value in row))  # object: Python scalars
                   for row in education[fields].astype(object).itertuples(index=False)]
@@ -189,9 +189,10 @@ def _stage_order(raw: RawFile) -> tuple[bool, int, str]:
 def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Path, progress: bool) -> BuildReport:
     """Create the schema and fill every table; checks run afterwards.
 
-    Files are loaded in their (sorted) order, so tables come out the same every time. To use both cores, one
-    thread runs the pandas readers ahead (they hold the GIL) while this one runs the fast paths in DuckDB (which
-    releases it); an error surfaces at its file's turn, as if the files had been read one after another.
+    Files are appended in their (sorted) order, so tables come out the same every time. Two worker threads run
+    the readers' fast paths side by side (DuckDB releases the GIL); this thread appends each file at its turn and
+    reads a file its fast path declined with the pandas path, so an error surfaces at its file's turn, as if the
+    files had been read one after another.
     """
     con.execute(schema_sql())
     regions = read_regions()
@@ -212,8 +213,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     for raw in raw_files:
         first.setdefault(raw.source.DATASET.fact_table, raw.relative)
     cursors = {raw.relative: con.cursor() for raw in fast}  # one connection each: they run side by side
-    with ThreadPoolExecutor(max_workers=1) as readers, ThreadPoolExecutor(max_workers=2) as stages:
-        ahead = {raw.relative: readers.submit(_read_with_pandas, raw, resolver) for raw in raw_files if raw not in fast}
+    with ThreadPoolExecutor(max_workers=2) as stages:
         # Large files first, so that the two workers end together instead of one finishing a large file alone;
         # then the others in file order, so that this thread can append each as soon as the workers have it.
         staging = {raw.relative: stages.submit(_stage, cursors[raw.relative], raw, resolver,
@@ -224,8 +224,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                 dataset = raw.source.DATASET
                 done = staging[raw.relative].result() if raw.relative in staging else None
                 if done is None:
-                    future = ahead.get(raw.relative)
-                    facts, edu, data_rows = future.result() if future else _read_with_pandas(raw, resolver)
+                    facts, edu, data_rows = _read_with_pandas(raw, resolver)
                     _insert(con, dataset.fact_table, facts, dataset.grain)
                     rows, found = len(facts), facts[dataset.period_column].unique()
                 else:
@@ -242,7 +241,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
                                   "is_demo": manifest.demo, "data_rows": data_rows})
         finally:
-            for future in [*ahead.values(), *staging.values()]:
+            for future in staging.values():
                 future.cancel()
             for future in staging.values():  # a running stage must end before its connection closes
                 if not future.cancelled():

@@ -204,7 +204,7 @@ def _bad_copy(raw: Path, tmp_path: Path, subdir: str, source: Path, line: int, o
 
 
 def test_with_two_bad_files_the_first_in_order_is_named_whichever_thread_reads_it(tmp_path):
-    # Pandas readers run ahead in a thread; the error must still be the one of the first bad file in file order.
+    # Fast paths run on worker threads in another order; the error must still be the first bad file's in file order.
     graduates = FIXTURES / "duo_mbo" / "gediplomeerden_small.csv"
     raw = tmp_path / "raw"
     _bad_copy(raw, tmp_path, "duo/mbo_gediplomeerden", graduates, 2, "ALMERE,BBL", "NERGENSHUIZEN,BBL")

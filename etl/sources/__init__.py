@@ -1,8 +1,9 @@
 """Registry of the public source datasets: every module in this package that declares a DATASET.
 
 A source module exposes DATASET, CHECKS (its fact tables' data checks), recognises(header), periods(header, path),
-read(path) and to_facts(...); optionally FETCH_TARGETS (static files to download), or fetch(http, raw_dir, since,
-force, progress) -> list[Path] with FETCH_GROUP (API sources).
+read(path) and to_facts(...) (the pandas path), and stage(...) (the fast path a build takes, see docs/etl.md;
+optional: a source without one is read by its pandas path); optionally FETCH_TARGETS (static files to download),
+or fetch(http, raw_dir, since, force, progress) -> list[Path] with FETCH_GROUP (API sources).
 Its demo writer is etl/demo/<same module name>.py and its DDL warehouse/sql/<same module name>.sql.
 """
 
