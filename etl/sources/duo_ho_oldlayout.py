@@ -22,6 +22,7 @@ from etl.education import Education
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import read_regions
+from etl.sources.temp_table import temp_table
 from etl.validation import require
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
@@ -198,13 +199,6 @@ def first_per_education_id(programmes: dict[object, Education]) -> list[Educatio
     for programme in programmes.values():
         rows.setdefault(programme.education_id, programme)
     return list(rows.values())
-
-
-def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[str, list]]) -> None:
-    """Temp table `name` from Python lists in one statement: column name → (DuckDB type, values)."""
-    select = ", ".join(f"unnest(?::{kind}[]) as {column}" for column, (kind, _) in columns.items())
-    con.execute(f"create or replace temp table {name} as select {select}",  # names and types from code
-                [values for _, values in columns.values()])
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str],

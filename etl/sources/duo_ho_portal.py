@@ -22,6 +22,7 @@ from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
+from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
     import duckdb
@@ -328,7 +329,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if None in codes.values():
         return None
     ids = {key: programme.education_id for key, programme in programmes.items()}
-    old.temp_table(con, f"{table}_records", {
+    temp_table(con, f"{table}_records", {
             "source_line": ("integer", list(range(2, len(records) + 2))),
             "year": ("integer", [year_of[y] for y in years]),
             "brin": ("varchar", plain["INSTELLINGSCODE_ACTUEEL"]),

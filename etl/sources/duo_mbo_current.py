@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.sources import fast_csv
+from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas
     import duckdb
@@ -163,13 +164,11 @@ def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: li
     except RawFileError:
         return None
     extra = {name: [attribute(e) for e in education] for name, attribute in from_education.items()}
-    con.execute(f"create or replace temp table {table}_edu as select "
-                + ", ".join([f"unnest(?::varchar[]) as {k}" for k in keys]
-                            + [f"unnest(?::varchar[]) as {name}" for name in extra]),
-                [list(values) for values in zip(*found, strict=True)] + list(extra.values()))
-    con.execute(f"create or replace temp table {table}_codes as select unnest(?::varchar[]) as place_key, "
-                "unnest(?::integer[]) as place_year, unnest(?::varchar[]) as code",
-                [list(values) for values in zip(*codes, strict=True)])
+    temp_table(con, f"{table}_edu", {**{k: ("varchar", [row[i] for row in found]) for i, k in enumerate(keys)},
+                                     **{name: ("varchar", values) for name, values in extra.items()}})
+    temp_table(con, f"{table}_codes", {"place_key": ("varchar", [c[0] for c in codes]),
+                                       "place_year": ("integer", [c[1] for c in codes]),
+                                       "code": ("varchar", [c[2] for c in codes])})
     fixed = ", ".join(f"?::varchar as {name}" for name in constants)
     con.execute(f"create or replace temp table {table}_constants as select {fixed}", list(constants.values()))
     con.execute(f"""

@@ -27,6 +27,7 @@ from etl.sources import duo_mbo_current as current
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
+from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
     import pandas as pd
@@ -222,9 +223,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     except RawFileError:
         return None
     for suffix, rows in (("inst", institutions), ("home", homes)):
-        con.execute(f"create or replace temp table {wide}_{suffix} as select unnest(?::varchar[]) as name, "
-                    "unnest(?::varchar[]) as number, unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
-                    [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], [], []])
+        temp_table(con, f"{wide}_{suffix}", {"name": ("varchar", [r[0] for r in rows]),
+                                             "number": ("varchar", [r[1] for r in rows]),
+                                             "year": ("integer", [r[2] for r in rows]),
+                                             "code": ("varchar", [r[3] for r in rows])})
     # Text columns stripped and municipality codes joined once per record, counts as bigint with -1 as null (so
     # bounds and the suppressed flag follow from null); the view unnests one row per leerweg, as read() melts.
     counted = ", ".join(f"cast(nullif(pystrip({c}), '-1') as bigint)" for c in counts)

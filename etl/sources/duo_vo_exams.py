@@ -21,6 +21,7 @@ from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
+from etl.sources.temp_table import temp_table
 from etl.validation import require
 
 if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
@@ -275,13 +276,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
             if code is None:
                 return None
             codes.append((name, school_year, code))
-    con.execute(f"create or replace temp table {wide}_edu as select unnest(?::varchar[]) as kind, "
-                "unnest(?::varchar[]) as label, unnest(?::varchar[]) as education_id",
-                [[k for k, _, _ in programmes], [lab for _, lab, _ in programmes],
-                 [e.education_id for e in education]])
-    con.execute(f"create or replace temp table {wide}_place as select unnest(?::varchar[]) as name, "
-                "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as code",
-                [list(column) for column in zip(*codes, strict=True)])
+    temp_table(con, f"{wide}_edu", {"kind": ("varchar", [k for k, _, _ in programmes]),
+                                    "label": ("varchar", [lab for _, lab, _ in programmes]),
+                                    "education_id": ("varchar", [e.education_id for e in education])})
+    temp_table(con, f"{wide}_place", {"name": ("varchar", [c[0] for c in codes]),
+                                      "school_year": ("varchar", [c[1] for c in codes]),
+                                      "code": ("varchar", [c[2] for c in codes])})
     # Text columns stripped once per record, counts as bigint with '<5' as null (so bounds and the suppressed
     # flag follow from null), one struct per school year × sex; the view unnests them in read()'s order.
     def count(column: str) -> str:

@@ -31,6 +31,7 @@ from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver
 from etl.sources import fast_csv
 from etl.sources.base import Dataset
+from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # requests only when fetching; pandas only on the pandas path (read, to_facts)
     import pandas as pd
@@ -313,12 +314,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
                 "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
                 [texts, dates, DATASET.dataset_id, relative_path])
-    con.execute(f"create or replace temp table {wide}_places as select unnest(?::varchar[]) as name, "
-                "unnest(?::integer[]) as year, unnest(?::varchar[]) as code",
-                [list(column) for column in zip(*codes, strict=True)])
-    con.execute(f"create or replace temp table {wide}_classes as select unnest(?::varchar[]) as code, "
-                "unnest(?::boolean[]) as is_technical",
-                [list(classes), list(classes.values())])
+    temp_table(con, f"{wide}_places", {"name": ("varchar", [c[0] for c in codes]),
+                                       "year": ("integer", [c[1] for c in codes]),
+                                       "code": ("varchar", [c[2] for c in codes])})
+    temp_table(con, f"{wide}_classes", {"code": ("varchar", list(classes)),
+                                        "is_technical": ("boolean", list(classes.values()))})
     levels = ", ".join(f"cast(pystrip({c}) as double) as l{n}" for n, c in enumerate(LEVELS, start=1))
     level_sums = ", ".join(f"coalesce(sum(l{n}) filter (where not vacancy), 0) as job_seekers_level_{n}"
                            for n in range(1, len(LEVELS) + 1))
