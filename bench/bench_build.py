@@ -19,13 +19,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
+# As on a user's machine: Python caches the project's compiled modules (some sandboxes switch that off).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _run(*args: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one `python -m etl ...` in a fresh process."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "etl", *args, "--quiet"], cwd=ROOT,
-                             stdout=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:

@@ -52,6 +52,9 @@ FETCH_TARGETS = [
     for year in range(FIRST_YEAR, LAST_YEAR + 1)
 ]
 
+# Polygons are parsed and simplified one by one in Python (with shapely loaded on first use): per byte about
+# 20 times the work of a CSV file (bench/bench_sources.py timings), so the build starts this file early.
+STAGE_COST = 20
 _T = DATASET.fact_table
 CHECKS: list[Check] = [
     *not_null(_T, "year", "region_code", "level", "geometry", "source_id", "peildatum", "status"),
