@@ -79,7 +79,7 @@ def main() -> None:
                                                   "--uploads", str(raw.parent / "no_uploads"), "--quiet"],
         }
         for name, command in variants.items():
-            _run(command(str(Path(tmp) / "warm-up.duckdb")))  # compiles and caches modules; not timed
+            _run(command(str(Path(tmp) / f"warm-up-{len(name)}.duckdb")))  # compiles and caches modules; untimed
             runs = []
             for attempt in range(REPEATS):
                 db = str(Path(tmp) / f"{len(name)}-{attempt}.duckdb")

@@ -199,21 +199,17 @@ def test_ckan_that_stays_down_gives_a_dutch_error_naming_dataset_and_url(tmp_pat
     assert not any(tmp_path.rglob("*.csv"))
 
 
+@pytest.mark.parametrize(("status", "error", "expected"), [
+    (404, {"message": "Niet gevonden", "__type": "Not Found Error"},
+     r"'uwv-open-match-data' \(.*package_show\?id=uwv-open-match-data\): de dataset bestaat niet \(meer\) "
+     r"\(HTTP 404; Not Found Error: Niet gevonden"),
+    (200, {"message": "Access denied", "__type": "Authorization Error"},
+     r"uwv-open-match-data.*CKAN meldt dat het verzoek mislukte; Authorization Error: Access denied"),
+], ids=["unknown dataset", "success false"])
 @responses.activate
-def test_unknown_dataset_404_gives_a_dutch_error(tmp_path):
-    responses.get(API, status=404, json={"help": HELP, "success": False,
-                                         "error": {"message": "Niet gevonden", "__type": "Not Found Error"}})
-    with pytest.raises(FetchError, match=r"'uwv-open-match-data' \(.*package_show\?id=uwv-open-match-data\): de "
-                                         r"dataset bestaat niet \(meer\) \(HTTP 404; Not Found Error: Niet gevonden"):
-        uwv.fetch(requests.Session(), tmp_path, progress=False)
-
-
-@responses.activate
-def test_success_false_gives_a_dutch_error(tmp_path):
-    responses.get(API, json={"help": HELP, "success": False,
-                             "error": {"message": "Access denied", "__type": "Authorization Error"}})
-    with pytest.raises(FetchError, match=r"uwv-open-match-data.*CKAN meldt dat het verzoek mislukte; "
-                                         r"Authorization Error: Access denied"):
+def test_ckan_refusal_gives_a_dutch_error(tmp_path, status, error, expected):
+    responses.get(API, status=status, json={"help": HELP, "success": False, "error": error})
+    with pytest.raises(FetchError, match=expected):
         uwv.fetch(requests.Session(), tmp_path, progress=False)
 
 

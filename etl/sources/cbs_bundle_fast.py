@@ -94,6 +94,19 @@ def number(value: object) -> float | None:
     raise Unusual(value)
 
 
+def yearly(row: dict, period: str, keys: set[str], line: int) -> str | None:
+    """The row's period key when it is a year ('2020JJ00'), None for a quarter or month; Unusual for a period
+    that is not text, or a yearly row without all of `keys`."""
+    period_key = row[period]
+    if type(period_key) is not str:
+        raise Unusual(line)
+    if period_key[4:6] != "JJ":
+        return None
+    if not keys <= row.keys():
+        raise Unusual(line)
+    return period_key
+
+
 def provisional_periods(entries: object, key: str) -> dict[str, bool]:
     """Period code → provisional, from the time dimension's codes (Status 'Voorlopig'), as the pandas path maps it."""
     if not isinstance(entries, list):

@@ -173,13 +173,9 @@ def _fast_facts(bundle: dict) -> tuple[fast.FactRows, int]:
     measure_keys = [p["Key"] for p in measures]
     data_rows = 0
     for line, record in enumerate(records, start=1):
-        period_key = record[PERIOD_KEY]
-        if type(period_key) is not str:
-            raise fast.Unusual(line)
-        if period_key[4:6] != "JJ":
+        period_key = fast.yearly(record, PERIOD_KEY, keys, line)
+        if period_key is None:
             continue
-        if not keys <= record.keys():
-            raise fast.Unusual(line)
         counted = False
         for key in measure_keys:
             value = fast.number(record[key])

@@ -154,13 +154,9 @@ def _fast_facts(bundle: dict, time: str, geo: str) -> tuple[fast.FactRows, int]:
     keys = {"Measure", "Value", *dimension_keys}
     data_rows = 0
     for line, observation in enumerate(observations, start=1):
-        period_key = observation[time]
-        if type(period_key) is not str:
-            raise fast.Unusual(line)
-        if period_key[4:6] != "JJ":
+        period_key = fast.yearly(observation, time, keys, line)
+        if period_key is None:
             continue
-        if not keys <= observation.keys():
-            raise fast.Unusual(line)
         measure = observation["Measure"]
         if type(measure) is not str or measure not in measures:
             raise fast.Unusual(measure)  # the pandas path names it
