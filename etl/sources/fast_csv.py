@@ -64,15 +64,16 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
     select = ", ".join(f"c{i} as {quoted(name)}" for i, name in enumerate(header))
     con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
                 f"from {table}_raw")
+    data = path.read_bytes()
     breaks = " and ".join([*rules, *_pattern_rule(patterns or {})]) or "true"
-    quotes = " or ".join(f"contains({quoted(name)}, '\"')" for name in header)
+    # Values are searched for quotes only when the file has one at all (a quoted field, a quote in a value).
+    quotes = " or ".join(f"contains({quoted(name)}, '\"')" for name in header) if b'"' in data else "false"
     nulls = " or ".join(f"{quoted(name)} is null" for name in header)
     count, breaks_rule, has_quote, has_null = con.execute(
         f"select count(*), coalesce(bool_or(not ({breaks})), false), coalesce(bool_or({quotes}), false), "  # noqa: S608
         f"coalesce(bool_or({nulls}), false) from {table}").fetchall()[0]
     if count == 0 or breaks_rule or has_null:
         return None
-    data = path.read_bytes()
     if not _plain(data, count):  # something unusual somewhere: look at every value's edges
         joined = f"concat_ws(chr(0), {', '.join(quoted(name) for name in header)})"
         if con.execute(f"select coalesce(bool_or(regexp_matches({joined}, '{_ODD}')), false) "  # noqa: S608
