@@ -62,7 +62,7 @@ def _run(args: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    """Generate the national demo once, then time each variant REPEATS times."""
+    """Generate the national demo once, then time each variant REPEATS times, interleaved."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
         _run([sys.executable, "-m", "etl", "demo", "--raw", str(raw), "--scale", "national", "--quiet"])
@@ -78,15 +78,18 @@ def main() -> None:
             "etl build (all checks)": lambda db: [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", db,
                                                   "--uploads", str(raw.parent / "no_uploads"), "--quiet"],
         }
-        for name, command in variants.items():
-            _run(command(str(Path(tmp) / f"warm-up-{len(name)}.duckdb")))  # compiles and caches modules; untimed
-            runs = []
-            for attempt in range(REPEATS):
-                db = str(Path(tmp) / f"{len(name)}-{attempt}.duckdb")
-                runs.append(_run(command(db)))
-            walls = [w for w, _ in runs]
-            print(f"| {name} | {statistics.median(walls):.2f} | {max(walls):.2f} | {max(r for _, r in runs):.0f} |")
-
+        for index, command in enumerate(variants.values()):
+            _run(command(str(Path(tmp) / f"warm-up-{index}.duckdb")))  # compiles and caches modules; untimed
+        # Round by round, every variant once per round: a shared machine's slow spell then hits all of them alike.
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+        for attempt in range(REPEATS):
+            for index, (name, command) in enumerate(variants.items()):
+                runs[name].append(_run(command(str(Path(tmp) / f"{index}-{attempt}.duckdb"))))
+        for name, measured in runs.items():
+            walls = [w for w, _ in measured]
+            print(f"| {name} | {statistics.median(walls):.2f} | {max(walls):.2f} | {max(r for _, r in measured):.0f} |")
+        floor, pandas, build = (statistics.median(w for w, _ in measured) for measured in runs.values())
+        print(f"\nBuild: {build / floor:.2f}× the floor, {build / pandas:.2f}× the pandas path.")
 
 if __name__ == "__main__":
     main()
