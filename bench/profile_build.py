@@ -1,0 +1,113 @@
+"""Where a national demo build spends its time, next to what the pandas baseline spends on the same files.
+
+Two tables for bench/RESULTS.md:
+- the build's phases in one in-process build (discovery, schema, staging on the two workers, checks, close), and
+  the three slowest files' staging on their worker;
+- the three largest files one at a time on one connection: the build's fast path (stage, then the sorted insert
+  into the fact table) against `pandas.read_csv` → DataFrame → table, with the rows each writes.
+
+Run with `.venv/bin/python bench/profile_build.py` after `make` has installed the venv. Profiling, not a benchmark:
+one run each, so the figures move by ±10 % from run to run on a shared machine.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl import build as build_module  # noqa: E402 (after the path is set)
+from etl.demo import generate  # noqa: E402
+from etl.rawfiles import discover  # noqa: E402
+from etl.reference import MunicipalityResolver, read_regions  # noqa: E402
+from warehouse.schema import schema_sql  # noqa: E402
+
+LARGEST = 3
+
+
+def _timed(function, spans: list, label: str):
+    """Wrap a function of etl.build so that each call adds (label, start, end, thread) to spans."""
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            name = args[1].relative if label == "stage" else label
+            spans.append((name, start, time.perf_counter(), threading.current_thread().name))
+    return wrapper
+
+
+def phases(raw: Path, tmp: Path) -> None:
+    """One build in this process, its phases and its slowest stages as offsets from the build's start."""
+    spans: list[tuple[str, float, float, str]] = []
+    build_module.discover = _timed(build_module.discover, spans, "discovery")
+    build_module.run_checks = _timed(build_module.run_checks, spans, "checks")
+    build_module._stage = _timed(build_module._stage, spans, "stage")
+    start = time.perf_counter()
+    build_module.build(raw, tmp / "phases.duckdb", progress=False, uploads_dir=tmp / "no_uploads")
+    end = time.perf_counter()
+    stages = [s for s in spans if s[3] != "MainThread"]
+    print("| phase | from (s) | to (s) |\n| --- | --- | --- |")
+    for name, begin, finish, _ in [s for s in spans if s[3] == "MainThread"] + [
+            ("staging (two workers)", min(s[1] for s in stages), max(s[2] for s in stages), "")]:
+        print(f"| {name} | {begin - start:.2f} | {finish - start:.2f} |")
+    print(f"| whole build (import time not included) | 0.00 | {end - start:.2f} |\n")
+    print("| slowest stages | seconds on its worker |\n| --- | --- |")
+    for name, begin, finish, _ in sorted(stages, key=lambda s: s[1] - s[2])[:LARGEST]:
+        print(f"| {name} | {finish - begin:.2f} |")
+    print()
+
+
+def largest_files(raw: Path, tmp: Path) -> None:
+    """The largest files one at a time: the build's fast path and the pandas baseline, each on its own database."""
+    import pandas
+
+    resolver = MunicipalityResolver(read_regions())
+    files = sorted(discover(raw), key=lambda r: -r.path.stat().st_size)[:LARGEST]
+    print("| file | MiB | build: rows written | build (s) | pandas: rows written | pandas (s) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for index, raw_file in enumerate(files):
+        dataset = raw_file.source.DATASET
+        con = duckdb.connect(str(tmp / f"fast-{index}.duckdb"))
+        con.execute(schema_sql())
+        start = time.perf_counter()
+        raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver, "staged")
+        con.execute(f"insert into {dataset.fact_table} by name select * from staged "  # noqa: S608 (constants)
+                    f"order by {', '.join(dataset.grain)}")
+        fast = time.perf_counter() - start
+        facts = con.execute(f"select count(*) from {dataset.fact_table}").fetchone()[0]  # noqa: S608
+        columns = len(con.execute(f"describe {dataset.fact_table}").fetchall())
+        con.close()
+        con = duckdb.connect(str(tmp / f"pandas-{index}.duckdb"))
+        start = time.perf_counter()
+        with raw_file.path.open(encoding="utf-8-sig") as handle:  # as bench_sources.py's pandas variant
+            first = handle.readline()
+        frame = pandas.read_csv(raw_file.path, sep=";" if first.count(";") > first.count(",") else ",", dtype=str,
+                                encoding="utf-8-sig")
+        con.register("frame", frame)
+        con.execute("create table t as select * from frame")
+        slow = time.perf_counter() - start
+        con.close()
+        size = raw_file.path.stat().st_size / 2**20
+        print(f"| {raw_file.relative} | {size:.1f} | {facts:,} × {columns} typed columns | {fast:.2f} | "
+              f"{len(frame):,} × {len(frame.columns)} text columns | {slow:.2f} |")
+
+
+def main() -> None:
+    """Generate the national demo, then print both tables."""
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        generate(tmp / "raw", scale="national")
+        phases(tmp / "raw", tmp)
+        largest_files(tmp / "raw", tmp)
+
+
+if __name__ == "__main__":
+    main()
