@@ -132,6 +132,46 @@ def test_demo_is_deterministic_and_in_cartomap_layout(tmp_path, real_data):
     assert sorted(facts.loc[facts["level"] == "gemeente", "region_code"]) == sorted(m.code for m in world)
 
 
+def test_demo_tiles_lie_like_flevoland_on_a_real_map(tmp_path, real_data):
+    """North to south and west to east, the demo's six squares keep the order of the real municipalities."""
+    def centres(path: Path) -> dict[str, tuple[float, float]]:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        return {f["properties"]["statcode"]: shape(f["geometry"]).centroid.coords[0] for f in features
+                if f["properties"]["statcode"] in FLEVOLAND}
+
+    tiles = centres(demo.write(tmp_path, demo_world("national", 7), np.random.default_rng(1)))
+    real = centres(real_data / "geo_gemeenten_cartomap" / "gemeente_2025.geojson")
+    north_to_south = ["GM0171", "GM0303", "GM0050"]  # Noordoostpolder, Dronten, Zeewolde: the east side
+    assert sorted(north_to_south, key=lambda c: -tiles[c][1]) == sorted(north_to_south, key=lambda c: -real[c][1])
+    for west, east in (("GM0184", "GM0171"), ("GM0995", "GM0303"), ("GM0034", "GM0050")):  # Urk–NOP, ...
+        assert tiles[west][0] < tiles[east][0] and real[west][0] < real[east][0]
+        assert tiles[west][1] == tiles[east][1]  # one row of tiles
+    # About square on a Mercator map: a tile is wider in degrees of longitude by 1 / cos(latitude).
+    urk = next(shape(f["geometry"]) for f in json.loads(
+        (tmp_path / "geo" / demo.FILE_NAME).read_text(encoding="utf-8"))["features"]
+        if f["properties"]["statcode"] == "GM0184")
+    west, south, east, north = urk.bounds
+    assert (east - west) * np.cos(np.radians(south)) == pytest.approx(north - south, rel=0.05)
+
+
+def test_map_names_stand_on_a_halo_and_the_legend_title_wraps():
+    import pandas as pd
+
+    from ui import charts
+
+    frame = pd.DataFrame({"code": ["GM0034"], "value": [0.153], "lower": [0.139], "upper": [0.168],
+                          "unit": ["share"], "period": ["2023-2024"]})
+    collection = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    title = "Aandeel vmbo-examenkandidaten in sector techniek"
+    spec = charts.choropleth(collection, frame, "share", title).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert [t["mark"]["color"] for t in texts] == ["#FFFFFF", "#000000"]  # the halo under the name
+    assert texts[0]["mark"]["stroke"] == "#FFFFFF" and texts[0]["mark"]["strokeWidth"] >= 2
+    legend_title = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))["encoding"][
+        "color"]["title"]
+    assert isinstance(legend_title, list) and len(legend_title) > 1 and " ".join(legend_title) == title
+
+
 @responses.activate
 def test_fetch_lands_the_cartomap_file(tmp_path):
     target = geo.FETCH_TARGETS[-1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -117,15 +119,19 @@ def choropleth(collection: dict, frame: pd.DataFrame, unit: str, title: str) -> 
     filled = base.mark_geoshape(stroke="#FFFFFF", strokeWidth=1.5).transform_lookup(
         lookup="properties.statcode", from_=alt.LookupData(values, "code", ["value", "waarde", "periode"]),
     ).transform_filter("isValid(datum.value)").encode(
-        color=alt.Color("value:Q", title=title, scale=alt.Scale(scheme="viridis", reverse=True),
-                        legend=alt.Legend(format=AXIS_FORMAT[unit], orient="bottom", gradientLength=220)),
+        color=alt.Color("value:Q", title=textwrap.wrap(title, 32), scale=alt.Scale(scheme="viridis", reverse=True),
+                        legend=alt.Legend(format=AXIS_FORMAT[unit], orient="bottom", gradientLength=220,
+                                          titleLimit=300)),
         tooltip=[alt.Tooltip("properties.statnaam:N", title="Gemeente"), alt.Tooltip("waarde:N", title="Waarde"),
                  alt.Tooltip("periode:N", title="Periode")],
     )
-    labels = base.mark_text(fontSize=11, fontWeight="bold", color="#000000").encode(
-        longitude="lon:Q", latitude="lat:Q", text="properties.statnaam:N",
-    ).transform_calculate(lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]")
-    return dutch((outline + filled + labels).properties(height=360))
+    placed = base.encode(longitude="lon:Q", latitude="lat:Q", text="properties.statnaam:N").transform_calculate(
+        lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]")
+    # Black names on a white halo: readable on the darkest and the lightest colour of the scale alike.
+    halo = placed.mark_text(fontSize=11, fontWeight="bold", color="#FFFFFF", stroke="#FFFFFF", strokeWidth=3,
+                            strokeJoin="round")
+    labels = placed.mark_text(fontSize=11, fontWeight="bold", color="#000000")
+    return dutch((outline + filled + halo + labels).properties(height=360))
 
 
 STATUS_COLOURS = {"behaald": "#009E73", "open": "#56B4E9", "te laat": "#D55E00", "vervallen": "#999999",
