@@ -154,24 +154,6 @@ def test_demo_tiles_lie_like_flevoland_on_a_real_map(tmp_path, real_data):
     assert (east - west) * np.cos(np.radians(south)) == pytest.approx(north - south, rel=0.05)
 
 
-def test_map_names_stand_on_a_halo_and_the_legend_title_wraps():
-    import pandas as pd
-
-    from ui import charts
-
-    frame = pd.DataFrame({"code": ["GM0034"], "value": [0.153], "lower": [0.139], "upper": [0.168],
-                          "unit": ["share"], "period": ["2023-2024"]})
-    collection = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    title = "Aandeel vmbo-examenkandidaten in sector techniek"
-    spec = charts.choropleth(collection, frame, "share", title).to_dict()
-    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
-    assert [t["mark"]["color"] for t in texts] == ["#FFFFFF", "#000000"]  # the halo under the name
-    assert texts[0]["mark"]["stroke"] == "#FFFFFF" and texts[0]["mark"]["strokeWidth"] >= 2
-    legend_title = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))["encoding"][
-        "color"]["title"]
-    assert isinstance(legend_title, list) and len(legend_title) > 1 and " ".join(legend_title) == title
-
-
 @responses.activate
 def test_fetch_lands_the_cartomap_file(tmp_path):
     target = geo.FETCH_TARGETS[-1]

@@ -23,6 +23,8 @@ NL_LOCALE = {
     },
 }
 AXIS_FORMAT = {"share": ".0%", "count": ",.0f", "ratio": ",.2f"}
+# The smallest step between ticks that the format still tells apart (no '86%, 86%' on a narrow axis).
+TICK_STEP = {"share": 0.01, "count": 1, "ratio": 0.01}
 
 
 # Streamlit fits a full-width chart's *total* height (legend and axis labels included) into `height`, which squeezed
@@ -47,12 +49,20 @@ def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _axis(unit: str, values: pd.Series, title: str | None) -> alt.Axis:
+    """An axis in the unit's format; a share that spans under 5 percentage points gets one decimal (85,5%)."""
+    fine = unit == "share" and values.notna().any() and values.max() - values.min() < 0.05
+    return alt.Axis(format=".1%" if fine else AXIS_FORMAT[unit], tickMinStep=0.001 if fine else TICK_STEP[unit],
+                    title=title)
+
+
 def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> alt.TopLevelMixin:
     """Lines per series over periods, with the range suppressed cells allow as a band around each line."""
     data = _with_labels(frame)
     x = alt.X("periode:O", title=None, sort=list(dict.fromkeys(data["periode"])), axis=alt.Axis(labelAngle=0))
-    color = alt.Color(f"{series}:N", title=None)
-    y_axis = alt.Axis(format=AXIS_FORMAT[unit], title=None)
+    # Full-colour legend symbols, as the lines are drawn (the legend otherwise takes the band's faint colour).
+    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(symbolOpacity=1))
+    y_axis = _axis(unit, pd.concat([data["lower"], data["value"], data["upper"]]), None)
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("lower:Q", axis=y_axis), y2="upper:Q",
                                                          color=color)
     line = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
@@ -73,7 +83,7 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     data = _with_labels(frame)
     y = alt.Y(f"{category}:N", title=None, sort=list(data[category]),
               axis=alt.Axis(labelOverlap=False, labelLimit=220, labelFontSize=13))
-    x_axis = alt.Axis(format=AXIS_FORMAT[unit], title=title)
+    x_axis = _axis(unit, pd.concat([pd.Series([0.0]), data["value"], data["upper"]]), title)  # bars start at 0
     bar = alt.Chart(data).mark_bar().encode(
         x=alt.X("value:Q", axis=x_axis), y=y,
         color=alt.condition(alt.FieldOneOfPredicate(field=category, oneOf=list(references)),

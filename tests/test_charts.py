@@ -1,0 +1,43 @@
+"""Chart specifications: what a reader of the printed or projected page relies on."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.conftest import FIXTURES
+from ui import charts
+
+GEO_FIXTURE = FIXTURES / "geo" / "gemeente_2024_small.geojson"
+
+
+def _frame(values: list[float], unit: str = "share") -> pd.DataFrame:
+    return pd.DataFrame({"reeks": "Flevoland", "value": values, "lower": values, "upper": values, "unit": unit,
+                         "period": [f"{2020 + i}-{2021 + i}" for i in range(len(values))], "status": "definitief"})
+
+
+@pytest.mark.parametrize(("values", "unit", "expected_format", "step"), [
+    ([0.851, 0.855, 0.858], "share", ".1%", 0.001),  # 85,1–85,8 %: whole percents would read '86%, 86%'
+    ([0.12, 0.18, 0.25], "share", ".0%", 0.01),
+    ([1.0, 2.0, 3.0], "count", ",.0f", 1),  # never a tick at 0,5 student
+])
+def test_axis_ticks_stay_distinct_in_their_format(values, unit, expected_format, step):
+    spec = charts.trend(_frame(values, unit), unit, "Titel").to_dict()
+    axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    assert (axis["format"], axis["tickMinStep"]) == (expected_format, step)
+
+
+def test_map_names_stand_on_a_halo_and_the_legend_title_wraps():
+    frame = pd.DataFrame({"code": ["GM0034"], "value": [0.153], "lower": [0.139], "upper": [0.168],
+                          "unit": ["share"], "period": ["2023-2024"]})
+    collection = json.loads(GEO_FIXTURE.read_text(encoding="utf-8"))
+    title = "Aandeel vmbo-examenkandidaten in sector techniek"
+    spec = charts.choropleth(collection, frame, "share", title).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert [t["mark"]["color"] for t in texts] == ["#FFFFFF", "#000000"]  # the halo under the name
+    assert texts[0]["mark"]["stroke"] == "#FFFFFF" and texts[0]["mark"]["strokeWidth"] >= 2
+    legend_title = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))["encoding"][
+        "color"]["title"]
+    assert isinstance(legend_title, list) and len(legend_title) > 1 and " ".join(legend_title) == title
