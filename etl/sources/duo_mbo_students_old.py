@@ -72,7 +72,7 @@ DATASET = Dataset(
 FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2019)]
 
 # Every record splits into a fact per year and sex, with names joined in: per byte about 4 times the work of a CSV
-# file that goes one to one (bench timings), so the build starts this file among the large ones.
+# file that goes one to one (timed file by file on the national demo), so the build starts it among the large ones.
 STAGE_COST = 4
 _T = DATASET.fact_table
 CHECKS: list[Check] = [

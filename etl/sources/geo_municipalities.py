@@ -53,7 +53,7 @@ FETCH_TARGETS = [
 ]
 
 # Polygons are parsed and simplified one by one in Python (with shapely loaded on first use): per byte about
-# 20 times the work of a CSV file (bench/bench_sources.py timings), so the build starts this file early.
+# 20 times the work of a CSV file (timed file by file on the national demo), so the build starts this file early.
 STAGE_COST = 20
 _T = DATASET.fact_table
 CHECKS: list[Check] = [
