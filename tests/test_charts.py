@@ -41,3 +41,13 @@ def test_map_names_stand_on_a_halo_and_the_legend_title_wraps():
     legend_title = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))["encoding"][
         "color"]["title"]
     assert isinstance(legend_title, list) and len(legend_title) > 1 and " ".join(legend_title) == title
+
+
+def test_effect_charts_name_their_series_whole_and_read_horizontally():
+    series = [{"period": 2019 + i, "observed": 0.19, "synthetic": 0.19} for i in range(5)]
+    spec = charts.counterfactual(series, 2022, "Almere").to_dict()
+    lines, _, start = spec["layer"]
+    assert lines["encoding"]["color"]["legend"]["labelLimit"] >= 300  # 'Synthetische controle (zonder project)'
+    assert start["mark"]["type"] == "text" and "value" in start["encoding"]["y"]  # the start label on the plot
+    rows = [{"e": e, "att": 0.01 * e, "se_cluster": 0.01} for e in (-3, -2, 0, 1)]
+    assert charts.event_time(rows).to_dict()["layer"][1]["encoding"]["x"]["axis"]["labelAngle"] == 0

@@ -207,12 +207,14 @@ def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMi
     x = alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
         x=x, y=alt.Y("value:Q", axis=alt.Axis(format=".0%", title=None), scale=alt.Scale(zero=False)),
-        color=alt.Color("reeks:N", title=None), strokeDash=alt.StrokeDash("reeks:N", title=None),
+        color=alt.Color("reeks:N", title=None, legend=alt.Legend(labelLimit=360)),  # the whole series name
+        strokeDash=alt.StrokeDash("reeks:N", title=None),
         tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:N", title="Schooljaar"),
                  alt.Tooltip("value:Q", title="Waarde", format=".1%")])
     begin = alt.Chart(pd.DataFrame({"jaar": [f"{start}/{(start + 1) % 100:02d}"], "tekst": ["start"]}))
     rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="jaar:O")
-    text = begin.mark_text(align="left", dx=4, dy=-130, fontSize=11).encode(x="jaar:O", text="tekst:N")
+    text = begin.mark_text(align="left", baseline="top", dx=4, fontSize=11).encode(
+        x="jaar:O", y=alt.value(2), text="tekst:N")  # at the top of the plot, right of the line
     return dutch((lines + rule + text).properties(height=300))
 
 
@@ -220,7 +222,8 @@ def event_time(rows: list[dict]) -> alt.TopLevelMixin:
     """DiD effect per year relative to the start (pre-trend left of 0), with ±1,96 cluster SE bars."""
     data = pd.DataFrame(rows)
     data = data.assign(low=data["att"] - 1.96 * data["se_cluster"], high=data["att"] + 1.96 * data["se_cluster"])
-    x = alt.X("e:O", title="Jaren ten opzichte van de start (negatief = vóór de start: pre-trend)")
+    x = alt.X("e:O", title="Jaren ten opzichte van de start (negatief = vóór de start: pre-trend)",
+              axis=alt.Axis(labelAngle=0))
     points = alt.Chart(data).mark_point(filled=True, size=80, color=PALETTE[0]).encode(
         x=x, y=alt.Y("att:Q", axis=alt.Axis(format="+.0%", title="Verschil")),
         tooltip=[alt.Tooltip("e:O", title="Jaar t.o.v. start"), alt.Tooltip("att:Q", title="Verschil", format="+.1%")])
