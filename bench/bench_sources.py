@@ -91,5 +91,6 @@ def main() -> None:
         floor, pandas, build = (statistics.median(w for w, _ in measured) for measured in runs.values())
         print(f"\nBuild: {build / floor:.2f}× the floor, {build / pandas:.2f}× the pandas path.")
 
+
 if __name__ == "__main__":
     main()
