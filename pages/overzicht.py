@@ -96,7 +96,8 @@ def subproject_card(project, today: date, last_month: str) -> None:
         for kpi in attention.head(ATTENTION_LINES).itertuples(index=False):
             st.markdown(f"{LIGHTS[kpi.status]} {kpi.name}: **{kpi.status}** ({fmt.percent(kpi.ratio, 0)})")
         if len(attention) > ATTENTION_LINES:
-            st.caption(f"En nog {len(attention) - ATTENTION_LINES} KPI('s) achter of let op: zie Deelprojecten.")
+            more = fmt.counted(len(attention) - ATTENTION_LINES, "KPI", "KPI's")
+            st.caption(f"En nog {more} achter of let op: zie Deelprojecten.")
         elif attention.empty and counts.get("op koers", 0) == len(progress):
             st.caption("Alle KPI's op koers.")
     summary = detail["milestone_summary"]

@@ -84,8 +84,9 @@ if uploaded is not None:
                                   "Ongewijzigd": c["unchanged"]} for t, c in report["changes"].items()]),
                    numeric=["Nieuw", "Gewijzigd", "Ongewijzigd"])
     if not report["ok"]:
-        st.error(f"{uploaded.name} ({kind}) is afgekeurd met {len(report['errors'])} fout(en); er is niets "
-                 "vastgelegd. Verbeter de cellen hierboven en upload opnieuw.")
+        errors = fmt.counted(len(report["errors"]), "fout", "fouten")
+        st.error(f"{uploaded.name} ({kind}) is afgekeurd met {errors}; er is niets vastgelegd. Verbeter de cellen "
+                 "hierboven en upload opnieuw.")
     else:
         st.success(f"{uploaded.name} ({kind}) is goedgekeurd. Hierboven staat wat er verandert.")
         name = st.text_input("Uw naam", key="upload_name")
@@ -126,7 +127,7 @@ else:
         st.caption(f"De nieuwste {HISTORY_ROWS} van {len(shown)} uploads; kies een soort of status om verder terug "
                    "te zoeken.")
     else:
-        st.caption(f"{len(shown)} upload(s).")
+        st.caption(f"{fmt.counted(len(shown), 'upload', 'uploads')}.")
     chosen = st.selectbox("Upload", [r["upload_id"] for r in shown], key="upload_history_choice",
                           format_func=lambda i: next(f"{r['file_name']} ({i})" for r in shown if r["upload_id"] == i))
     record = next(r for r in records if r["upload_id"] == chosen)

@@ -235,6 +235,7 @@ def test_upload_history_shows_the_newest_and_filters_by_subproject_and_status(ap
     at.selectbox(key="upload_history_status").set_value("ingetrokken").run()
     history = at.table[-1].value
     assert list(history["Status"]) == ["ingetrokken"] and not at.exception
+    assert any(c.value == "1 upload." for c in at.caption)  # the noun agrees with the number
 
 
 def test_upload_page_offers_templates_and_refuses_a_malformed_month(app_on, demo_db, demo_uploads, monkeypatch):

@@ -34,3 +34,9 @@ def test_days():
 def test_moments_in_dutch_local_time():
     assert fmt.moment("2026-11-28T16:55:00+00:00") == "28 nov 2026 17:55"  # winter: UTC+1
     assert fmt.moment("2026-07-01T22:30:00+00:00") == "2 jul 2026 00:30"  # summer: UTC+2, the next day
+
+
+def test_counted_nouns_agree_with_their_number():
+    assert fmt.counted(1, "fout", "fouten") == "1 fout"
+    assert fmt.counted(0, "upload", "uploads") == "0 uploads"
+    assert fmt.counted(1204, "KPI", "KPI's") == "1.204 KPI's"

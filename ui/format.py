@@ -23,6 +23,11 @@ def percent(share: float | None, decimals: int = 1) -> str:
     return "–" if share is None else f"{number(share * 100, decimals)}%"
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """A number with its noun in the right form: '1 fout', '3 fouten', '1.204 uploads'."""
+    return f"{number(n)} {singular if n == 1 else plural}"
+
+
 def count_with_bounds(value: float | None, lower: float | None, upper: float | None) -> str:
     """A count that may include suppressed cells: '12', '<5' for one suppressed cell, '397 (391–403)'."""
     if value is None:
