@@ -127,9 +127,13 @@ def test_unknown_url_values_fall_back_to_defaults(app_on, demo_db, monkeypatch):
 def test_supply_page_switches_indicator(app_on, demo_db):
     at = app_on(ROOT / "pages" / "aanbod.py", demo_db)
     assert len(at.get("vega_lite_chart")) == 6  # chain, trend, map, bars, and vmbo and havo/vwo by sex
+    assert not any("Totalen:" in c.value for c in at.caption)  # a share: Flevoland and NL are bars of their own
     at.radio(key="aanbod_indicator").set_value("vmbo_tech_candidates").run()
     assert not at.exception
     assert any("Aantal examenkandidaten vmbo in de sector techniek" in c.value for c in at.caption)
+    # A count: the province's and the country's sums would dwarf the municipalities' bars, so they are named.
+    total = r"[\d.]+( \([\d.]+–[\d.]+\))?"  # with the margin of suppressed cells, if any
+    assert any(re.search(f"Totalen: Flevoland {total}, Nederland {total}\\.", c.value) for c in at.caption)
 
 
 def test_sources_page_lists_every_indicator(app_on, demo_db):

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, export
+from ui import format as fmt
 from ui.data import boundaries, db_version, indicator_series
 from ui.filters import Filters
 from ui.layout import series_caption
@@ -70,11 +71,17 @@ def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> 
             st.altair_chart(charts.choropleth(shapes.collection, municipalities, indicator.unit, indicator.name),
                             width="stretch")
             st.caption(f"Gemeentegrenzen {shapes.year} (CBS/PDOK gebiedsindelingen). Grijs: geen gegevens.")
+    # A share or ratio of Flevoland and NL compares with a municipality's; a count is their sum, whose bar would
+    # squeeze the six municipalities' bars to slivers: those totals go in the caption instead.
+    totals = latest[latest["code"].isin(list(REFERENCES))] if indicator.unit == "count" else latest.iloc[0:0]
     with on_bars:
-        st.altair_chart(charts.bars(latest, indicator.unit, indicator.name,
+        st.altair_chart(charts.bars(latest.drop(totals.index), indicator.unit, indicator.name,
                                     references=tuple(REFERENCES.values())), width="stretch")
     margin = (latest["lower"] != latest["upper"]).any()
-    st.caption(series_caption(latest) + (" Zwarte lijn: marge door onderdrukte aantallen ('<5')." if margin else ""))
+    summed = (" Totalen: " + ", ".join(f"{row.regio} {fmt.count_with_bounds(row.value, row.lower, row.upper)}"
+                                       for row in totals.itertuples()) + ".") if len(totals) else ""
+    st.caption(series_caption(latest) + summed +
+               (" Zwarte lijn: marge door onderdrukte aantallen ('<5')." if margin else ""))
     st.download_button("Download als CSV", export.csv_bytes(latest.drop(columns=["regio"])),
                        file_name=f"{indicator_id}_gemeenten.csv", mime="text/csv", key=key)
 
