@@ -136,6 +136,14 @@ def test_supply_page_switches_indicator(app_on, demo_db):
     assert any(re.search(f"Totalen: Flevoland {total}, Nederland {total}\\.", c.value) for c in at.caption)
 
 
+def test_labour_market_page_shows_counts_against_the_country_as_an_index(app_on, demo_db):
+    at = app_on(ROOT / "pages" / "arbeidsmarkt.py", demo_db)
+    assert not at.exception
+    indexed = [c.value for c in at.caption if "Index: elke reeks gedeeld door haar eigen aantal" in c.value]
+    assert len(indexed) == 2  # technical graduates and vacancies; unemployment (a share) and tension keep their unit
+    assert all(re.search(r"Laatste aantallen( \(.+?\))?: Flevoland [\d.]+", c) for c in indexed)
+
+
 def test_sources_page_lists_every_indicator(app_on, demo_db):
     at = app_on(ROOT / "pages" / "bronnen.py", demo_db)
     from warehouse.catalog import CATALOGUE

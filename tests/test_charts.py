@@ -51,3 +51,20 @@ def test_effect_charts_name_their_series_whole_and_read_horizontally():
     assert start["mark"]["type"] == "text" and "value" in start["encoding"]["y"]  # the start label on the plot
     rows = [{"e": e, "att": 0.01 * e, "se_cluster": 0.01} for e in (-3, -2, 0, 1)]
     assert charts.event_time(rows).to_dict()["layer"][1]["encoding"]["x"]["axis"]["labelAngle"] == 0
+
+
+def test_counts_of_regions_of_different_size_become_an_index_on_their_first_shared_period():
+    from ui.sections import as_index
+
+    frame = pd.DataFrame({"reeks": ["Urk"] * 3 + ["Nederland"] * 3, "period": ["2020", "2021", "2022"] * 2,
+                          "value": [20.0, 25.0, 30.0, 2000.0, 2100.0, 1900.0],
+                          "lower": [18.0, 25.0, 30.0, 2000.0, 2100.0, 1900.0],
+                          "upper": [22.0, 25.0, 30.0, 2000.0, 2100.0, 1900.0], "unit": "count"})
+    indexed, base = as_index(frame)
+    assert base == "2020" and set(indexed["unit"]) == {"index"}
+    assert indexed["value"].tolist() == pytest.approx([100, 125, 150, 100, 105, 95])
+    assert indexed[["lower", "upper"]].iloc[0].tolist() == pytest.approx([90, 110])  # the margin scales along
+    assert as_index(frame[frame["reeks"] == "Urk"]) is None  # one series: its own counts
+    assert as_index(frame.assign(value=frame["value"].where(frame["period"] != "2020", 0.0))) is None  # base 0
+    later = frame[~((frame["reeks"] == "Urk") & (frame["period"] == "2020"))]
+    assert as_index(later)[1] == "2021"  # the first period both series have

@@ -22,9 +22,9 @@ NL_LOCALE = {
         "shortMonths": list(fmt.MONTHS),
     },
 }
-AXIS_FORMAT = {"share": ".0%", "count": ",.0f", "ratio": ",.2f"}
+AXIS_FORMAT = {"share": ".0%", "count": ",.0f", "ratio": ",.2f", "index": ",.0f"}
 # The smallest step between ticks that the format still tells apart (no '86%, 86%' on a narrow axis).
-TICK_STEP = {"share": 0.01, "count": 1, "ratio": 0.01}
+TICK_STEP = {"share": 0.01, "count": 1, "ratio": 0.01, "index": 1}
 
 
 # Streamlit fits a full-width chart's *total* height (legend and axis labels included) into `height`, which squeezed
@@ -66,12 +66,14 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> 
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("lower:Q", axis=y_axis), y2="upper:Q",
                                                          color=color)
     line = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y=alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=unit != "share")),
+        x=x, y=alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=unit not in ("share", "index"))),
         color=color, strokeDash=alt.StrokeDash(f"{series}:N", title=None),
         tooltip=[alt.Tooltip(f"{series}:N", title="Reeks"), alt.Tooltip("periode:N", title="Periode"),
                  alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("status:N", title="Status")],
     )
-    return dutch((band + line).properties(height=320, title=alt.Title(title, anchor="start", fontSize=14)))
+    # Wrapped, not cut off with '…' in a half-width column.
+    return dutch((band + line).properties(height=320, title=alt.Title(textwrap.wrap(title, 40), anchor="start",
+                                                                       fontSize=14)))
 
 
 def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",

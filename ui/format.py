@@ -57,7 +57,7 @@ def moment(iso: str) -> str:
 
 
 def indicator_value(unit: str, value: float | None, lower: float | None, upper: float | None) -> str:
-    """An indicator value with its bounds: '14,7% (14,4%–15,0%)', '397 (391–403)', '<5', or '–'."""
+    """An indicator value with its bounds: '14,7% (14,4%–15,0%)', '397 (391–403)', '<5', '104,2', or '–'."""
     if value is None:
         return "–"
     if unit == "share":
@@ -66,6 +66,8 @@ def indicator_value(unit: str, value: float | None, lower: float | None, upper: 
         return f"{percent(value)} ({percent(lower)}–{percent(upper)})"
     if unit == "ratio":
         return number(value, 2) if lower == upper else f"{number(value, 2)} ({number(lower, 2)}–{number(upper, 2)})"
+    if unit == "index":
+        return number(value, 1) if lower == upper else f"{number(value, 1)} ({number(lower, 1)}–{number(upper, 1)})"
     return count_with_bounds(value, lower, upper)
 
 

@@ -39,10 +39,45 @@ def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, s
         st.info(f"Nog geen gegevens voor '{indicator.name}' in de gekozen periode. Bron: {indicator.source_id}; "
                 "haal die op met `python -m etl fetch` of kies een andere periode.")
         return
-    st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
     margin = (data["lower"] != data["upper"]).any()
-    st.caption(series_caption(data) + (" De band rond een lijn is de marge door onderdrukte kleine aantallen."
-                                       if margin else ""))
+    note = " De band rond een lijn is de marge door onderdrukte kleine aantallen." if margin else ""
+    indexed = as_index(data) if indicator.unit == "count" else None
+    if indexed is None:
+        st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
+    else:
+        # Counts of a municipality, the province and the country differ 10- to 1000-fold: on one count axis the
+        # smaller lines lie flat at the bottom. As an index each line shows its own development.
+        frame, base = indexed
+        st.altair_chart(charts.trend(frame, "index", f"{indicator.name} (index, {base} = 100)", series="reeks"),
+                        width="stretch")
+        latest = data.sort_values("period").groupby("reeks", sort=False).tail(1)
+        one_period = latest["period"].nunique() == 1
+        counts = ", ".join(f"{row.reeks} {fmt.count_with_bounds(row.value, row.lower, row.upper)}"
+                           + ("" if one_period else f" ({fmt.period_label(row.period)})")
+                           for row in latest.itertuples())
+        when = f" ({fmt.period_label(latest['period'].iloc[0])})" if one_period else ""
+        note += (f" Index: elke reeks gedeeld door haar eigen aantal in {base} (= 100), zodat regio's van "
+                 f"verschillende grootte te vergelijken zijn. Laatste aantallen{when}: {counts}.")
+    st.caption(series_caption(data) + note)
+
+
+def as_index(data: pd.DataFrame) -> tuple[pd.DataFrame, str] | None:
+    """Each series as an index (its value in the first period all series share = 100) and that period's label.
+
+    None for a single series, or when a series has no positive value in that period to divide by.
+    """
+    if data["reeks"].nunique() < 2:
+        return None
+    shared = set.intersection(*(set(part["period"]) for _, part in data.groupby("reeks")))
+    if not shared:
+        return None
+    first = min(shared)
+    base = data[data["period"] == first].set_index("reeks")["value"]
+    if (base.isna() | (base <= 0)).any():
+        return None
+    scale = 100 / data["reeks"].map(base)
+    return data.assign(value=data["value"] * scale, lower=data["lower"] * scale, upper=data["upper"] * scale,
+                       unit="index"), fmt.period_label(first)
 
 
 def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> None:
