@@ -1,6 +1,7 @@
 """Shared reading of DUO's current mbo files (onderwijsdata.duo.nl, CKAN), 2021 onwards.
 
-Not a dataset module itself (no DATASET): duo_mbo_graduates.py and duo_mbo_residence.py use it. The catalogue
+Not a dataset module itself (no DATASET): duo_mbo_graduates.py, duo_mbo_residence.py and duo_mbo_students.py use
+it. The catalogue
 (catalogs/duo_resources.json) gives the column names; the portal writes comma-separated CSV with a header line, and
 counts from 1 to 4 as -1. A `;`-separated copy (as DUO's older site wrote) is read as well: the separator is taken
 from the header line.
@@ -16,18 +17,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.sources import fast_csv
 from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import duckdb
     import pandas as pd
 
 SUPPRESSED = "-1"
 SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
 _COUNT = re.compile(r"^(\d+|-1)$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 def separator(path: Path) -> str:
@@ -35,6 +38,33 @@ def separator(path: Path) -> str:
     with path.open("rb") as handle:
         first = handle.readline()
     return ";" if b";" in first else ","
+
+
+def school_year(year: int) -> str:
+    """Students counted on 1 October Y (JAAR Y) belong to school year Y/Y+1."""
+    return f"{year}-{year + 1}"
+
+
+def jaar_periods(header: list[str], path: Path) -> list[str]:
+    """The school years in a file's JAAR column (the year is a column, so the file is scanned)."""
+    sep = separator(path)
+    names = fast_csv.header_of(path, sep) or header
+    if "JAAR" not in names:
+        raise RawFileError(path, "kolom ontbreekt", 1, "JAAR")
+    columns = {f"c{i}": "varchar" for i in range(len(names))}
+    try:  # DuckDB reads the one column without holding the GIL, while other files are discovered
+        years = duckdb.connect().execute(
+            f"select distinct c{names.index('JAAR')} from read_csv(?, delim = ?, header = false, skip = 1, "  # noqa: S608
+            "columns = ?, quote = '\"', escape = '\"', auto_detect = false, null_padding = true)",
+            [str(path), sep, columns]).fetchall()  # (a column position, no value)
+    except duckdb.Error as exc:
+        raise RawFileError(path, f"kolom JAAR niet leesbaar ({exc})", 1, "JAAR") from exc
+    return sorted({school_year(int(y.strip())) for (y,) in years if y and _YEAR.match(y.strip())})
+
+
+def gemeente_code(number: str) -> str | None:
+    """The CBS code of a GEMEENTENUMMER value (GM + 4 digits); None when the cell is empty."""
+    return f"GM{int(number):04d}" if number else None
 
 
 def read_wide(path: Path, title: str, recognises) -> pd.DataFrame:

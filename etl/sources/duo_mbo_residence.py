@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
@@ -30,6 +28,7 @@ from etl.sources.duo_mbo_students_old import place_code
 from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
+    import duckdb
     import pandas as pd
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
@@ -83,26 +82,12 @@ def recognises(header: list[str]) -> bool:
             and names <= set(REQUIRED) | set(OPTIONAL) | set(COUNT_COLUMNS))
 
 
-def school_year(year: int) -> str:
-    """Students counted on 1 October Y belong to school year Y/Y+1."""
-    return f"{year}-{year + 1}"
+school_year = current.school_year
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    sep = current.separator(path)
-    names = fast_csv.header_of(path, sep) or header
-    if "JAAR" not in names:
-        raise RawFileError(path, "kolom ontbreekt", 1, "JAAR")
-    columns = {f"c{i}": "varchar" for i in range(len(names))}
-    try:  # DuckDB reads the one column without holding the GIL, while other files are discovered
-        years = duckdb.connect().execute(
-            f"select distinct c{names.index('JAAR')} from read_csv(?, delim = ?, header = false, skip = 1, "  # noqa: S608
-            "columns = ?, quote = '\"', escape = '\"', auto_detect = false, null_padding = true)",
-            [str(path), sep, columns]).fetchall()  # (a column position, no value)
-    except duckdb.Error as exc:
-        raise RawFileError(path, f"kolom JAAR niet leesbaar ({exc})", 1, "JAAR") from exc
-    return sorted({school_year(int(y.strip())) for (y,) in years if y and _YEAR.match(y.strip())})
+    return current.jaar_periods(header, path)
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -128,8 +113,7 @@ def read(path: Path) -> pd.DataFrame:
     return wide.melt(id_vars=keep, value_vars=counts, var_name="type_mbo", value_name="count")
 
 
-def _code(number: str) -> str | None:
-    return f"GM{int(number):04d}" if number else None
+_code = current.gemeente_code
 
 
 def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
