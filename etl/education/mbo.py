@@ -14,7 +14,9 @@ from pathlib import Path
 from etl.education import Education
 from etl.errors import RawFileError
 
-LEERWEGEN = {"BOLVT": "BOL", "BOLDT": "BOL", "BOL": "BOL", "BBL": "BBL"}
+# BOLVT and BOLDT (full-time and part-time BOL) are BOL. EX, the extraneus of DUO's current students files, takes
+# only the exams and follows neither BOL nor BBL: it stays EX, so that it is never counted as either.
+LEERWEGEN = {"BOLVT": "BOL", "BOLDT": "BOL", "BOL": "BOL", "BBL": "BBL", "EX": "EX"}
 
 RULE_OLD = ("mbo (2015-2019): SBB-sectorunit techniek en gebouwde omgeving of mobiliteit, transport, logistiek, "
             "maritiem, of domein Informatie en communicatietechnologie; bij bovensectoraal/crossover beslist het "
@@ -49,10 +51,11 @@ ICT_NAME = re.compile(r"\b(ict|it|software|netwerk\w*|applicatie\w*|informatica|
 
 
 def leerweg(type_mbo: str, path: Path, line: int, column: str) -> str:
-    """BOL or BBL from DUO's leerweg (BOLVT and BOLDT, full-time and part-time BOL, are BOL)."""
+    """BOL, BBL or EX from DUO's leerweg (BOLVT and BOLDT, full-time and part-time BOL, are BOL)."""
     value = type_mbo.strip().upper()
     if value not in LEERWEGEN:
-        raise RawFileError(path, f"onbekende leerweg '{type_mbo}'; verwacht BOLVT, BOLDT, BOL of BBL", line, column)
+        raise RawFileError(path, f"onbekende leerweg '{type_mbo}'; verwacht BOLVT, BOLDT, BOL, BBL of EX", line,
+                           column)
     return LEERWEGEN[value]
 
 
