@@ -44,6 +44,10 @@ def recognise(path: Path) -> tuple[ModuleType, list[str]]:
     for module in SOURCES:
         if module.recognises(header):
             return module, header
+    for module in SOURCES:  # a reader of an assumed layout names the column a look-alike file differs in
+        explain = getattr(module, "explain", None)
+        if explain is not None and (problem := explain(header)) is not None:
+            raise RawFileError(path, problem[1], 1, problem[0])
     raise RawFileError(
         path,
         "bestand niet herkend aan de kopregel; verwacht een van: "

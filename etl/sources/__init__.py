@@ -4,7 +4,9 @@ A source module exposes DATASET, CHECKS (its fact tables' data checks), recognis
 read(path) and to_facts(...) (the pandas path), and stage(...) (the fast path a build takes, see docs/etl.md;
 optional: a source without one is read by its pandas path; STAGE_COST, optional, is its work per byte relative to
 a CSV file's, which the build uses to start costly files first); optionally FETCH_TARGETS (static files to download),
-or fetch(http, raw_dir, since, force, progress) -> list[Path] with FETCH_GROUP (API sources).
+or fetch(http, raw_dir, since, force, progress) -> list[Path] with FETCH_GROUP (API sources); optionally
+explain(header) -> (column, Dutch message) | None, for a reader of an assumed layout to say which column of a
+look-alike file it does not recognise.
 Its demo writer is etl/demo/<same module name>.py and its DDL warehouse/sql/<same module name>.sql.
 """
 
