@@ -40,26 +40,38 @@ PROGRAMMES = [
 ]
 
 
-def _cell(count: int) -> str:
+def cell(count: int) -> str:
     """A count as the portal publishes it: 1 to 4 suppressed as -1."""
     return "-1" if 0 < count < 5 else str(count)
 
 
-def rows(world: list[Municipality], rng: np.random.Generator) -> list[list[str]]:
+def hosts(world: list[Municipality]) -> list[Municipality]:
     """One institution per municipality of at least 80k inhabitants (the largest at the smallest scale)."""
-    hosts = [m for m in world if m.population >= INSTITUTION_MIN_POPULATION] or [max(world, key=lambda m: m.population)]
+    return [m for m in world if m.population >= INSTITUTION_MIN_POPULATION] or [max(world, key=lambda m: m.population)]
+
+
+def brin(number: int) -> str:
+    """The demo BRIN code of the number-th host's institution (shared with the students demo)."""
+    return f"{30 + number // 26:02d}{chr(65 + number % 26)}X"
+
+
+def diplomas_per_share(world: list[Municipality], host: Municipality) -> float:
+    """A host's expected diplomas a year per unit of a programme's share (PROGRAMMES' shares sum to one unit)."""
     total = PER_CAPITA * sum(m.population for m in world)
-    host_population = sum(m.population for m in hosts)
-    shares = sum(p[6] for p in PROGRAMMES)
+    return total * host.population / sum(h.population for h in hosts(world)) / sum(p[6] for p in PROGRAMMES)
+
+
+def rows(world: list[Municipality], rng: np.random.Generator) -> list[list[str]]:
+    """One row per host's institution × programme, with the diploma years' counts per sex."""
     result = []
-    for number, host in enumerate(hosts):
-        size = total * host.population / host_population / shares
+    for number, host in enumerate(hosts(world)):
+        size = diplomas_per_share(world, host)
         for crebo, name, route, level, sectorkamer, group, share, male in PROGRAMMES:
-            row = [f"{30 + number // 26:02d}{chr(65 + number % 26)}X", f"Demo ROC {host.name}", host.name.upper(),
-                   route, str(level), crebo, name, sectorkamer, group]
+            row = [brin(number), f"Demo ROC {host.name}", host.name.upper(), route, str(level), crebo, name,
+                   sectorkamer, group]
             for _ in YEARS:
                 expected = size * share * rng.uniform(0.7, 1.3)
-                row += [_cell(int(rng.poisson(expected * male))), _cell(int(rng.poisson(expected * (1 - male))))]
+                row += [cell(int(rng.poisson(expected * male))), cell(int(rng.poisson(expected * (1 - male))))]
             result.append(row)
     return result
 
