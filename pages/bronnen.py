@@ -16,7 +16,7 @@ loaded = set(files["source_id"])
 
 st.subheader("Indicatoren")
 for indicator in CATALOGUE.values():
-    state = "in het datawarehouse" if indicator.source_id in loaded else "bron nog niet geladen"
+    state = "in het datawarehouse" if loaded & set(indicator.sources) else "bron nog niet geladen"
     with st.expander(f"{indicator.name} (`{indicator.id}`) — {state}"):
         st.markdown(f"**Definitie.** {indicator.definition}\n\n**Formule.** {indicator.formula}\n\n"
                     f"**Eenheid.** {indicator.unit} · **Korrel.** {indicator.grain} · "

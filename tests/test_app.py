@@ -94,7 +94,7 @@ def test_overview_shows_headline_metrics_with_nl_and_caption(app_on, demo_db):
     assert source.proto.help == "DUO, Examenkandidaten en geslaagden vo (demodata)"
     footnote = next(c.value for c in at.caption if c.value.startswith("Bronnen van de kernindicatoren: "))
     assert "DUO, Examenkandidaten en geslaagden vo (demodata)" in footnote
-    assert [e.label for e in at.expander] == ["Actualiteit van de bronnen: 13 bronnen — 13 demodata (gegenereerd)"]
+    assert [e.label for e in at.expander] == ["Actualiteit van de bronnen: 14 bronnen — 14 demodata (gegenereerd)"]
 
 
 def test_region_and_period_filters_follow_the_url(app_on, demo_db, monkeypatch):

@@ -36,8 +36,9 @@ def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, s
         [indicator_series(version, indicator_id, code, filters.from_year, filters.to_year).assign(reeks=label)
          for code, label in regions.items()], ignore_index=True)
     if data.empty:
-        st.info(f"Nog geen gegevens voor '{indicator.name}' in de gekozen periode. Bron: {indicator.source_id}; "
-                "haal die op met `python -m etl fetch` of kies een andere periode.")
+        st.info(f"Nog geen gegevens voor '{indicator.name}' in de gekozen periode. "
+                f"Bron: {', '.join(indicator.sources)}; haal die op met `python -m etl fetch` of kies een andere "
+                "periode.")
         return
     margin = (data["lower"] != data["upper"]).any()
     note = " De band rond een lijn is de marge door onderdrukte kleine aantallen." if margin else ""

@@ -47,7 +47,8 @@ def render_markdown() -> str:
             f"- Formula: {indicator.formula}\n"
             f"- Kind: {indicator.kind}; unit: {indicator.unit}; grain: {indicator.grain}; "
             f"period: {indicator.period_type}\n"
-            f"- Source: `{indicator.source_id}`\n"
+            + (f"- Source: `{indicator.source_id}`\n" if not indicator.extra_sources else
+               f"- Sources: {', '.join(f'`{source}`' for source in indicator.sources)}\n")
             + "".join(f"- Caveat: {caveat}\n" for caveat in indicator.caveats)
         )
     return "".join(parts)

@@ -17,9 +17,11 @@ TECH_CAVEAT = (
     "plus het ICT-deel van ICT en creatieve industrie (zie docs/sources/duo_mbo_students_old.md)."
 )
 SEAT_CAVEAT = (
-    "Gemeente = PLAATSNAAM van de instelling in DUO's oude bestand: de zetel van het bestuur, niet de plaats waar "
-    "gestudeerd wordt. ROC van Flevoland staat daarin onder Amsterdam, zodat Flevoland hier te laag uitvalt. "
-    "Alleen de schooljaren 2015-2016 tot en met 2019-2020."
+    "Gemeente = plaats van de instelling. Tot en met 2019-2020 (DUO's oude bestand) is dat PLAATSNAAM: de zetel van "
+    "het bestuur, niet de plaats waar gestudeerd wordt. ROC van Flevoland staat daarin onder Amsterdam, zodat "
+    "Flevoland tot en met 2019-2020 te laag uitvalt. Vanaf 2021-2022 (DUO's huidige bestand) is het PLAATSNAAM "
+    "INSTELLING; een sprong tussen die jaren kan uit die wissel komen. Voor 2020-2021 is er geen cijfer: het oude "
+    "bestand eindigt met 2019-2020, het huidige begint met 2021-2022."
 )
 PLACE_CAVEAT = "Gemeente = plaats van de instelling (PLAATSNAAM INSTELLING), niet de woongemeente van de student."
 REGION_CAVEAT = (
@@ -32,7 +34,7 @@ _TECH_STUDENTS = """
 select
     f.school_year,
     coalesce(sum(f.students_low), 0),
-    coalesce(sum(f.students), 0),
+    coalesce(sum(coalesce(f.students, ?)), 0),
     coalesce(sum(f.students_high), 0),
     bool_or(f.status = 'voorlopig')
 from fact_mbo_student as f
@@ -41,6 +43,7 @@ join region_membership as m on m.municipality_code = f.municipality_code
 join period as p on p.period_id = f.school_year
 where m.region_code = ?
   and e.is_technical
+  and f.leerweg in ('BOL', 'BBL')  -- extranei (EX, exams only) are in the current layout only
   and p.start_year between ? and ?
 group by f.school_year
 order by f.school_year
@@ -103,8 +106,8 @@ order by school_year
 
 
 def tech_students(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
-    """Students in technical qualifications at institutions seated in the region, per school year."""
-    rows = con.execute(_TECH_STUDENTS, [region, from_year, to_year]).fetchall()
+    """Students (BOL and BBL) in technical programmes at institutions in the region, per school year."""
+    rows = con.execute(_TECH_STUDENTS, [SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
     return [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
             for period, low, mid, high, provisional in rows]
 
@@ -127,11 +130,12 @@ def study_in_region(con: duckdb.DuckDBPyConnection, region: str, from_year: int,
 INDICATORS = [
     Indicator(
         id="mbo_tech_students", name="Mbo-studenten in techniek",
-        definition="Aantal mbo-studenten (deelnemers op 1 oktober, alle leerwegen en niveaus) in een technische "
-                   "kwalificatie, bij instellingen met hun zetel in de regio.",
-        formula="som deelnemers mbo met technische kwalificatie", kind="count", unit="count",
-        source_id="duo_mbo_deelnemers_oud", grain="regio × schooljaar", caveats=(TECH_CAVEAT, SEAT_CAVEAT),
-        period_type="school_year", query=tech_students,
+        definition="Aantal mbo-studenten (deelnemers op 1 oktober, BOL en BBL, alle niveaus) in een technische "
+                   "kwalificatie of opleiding, bij instellingen in de regio. Extraneï (alleen examens, leerweg EX) "
+                   "tellen niet mee: DUO's oude bestand (tot en met 2019-2020) kent ze niet.",
+        formula="som mbo-studenten BOL en BBL met technische kwalificatie of opleiding", kind="count", unit="count",
+        source_id="duo_mbo_studenten", extra_sources=("duo_mbo_deelnemers_oud",), grain="regio × schooljaar",
+        caveats=(TECH_CAVEAT, SEAT_CAVEAT, SUPPRESSION_CAVEAT), period_type="school_year", query=tech_students,
     ),
     Indicator(
         id="mbo_tech_graduates", name="Mbo-gediplomeerden in techniek",
