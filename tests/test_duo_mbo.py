@@ -15,6 +15,7 @@ import responses
 from etl.build import build
 from etl.demo import duo_mbo_graduates as demo_graduates
 from etl.demo import duo_mbo_residence as demo_residence
+from etl.demo import duo_mbo_students as demo_students
 from etl.demo import duo_mbo_students_old as demo_old
 from etl.demo.world import demo_world
 from etl.education.mbo import mbo_education_current, mbo_education_old
@@ -23,7 +24,7 @@ from etl.fetch import download
 from etl.manifest import read_manifest
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
-from etl.sources import duo_mbo_graduates, duo_mbo_residence, duo_mbo_students_old
+from etl.sources import duo_mbo_graduates, duo_mbo_residence, duo_mbo_students, duo_mbo_students_old
 from tests.conftest import FIXTURES
 from warehouse.indicator import Bounds
 from warehouse.measures import mbo
@@ -32,7 +33,9 @@ FIX = FIXTURES / "duo_mbo"
 OLD = FIX / "deelnemers_oud_small.csv"
 GRADUATES = FIX / "gediplomeerden_small.csv"
 RESIDENCE = FIX / "woongemeente_small.csv"
-MODULES = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, RESIDENCE: duo_mbo_residence}
+STUDENTS = FIX / "studenten_small.csv"
+MODULES = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, RESIDENCE: duo_mbo_residence,
+           STUDENTS: duo_mbo_students}
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +229,8 @@ def fixture_db(tmp_path_factory) -> Path:
         target.parent.mkdir(parents=True)
         shutil.copy(path, target)
     report = build(raw, tmp / "w.duckdb", progress=False)  # raises when a check fails
-    assert report.fact_rows == {"fact_mbo_student": 58, "fact_mbo_graduate": 58, "fact_mbo_residence": 40}
+    # fact_mbo_student: 58 rows of the old layout + 33 of the current one
+    assert report.fact_rows == {"fact_mbo_student": 91, "fact_mbo_graduate": 58, "fact_mbo_residence": 40}
     return tmp / "w.duckdb"
 
 
@@ -240,7 +244,15 @@ def test_mbo_tech_students_by_hand(fixture_db):
     assert amsterdam["2019-2020"][0] == Bounds(111, 111, 111)  # 40 (25303) + 71 (25187)
     assert amsterdam["2017-2018"][0] == Bounds(37, 37, 37)  # 25187 not offered that year
     assert _query(fixture_db, mbo.tech_students, "NL")["2019-2020"][0] == Bounds(119, 119, 119)  # + 8 in Zwolle
-    assert _query(fixture_db, mbo.tech_students, "PV24") == {}  # ROC van Flevoland is seated in Amsterdam
+    # The old layout puts ROC van Flevoland in Amsterdam (its seat): Flevoland has figures from the current layout
+    # only. 2023: 25303 Almere 40 + 0 + [1..4] (BOLVT) + [1..4] (BBL, vrouw); 25604 5 + 120 + 0 + 15 (EX 6 and EX -1
+    # left out); 25225 Emmeloord 12 + 22 + [1..4]. 2024: 45 + [1..4] + 6; 7 + 130 + 18 (EX -1 out); 14 + 25.
+    flevoland = _query(fixture_db, mbo.tech_students, "PV24")
+    assert set(flevoland) == {"2023-2024", "2024-2025"}
+    assert flevoland["2023-2024"][0] == Bounds(217, 221.5, 226)
+    assert flevoland["2024-2025"][0] == Bounds(246, 247.5, 249)
+    assert _query(fixture_db, mbo.tech_students, "GM0171")["2023-2024"][0] == Bounds(35, 36.5, 38)  # Emmeloord
+    assert _query(fixture_db, mbo.tech_students, "NL")["2023-2024"][0] == Bounds(217, 221.5, 226)  # Zaandam: zorg
 
 
 def test_mbo_tech_graduates_by_hand(fixture_db):
@@ -264,7 +276,7 @@ def test_mbo_study_in_region_by_hand(fixture_db):
 
 # --- demo writers ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("writer", [demo_old, demo_graduates, demo_residence])
+@pytest.mark.parametrize("writer", [demo_old, demo_graduates, demo_residence, demo_students])
 def test_demo_is_deterministic_and_readable(tmp_path, resolver, writer):
     world = demo_world("flevoland", 3)
     first = writer.write(tmp_path / "a", world, np.random.default_rng(9)).read_bytes()
@@ -292,14 +304,18 @@ def test_demo_current_layouts_follow_the_catalogue(tmp_path):
     assert b"-1" in graduates.read_bytes()
     residence = demo_residence.write(tmp_path, world, np.random.default_rng(1))
     assert read_header(residence) == read_header(RESIDENCE)
+    students = demo_students.write(tmp_path, world, np.random.default_rng(1))
+    assert read_header(students) == read_header(STUDENTS) == duo_mbo_students.ASSUMED_HEADER
+    data = students.read_bytes()
+    assert b",-1" in data and data.count(b"\n") == data.count(b"\r\n") and not data.startswith(b"\xef\xbb\xbf")
 
 
 # --- fetch ----------------------------------------------------------------------------------------------------
 
 @responses.activate
-@pytest.mark.parametrize("module", [duo_mbo_students_old, duo_mbo_graduates, duo_mbo_residence])
+@pytest.mark.parametrize("module", [duo_mbo_students_old, duo_mbo_graduates, duo_mbo_residence, duo_mbo_students])
 def test_fetch_targets_download_recognisable_files(tmp_path, module):
-    fixture = {duo_mbo_students_old: OLD, duo_mbo_graduates: GRADUATES, duo_mbo_residence: RESIDENCE}[module]
+    fixture = {module: path for path, module in MODULES.items()}[module]
     (target,) = module.FETCH_TARGETS
     assert target.source == "duo" and target.url == module.DATASET.url
     responses.add(responses.GET, target.url, body=fixture.read_bytes(), status=200)
