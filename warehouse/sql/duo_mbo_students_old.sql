@@ -1,21 +1,23 @@
--- Facts of DUO 'deelnemers mbo' in the old layout (2015-2019); read by etl/sources/duo_mbo_students_old.py.
+-- Facts of DUO mbo students: the old layout (2015-2019), read by etl/sources/duo_mbo_students_old.py, and the current
+-- layout (2021-2025, resource 03), read by etl/sources/duo_mbo_students.py.
 
--- fact_mbo_student: one row per institution × place (board seat) × qualification × TYPE MBO × level × sex × school year (DUO deelnemers mbo, old layout).
--- fact_mbo_student (nl): één rij per instelling × plaats (zetel) × kwalificatie × type mbo × niveau × geslacht × schooljaar (DUO deelnemers mbo, oude indeling).
--- Rows exist only for the years a qualification had a figure (an empty TOTAAL is 'not offered'); a zero is a real zero.
+-- fact_mbo_student: one row per institution × place × qualification × TYPE MBO × level × sex × school year (DUO mbo students, old and current layout).
+-- fact_mbo_student (nl): één rij per instelling × plaats × kwalificatie × type mbo × niveau × geslacht × schooljaar (DUO mbo-studenten, oude en huidige indeling).
+-- Rows exist only for the years a qualification had a figure (old: an empty TOTAAL is 'not offered'; current: an
+-- empty count cell); a zero is a real zero.
 create table fact_mbo_student (
     school_year varchar,
-    brin varchar,               -- BRIN NUMMER
+    brin varchar,               -- BRIN NUMMER (old) | INSTELLINGSCODE (current)
     institution_name varchar,   -- INSTELLINGSNAAM
-    place_name varchar,         -- PLAATSNAAM: seat of the institution's board, not where students study or live
-    municipality_code varchar,  -- CBS code of PLAATSNAAM (etl/reference/mbo_places.csv, then municipality names)
+    place_name varchar,         -- PLAATSNAAM (old: seat of the institution's board) | PLAATSNAAM INSTELLING (current)
+    municipality_code varchar,  -- CBS code: GEMEENTENUMMER INSTELLING if given, else the place (mbo_places.csv, names)
     education_id varchar,
-    crebo varchar,              -- KWALIFICATIE CODE
-    type_mbo varchar,           -- BOLVT | BOLDT | BBL
-    leerweg varchar,            -- BOL | BBL
-    niveau integer,             -- KWALIFICATIENIVEAU 1..4
+    crebo varchar,              -- KWALIFICATIE CODE (old) | ERKENDE OPLEIDING CODE (current)
+    type_mbo varchar,           -- BOLVT | BOLDT | BBL | EX (current only: extraneus, exams only)
+    leerweg varchar,            -- BOL | BBL | EX
+    niveau integer,             -- KWALIFICATIENIVEAU | NIVEAU, 1..4
     sex varchar,                -- man | vrouw
-    students integer,           -- students on 1 October; this layout suppresses nothing
+    students integer,           -- students on 1 October; null when suppressed (current layout: 1..4 written as -1)
     students_low integer,
     students_high integer,
     students_suppressed boolean,
