@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
 
+from etl.demo.duo_mbo_current import write_csv
 from etl.demo.world import Municipality
 from etl.sources.duo_mbo_graduates import DATASET, FILE_NAME, header_for
 
@@ -78,11 +77,4 @@ def rows(world: list[Municipality], rng: np.random.Generator) -> list[list[str]]
 
 def write(raw_dir: Path, world: list[Municipality], rng: np.random.Generator) -> Path:
     """Write the demo file where `fetch` would put the real one: ',' with minimal quoting, UTF-8, CRLF."""
-    target = raw_dir / DATASET.raw_subdir / FILE_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(header_for(YEARS))
-    writer.writerows(rows(world, rng))
-    target.write_bytes(buffer.getvalue().encode("utf-8"))
-    return target
+    return write_csv(raw_dir / DATASET.raw_subdir / FILE_NAME, header_for(YEARS), rows(world, rng))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
@@ -20,3 +21,11 @@ class Education:
     def as_row(self) -> dict[str, object]:
         """The row for the education table."""
         return asdict(self)
+
+
+def first_per_id(programmes: Iterable[Education]) -> list[Education]:
+    """One row per education_id, the first met, as the pandas paths' drop_duplicates("education_id") keeps it."""
+    rows: dict[str, Education] = {}
+    for programme in programmes:
+        rows.setdefault(programme.education_id, programme)
+    return list(rows.values())

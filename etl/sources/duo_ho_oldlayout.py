@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.duo_old_csv import STRAY_LINES, records, text_lines
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import read_regions
@@ -193,14 +193,6 @@ def plain_count(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 9
 
 
-def first_per_education_id(programmes: dict[object, Education]) -> list[Education]:
-    """The education rows as education()'s drop_duplicates("education_id") keeps them: the first one per id."""
-    rows: dict[str, Education] = {}
-    for programme in programmes.values():
-        rows.setdefault(programme.education_id, programme)
-    return list(rows.values())
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str],
           prefix: str, text: dict[str, str], constants: dict[str, str],
           peildatum: Callable[[int], date]) -> tuple[int, list[Education]] | None:
@@ -279,4 +271,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table:
                'definitief' as status, y.source_file, r.source_line
         from {table}_records r, {table}_years y
     """)  # noqa: S608 (names from code)
-    return len(rows), first_per_education_id(programmes)
+    return len(rows), first_per_id(programmes.values())

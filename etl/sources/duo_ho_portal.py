@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
@@ -352,4 +352,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                y.* exclude (year, academic_year), 'definitief' as status, r.source_line
         from {table}_records r join {table}_years y using (year)
     """)  # noqa: S608 (names from code)
-    return len(records), old.first_per_education_id(programmes)
+    return len(records), first_per_id(programmes.values())

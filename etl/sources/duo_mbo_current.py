@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.errors import RawFileError
 from etl.sources import fast_csv
 from etl.sources.temp_table import temp_table
@@ -218,7 +218,4 @@ def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: li
              {table}_constants c
     """)  # noqa: S608 (identifiers from code constants)
     data_rows = con.execute(f"select count(*) from {table}_typed where first_block is not null").fetchall()[0][0]  # noqa: S608
-    unique: dict[str, Education] = {}
-    for programme_row in education:  # one row per education_id, the first as in to_facts
-        unique.setdefault(programme_row.education_id, programme_row)
-    return data_rows, list(unique.values())
+    return data_rows, first_per_id(education)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.checks import Check
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
@@ -280,7 +280,4 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
              {wide}_constants c
     """)  # noqa: S608 (names from code constants)
     data_rows = con.execute(f"select count(distinct source_line) from {wide}_long").fetchall()[0][0]  # noqa: S608
-    unique: dict[str, Education] = {}
-    for programme in education:  # one row per education_id, the first as in to_facts
-        unique.setdefault(programme.education_id, programme)
-    return data_rows, list(unique.values())
+    return data_rows, first_per_id(education)
