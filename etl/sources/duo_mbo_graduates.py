@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
-from etl.education import Education
+from etl.education import Education, education_frame
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
@@ -175,8 +175,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
             "source_line": long["source_line"].astype("int32"),
         }
     )
-    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
-    return facts, edu.drop_duplicates("education_id", ignore_index=True)
+    return facts, education_frame(education)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.duo_old_csv import records, text_lines
-from etl.education import Education
+from etl.education import Education, education_frame
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
@@ -239,8 +239,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
         }
     )
     # BOLVT and BOLDT share one education row (leerweg BOL).
-    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
-    return facts, edu.drop_duplicates("education_id", ignore_index=True)
+    return facts, education_frame(education)
 
 
 # Whitespace other than spaces and line ends: str.strip() removes it, DuckDB's trim(x, ' ') does not; a lone CR
