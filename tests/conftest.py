@@ -11,6 +11,7 @@ import pytest
 
 from etl.build import build
 from etl.demo import generate
+from etl.reference import MunicipalityResolver
 from etl.workbooks.demo import generate_programme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,12 @@ def chromium() -> Path:
     """Debian's Chromium for the browser tests."""
     require(CHROMIUM.exists(), "Chromium not installed (apt-get install chromium)")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def resolver() -> MunicipalityResolver:
+    """The reference data's municipality resolver (read-only once built, so one for the whole run)."""
+    return MunicipalityResolver()
 
 
 @pytest.fixture(scope="session")

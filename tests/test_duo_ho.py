@@ -23,7 +23,6 @@ from etl.education.ho import ho_education
 from etl.errors import FetchError, RawFileError
 from etl.fetch import download
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_enrolments as portal_enrolments
 from etl.sources import duo_ho_first_years as portal_first_years
 from etl.sources import duo_ho_first_years_old as first_years
@@ -37,11 +36,6 @@ HBO_FIRST = HO / "hbo_eerstejaars_old.csv"
 WO_FIRST = HO / "wo_eerstejaars_old.csv"
 HBO_GRAD = HO / "hbo_gediplomeerden_old.csv"
 WO_GRAD = HO / "wo_gediplomeerden_old.csv"
-
-
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
 
 
 def test_headers_are_recognised_by_the_right_module():

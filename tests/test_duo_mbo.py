@@ -38,11 +38,6 @@ MODULES = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, RESIDENCE: d
            STUDENTS: duo_mbo_students}
 
 
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
-
-
 def _facts(path: Path, resolver: MunicipalityResolver):
     module = MODULES[path]
     return module.to_facts(module.read(path), path, path.name, resolver)

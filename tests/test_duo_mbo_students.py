@@ -46,11 +46,6 @@ EXPECTED = {
 MUNICIPALITY = {"ALMERE": "GM0034", "LELYSTAD": "GM0995", "EMMELOORD": "GM0171", "ZAANDAM": "GM0479"}
 
 
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
-
-
 def _facts(path: Path, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     return duo_mbo_students.to_facts(duo_mbo_students.read(path), path, "x", resolver)
 

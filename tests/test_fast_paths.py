@@ -29,11 +29,6 @@ UWV_SMALL = FIXTURES / "uwv" / "open_match_small.csv"
 DEMO_MODULES = {demo_vo: duo_vo_exams, demo_residence: duo_mbo_residence, demo_uwv: uwv_open_match}
 
 
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
-
-
 def _pandas_rows(module, path: Path, resolver) -> tuple[list[tuple], pd.DataFrame, int]:
     long = module.read(path)
     facts, education = module.to_facts(long, path, "x/f.csv", resolver)

@@ -19,7 +19,6 @@ from etl.demo import cbs_label_quarterly as demo_quarterly
 from etl.demo.world import demo_world
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver
 from etl.sources import cbs_coded_csv, cbs_common, cbs_label_csv, cbs_label_quarterly
 from tests.conftest import FIXTURES
 from tests.test_fast_paths import _assert_same, _tables_in_storage_order
@@ -32,11 +31,6 @@ CODED = FIXTURES / "cbs" / "50140NED_TypedDataSet_22092025_192544.csv"
 MODULE_OF = {EDUCATION: cbs_label_csv, KERNCIJFERS: cbs_label_csv, UNEMPLOYMENT: cbs_label_quarterly,
              CODED: cbs_coded_csv}
 REAL_FOLDERS = ("cbs_statline_label_csv_85525ned", "cbs_statline_label_csv_70072ned", "cbs_statline_coded_csv")
-
-
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
 
 
 def _stage(module, path: Path):

@@ -32,11 +32,6 @@ GEO_SMALL = FIXTURES / "geo" / "gemeente_2024_small.geojson"
 DEMO_MODULES = {demo_v3: cbs_odata, demo_v4: cbs_odata_v4, demo_geo: geo_municipalities}
 
 
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
-
-
 def _v3_bundle(path: Path, rows: list[dict] | None = None, **parts: object) -> Path:
     """A v3 bundle as etl/cbs_client.py lands it, from the recorded payloads of tests/test_cbs_fetch.py."""
     bundle = {"TableInfos": {"Identifier": "03759ned", "Status": "Regulier"},

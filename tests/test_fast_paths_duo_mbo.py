@@ -31,11 +31,6 @@ STUDENTS = FIXTURES / "duo_mbo" / "studenten_small.csv"
 MODULE = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, STUDENTS: duo_mbo_students}
 
 
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
-
-
 def _write(tmp_path: Path, source: Path, text: str, name: str | None = None) -> Path:
     target = tmp_path / (name or source.name)
     target.write_bytes(text.encode("utf-8"))

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from etl.rawfiles import read_header, recognise
-from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_first_years_old as first_years
 from etl.sources import duo_ho_graduates_old as graduates
 
@@ -33,11 +32,6 @@ FIGURES = {
     "hbo_gediplomeerden_2019.csv": ({("GM0034", True): 144, ("GM0344", True): 946}, (74345, 13819)),
     "wo_gediplomeerden_2019.csv": ({("GM0503", True): 5478, ("GM0503", False): 5694}, (82242, 10157)),
 }
-
-
-@pytest.fixture(scope="module")
-def resolver() -> MunicipalityResolver:
-    return MunicipalityResolver()
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
