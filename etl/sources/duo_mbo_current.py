@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from etl.education import Education, first_per_id
+from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.sources import fast_csv
 from etl.sources.temp_table import temp_table
@@ -118,6 +119,17 @@ def require_counts(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
     """Every count cell a whole number or -1 (suppressed)."""
     for column in columns:
         require(frame, column, frame[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of -1", path)
+
+
+def programmes(long: pd.DataFrame, keys: list[str], path: Path) -> tuple[pd.DataFrame, list[Education]]:
+    """Classify each distinct programme of a pandas path (keys: crebo, name, leerweg, sectorkamer and hoofdgroep
+    columns) by the sectorkamer rule: per row of `long` its education_id and leerweg, and the education rows."""
+    distinct = long.drop_duplicates(keys)[[*keys, "source_line"]]
+    education = [mbo_education_current(*values, path, int(line)) for *values, line in
+                 distinct.itertuples(index=False)]
+    distinct = distinct.assign(education_id=[e.education_id for e in education],
+                               leerweg=[e.leerweg for e in education]).drop(columns="source_line")
+    return long[keys].merge(distinct, on=keys, how="left"), education
 
 
 def count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:

@@ -141,13 +141,8 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     """Classify programmes (sectorkamer rule) and map towns to municipalities; returns (facts, education)."""
     import pandas as pd
 
-    keys = ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM", "HOOFDGROEP NAAM"]
-    programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
-    education = [mbo_education_current(*values, path, int(line)) for *values, line in
-                 programmes.itertuples(index=False)]
-    programmes = programmes.assign(education_id=[e.education_id for e in education],
-                                   leerweg=[e.leerweg for e in education]).drop(columns="source_line")
-    matched = long[keys].merge(programmes, on=keys, how="left")
+    matched, education = current.programmes(long, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
+                                                   "SECTORKAMER NAAM", "HOOFDGROEP NAAM"], path)
     places = long.drop_duplicates(["PLAATSNAAM INSTELLING", "year"])[["PLAATSNAAM INSTELLING", "year", "source_line"]]
     places["municipality_code"] = [place_code(name, int(year) - 1, resolver, path, int(line), "PLAATSNAAM INSTELLING")
                                    for name, year, line in places.itertuples(index=False)]

@@ -163,12 +163,7 @@ def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
     import pandas as pd
 
     # The count column is the programme's route: BOLVT and BOLDT share the education row of leerweg BOL.
-    programmes = long.drop_duplicates(_PROGRAMME)[[*_PROGRAMME, "source_line"]]
-    education = [mbo_education_current(*values, path, int(line)) for *values, line in
-                 programmes.itertuples(index=False)]
-    programmes = programmes.assign(education_id=[e.education_id for e in education],
-                                   leerweg=[e.leerweg for e in education]).drop(columns="source_line")
-    matched = long[_PROGRAMME].merge(programmes, on=_PROGRAMME, how="left")
+    matched, education = current.programmes(long, _PROGRAMME, path)
     year = long["JAAR"].str.strip().astype(int)
     keyed = long.assign(year=year)
     keys = ["PLAATSNAAM INSTELLING", "GEMEENTENUMMER INSTELLING", "year"]
