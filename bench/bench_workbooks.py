@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from etl.build import build  # noqa: E402
 from etl.demo import generate  # noqa: E402
-from etl.workbooks.commit import commit_upload, refresh_warehouse  # noqa: E402
+from etl.workbooks.commit import commit_upload  # noqa: E402
 from etl.workbooks.demo import generate_programme  # noqa: E402
 from etl.workbooks.dryrun import upload_report  # noqa: E402
+from etl.workbooks.recovery import sync  # noqa: E402
 from etl.workbooks.replay import CACHE_DIR  # noqa: E402
 from etl.workbooks.store import file_of, kept  # noqa: E402
 from tests.test_workbook_support import PLAN_SHEETS, copy_sheets, write_workbook  # noqa: E402
@@ -78,7 +79,7 @@ def _commit_in_demo_programme(tmp: Path, db: Path) -> dict[str, list[float]]:
     latest = max((u for u in kept(uploads) if u.subproject == "ALM"), key=lambda u: u.month)
     times: dict[str, list[float]] = {"demo programme (145 kept uploads): commit a correction, cache warm": [],
                                      "same, validation cache empty": []}
-    refresh_warehouse(db, uploads)  # the warehouse as `etl build` leaves it, and a warm cache
+    sync(db, uploads)  # the warehouse as `etl build` leaves it (another store: replayed), and a warm cache
     for attempt in range(REPEATS * 2):
         book = openpyxl.load_workbook(file_of(uploads, latest))
         book["Toelichting"]["C2"] = f"Gecorrigeerde versie {attempt}"

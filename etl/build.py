@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +21,9 @@ from etl.periods import PERIOD_COLUMNS, period_rows
 from etl.rawfiles import RawFile, discover
 from etl.reference import MunicipalityResolver, Region, read_regions, region_membership
 from etl.sources import SOURCES
+from etl.tempfiles import remove_stale_warehouse_temps, temp_path
 from etl.workbooks.checks import PROGRAMME_CHECKS
-from etl.workbooks.store import kept
+from etl.workbooks.store import kept, locked, position, record_position
 from warehouse.schema import schema_sql
 
 if TYPE_CHECKING:  # pandas is imported only when a reader falls back to its pandas path (or uploads are replayed)
@@ -45,6 +47,8 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
     """Build into a temporary file next to db_path; only when every check passes, replace db_path.
 
     `uploads_dir` holds the programme's kept workbooks (plan of action, monthly reports); None builds without.
+    The programme is replayed and the file swapped under the uploads lock: a commit meanwhile waits, so the new
+    warehouse holds every commit made before it and none is lost by the swap.
     """
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     if not raw_dir.is_dir():
@@ -54,20 +58,24 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
     if not raw_files:
         raise RawFileError(raw_dir, "geen ruwe bestanden gevonden; maak demodata met 'python -m etl demo'")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    remove_stale_warehouse_temps(db_path)  # of builds and commits that were killed
+    tmp_path = temp_path(db_path, "tmp")
     tmp_path.unlink(missing_ok=True)
+    store = uploads_dir is not None and uploads_dir.is_dir()
     try:
         con = duckdb.connect(str(tmp_path))
         try:
             report = _load(con, raw_files, db_path, progress)
-            notes = _load_programme(con, uploads_dir)
-            failures = run_checks(con, all_checks())
-            if failures:
-                raise CheckFailedError(failures)
-            con.execute("checkpoint")
+            with locked(uploads_dir) if store else nullcontext():
+                notes = _load_programme(con, uploads_dir if store else None)
+                failures = run_checks(con, all_checks())
+                if failures:
+                    raise CheckFailedError(failures)
+                con.execute("checkpoint")
+                con.close()
+                os.replace(tmp_path, db_path)  # atomic on the same filesystem: readers see old or new, never half
         finally:
             con.close()
-        os.replace(tmp_path, db_path)  # atomic on the same filesystem: readers see old or new, never half
         return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, notes)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -81,8 +89,9 @@ def all_checks() -> list[Check]:
 
 def _load_programme(con: duckdb.DuckDBPyConnection, uploads_dir: Path | None) -> list[str]:
     """Replay the kept uploads into the (new, empty) programme tables; the notes on uploads that did not fit."""
-    if uploads_dir is None or not uploads_dir.exists() or not kept(uploads_dir):
-        return []  # the schema's programme tables stay empty; no workbook reader (or pandas) is loaded
+    if uploads_dir is None or not kept(uploads_dir):
+        record_position(con, position(uploads_dir))  # the programme tables stay empty; pandas is not loaded
+        return []
     from etl.workbooks.replay import load_programme, replay
 
     programme = replay(uploads_dir)

@@ -1,4 +1,4 @@
-"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload|uploads|withdraw`."""
+"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload|uploads|withdraw|sync`."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     fetch_cmd.add_argument("--since", type=int, help="alleen bestanden met gegevens vanaf dit jaar")
     fetch_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
 
+    sync_cmd = commands.add_parser("sync", parents=[common],
+                                   help="herstel na een afgebroken opdracht: ruim restanten op en breng het "
+                                        "datawarehouse gelijk met de bewaarde uploads")
+    sync_cmd.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                          help="map met bewaarde uploads (%(default)s)")
+
     workbooks.add_arguments(
         commands.add_parser("template", parents=[common], help="schrijf een Excel-sjabloon (plan of maandrapportage)"),
         commands.add_parser("upload", parents=[common], help="controleer en leg een plan of maandrapportage vast"),
@@ -49,9 +55,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sync(args: argparse.Namespace) -> int:
+    """Run the store's recovery (etl.workbooks.commit.sync); prints what it did; 1 when it could not."""
+    if not args.uploads.is_dir():
+        if args.command == "sync":
+            print(f"Er is nog geen map met uploads ({args.uploads}); er is niets te herstellen.")
+        return 0
+    from etl.workbooks.recovery import CommitError, sync
+
+    try:
+        result = sync(args.db, args.uploads)
+    except CommitError as exc:
+        print(f"FOUT: {exc}", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"LET OP: {note}", file=sys.stderr)
+    if result.removed:
+        print(f"Hersteld: {len(result.removed)} restant(en) van afgebroken opdrachten opgeruimd.", file=sys.stderr)
+    if result.replayed:
+        print("Hersteld: het datawarehouse liep achter op de bewaarde uploads en is bijgewerkt.", file=sys.stderr)
+    if args.command == "sync" and not (result.removed or result.replayed):
+        print("Alles in orde: het datawarehouse komt overeen met de bewaarde uploads.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one ETL command; exit code 0 on success, 1 on bad input or failed checks."""
     args = _parser().parse_args(argv)
+    if args.command in ("upload", "uploads", "withdraw", "sync"):
+        # Whatever a killed command left half done is finished or undone first, so that this one starts from a
+        # warehouse that matches the kept uploads.
+        code = _sync(args)
+        if code or args.command == "sync":
+            return code
     if args.command == "template":
         return workbooks.run_template(args)
     if args.command == "upload":

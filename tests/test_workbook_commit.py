@@ -15,7 +15,7 @@ from etl.build import build
 from etl.cli import main
 from etl.manifest import sha256_of
 from etl.workbooks.commit import commit_upload, withdraw_upload
-from etl.workbooks.store import kept
+from etl.workbooks.store import events, kept
 from tests.conftest import FIXTURES, ROOT, raw_with
 from tests.test_workbook_support import MONTHLY_SHEETS, copy_sheets, monthly_file, plan_file, write_workbook
 
@@ -160,5 +160,5 @@ def test_without_a_warehouse_nothing_is_kept(tmp_path):
     uploads = tmp_path / "uploads"
     with pytest.raises(Exception, match="bouw het eerst"):
         commit_upload(plan_file(tmp_path), "a", uploads, tmp_path / "geen.duckdb")
-    assert kept(uploads) == [] and not (uploads / "events.jsonl").read_text().strip()
+    assert kept(uploads) == [] and events(uploads) == [] and list(uploads.iterdir()) == [uploads / ".lock"]
     shutil.rmtree(uploads)

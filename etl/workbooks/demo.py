@@ -19,8 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from etl.workbooks.layout import MONTHLY, PLAN, WorkbookLayout
-from etl.workbooks.replay import CACHE_DIR
-from etl.workbooks.store import EVENTS, Upload, keep, kept, log
+from etl.workbooks.store import CACHE_DIR, EVENTS, Upload, keep, kept, log
 from etl.workbooks.templates import filled_workbook
 
 MONTHS = 24

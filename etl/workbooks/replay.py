@@ -12,6 +12,7 @@ hash of the validation code. A changed file, plan or validator therefore never r
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from dataclasses import dataclass
@@ -23,12 +24,10 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from etl.workbooks.store import Upload, events, file_of, kept, statuses
+from etl.workbooks.store import CACHE_DIR, Upload, events, file_of, kept, position, record_position, statuses
 
 if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a build without uploads skips it
     from etl.workbooks.validate import KnownPlan, Validation
-
-CACHE_DIR = ".cache"
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
@@ -36,21 +35,26 @@ MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_u
 
 @dataclass(frozen=True)
 class Programme:
-    """Rows per programme table, the upload table, and a Dutch note per upload that could not be replayed."""
+    """Rows per programme table, the upload table, a Dutch note per upload that could not be replayed, and the
+    position of the upload store they were replayed from (store.position)."""
 
     tables: dict[str, pd.DataFrame]
     uploads: pd.DataFrame
     notes: list[str]
+    position: str
 
 
 def _upload_day(upload: Upload) -> date:
     return date.fromisoformat(upload.uploaded_at[:10])
 
 
-def replay(uploads_dir: Path | None) -> Programme:
-    """Rebuild the programme tables from the uploads folder (None or a missing folder: empty tables)."""
-    uploads = kept(uploads_dir) if uploads_dir and uploads_dir.exists() else []
-    status = statuses(uploads, events(uploads_dir)) if uploads else {}
+def replay(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> Programme:
+    """Rebuild the programme tables from the uploads folder as if the `pending` event lines were appended to its
+    log (None or a missing folder: empty tables)."""
+    present = uploads_dir is not None and uploads_dir.exists()
+    log = [*(events(uploads_dir) if present else []), *(json.loads(line) for line in pending)]
+    uploads = kept(uploads_dir, log) if present else []
+    status = statuses(uploads, log) if uploads else {}
     tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*PLAN_TABLES, *MONTHLY_TABLES)}
     notes: list[str] = []
     active = [u for u in uploads if status[u.upload_id] == "active"]
@@ -77,7 +81,7 @@ def replay(uploads_dir: Path | None) -> Programme:
         "uploaded_by": u.uploaded_by, "uploaded_at": u.uploaded_at, "subproject_code": u.subproject,
         "month": u.month, "status": status[u.upload_id], "data_rows": sum(u.rows.values()), "is_demo": u.demo}
         for u in uploads])
-    return Programme(frames, upload_rows, notes)
+    return Programme(frames, upload_rows, notes, position(uploads_dir if present else None, pending))
 
 
 @cache
@@ -122,7 +126,8 @@ def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], n
 
 
 def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
-    """Empty the programme tables and fill them from a replay (used by the build and by every commit)."""
+    """Empty the programme tables and fill them from a replay, noting its store position (build and commit)."""
+    record_position(con, programme.position)
     for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
         con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
         frame = programme.uploads if table == "upload" else programme.tables[table]

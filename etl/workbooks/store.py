@@ -3,15 +3,21 @@
 Layout of the uploads folder (default data/uploads/):
     <upload_id>/<original file name>   the workbook exactly as uploaded
     <upload_id>/upload.json            kind, sha256, uploader, time, subproject, month, row counts
-    events.jsonl                       one line per commit or withdrawal, never rewritten
-An upload's status follows from these: withdrawn (a withdraw event), superseded (a later active upload of the same
-plan, or of the same subproject × month), else active. Nothing is ever deleted, so any state can be rebuilt.
+    events.jsonl                       one line per commit or withdrawal, only ever appended to
+An upload exists once its commit event is in the log: the append of that one line is the commit point, so a crash
+at any instant leaves it wholly in or wholly out. A folder without a commit event is the leftover of a commit that
+died before that point; `clean` removes it. An upload's status follows from the log: withdrawn (a withdraw event),
+superseded (a later active upload of the same plan, or of the same subproject × month), else active. Nothing
+committed is ever deleted, so any state can be rebuilt; `position` names the state the warehouse was derived from.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,12 +25,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from etl.manifest import sha256_of
+from etl.tempfiles import remove_stale
 from warehouse.paths import PROJECT_ROOT
 
 DEFAULT_UPLOADS = PROJECT_ROOT / "data" / "uploads"
 EVENTS = "events.jsonl"
 METADATA = "upload.json"
+CACHE_DIR = ".cache"  # validation results of kept workbooks (etl/workbooks/replay.py)
+NEWLINE = b"\n"
+_UPLOAD_ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}")  # what place() names a folder
 
 
 @dataclass(frozen=True)
@@ -59,20 +71,50 @@ def locked(uploads_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def kept(uploads_dir: Path) -> list[Upload]:
-    """Every kept upload, oldest first."""
+def kept(uploads_dir: Path, log: list[dict] | None = None) -> list[Upload]:
+    """Every committed upload (its commit event is in `log`, by default the event log), oldest first."""
+    committed = {e["upload_id"] for e in (events(uploads_dir) if log is None else log) if e["event"] == "commit"}
     uploads = []
-    for meta in sorted(uploads_dir.glob(f"*/{METADATA}")):
-        uploads.append(Upload(**json.loads(meta.read_text(encoding="utf-8"))))
+    for upload_id in committed:
+        meta = uploads_dir / upload_id / METADATA
+        if meta.is_file():
+            uploads.append(Upload(**json.loads(meta.read_text(encoding="utf-8"))))
     return sorted(uploads, key=lambda u: (u.uploaded_at, u.upload_id))
+
+
+def _log_bytes(uploads_dir: Path) -> bytes:
+    """The event log's complete lines: a line cut off by a crash mid-append never happened."""
+    try:
+        data = (uploads_dir / EVENTS).read_bytes()
+    except FileNotFoundError:
+        return b""
+    return data[:data.rfind(NEWLINE) + 1]
 
 
 def events(uploads_dir: Path) -> list[dict]:
     """The event log, in order."""
-    path = uploads_dir / EVENTS
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in _log_bytes(uploads_dir).decode("utf-8").splitlines() if line.strip()]
+
+
+def position(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> str:
+    """The store's state as '<events>:<sha256 of the log>', after appending the `pending` event lines."""
+    data = (_log_bytes(uploads_dir) if uploads_dir else b"") + "".join(pending).encode("utf-8")
+    return f"{data.count(NEWLINE)}:{hashlib.sha256(data).hexdigest()}"
+
+
+POSITION_KEY = "uploads_position"  # build_info: the store position the warehouse's programme tables reflect
+
+
+def record_position(con: duckdb.DuckDBPyConnection, value: str) -> None:
+    """Note in a warehouse being written which store position its programme tables were replayed from."""
+    con.execute("delete from build_info where key = ?", [POSITION_KEY])
+    con.execute("insert into build_info (key, value) values (?, ?)", [POSITION_KEY, value])
+
+
+def recorded_position(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The store position a warehouse reflects (None when it records none)."""
+    row = con.execute("select value from build_info where key = ?", [POSITION_KEY]).fetchone()
+    return row[0] if row else None
 
 
 def statuses(uploads: list[Upload], log: list[dict]) -> dict[str, str]:
@@ -96,9 +138,9 @@ def file_of(uploads_dir: Path, upload: Upload) -> Path:
     return uploads_dir / upload.upload_id / upload.file_name
 
 
-def keep(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproject: str | None, month: str | None,
-         rows: dict[str, int], now: datetime | None = None, demo: bool = False) -> Upload:
-    """Copy the workbook into the uploads folder with its metadata and log the commit; returns the upload."""
+def place(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproject: str | None, month: str | None,
+          rows: dict[str, int], now: datetime | None = None, demo: bool = False) -> Upload:
+    """Copy the workbook with its metadata into its own folder; not yet committed (no event), so not yet kept."""
     now = now or datetime.now(UTC)
     sha = sha256_of(source)
     upload = Upload(f"{now:%Y%m%dT%H%M%S%f}-{sha[:8]}", kind, source.name, sha, uploaded_by,
@@ -107,24 +149,74 @@ def keep(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subprojec
     staging.mkdir(parents=True)
     shutil.copyfile(source, staging / source.name)
     (staging / METADATA).write_text(json.dumps(asdict(upload), indent=2, ensure_ascii=False), encoding="utf-8")
+    _sync_files(staging / source.name, staging / METADATA)
     staging.rename(uploads_dir / upload.upload_id)  # appears whole or not at all
+    _sync_files(uploads_dir)
+    return upload
+
+
+def keep(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproject: str | None, month: str | None,
+         rows: dict[str, int], now: datetime | None = None, demo: bool = False) -> Upload:
+    """Place the workbook and log its commit (no warehouse involved: the demo writer and tests); returns it."""
+    upload = place(uploads_dir, source, kind, uploaded_by, subproject, month, rows, now, demo)
     log(uploads_dir, "commit", upload.upload_id, uploaded_by, now)
     return upload
 
 
-def log(uploads_dir: Path, event: str, upload_id: str, by: str, now: datetime | None = None) -> None:
-    """Append one event line (commit or withdraw)."""
+def event_line(event: str, upload_id: str, by: str, now: datetime | None = None) -> str:
+    """One event of the log as its line (commit or withdraw), newline included."""
     now = now or datetime.now(UTC)
-    line = json.dumps({"event": event, "upload_id": upload_id, "by": by,
-                       "at": now.replace(microsecond=0).isoformat()}, ensure_ascii=False)
-    with (uploads_dir / EVENTS).open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
+    return json.dumps({"event": event, "upload_id": upload_id, "by": by,
+                       "at": now.replace(microsecond=0).isoformat()}, ensure_ascii=False) + "\n"
 
 
-def forget(uploads_dir: Path, upload: Upload) -> None:
-    """Undo keep() when the warehouse update after it failed: the upload never happened."""
-    shutil.rmtree(uploads_dir / upload.upload_id, ignore_errors=True)
+def append(uploads_dir: Path, line: str) -> None:
+    """Append one event line in a single write and force it to disk: the commit point of a commit or withdrawal.
+
+    Call it holding the lock. A line cut off by a crash mid-append (never counted by `events`) is cut away first.
+    """
     path = uploads_dir / EVENTS
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
-             if json.loads(line).get("upload_id") != upload.upload_id]
-    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        whole = len(_log_bytes(uploads_dir))
+        if os.fstat(handle).st_size != whole:
+            os.ftruncate(handle, whole)
+        os.write(handle, line.encode("utf-8"))
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def log(uploads_dir: Path, event: str, upload_id: str, by: str, now: datetime | None = None) -> None:
+    """Append one event (commit or withdraw) to the log."""
+    append(uploads_dir, event_line(event, upload_id, by, now))
+
+
+def discard(uploads_dir: Path, upload: Upload) -> None:
+    """Remove a placed upload whose commit did not happen (it has no event, so nobody has seen it)."""
+    shutil.rmtree(uploads_dir / upload.upload_id, ignore_errors=True)
+
+
+def clean(uploads_dir: Path) -> list[Path]:
+    """Remove what commits that died left behind (folders without a commit event, staging folders, partial cache
+    entries); call it holding the lock, so that no living commit is between placing and logging."""
+    if not uploads_dir.is_dir():
+        return []
+    committed = {e["upload_id"] for e in events(uploads_dir) if e["event"] == "commit"}
+    removed = []
+    for entry in uploads_dir.iterdir():
+        staging = _UPLOAD_ID.fullmatch(entry.name.removeprefix("."))
+        if entry.is_dir() and staging and (entry.name.startswith(".") or entry.name not in committed):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed + remove_stale(uploads_dir / CACHE_DIR, "*.pickle.*")
+
+
+def _sync_files(*paths: Path) -> None:
+    """fsync files and folders, so that what a commit wrote survives a power cut and not only a killed process."""
+    for path in paths:
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
