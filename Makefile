@@ -6,7 +6,7 @@ RAW    := data/raw
 DB     := data/warehouse.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint docs warehouse demo-if-empty bench clean
+.PHONY: run test lint docs warehouse demo-if-empty bench soak clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ docs: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_build.py
+
+# The full fault-injection campaign (kill -9 in commits and builds); CI runs a fixed-seed sample of it.
+soak: $(VENV)/.installed-dev
+	$(PY) bench/soak_crash.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .ruff_cache

@@ -139,3 +139,17 @@ def test_a_build_killed_while_holding_the_uploads_lock_does_not_block_a_commit(p
     assert result.outcome == "committed"
     assert statuses(kept(uploads), events(uploads))[result.upload.upload_id] == "active"
     assert leftovers(db, uploads) == []
+
+
+def test_the_app_start_recovers_the_store_before_serving(programme, tmp_path, monkeypatch):
+    db, uploads = programme
+    path = correction(uploads, tmp_path, 5)
+    upload = place(uploads, path, "monthly", "Demo Leider", "ALM", "2026-01", {"kpi_value": 1})
+    (uploads / "events.jsonl").open("a").write(
+        f'{{"event": "commit", "upload_id": "{upload.upload_id}", "by": "Demo Leider", "at": "2026-12-01T10:00:00"}}\n')
+    monkeypatch.setenv("TECHNIEKMONITOR_DB", str(db))
+    monkeypatch.setenv("TECHNIEKMONITOR_UPLOADS", str(uploads))
+    from ui.serve import recover
+
+    recover()
+    assert inconsistencies(db, uploads) == []

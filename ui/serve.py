@@ -6,6 +6,9 @@ that mode: the first visitor who opens a deep link (a shared URL such as /aanbod
 without app.py's frame, and so does everyone after until someone opens the home page. This app defines its pages
 with `st.navigation` in app.py (the design keeps them in pages/), so the old mode is switched off before the
 server starts.
+
+Before the server starts, `python -m etl sync` finishes or undoes whatever a killed upload left half done, so that
+the first page shows the warehouse as the kept uploads say it is.
 """
 
 from __future__ import annotations
@@ -18,8 +21,18 @@ from streamlit.web import cli
 from warehouse.paths import PROJECT_ROOT
 
 
+def recover() -> None:
+    """Run the upload store's recovery (through the ETL's command line: ui does not import etl); report problems."""
+    from ui.etl_runner import run_etl  # imported here: it reads the app's settings from the environment
+
+    result = run_etl("sync")
+    if result.err.strip():
+        print(result.err.strip(), file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
-    """Run `streamlit run app.py` with the given extra options."""
+    """Recover the upload store, then run `streamlit run app.py` with the given extra options."""
+    recover()
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *argv]
     return cli.main()

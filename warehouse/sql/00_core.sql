@@ -4,7 +4,8 @@
 -- Constraints (not null, unique grain, accepted values, relationships) are enforced by etl/checks.py
 -- after loading, so that a violation is reported with the raw file and line it came from.
 
--- build_info: one row per build property (is_demo, demo_scale, demo_seed, raw_fingerprint, schema_version).
+-- build_info: one row per build property (is_demo, demo_scale, demo_seed, raw_fingerprint, schema_version,
+-- uploads_position: the upload store position the programme tables were replayed from).
 -- build_info (nl): één rij per eigenschap van de build (demo of echt, schaal, seed, vingerafdruk).
 create table build_info (
     key varchar,
