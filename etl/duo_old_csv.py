@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etl.errors import RawFileError
+from etl.rawtext import not_utf8
 
 if TYPE_CHECKING:  # a build of well-formed files never imports pandas
     import pandas as pd
@@ -19,7 +20,7 @@ def text_lines(path: Path) -> list[str]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
+        raise not_utf8(path, ";") from exc
     return [line.rstrip("\r") for line in text.split("\n")]
 
 

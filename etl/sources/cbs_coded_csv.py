@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import rawtext
 from etl.cbs_tables import CODED_CSV_PERIODS
 from etl.checks import Check
 from etl.education import Education
@@ -66,15 +67,8 @@ def edition_key(header: list[str], path: Path) -> str:
 
 
 def _frame(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; download het opnieuw") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
-    common.require_complete_rows(frame, path)
+    frame = rawtext.read_csv(path, ";", "download het bestand opnieuw")
+    rawtext.require_full_records(path, ";")
     frame["source_line"] = frame.index + 2
     return frame
 

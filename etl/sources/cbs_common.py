@@ -9,13 +9,13 @@ import calendar
 import csv
 import functools
 import io
-import json
 import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, unique
 from etl.education import Education
 from etl.errors import RawFileError
@@ -176,12 +176,8 @@ def empty_education() -> pd.DataFrame:
 
 def load_bundle(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
     """(table id, bundle) of a JSON bundle landed by etl/cbs_client.py; RawFileError when it is broken."""
-    try:
-        bundle = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise RawFileError(path, f"geen geldige JSON ({exc}); haal de tabel opnieuw op met 'python -m etl fetch "
-                                 "--source cbs --force'", line) from exc
+    bundle = rawtext.parse_json(path, path.read_bytes(), "JSON", "haal de tabel opnieuw op met 'python -m etl "
+                                "fetch --source cbs --force'", encoding="utf-8")
     for key in parts:
         if key not in bundle:
             raise RawFileError(path, "onderdeel ontbreekt in de CBS-bundel; haal de tabel opnieuw op", None, key)
@@ -238,21 +234,6 @@ def to_fact_frame(long: pd.DataFrame, source_id: str, relative_path: str) -> tup
     })
     return facts, empty_education()
 
-
-
-def require_complete_rows(frame: pd.DataFrame, path: Path) -> None:
-    """Every line has as many fields as the header; pandas would silently pad a truncated line with ''.
-
-    StatLine exports are small (at most a few MB), so counting fields with the csv module costs little.
-    """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        width = len(next(reader, []))
-        for row in reader:
-            if row and len(row) < width:
-                column = str(frame.columns[len(row)])
-                raise RawFileError(path, f"de regel heeft {len(row)} velden, de kopregel {width}; het bestand is "
-                                         "waarschijnlijk afgebroken: download het opnieuw", reader.line_num, column)
 
 
 # Fast paths of the StatLine CSV readers (cbs_label_csv, cbs_label_quarterly, cbs_coded_csv), without pandas.

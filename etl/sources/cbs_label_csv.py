@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import rawtext
 from etl.checks import Check
 from etl.education import Education
 from etl.errors import RawFileError
@@ -68,15 +69,8 @@ def edition_key(header: list[str], path: Path) -> str:
 
 
 def _frame(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; download het opnieuw als 'CSV met labels'") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
-    common.require_complete_rows(frame, path)
+    frame = rawtext.read_csv(path, ";", "download het bestand opnieuw als 'CSV met labels'")
+    rawtext.require_full_records(path, ";")
     frame["source_line"] = frame.index + 2  # header is line 1; StatLine writes no embedded newlines
     return frame
 

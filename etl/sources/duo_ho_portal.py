@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import rawtext
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
@@ -52,19 +53,7 @@ _COUNT = re.compile(r"^([0-9]+|-1)$")  # ASCII: pd.to_numeric refuses other digi
 
 def read_long(path: Path, columns: list[str], title: str) -> pd.DataFrame:
     """The file as text with `source_line`; every field must be filled, counts whole numbers or -1."""
-    import pandas as pd
-
-    try:
-        long = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, skip_blank_lines=False,
-                           encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
-            expected, line, seen = map(int, match.groups())
-            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}; staat er een ',' in "
-                                     "een waarde zonder aanhalingstekens?", line) from exc
-        raise RawFileError(path, f"het bestand is geen geldige CSV met ',' als scheidingsteken ({exc})") from exc
+    long = rawtext.read_csv(path, ",", skip_blank_lines=False)
     if list(long.columns) != columns:
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     if long.empty:
@@ -135,13 +124,7 @@ def periods(path: Path, columns: list[str]) -> list[str]:
 
 def _pandas_periods(path: Path, year_column: str) -> list[str]:
     """periods() for a file that is not plainly well-formed: pandas reads it as read_long() would, or says why."""
-    import pandas as pd
-
-    try:
-        years = pd.read_csv(path, sep=",", dtype=str, usecols=[year_column], keep_default_na=False,
-                            encoding="utf-8-sig")[year_column].str.strip()
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
-        raise RawFileError(path, f"kolom {year_column} is niet te lezen ({exc})", 1, year_column) from exc
+    years = rawtext.read_csv(path, ",", usecols=[year_column])[year_column].str.strip()
     return sorted(old.academic_year(int(y)) for y in years.unique() if _YEAR.match(y))
 
 
@@ -160,9 +143,7 @@ def edition_key(path: Path, columns: list[str]) -> str:
 
 def _pandas_edition_key(path: Path) -> str:
     """edition_key() for a file that is not plainly well-formed, read by pandas."""
-    import pandas as pd
-
-    first = pd.read_csv(path, sep=",", dtype=str, nrows=1, keep_default_na=False, encoding="utf-8-sig")
+    first = rawtext.read_csv(path, ",", nrows=1)
     if first.empty:
         return ""
     row = first.iloc[0]

@@ -9,7 +9,6 @@ from the header line.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from etl import rawtext
 from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
@@ -59,7 +59,7 @@ def jaar_periods(header: list[str], path: Path) -> list[str]:
             "columns = ?, quote = '\"', escape = '\"', auto_detect = false, null_padding = true)",
             [str(path), sep, columns]).fetchall()  # (a column position, no value)
     except duckdb.Error as exc:
-        raise RawFileError(path, f"kolom JAAR niet leesbaar ({exc})", 1, "JAAR") from exc
+        raise rawtext.csv_error(path, sep, exc) from exc
     return sorted({school_year(int(y.strip())) for (y,) in years if y and _YEAR.match(y.strip())})
 
 
@@ -70,39 +70,16 @@ def gemeente_code(number: str) -> str | None:
 
 def read_wide(path: Path, title: str, recognises) -> pd.DataFrame:
     """The file as text with `source_line` (header = line 1); raises RawFileError naming line and column."""
-    import pandas as pd
-
     sep = separator(path)
-    try:
-        wide = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
-            expected, line, seen = map(int, match.groups())
-            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}; staat er een "
-                                     f"'{sep}' in een waarde zonder aanhalingstekens?", line) from exc
-        raise RawFileError(path, f"het bestand is geen geldige CSV met '{sep}' als scheidingsteken ({exc})") from exc
+    wide = rawtext.read_csv(path, sep)
     wide.columns = [c.strip() for c in wide.columns]
     if not recognises(list(wide.columns)):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     if wide.empty:
         raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
     wide["source_line"] = wide.index + 2
-    _require_field_counts(path, sep, len(wide.columns) - 1)
+    rawtext.require_full_records(path, sep)
     return wide
-
-
-def _require_field_counts(path: Path, sep: str, expected: int) -> None:
-    """Every record has the header's number of fields (pandas pads a short, e.g. truncated, line silently)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=sep)
-        header = next(reader)
-        for fields in reader:
-            if len(fields) < expected and fields:
-                raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {expected}; is de regel "
-                                         "afgebroken? Download het bestand opnieuw.", reader.line_num,
-                                   header[len(fields)].strip())
 
 
 def require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.education.vo import vo_education
@@ -132,16 +133,7 @@ def read(path: Path) -> pd.DataFrame:
     """Parse the file into one row per location × programme × sex × school year, values still as text."""
     import pandas as pd
 
-    try:
-        wide = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
-            expected, line, seen = map(int, match.groups())
-            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}; controleer of er een "
-                                     "';' in een waarde staat zonder aanhalingstekens", line) from exc
-        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
+    wide = rawtext.read_csv(path, ";")
     header = list(wide.columns)
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo", 1)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
@@ -120,13 +121,7 @@ def read(path: Path) -> pd.DataFrame:
 def _features(path: Path) -> list[tuple[str, str, str, dict, int]]:
     """The rows of read() (year, statcode, statnaam, geometry, feature number); RawFileError names what is wrong."""
     raw = path.read_bytes()
-    try:
-        collection = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8-tekst") from exc
-    except json.JSONDecodeError as exc:
-        raise RawFileError(path, f"geen geldige GeoJSON ({exc.msg}); download het bestand opnieuw", exc.lineno,
-                           f"teken {exc.colno}") from exc
+    collection = rawtext.parse_json(path, raw, "GeoJSON", "download het bestand opnieuw")
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise RawFileError(path, "geen GeoJSON FeatureCollection; verwacht gemeentegrenzen van PDOK/CBS", 1, "type")
     year = _year(path, raw[: 1 << 16])

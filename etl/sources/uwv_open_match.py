@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.education import Education
 from etl.errors import RawFileError
@@ -162,7 +163,7 @@ def _snapshot_dates_of(path: Path, mtime_ns: int, size: int) -> list[date]:
             "escape = '\"', auto_detect = false, null_padding = true)",
             [str(path), dict.fromkeys(COLUMNS, "varchar")]).fetchall()
     except duckdb.Error as exc:
-        raise RawFileError(path, f"kolom PEILDATUM niet leesbaar ({exc})", 1, "PEILDATUM") from exc
+        raise rawtext.csv_error(path, ";", exc) from exc
     return sorted({d for (text,) in texts if (d := parse_date(text or "")) is not None})
 
 
@@ -179,17 +180,7 @@ def edition_key(header: list[str], path: Path) -> str:
 
 def read(path: Path) -> pd.DataFrame:
     """Parse and validate the file; one row per published record, values still as text."""
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RawFileError(path, "het bestand is geen UTF-8; sla het op als CSV UTF-8") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
-            expected, line, seen = map(int, match.groups())
-            raise RawFileError(path, f"de regel heeft {seen} velden, de kopregel {expected}", line) from exc
-        raise RawFileError(path, f"het bestand is geen geldige CSV met ';' als scheidingsteken ({exc})") from exc
+    frame = rawtext.read_csv(path, ";")
     header = list(frame.columns)
     if header != COLUMNS:
         missing = [c for c in COLUMNS if c not in header]
