@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+POSITION = "teken "  # a column given as 'teken N': the N-th character of the line
+
+
 @dataclass
 class RawFileError(Exception):
     """A raw file cannot be read or does not have the expected layout."""
@@ -19,7 +22,9 @@ class RawFileError(Exception):
         where = f"{self.path}"
         if self.line is not None:
             where += f", regel {self.line}"
-        if self.column:
+        if self.column and self.column.startswith(POSITION):  # a line without columns (JSON, a header): no 'kolom'
+            where += f", {self.column}"
+        elif self.column:
             where += f", kolom '{self.column}'"
         return f"{where}: {self.message}"
 

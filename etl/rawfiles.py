@@ -10,6 +10,7 @@ from types import ModuleType
 
 from etl.errors import RawFileError
 from etl.manifest import MANIFEST_SUFFIX
+from etl.rawtext import not_utf8
 from etl.sources import SOURCES
 
 IGNORED_NAMES = {"README.md", "README.txt", ".gitkeep"}
@@ -33,7 +34,7 @@ def read_header(path: Path) -> list[str]:
     try:
         first = first_line.decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError:
-        raise RawFileError(path, "het bestand is geen UTF-8-tekst; sla het op als CSV UTF-8", 1) from None
+        raise not_utf8(path) from None  # names the line and the character, and what to do
     delimiter = max(";,\t", key=first.count)
     return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
 

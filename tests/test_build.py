@@ -100,9 +100,9 @@ def test_unrecognised_file_is_named(tmp_path):
 
 def test_binary_file_is_named_not_a_crash(tmp_path):
     raw = raw_with(tmp_path, "werkmap.xlsx", b"PK\x03\x04\xff\xfe\x00binary")
-    with pytest.raises(RawFileError, match="geen UTF-8-tekst") as error:
+    with pytest.raises(RawFileError, match="geen UTF-8") as error:
         build(raw, tmp_path / "w.duckdb", progress=False)
-    assert "werkmap.xlsx" in str(error.value)
+    assert "werkmap.xlsx, regel 1, teken 5:" in str(error.value)
 
 
 def test_empty_raw_folder_says_how_to_get_data(tmp_path):

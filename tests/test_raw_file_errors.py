@@ -119,7 +119,8 @@ def _failing_build(tmp_path: Path, source: Path, corrupted: bytes, twin: bool, b
 
 
 def _assert_located(message: str, name: str, line: int, column: str, text: str) -> None:
-    assert f"/{name}, regel {line}, kolom '{column}': " in message, message
+    where = column if column.startswith("teken ") else f"kolom '{column}'"
+    assert f"/{name}, regel {line}, {where}: " in message, message
     assert text in message, message
     assert not ENGLISH.search(message.split(": ", 1)[1]), message
 
