@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
 POSITION = "teken "  # a column given as 'teken N': the N-th character of the line
 
 
