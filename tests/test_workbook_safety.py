@@ -24,10 +24,10 @@ def _rezip(source: Path, target: Path, replace: dict[str, bytes] | None = None, 
     return target
 
 
-def _refused(path: Path, limits: Limits | None = None) -> str:
+def _refused(path: Path, limits: Limits | None = None, where: tuple = (None, None, None)) -> str:
     result = validate_workbook(path, today=TODAY, limits=limits)
     assert not result.ok and result.kind is None and result.rows == {}
-    assert len(result.errors) == 1 and issues(result) == [(None, None, None)]
+    assert len(result.errors) == 1 and issues(result) == [where]
     return result.errors[0].message
 
 
@@ -133,8 +133,8 @@ def test_more_rows_than_the_limit_is_refused(tmp_path):
     sheets["Acties"] = [PLAN_SHEETS["Acties"][0]] + [["ALM", f"A{i}", "x", None, None, None, "loopt"]
                                                      for i in range(60)]
     path = write_workbook(tmp_path / "plan.xlsx", sheets)
-    message = _refused(path, Limits(max_rows=50))
-    assert "'Acties'" in message and "61 rijen" in message and "50" in message
+    message = _refused(path, Limits(max_rows=50), ("Acties", 51, "A"))
+    assert "'Acties'" in message and "rij 51 (cel A51)" in message and "de grens is 50 rijen" in message
 
 
 @pytest.mark.parametrize("name", ["", "leeg.xlsx"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from etl.workbooks.layout import MORE_ISSUES
 from etl.workbooks.safety import SETTINGS, Limits
 from etl.workbooks.store import DEFAULT_UPLOADS, events, kept, statuses
 
@@ -81,35 +83,71 @@ def run_template(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED
 
 
-def run_upload(args: argparse.Namespace) -> int:
-    """Validate (and without --dry-run commit) a workbook; prints the stable report."""
+def _refusal(message: str) -> dict:
+    """A report in the shape of every other: refused as a whole, the Dutch message as its one error."""
+    return {"ok": False, "kind": None,
+            "errors": [{"sheet": None, "row": None, "column": None, "value": None, "message": message}],
+            "warnings": [], "changes": {}}
+
+
+def _json_safe(value: object) -> object:
+    """The report with every non-finite float as text: JSON has no Infinity or NaN, and `--json` is always JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
+    """(report, closing line, message for standard error) of one upload; raises nothing a user could cause."""
     from etl.workbooks.commit import CommitError, commit_upload
     from etl.workbooks.dryrun import upload_report
+    from etl.workbooks.safety import technical
 
     if not args.file.is_file():
-        print(f"FOUT: bestand {args.file} bestaat niet.", file=sys.stderr)
-        return EXIT_REJECTED
+        message = f"Bestand {args.file} bestaat niet (of is een map). Controleer de naam en de map."
+        return _refusal(message), "Er is niets geschreven.", message
     limits = Limits(**{s.name: getattr(args, s.name) for s in SETTINGS})
-    if args.dry_run:
-        report = upload_report(args.file, args.db, args.plan, limits=limits)
-        message = "Proefrun: er is niets geschreven."
-    else:
+    try:
+        if args.dry_run:
+            return upload_report(args.file, args.db, args.plan, limits=limits), "Proefrun: er is niets geschreven.", \
+                None
         try:
             result = commit_upload(args.file, args.uploader, args.uploads, args.db, limits)
         except CommitError as exc:
-            print(f"FOUT: {exc} Er is niets vastgelegd.", file=sys.stderr)
-            return EXIT_REJECTED
-        report = {**result.report, "upload_id": result.upload.upload_id if result.upload else None}
-        message = {"committed": f"Vastgelegd als upload {report['upload_id']}.",
-                   "duplicate": f"Dit bestand is al vastgelegd als upload {report['upload_id']}; er is niets "
-                                "veranderd.",
-                   "rejected": "Afgekeurd: er is niets vastgelegd."}[result.outcome]
-        for note in result.notes:
-            print(f"LET OP: {note}", file=sys.stderr)
+            message = f"{exc} Er is niets vastgelegd."
+            return _refusal(message), "Afgekeurd: er is niets vastgelegd.", message
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a bug or a library's panic still ends in one Dutch JSON report
+        message = (f"{args.file.name} kon niet verwerkt worden door een onverwachte fout; er is niets vastgelegd. "
+                   f"Meld dit bij de beheerder van de Techniekmonitor en stuur het bestand mee. {technical(exc)}.")
+        return _refusal(message), "Er is niets vastgelegd.", message
+    report = {**result.report, "upload_id": result.upload.upload_id if result.upload else None}
+    closing = {"committed": f"Vastgelegd als upload {report['upload_id']}.",
+               "duplicate": f"Dit bestand is al vastgelegd als upload {report['upload_id']}; er is niets "
+                            "veranderd.",
+               "rejected": "Afgekeurd: er is niets vastgelegd."}[result.outcome]
+    for note in result.notes:
+        print(f"LET OP: {note}", file=sys.stderr)
+    return report, closing, None
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    """Validate (and without --dry-run commit) a workbook; prints the stable report (with --json: one JSON object,
+    whatever happened)."""
+    report, closing, failure = _upload(args)
+    if failure:
+        print(f"FOUT: {failure}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(_json_safe(report), ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        _print_report(report, args.file, message)
+        _print_report(report, args.file, closing)
     return EXIT_ACCEPTED if report["ok"] else EXIT_REJECTED
 
 
@@ -144,6 +182,11 @@ def run_withdraw(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED
 
 
+def dutch_count(number: int) -> str:
+    """12345 → '12.345'."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _print_report(report: dict, path: Path, message: str) -> None:
     kind = {"plan": "plan van aanpak", "monthly": "maandrapportage"}.get(report["kind"], "onbekend soort bestand")
     for label, issues in (("FOUT", report["errors"]), ("WAARSCHUWING", report["warnings"])):
@@ -156,5 +199,9 @@ def _print_report(report: dict, path: Path, message: str) -> None:
     for table, counts in report["changes"].items():
         print(f"{_TABLE_NL.get(table, table)}: {counts['new']} nieuw, {counts['changed']} gewijzigd, "
               f"{counts['unchanged']} ongewijzigd")
-    verdict = "goedgekeurd" if report["ok"] else f"afgekeurd ({len(report['errors'])} fout(en))"
+    errors = report["errors"]
+    total = len(errors)
+    if errors and str(errors[-1]["message"]).startswith(MORE_ISSUES) and isinstance(errors[-1]["value"], int):
+        total += errors[-1]["value"] - 1  # the closing line counts the errors not listed
+    verdict = "goedgekeurd" if report["ok"] else f"afgekeurd ({dutch_count(total)} fout(en))"
     print(f"{path.name} ({kind}): {verdict}. {message}")

@@ -145,6 +145,9 @@ MONTHLY = WorkbookLayout("monthly", "Maandrapportage", (
 
 LAYOUTS = {PLAN.kind: PLAN, MONTHLY.kind: MONTHLY}
 
+# The start of the closing line that counts the issues not listed (validate.py caps the list; commands.py counts).
+MORE_ISSUES = "En nog"
+
 # Sheets a workbook may contain besides its data sheets; they are not read.
 AUXILIARY_SHEETS = ("Instructie", "Lijsten")
 

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from python_calamine import CalamineError
 
-from etl.workbooks.layout import AUXILIARY_SHEETS, LAYOUTS, MONTHLY, PLAN, Column, Sheet, WorkbookLayout
+from etl.workbooks.layout import (
+    AUXILIARY_SHEETS,
+    LAYOUTS,
+    MONTHLY,
+    MORE_ISSUES,
+    PLAN,
+    Column,
+    Sheet,
+    WorkbookLayout,
+)
 from etl.workbooks.reader import (
     RawSheet,
     blank,
+    dutch_number,
     is_blank_cell,
+    is_odd_number,
     normalise_header,
     parse_dates,
     parse_numbers,
@@ -25,12 +35,15 @@ from etl.workbooks.reader import (
     parse_text,
     read_workbook,
 )
-from etl.workbooks.safety import Limits, UnsafeWorkbookError
+from etl.workbooks.safety import Limits, UnsafeWorkbookError, technical
 from warehouse.catalog import CATALOGUE
 
 Z_LIMIT = 3.0
 Z_MIN_HISTORY = 4  # earlier values needed before a z-score means anything
 _MUNICIPALITY = re.compile(r"^(GM\d{4}|PV\d{2})$")
+MAX_ISSUES = 200  # errors (and warnings) listed one by one; the rest are counted in one closing line
+# Every sheet either layout reads; other sheets are listed by name but never read.
+_DATA_SHEETS = {normalise_header(s.name) for layout in LAYOUTS.values() for s in layout.sheets}
 
 
 @dataclass(frozen=True)
@@ -104,8 +117,12 @@ class Validation:
 def _json_value(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and not math.isfinite(value):
+        return "oneindig" if value > 0 else "min oneindig"  # JSON has no infinity
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 1e15:
         return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e15:
+        return f"{value:.6g}"
     if isinstance(value, (datetime, date, pd.Timestamp)):
         return value.isoformat()[:10]
     if isinstance(value, (int, float, str, bool)):
@@ -233,12 +250,20 @@ def _convert(read: tuple[pd.DataFrame, set[str], set[tuple[int, str]]], sheet: S
     table, present, uncached = read
     typed = pd.DataFrame({"row": table["row"]})
     for column in sheet.columns:
-        raw = table[column.field]
-        typed[f"raw:{column.field}"] = raw
+        original = table[column.field]
+        typed[f"raw:{column.field}"] = original
+        # NaN, infinite or absurdly large numbers (a cell '1e309', a 400-digit number): refused in any column, and
+        # kept out of the parsing below (int(inf) would raise; a float NaN would read as an empty cell).
+        odd = pd.Series([is_odd_number(v) for v in original], index=original.index, dtype=bool)
+        out.cells(sheet, typed, odd, column,
+                  f"'{column.header}' bevat geen bruikbaar getal (oneindig, NaN of groter dan "
+                  f"{dutch_number(10 ** 15)}). Typ een gewoon getal of maak de cel leeg.")
+        raw = original.where(~odd, None)
         empty = blank(raw)
         if column.type == "number":
             values, bad = parse_numbers(raw)
-            message = f"'{column.header}' moet een getal zijn, bv. 1234 of 1.234,5."
+            message = (f"'{column.header}' moet een getal zijn, bv. 1234 of 1.234,5 (niet oneindig en niet groter "
+                       f"dan {dutch_number(10 ** 15)}).")
         elif column.type in ("date", "month"):
             values, bad = parse_dates(raw, month_only=column.type == "month")
             message = (f"'{column.header}' moet een datum zijn, bv. 15-03-2026 of 2026-03-15." if column.type == "date"
@@ -263,7 +288,7 @@ def _convert(read: tuple[pd.DataFrame, set[str], set[tuple[int, str]]], sheet: S
         out.cells(sheet, typed, bad, column, message)
         if column.required and column.field in present:
             formula = table["row"].map(lambda r, f=column.field: (r, f) in uncached)
-            out.cells(sheet, typed, empty & ~formula.astype(bool), column,
+            out.cells(sheet, typed, empty & ~odd & ~formula.astype(bool), column,
                       f"'{column.header}' is verplicht: vul een waarde in.")
         if column.minimum is not None:
             below = values.notna() & (values < column.minimum)
@@ -402,10 +427,12 @@ def _check_history(values: pd.DataFrame, plan: KnownPlan, subproject: str, month
     column = sheet.column("value")
     history = plan.history[plan.history["subproject_code"].eq(subproject) & plan.history["month"].ne(month)]
     cumulative = set(plan.kpis.loc[plan.kpis["accumulation"].eq("cumulatief"), "kpi_code"])
-    for record in values.dropna(subset=["kpi_code", "value"]).to_dict("records"):
+    by_kpi = {code: frame.sort_values("month") for code, frame in history.groupby("kpi_code")}
+    # a KPI's second row is already a duplicate error; checking it too would cost a filter per row of a huge sheet
+    for record in values.dropna(subset=["kpi_code", "value"]).drop_duplicates("kpi_code").to_dict("records"):
         kpi_code = record["kpi_code"]
-        past = history[history["kpi_code"].eq(kpi_code)].sort_values("month")
-        if past.empty:
+        past = by_kpi.get(kpi_code)
+        if past is None or past.empty:
             continue
         value, row, raw = record["value"], record["row"], record["raw:value"]
         before, after = past[past["month"] < month], past[past["month"] > month]
@@ -433,6 +460,51 @@ def _check_history(values: pd.DataFrame, plan: KnownPlan, subproject: str, month
                      f"{mean:.4g}, z-score {(value - mean) / std:.1f}). Controleer de waarde; dit is geen fout.")
 
 
+def _capped(issues: list[Issue], what: str) -> list[Issue]:
+    """The first MAX_ISSUES issues, and one closing line that counts the rest by message."""
+    if len(issues) <= MAX_ISSUES:
+        return issues
+    rest = issues[MAX_ISSUES:]
+    common, times = Counter((i.sheet, i.column, i.message) for i in rest).most_common(1)[0]
+    sheet, column, message = common
+    where = ", ".join(p for p in (f"blad '{sheet}'" if sheet else "", f"kolom '{column}'" if column else "") if p)
+    return [*issues[:MAX_ISSUES], Issue(None, None, None, len(rest),
+        f"{MORE_ISSUES} {dutch_number(len(rest))} {what} (in totaal {dutch_number(len(issues))}; alleen de eerste "
+        f"{MAX_ISSUES} staan hierboven). De meest voorkomende ({dutch_number(times)} keer"
+        f"{', ' + where if where else ''}): {message} Verbeter het bestand en controleer het opnieuw.")]
+
+
+def _sheet_roles(sheets: dict[str, RawSheet], layout: WorkbookLayout, out: _Collector) -> dict[str, RawSheet]:
+    """The sheet read for each data sheet; two sheets with the same name (case and spaces ignored) are an error,
+    as is a data sheet hidden so deeply (veryHidden) that Excel's menus cannot show it."""
+    groups: dict[str, list[RawSheet]] = {}
+    for raw in sheets.values():
+        groups.setdefault(normalise_header(raw.name), []).append(raw)
+    state_nl = {"hidden": "verborgen", "veryHidden": "zeer verborgen"}
+    chosen = {}
+    for data_sheet in layout.sheets:
+        found = groups.get(normalise_header(data_sheet.name), [])
+        if len(found) > 1:
+            names = " en ".join(f"'{r.name}'" + (f" ({state_nl[r.state]})" if r.state in state_nl else "")
+                                for r in found)
+            out.error(data_sheet.name, None, None, None,
+                      f"De bladen {names} hebben dezelfde naam (hoofdletters en spaties tellen niet mee); het is "
+                      f"niet duidelijk welk blad geldt. Kopieer de gegevens naar een nieuw sjabloon (python -m etl "
+                      f"template) en upload dat.")
+        elif found and found[0].state == "veryHidden":
+            out.error(found[0].name, None, None, None,
+                      f"Het blad '{found[0].name}' is zeer verborgen (veryHidden): in Excel niet te zien, dus ook niet "
+                      f"te controleren. Kopieer de gegevens naar een nieuw sjabloon en upload dat.")
+        elif found and found[0].state == "hidden":
+            out.warn(found[0].name, None, None, None,
+                     f"Het blad '{found[0].name}' is verborgen maar wordt wel gelezen. Maak het zichtbaar "
+                     f"(rechtsklik op een bladtab → Zichtbaar maken) om te zien wat u uploadt.")
+        visible = [r for r in found if r.state == "visible"] or found
+        if visible:
+            chosen[normalise_header(data_sheet.name)] = visible[0]
+    return chosen
+
+
 def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, plan_path: Path | None = None,
                       today: date | None = None, limits: Limits | None = None,
                       known_plan: KnownPlan | None = None) -> Validation:
@@ -440,20 +512,22 @@ def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, 
     today = today or date.today()
     out = _Collector()
     try:
-        sheets = read_workbook(Path(path), limits)
+        sheets = read_workbook(Path(path), limits, _DATA_SHEETS)
     except UnsafeWorkbookError as exc:
-        return Validation(None, [Issue(None, None, None, None, str(exc))])
-    except (CalamineError, OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        return Validation(None, [Issue(exc.sheet, exc.row, exc.column, None, str(exc))])
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a library's error, even a Rust panic, is a refusal, not a traceback
         return Validation(None, [Issue(None, None, None, None,
-                                       f"{Path(path).name} kan niet gelezen worden ({exc}). Open het in Excel en "
-                                       f"sla het opnieuw op als .xlsx.")])
+                                       f"{Path(path).name} kan niet gelezen worden. Open het in Excel en sla het "
+                                       f"opnieuw op als .xlsx. {technical(exc)}.")])
     layout = _detect(sheets)
     if layout is None:
         expected = " / ".join(f"{lay.title}: {', '.join(s.name for s in lay.sheets)}" for lay in LAYOUTS.values())
         return Validation(None, [Issue(None, None, None, None,
-                                       f"Dit is geen plan van aanpak of maandrapportage: de bladen ontbreken "
-                                       f"({expected}). Begin met het sjabloon (python -m etl template).")])
-    by_name = {normalise_header(n): s for n, s in sheets.items()}
+                                       f"{Path(path).name} is geen plan van aanpak of maandrapportage: de bladen "
+                                       f"ontbreken ({expected}). Begin met het sjabloon (python -m etl template).")])
+    by_name = _sheet_roles(sheets, layout, out)
     expected_names = {normalise_header(s.name) for s in layout.sheets} | {normalise_header(a) for a in AUXILIARY_SHEETS}
     for name in sheets:
         if normalise_header(name) not in expected_names:
@@ -491,5 +565,5 @@ def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, 
                 rows.insert(0, "subproject_code", subproject)
                 rows.insert(2, "month", month)
             result.rows[s.table] = rows
-    result.errors, result.warnings = out.errors, out.warnings
+    result.errors, result.warnings = _capped(out.errors, "fouten"), _capped(out.warnings, "waarschuwingen")
     return result
