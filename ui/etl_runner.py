@@ -20,6 +20,7 @@ from warehouse.paths import PROJECT_ROOT
 
 UPLOADS_ENV = "TECHNIEKMONITOR_UPLOADS"
 TIMEOUT_S = 300
+EXIT_TIMEOUT = 124  # as timeout(1): the command was stopped, so it printed no report
 
 
 def uploads_path() -> Path:
@@ -43,8 +44,14 @@ class EtlResult:
 def run_etl(*args: str, uploads: bool = True) -> EtlResult:
     """Run `python -m etl <args> --db <the app's warehouse> [--uploads <folder>]`."""
     extra = ["--db", str(db_path())] + (["--uploads", str(uploads_path())] if uploads else [])
-    done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=TIMEOUT_S, check=False)
+    try:
+        done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed the command; a commit is atomic, so nothing changed
+        return EtlResult(EXIT_TIMEOUT, "", f"De controle duurde langer dan {TIMEOUT_S // 60} minuten en is "
+                         "afgebroken; er is niets vastgelegd. Controleer of dit het juiste bestand is (een plan van "
+                         "aanpak of maandrapportage uit het sjabloon) en probeer het opnieuw, of meld het bij de "
+                         "beheerder.")
     return EtlResult(done.returncode, done.stdout, done.stderr)
 
 
