@@ -47,11 +47,14 @@ def run_etl(*args: str, uploads: bool = True) -> EtlResult:
     try:
         done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:  # subprocess.run has killed the command; a commit is atomic, so nothing changed
-        return EtlResult(EXIT_TIMEOUT, "", f"De controle duurde langer dan {TIMEOUT_S // 60} minuten en is "
-                         "afgebroken; er is niets vastgelegd. Controleer of dit het juiste bestand is (een plan van "
-                         "aanpak of maandrapportage uit het sjabloon) en probeer het opnieuw, of meld het bij de "
-                         "beheerder.")
+    except subprocess.TimeoutExpired:
+        # subprocess.run has killed the command. A commit or withdrawal is wholly done or not at all (the next
+        # command finishes or undoes it, etl/workbooks/recovery.py), but which one depends on the instant.
+        return EtlResult(EXIT_TIMEOUT, "", f"De opdracht duurde langer dan {TIMEOUT_S // 60} minuten en is "
+                         "afgebroken. Een upload of intrekking is altijd helemaal of helemaal niet doorgevoerd: kijk "
+                         "in de geschiedenis hieronder of hij erbij staat, en probeer het anders opnieuw. Controleer "
+                         "of dit het juiste bestand is (een plan van aanpak of maandrapportage uit het sjabloon); "
+                         "meld het bij de beheerder als het opnieuw gebeurt.")
     return EtlResult(done.returncode, done.stdout, done.stderr)
 
 
