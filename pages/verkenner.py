@@ -10,7 +10,15 @@ from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.explore import ExploreError
-from warehouse.sql_box import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, EXAMPLE_QUERY, QueryRefusedError, run_query
+from warehouse.sql_box import (
+    DEFAULT_BYTE_CAP,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIMEOUT_S,
+    DUCKDB_MEMORY,
+    EXAMPLE_QUERY,
+    QueryRefusedError,
+    run_query,
+)
 
 st.title("Verkenner")
 st.caption("Voor analisten: elke indicator en elke tabel, gefilterd en gegroepeerd, als grafiek en als download.")
@@ -98,8 +106,10 @@ with by_table:
         st.info("Geen rijen voor deze keuze.")
 
 with by_sql:
-    st.caption(f"Eén SELECT op het datawarehouse, alleen lezen; hoogstens {fmt.number(DEFAULT_ROW_CAP)} rijen en "
-               f"{fmt.number(DEFAULT_TIMEOUT_S)} seconden. Bestanden, internet en extensies zijn niet bereikbaar.")
+    st.caption(f"Eén leesopdracht (SELECT, PIVOT, DESCRIBE) op het datawarehouse; hoogstens "
+               f"{fmt.number(DEFAULT_ROW_CAP)} rijen, {fmt.number(DEFAULT_BYTE_CAP // 1024 ** 2)} MB, "
+               f"{DUCKDB_MEMORY.removesuffix('GB')} GB werkgeheugen en {fmt.number(DEFAULT_TIMEOUT_S)} seconden. "
+               f"Bestanden, internet en extensies zijn niet bereikbaar.")
     sql = st.text_area("SQL", value=EXAMPLE_QUERY, key="verkenner_sql", height=120)
     if st.button("Uitvoeren", key="verkenner_sql_run"):
         try:

@@ -15,7 +15,7 @@ from etl.manifest import sha256_of
 from etl.tempfiles import remove_stale, temp_path
 from etl.workbooks.commit import commit_upload
 from etl.workbooks.recovery import sync, warehouse_position
-from etl.workbooks.store import events, kept, place, position, statuses
+from etl.workbooks.store import append, event_line, events, kept, place, position, statuses
 from tests.conftest import ROOT
 from tests.crash_harness import correction, etl, inconsistencies, kill_builds, kill_commits, leftovers
 
@@ -39,14 +39,21 @@ def _dead_pid() -> int:
     return process.pid
 
 
+def _logged_but_not_swapped(uploads, tmp_path, number):
+    """The state a kill between the commit point (the event appended) and the swap leaves: store ahead of warehouse.
+
+    Returns the corrected report that was committed that far."""
+    path = correction(uploads, tmp_path, number)
+    month = max(u.month for u in kept(uploads) if u.subproject == "ALM")
+    upload = place(uploads, path, "monthly", "Demo Leider", "ALM", month, {"kpi_value": 1})
+    append(uploads, event_line("commit", upload.upload_id, "Demo Leider"))
+    return path
+
+
 def test_a_commit_logged_but_not_swapped_in_is_replayed_by_the_next_command(programme, tmp_path):
     db, uploads = programme
     before = sha256_of(db)
-    # The state a kill between the commit point (the event appended) and the swap leaves: store ahead of warehouse.
-    path = correction(uploads, tmp_path, 1)
-    upload = place(uploads, path, "monthly", "Demo Leider", "ALM", kept(uploads)[-1].month, {"kpi_value": 1})
-    (uploads / "events.jsonl").open("a").write(
-        f'{{"event": "commit", "upload_id": "{upload.upload_id}", "by": "Demo Leider", "at": "2026-12-01T10:00:00"}}\n')
+    path = _logged_but_not_swapped(uploads, tmp_path, 1)
     assert sha256_of(db) == before and inconsistencies(db, uploads)
     done = etl("uploads", "--json", "--db", str(db), "--uploads", str(uploads))
     assert done.returncode == 0 and "bijgewerkt" in done.stderr
@@ -143,10 +150,7 @@ def test_a_build_killed_while_holding_the_uploads_lock_does_not_block_a_commit(p
 
 def test_the_app_start_recovers_the_store_before_serving(programme, tmp_path, monkeypatch):
     db, uploads = programme
-    path = correction(uploads, tmp_path, 5)
-    upload = place(uploads, path, "monthly", "Demo Leider", "ALM", "2026-01", {"kpi_value": 1})
-    (uploads / "events.jsonl").open("a").write(
-        f'{{"event": "commit", "upload_id": "{upload.upload_id}", "by": "Demo Leider", "at": "2026-12-01T10:00:00"}}\n')
+    _logged_but_not_swapped(uploads, tmp_path, 5)
     monkeypatch.setenv("TECHNIEKMONITOR_DB", str(db))
     monkeypatch.setenv("TECHNIEKMONITOR_UPLOADS", str(uploads))
     from ui.serve import recover
