@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.workbooks.layout import MONTHLY
-from etl.workbooks.reader import workbook_sheets
+from etl.workbooks.reader import column_letters, workbook_sheets
 from etl.workbooks.templates import filled_workbook
 from tests.test_workbook_support import MONTHLY_SHEETS
 
@@ -137,18 +137,9 @@ def _cell(ref: str, value: object) -> str:
     return f'<c r="{ref}"><v>{value}</v></c>'
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def sheet_xml(rows: list[list[object]], dimension: str | None = None, tail: str = "") -> bytes:
     """A worksheet with these rows from A1 (str: inline text, numbers as written, bytes: the cell's XML as is)."""
-    body = "".join(f'<row r="{r}">' + "".join(_cell(f"{_letters(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+    body = "".join(f'<row r="{r}">' + "".join(_cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
                    for r, row in enumerate(rows, start=1))
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return f'<worksheet xmlns="{MAIN_NS}">{dim}<sheetData>{body}{tail}</sheetData></worksheet>'.encode()
@@ -364,7 +355,7 @@ def _long(rows: int, value: object = 1, distinct: bool = False) -> Callable[[Pat
     def make(folder: Path) -> Path:
         body = "".join(f'<row r="{r}">{_cell(f"A{r}", f"K{r}" if distinct else "LLN")}{_cell(f"B{r}", value)}</row>'
                        for r in range(2, rows + 2))
-        header = "".join(_cell(f"{_letters(i)}1", h) for i, h in enumerate(KPI_HEADER))
+        header = "".join(_cell(f"{column_letters(i)}1", h) for i, h in enumerate(KPI_HEADER))
         xml = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">{header}</row>{body}</sheetData></worksheet>'
         return with_kpi_sheet(xml.encode())(folder)
     return make
@@ -375,9 +366,9 @@ def _shared_amplifier(cells: int, text: int) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         base = base_workbook(folder, "basis.xlsx")
         sst = f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>{"x" * text}</t></si></sst>'.encode()
-        body = "".join(f'<row r="{r}">' + "".join(f'<c r="{_letters(c)}{r}" t="s"><v>0</v></c>' for c in range(3))
+        body = "".join(f'<row r="{r}">' + "".join(f'<c r="{column_letters(c)}{r}" t="s"><v>0</v></c>' for c in range(3))
                        + "</row>" for r in range(2, cells // 3 + 2))
-        header = "".join(_cell(f"{_letters(i)}1", h) for i, h in enumerate(KPI_HEADER))
+        header = "".join(_cell(f"{column_letters(i)}1", h) for i, h in enumerate(KPI_HEADER))
         xml = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">{header}</row>{body}</sheetData></worksheet>'
         with zipfile.ZipFile(base) as archive:
             types = archive.read("[Content_Types].xml").replace(b"</Types>", (

@@ -145,7 +145,7 @@ def test_errors_are_capped_with_a_count(tmp_path, plan_db, capsys):
     assert errors[-1]["message"].startswith(MORE_ISSUES) and errors[-1]["value"] == 2 * 9_999 - MAX_ISSUES
     assert "in totaal 19.998" in errors[-1]["message"] and "(9.999 keer, blad 'KPI-waarden'" in errors[-1]["message"]
     assert main(["upload", str(path), "--dry-run", "--db", str(plan_db)]) == 1
-    assert "afgekeurd (19.998 fout(en))" in capsys.readouterr().out
+    assert "afgekeurd (19.998 fouten)" in capsys.readouterr().out
 
 
 def test_a_very_hidden_duplicate_does_not_override_the_visible_sheet(tmp_path, plan_db):

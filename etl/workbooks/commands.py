@@ -182,12 +182,9 @@ def run_withdraw(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED
 
 
-def dutch_count(number: int) -> str:
-    """12345 → '12.345'."""
-    return f"{number:,}".replace(",", ".")
-
-
 def _print_report(report: dict, path: Path, message: str) -> None:
+    from etl.workbooks.reader import dutch_number  # loaded already by the validation that made the report
+
     kind = {"plan": "plan van aanpak", "monthly": "maandrapportage"}.get(report["kind"], "onbekend soort bestand")
     for label, issues in (("FOUT", report["errors"]), ("WAARSCHUWING", report["warnings"])):
         for issue in issues:
@@ -203,5 +200,6 @@ def _print_report(report: dict, path: Path, message: str) -> None:
     total = len(errors)
     if errors and str(errors[-1]["message"]).startswith(MORE_ISSUES) and isinstance(errors[-1]["value"], int):
         total += errors[-1]["value"] - 1  # the closing line counts the errors not listed
-    verdict = "goedgekeurd" if report["ok"] else f"afgekeurd ({dutch_count(total)} fout(en))"
+    verdict = "goedgekeurd" if report["ok"] else \
+        f"afgekeurd ({dutch_number(total)} {'fout' if total == 1 else 'fouten'})"
     print(f"{path.name} ({kind}): {verdict}. {message}")

@@ -136,7 +136,8 @@ def dutch_number(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def _letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """0 → 'A', 26 → 'AA': a 0-based column number as Excel names it."""
     letters = ""
     index += 1
     while index:
@@ -145,9 +146,10 @@ def _letters(index: int) -> str:
     return letters
 
 
-def _column_index(letters: bytes) -> int:
+def column_index(letters: bytes | str) -> int:
+    """'A' → 0, 'AA' → 26 (bytes or text, any case): the 0-based number of an Excel column."""
     number = 0
-    for char in letters.upper():
+    for char in letters.upper() if isinstance(letters, bytes) else letters.upper().encode("ascii"):
         number = number * 26 + char - 64
     return number - 1
 
@@ -172,16 +174,17 @@ class _SheetScan:
 
     def _check_cell(self, row: int, col: int) -> None:
         limits = self.limits
+        letters = column_letters(col)
         if row >= limits.max_rows:
             raise self._refuse(
-                f"heeft een cel in rij {dutch_number(row + 1)} (cel {_letters(col)}{row + 1}); de grens is "
+                f"heeft een cel in rij {dutch_number(row + 1)} (cel {letters}{row + 1}); de grens is "
                 f"{dutch_number(limits.max_rows)} rijen. Verwijder de inhoud en opmaak van de rijen onder uw gegevens "
-                f"(selecteer ze en kies Verwijderen), of splits het bestand.", row + 1, _letters(col))
+                f"(selecteer ze en kies Verwijderen), of splits het bestand.", row + 1, letters)
         if col >= limits.max_columns:
             raise self._refuse(
-                f"heeft een cel in kolom {_letters(col)} (cel {_letters(col)}{row + 1}); de grens is "
-                f"{limits.max_columns} kolommen (t/m kolom {_letters(limits.max_columns - 1)}). Verwijder de inhoud "
-                f"en opmaak van de kolommen rechts van uw gegevens, of splits het bestand.", row + 1, _letters(col))
+                f"heeft een cel in kolom {letters} (cel {letters}{row + 1}); de grens is "
+                f"{limits.max_columns} kolommen (t/m kolom {column_letters(limits.max_columns - 1)}). Verwijder de "
+                f"inhoud en opmaak van de kolommen rechts van uw gegevens, of splits het bestand.", row + 1, letters)
 
     def scan(self, data: bytes) -> None:
         """Raise UnsafeWorkbookError when the sheet reaches beyond the limits; collect uncached formula cells."""
@@ -200,10 +203,10 @@ class _SheetScan:
             if refs:
                 last_row = max(map(int, (r for _, r in refs))) - 1
                 widest = max((c for c, _ in refs), key=lambda c: (len(c), c.upper()))
-                if last_row >= limits.max_rows or _column_index(widest) >= limits.max_columns:
+                if last_row >= limits.max_rows or column_index(widest) >= limits.max_columns:
                     first = next((c, r) for c, r in refs if int(r) > limits.max_rows or
-                                 _column_index(c) >= limits.max_columns)
-                    self._check_cell(int(first[1]) - 1, _column_index(first[0]))
+                                 column_index(c) >= limits.max_columns)
+                    self._check_cell(int(first[1]) - 1, column_index(first[0]))
         else:
             self._walk(data)
         self._shared_text(data)
@@ -237,7 +240,7 @@ class _SheetScan:
             if parts is None:
                 raise self._refuse(f"bevat een ongeldige celverwijzing '{value.decode(errors='replace')[:20]}'. "
                                    f"Open het bestand in Excel en sla het opnieuw op als .xlsx.")
-            col = _column_index(parts.group(1))
+            col = column_index(parts.group(1))
             self._check_cell(int(parts.group(2)) - 1, col)
 
     def _shared_text(self, data: bytes) -> None:

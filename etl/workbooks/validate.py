@@ -25,6 +25,8 @@ from etl.workbooks.layout import (
 from etl.workbooks.reader import (
     RawSheet,
     blank,
+    column_index,
+    column_letters,
     dutch_number,
     is_blank_cell,
     is_odd_number,
@@ -130,22 +132,6 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _letter_index(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number - 1
-
-
 class _Collector:
     def __init__(self) -> None:
         self.errors: list[Issue] = []
@@ -199,8 +185,8 @@ def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> tuple[pd.DataFrame, 
     for index, text in enumerate(rows[header_at]):
         if is_blank_cell(text):
             if any(index < len(r) and not is_blank_cell(r[index]) for r in data_rows):
-                out.error(sheet.name, header_row, _column_letter(index), None,
-                          f"Kolom {_column_letter(index)} heeft gegevens maar geen kop. Geef de kolom een kop uit het "
+                out.error(sheet.name, header_row, column_letters(index), None,
+                          f"Kolom {column_letters(index)} heeft gegevens maar geen kop. Geef de kolom een kop uit het "
                           f"sjabloon of maak de kolom leeg.")
             continue
         column = by_key.get(normalise_header(text))
@@ -234,7 +220,7 @@ def _table(raw: RawSheet, sheet: Sheet, out: _Collector) -> tuple[pd.DataFrame, 
     uncached = set()
     for ref in raw.uncached:
         letters, number = re.match(r"([A-Z]+)(\d+)", ref).groups()
-        index = _letter_index(letters)
+        index = column_index(letters)
         uncached |= {(int(number), f) for f, i in positions.items() if i == index}
         header = next((c.header for c in sheet.columns if positions.get(c.field) == index), letters)
         out.error(sheet.name, int(number), header, None,
