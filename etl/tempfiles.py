@@ -32,20 +32,22 @@ def alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(folder: Path, pattern: str) -> list[Path]:
-    """Remove the files in `folder` matching the glob `pattern` whose writing process has died; returns them."""
-    removed = []
+def stale(folder: Path, pattern: str) -> list[Path]:
+    """The files in `folder` matching the glob `pattern` whose writing process has died."""
     if not folder.is_dir():
-        return removed
-    for path in folder.glob(pattern):
-        found = _PID.search(path.name)
-        if found and path.is_file() and not alive(int(found[1])):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
+        return []
+    return [path for path in folder.glob(pattern)
+            if (found := _PID.search(path.name)) and path.is_file() and not alive(int(found[1]))]
+
+
+def stale_warehouse_temps(db_path: Path) -> list[Path]:
+    """The temporary copies of a warehouse (and their WAL files) left by builds and commits that died."""
+    return [*stale(db_path.parent, f"{db_path.name}.tmp-*"), *stale(db_path.parent, f"{db_path.name}.upload-*")]
 
 
 def remove_stale_warehouse_temps(db_path: Path) -> list[Path]:
-    """Remove the temporary copies of a warehouse (and their WAL files) left by builds and commits that died."""
-    return [*remove_stale(db_path.parent, f"{db_path.name}.tmp-*"),
-            *remove_stale(db_path.parent, f"{db_path.name}.upload-*")]
+    """Remove the temporary copies of a warehouse left by builds and commits that died; returns them."""
+    removed = stale_warehouse_temps(db_path)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed

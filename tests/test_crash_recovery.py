@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.manifest import sha256_of
-from etl.tempfiles import remove_stale, temp_path
+from etl.tempfiles import stale_warehouse_temps, temp_path
 from etl.workbooks.commit import commit_upload
 from etl.workbooks.recovery import sync, warehouse_position
 from etl.workbooks.store import append, event_line, events, kept, place, position, statuses
@@ -87,16 +87,16 @@ def test_a_line_cut_off_by_a_crash_is_ignored_and_the_next_event_stands_alone(pr
 def test_stale_temporaries_of_dead_processes_go_and_those_of_living_ones_stay(programme, tmp_path):
     db, uploads = programme
     dead = _dead_pid()
-    stale = [db.with_name(f"{db.name}.tmp-{dead}"), db.with_name(f"{db.name}.tmp-{dead}.wal"),
-             db.with_name(f"{db.name}.upload-{dead}"), uploads / ".cache" / f"abc.pickle.{dead}"]
+    dead_ones = [db.with_name(f"{db.name}.tmp-{dead}"), db.with_name(f"{db.name}.tmp-{dead}.wal"),
+                 db.with_name(f"{db.name}.upload-{dead}"), uploads / ".cache" / f"abc.pickle.{dead}"]
     living = [db.with_name(f"{db.name}.tmp-{os.getppid()}"), temp_path(db, "upload")]
-    for path in (*stale, *living):
+    for path in (*dead_ones, *living):
         path.write_bytes(b"x" * 1000)
     unrelated = db.with_name("notities.tmp-1")
     unrelated.write_text("van een gebruiker")
     removed = sync(db, uploads).removed
-    assert sorted(removed) == sorted(stale) and all(p.exists() for p in (*living, unrelated))
-    assert remove_stale(db.parent, f"{db.name}.tmp-*") == []
+    assert sorted(removed) == sorted(dead_ones) and all(p.exists() for p in (*living, unrelated))
+    assert stale_warehouse_temps(db) == []
 
 
 def test_a_build_swaps_under_the_lock_and_records_the_store_position(programme, demo_raw):

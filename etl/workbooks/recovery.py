@@ -23,9 +23,9 @@ from pathlib import Path
 import duckdb
 
 from etl.checks import run_checks
-from etl.tempfiles import remove_stale_warehouse_temps, temp_path
+from etl.tempfiles import remove_stale_warehouse_temps, stale_warehouse_temps, temp_path
 from etl.workbooks.checks import PROGRAMME_CHECKS
-from etl.workbooks.store import clean, locked, position, recorded_position
+from etl.workbooks.store import clean, leftovers, locked, position, recorded_position
 
 
 class CommitError(Exception):
@@ -102,7 +102,14 @@ def sync_locked(db_path: Path, uploads_dir: Path) -> SyncResult:
 
 
 def sync(db_path: Path, uploads_dir: Path) -> SyncResult:
-    """Remove what dead processes left and replay the store into the warehouse when they disagree."""
+    """Remove what dead processes left and replay the store into the warehouse when they disagree.
+
+    When all is in order it returns without taking the lock, so that listing the uploads never waits for a commit
+    or a build; what looks amiss (perhaps a commit in progress) is looked at again under the lock.
+    """
+    if not (leftovers(uploads_dir) or stale_warehouse_temps(db_path)) and (
+            not db_path.exists() or warehouse_position(db_path) == position(uploads_dir)):
+        return SyncResult()
     with locked(uploads_dir):
         return sync_locked(db_path, uploads_dir)
 

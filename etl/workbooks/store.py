@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from etl.manifest import sha256_of
-from etl.tempfiles import remove_stale
+from etl.tempfiles import stale
 from warehouse.paths import PROJECT_ROOT
 
 DEFAULT_UPLOADS = PROJECT_ROOT / "data" / "uploads"
@@ -197,19 +197,28 @@ def discard(uploads_dir: Path, upload: Upload) -> None:
     shutil.rmtree(uploads_dir / upload.upload_id, ignore_errors=True)
 
 
-def clean(uploads_dir: Path) -> list[Path]:
-    """Remove what commits that died left behind (folders without a commit event, staging folders, partial cache
-    entries); call it holding the lock, so that no living commit is between placing and logging."""
+def leftovers(uploads_dir: Path) -> list[Path]:
+    """What commits that died left behind: folders without a commit event, staging folders, partial cache entries.
+
+    Without the lock this may also list a living commit's folder; `clean` (under the lock) removes only the dead."""
     if not uploads_dir.is_dir():
         return []
     committed = {e["upload_id"] for e in events(uploads_dir) if e["event"] == "commit"}
-    removed = []
-    for entry in uploads_dir.iterdir():
-        staging = _UPLOAD_ID.fullmatch(entry.name.removeprefix("."))
-        if entry.is_dir() and staging and (entry.name.startswith(".") or entry.name not in committed):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed + remove_stale(uploads_dir / CACHE_DIR, "*.pickle.*")
+    found = [entry for entry in uploads_dir.iterdir()
+             if entry.is_dir() and _UPLOAD_ID.fullmatch(entry.name.removeprefix("."))
+             and (entry.name.startswith(".") or entry.name not in committed)]
+    return found + stale(uploads_dir / CACHE_DIR, "*.pickle.*")
+
+
+def clean(uploads_dir: Path) -> list[Path]:
+    """Remove the leftovers of commits that died; call it holding the lock, so that none of them is still alive."""
+    removed = leftovers(uploads_dir)
+    for path in removed:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return removed
 
 
 def _sync_files(*paths: Path) -> None:
