@@ -40,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     fetch_cmd.add_argument("--since", type=int, help="alleen bestanden met gegevens vanaf dit jaar")
     fetch_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
 
+    refresh_cmd = commands.add_parser("refresh", parents=[common],
+                                      help="haal op wat nieuw is, bouw, en meld wat er veranderde en wat mislukte "
+                                           "(exitstatus 0 gelukt, 1 een bron mislukt, 2 bouwen mislukt)")
+    refresh_cmd.add_argument("--source", action="append", choices=SOURCE_GROUPS, help="alleen deze bron (mag vaker)")
+    refresh_cmd.add_argument("--since", type=int, help="alleen bestanden met gegevens vanaf dit jaar")
+    refresh_cmd.add_argument("--force", action="store_true", help="ook bestanden die er al zijn opnieuw ophalen")
+    refresh_cmd.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                             help="map met bewaarde uploads (%(default)s)")
+    refresh_cmd.add_argument("--json", action="store_true", help="het verslag als één JSON-object")
+
     sync_cmd = commands.add_parser("sync", parents=[common],
                                    help="herstel na een afgebroken opdracht: ruim restanten op en breng het "
                                         "datawarehouse gelijk met de bewaarde uploads")
@@ -88,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         code = _sync(args)
         if code or args.command == "sync":
             return code
+    if args.command == "refresh":
+        from etl.refresh import run  # requests and urllib3: only the commands that fetch need them
+
+        return run(args)
     if args.command == "template":
         return workbooks.run_template(args)
     if args.command == "upload":

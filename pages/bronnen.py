@@ -1,8 +1,11 @@
 """Page 'Bronnen & definities': every indicator and source with definition, formula, period, status, freshness."""
 
+from datetime import datetime
+
 import streamlit as st
 
-from ui.data import db_version, sources
+from ui import format as fmt
+from ui.data import db_version, last_refresh, source_ages, sources
 from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 
@@ -13,6 +16,64 @@ if not warehouse_ready():
 demo_banner()
 files = sources(db_version())
 loaded = set(files["source_id"])
+
+# Each outcome has an icon of its own shape and always its words, so it never rests on colour alone.
+OUTCOMES = {
+    "ok": (st.success, ":material/check_circle:", "Gelukt: elke bron is nagekeken en het datawarehouse is opnieuw "
+                                                  "gebouwd"),
+    "partial": (st.warning, ":material/warning:", "Gedeeltelijk gelukt: niet elke bron kon worden opgehaald; het "
+                                                  "datawarehouse is bijgewerkt met wat er wel was"),
+    "failed": (st.error, ":material/cancel:", "Mislukt: het datawarehouse is niet bijgewerkt; het vorige blijft in "
+                                              "gebruik"),
+}
+GROUPS = {"duo": "DUO", "cbs": "CBS", "uwv": "UWV", "geo": "Gemeentegrenzen"}
+
+
+def plain(text: str) -> str:
+    """A message as literal text in Markdown (URLs and file names hold '_', '*' and the like)."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>#|~$" else c for c in text).replace("\n", "  \n")
+
+
+def age(row, today) -> str:
+    """How long ago a source's newest file was retrieved, in days, or why there is no date."""
+    if isinstance(row.retrieved_at, str):  # pandas gives NaN, not None, for a source without a date
+        fetched = datetime.fromisoformat(row.retrieved_at).astimezone(fmt.AMSTERDAM).date()
+        days = (today - fetched).days
+        ago = "vandaag" if days <= 0 else "gisteren" if days == 1 else f"{fmt.number(days)} dagen geleden"
+        return f"opgehaald {ago} ({fmt.day(fetched)})"
+    return "demodata (gegenereerd, niet opgehaald)" if row.is_demo else "handmatig toegevoegd (geen ophaaldatum)"
+
+
+st.subheader("Laatste verversing")
+with st.container(border=True, key="laatste_verversing"):
+    refresh = last_refresh()
+    if refresh is None:
+        st.info("Er is nog geen verversing geweest. `python -m etl refresh` haalt op wat nieuw is, bouwt het "
+                "datawarehouse opnieuw en houdt een logboek bij; plan het bijvoorbeeld elke nacht in met een "
+                "systemd-timer of cron (zie docs/deploy.md).", icon=":material/schedule:")
+    else:
+        show, icon, words = OUTCOMES[refresh["outcome"]]
+        show(f"**Verversing van {fmt.moment(refresh['finished_at'])}** — {words}.", icon=icon)
+        for group in refresh["sources"]:
+            for error in group["errors"]:
+                st.markdown(f"**{GROUPS.get(group['group'], group['group'])} niet opgehaald:** {plain(error)}")
+        if refresh.get("build_error"):
+            st.markdown(f"**Bouwen mislukt:** {plain(refresh['build_error'])}")
+        new = [f"{group['titles'].get(source, source)}: {', '.join(fmt.period_label(p) for p in periods)}"
+               for group in refresh["sources"] for source, periods in group["new_periods"].items()]
+        if refresh["outcome"] != "failed":
+            st.markdown("**Nieuwe perioden:** " + (plain("; ".join(new)) if new else "geen") + ".")
+    ages = source_ages(db_version())
+    if ages["is_demo"].any():
+        st.caption("Let op: " + ("alle bronnen hieronder zijn" if ages["is_demo"].all() else "een deel van de "
+                                 "bronnen hieronder is") + " demodata, gegenereerd en niet opgehaald bij DUO, CBS "
+                   "of UWV.")
+    today = datetime.now(fmt.AMSTERDAM).date()
+    show_table(ages.assign(**{
+        "Bron": ages["publisher"] + ", " + ages["title"],
+        "Laatste periode": [fmt.period_label(p) if p else "–" for p in ages["latest_period"]],
+        "Actualiteit": [age(row, today) for row in ages.itertuples()],
+    })[["Bron", "Laatste periode", "Actualiteit"]])
 
 st.subheader("Indicatoren")
 for indicator in CATALOGUE.values():

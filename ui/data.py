@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from warehouse import breakdowns, explore, flows, geometry, inventory, programme
+from warehouse import breakdowns, explore, flows, geometry, inventory, programme, refreshes
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.effects import analysis as effects_analysis
@@ -215,3 +215,17 @@ def comparable(version: tuple[str, float], indicator_id: str, unit: str, k: int 
 def citation(version: tuple[str, float], source_id: str) -> str:
     """The Dutch source line for a dataset (with '(demodata)' when it is demo data)."""
     return source_citation(cursor(), source_id)
+
+@st.cache_data(show_spinner=False)
+def source_ages(version: tuple[str, float]) -> pd.DataFrame:
+    """Every source with the retrieval time of its newest raw file and its latest period (warehouse.refreshes)."""
+    return pd.DataFrame([vars(age) for age in refreshes.source_ages(cursor())],
+                        columns=list(refreshes.SourceAge.__dataclass_fields__))
+
+
+def last_refresh() -> dict | None:
+    """The newest record of the refresh log beside the warehouse, or None.
+
+    Not cached by warehouse version: a refresh whose build failed writes its record but leaves the file alone.
+    """
+    return refreshes.last_refresh(db_path())
