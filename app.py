@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui import live
+
 st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/precision_manufacturing:",
                    layout="wide")
 
@@ -24,6 +26,9 @@ navigation = st.navigation(
     }
 )
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")
+live.drawn()
+with st.sidebar:
+    live.watch()  # draws nothing; reruns this session when someone else changed the data
 # Printed for the steering group: no sidebar, toolbar, widgets' chrome or help icons (paper has no tooltips), the
 # page at full paper width. Streamlit's own print CSS turns every row of columns holding a chart into a stack
 # (display: block, each column 100% wide), because a chart keeps the pixel width it was drawn at on screen; that

@@ -350,3 +350,33 @@ def test_other_pages_print_in_portrait_with_map_and_bars_side_by_side(demo_app: 
         assert box is None or box["x"] + box["width"] <= 718 + 1, box
     pages = _pdf_pages(page.pdf(prefer_css_page_size=True))
     assert pages and all(w < h for w, h in pages), pages  # portrait
+
+
+def test_an_upload_in_one_browser_shows_in_another_without_a_click(start_app: Callable[..., str], browser: Browser,
+                                                                    demo_db: Path, tmp_path: Path) -> None:
+    from tests.test_workbook_support import plan_file
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    (tmp_path / "uploads").mkdir()
+    base = start_app(db, tmp_path / "uploads")  # an empty store: the app's start replays it, so no plan yet
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL") for _ in range(2)]
+    try:
+        lead, reader = (context.new_page() for context in contexts)
+        _open(reader, f"{base}/deelprojecten", "Deelprojecten")
+        expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_be_visible()
+        _open(lead, f"{base}/upload", "Upload")
+        lead.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(plan_file(tmp_path)))
+        expect(lead.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
+        lead.get_by_label("Uw naam").fill("Demo Analist")
+        lead.get_by_label("Uw naam").press("Enter")
+        lead.get_by_role("button", name="Vastleggen").click()
+        expect(lead.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
+        # The reader does nothing: within the poll interval (plus a page run) the plan's subprojects appear.
+        expect(reader.get_by_role("heading", name="KPI's tegen hun doel")).to_be_visible(timeout=15_000)
+        expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_have_count(0)
+        expect(reader.locator(EXCEPTION)).to_have_count(0)
+        reader.screenshot(path=str(ARTIFACTS / "live-update-reader.png"))
+    finally:
+        for context in contexts:
+            context.close()

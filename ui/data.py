@@ -1,8 +1,15 @@
-"""Cached access to the warehouse for pages: one read-only connection per warehouse file version."""
+"""Cached access to the warehouse for pages: one read-only connection per warehouse file version.
+
+A build, commit or withdrawal replaces the warehouse file. The next call after that opens the new file for every
+session (ui.live makes open sessions rerun within seconds), clears the cached results of the old one, and closes
+the old connection once the queries that may still run on it have had time to end.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +21,7 @@ from ui import format as fmt
 from warehouse import breakdowns, explore, flows, geometry, inventory, programme, refreshes
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
+from warehouse.connection import cursor as warehouse_cursor
 from warehouse.effects import analysis as effects_analysis
 from warehouse.effects import panel as effects_panel
 from warehouse.effects.comparison import select_comparison
@@ -37,14 +45,52 @@ def db_version() -> tuple[str, float]:
     return str(path), path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(max_entries=1)
-def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    return connect(path)
+RETIRE_AFTER_S = 60.0  # a replaced file's connection stays open this long for queries already running on it
+_LOCK = threading.Lock()
+_CURRENT: dict[str, tuple[tuple[str, float], duckdb.DuckDBPyConnection]] = {}  # path → (version, connection)
+_RETIRING: set[threading.Timer] = set()
+
+
+def _connection(version: tuple[str, float]) -> duckdb.DuckDBPyConnection:
+    """The connection to this version of the warehouse file; opening a newer one retires the older."""
+    with _LOCK:
+        current = _CURRENT.get(version[0])
+        if current and current[0] == version:
+            return current[1]
+        con = connect(version[0])
+        _CURRENT[version[0]] = (version, con)
+    if current:
+        retire(current[1], RETIRE_AFTER_S)
+        st.cache_data.clear()  # every cached result is keyed by a version that no session will ask for again
+    return con
+
+
+def retire(con: duckdb.DuckDBPyConnection, after_s: float) -> threading.Timer:
+    """Close a replaced file's connection after `after_s` seconds (cursors still using it may finish first)."""
+    def close() -> None:
+        con.close()
+        _RETIRING.discard(timer)
+
+    timer = threading.Timer(after_s, close)
+    timer.daemon = True
+    _RETIRING.add(timer)
+    timer.start()
+    return timer
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every connection when the server stops (DuckDB warns about connections alive at exit)."""
+    for timer in list(_RETIRING):
+        timer.cancel()
+        timer.function()
+    for _, con in list(_CURRENT.values()):
+        con.close()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the current warehouse (a DuckDB connection is not safe to share across threads)."""
-    return _connection(*db_version()).cursor()
+    return warehouse_cursor(_connection(db_version()))
 
 
 @st.cache_data(show_spinner=False)
@@ -215,6 +261,7 @@ def comparable(version: tuple[str, float], indicator_id: str, unit: str, k: int 
 def citation(version: tuple[str, float], source_id: str) -> str:
     """The Dutch source line for a dataset (with '(demodata)' when it is demo data)."""
     return source_citation(cursor(), source_id)
+
 
 @st.cache_data(show_spinner=False)
 def source_ages(version: tuple[str, float]) -> pd.DataFrame:
