@@ -69,3 +69,16 @@ def test_the_connection_to_a_replaced_file_is_closed_after_its_grace(programme, 
 def test_the_app_frame_runs_with_its_watcher(programme):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception and at.session_state["_live_seen"] == live.stamp()
+
+
+def test_a_build_swapping_the_warehouse_under_an_open_session_shows_no_error(programme, demo_raw):
+    from etl.build import build
+
+    db, uploads = programme
+    at = AppTest.from_file(str(ROOT / "pages" / "overzicht.py"), default_timeout=60).run()
+    assert not at.exception
+    old = data.db_version()
+    build(demo_raw, db, progress=False, uploads_dir=uploads)
+    assert data.db_version() != old
+    at.run()
+    assert not at.exception and not at.error
