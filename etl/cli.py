@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from etl import backup
 from etl.build import build
 from etl.demo import DEFAULT_SEED, SCALES, generate
 from etl.errors import CheckFailedError, RawFileError
@@ -56,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     sync_cmd.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
                           help="map met bewaarde uploads (%(default)s)")
 
+    backup.add_arguments(
+        commands.add_parser("backup", parents=[common], help="maak een samenhangende reservekopie (mag terwijl de "
+                                                              "app draait)"),
+        commands.add_parser("restore", parents=[common], help="controleer een reservekopie en herstel eruit"),
+    )
     workbooks.add_arguments(
         commands.add_parser("template", parents=[common], help="schrijf een Excel-sjabloon (plan of maandrapportage)"),
         commands.add_parser("upload", parents=[common], help="controleer en leg een plan of maandrapportage vast"),
@@ -102,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         from etl.refresh import run  # requests and urllib3: only the commands that fetch need them
 
         return run(args)
+    if args.command in ("backup", "restore"):
+        return backup.run_backup(args) if args.command == "backup" else backup.run_restore(args)
     if args.command == "template":
         return workbooks.run_template(args)
     if args.command == "upload":
