@@ -32,7 +32,7 @@ import duckdb
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import MANIFEST_SUFFIX, sha256_of
 from etl.workbooks.recovery import CommitError, sync, warehouse_position
-from etl.workbooks.store import DEFAULT_UPLOADS, EVENTS, _sync_files, events, locked, position
+from etl.workbooks.store import EVENTS, _sync_files, events, locked, position
 from warehouse.paths import PROJECT_ROOT
 
 FORMAT = "techniekmonitor-reservekopie"
@@ -347,10 +347,11 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 
-def add_arguments(backup_cmd: argparse.ArgumentParser, restore_cmd: argparse.ArgumentParser) -> None:
+def add_arguments(backup_cmd: argparse.ArgumentParser, restore_cmd: argparse.ArgumentParser,
+                  default_uploads: Path) -> None:
     """The options of `backup` and `restore` (the parsers, with --raw and --db, are created in etl/cli.py)."""
     for parser in (backup_cmd, restore_cmd):
-        parser.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+        parser.add_argument("--uploads", type=Path, default=default_uploads,
                             help="map met bewaarde uploads (%(default)s)")
         parser.add_argument("--config", type=Path, help="configuratiemap (bv. config/) om mee te nemen")
     backup_cmd.add_argument("--to", type=Path, required=True, help="map waarin de reservekopie <tijdstip>/ komt")

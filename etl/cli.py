@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("backup", parents=[common], help="maak een samenhangende reservekopie (mag terwijl de "
                                                               "app draait)"),
         commands.add_parser("restore", parents=[common], help="controleer een reservekopie en herstel eruit"),
+        DEFAULT_UPLOADS,
     )
     workbooks.add_arguments(
         commands.add_parser("template", parents=[common], help="schrijf een Excel-sjabloon (plan of maandrapportage)"),
