@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-RAW    := data/raw
-DB     := data/warehouse.duckdb
+DATA   := $(or $(DATA),$(TECHNIEKMONITOR_DATA),data)
+RAW    := $(DATA)/raw
+DB     := $(DATA)/warehouse.duckdb
+# The ETL's and the app's defaults follow the same data folder (warehouse/paths.py).
+export TECHNIEKMONITOR_DATA := $(abspath $(DATA))
 PORT   ?= 8501
 
 .PHONY: run test lint docs warehouse demo-if-empty bench soak clean
@@ -25,7 +28,7 @@ demo-if-empty: $(VENV)/.installed
 # Rebuild when the warehouse is missing or older than any raw file or ETL code. A failed build keeps the
 # old warehouse; the app then starts on that one.
 warehouse: demo-if-empty
-	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/sql data/uploads -type f ! -path '*/.cache/*' -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl warehouse/sql $(DATA)/uploads -type f ! -path '*/.cache/*' -newer $(DB) 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m etl build --raw $(RAW) --db $(DB) || { [ -f $(DB) ] && echo "De app start met het vorige datawarehouse."; }; \
 	fi
 

@@ -32,7 +32,7 @@ import duckdb
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import MANIFEST_SUFFIX, sha256_of
 from etl.workbooks.recovery import CommitError, sync, warehouse_position
-from etl.workbooks.store import EVENTS, _sync_files, events, locked, position
+from etl.workbooks.store import EVENTS, events, locked, position, sync_to_disk
 from warehouse.paths import PROJECT_ROOT
 
 FORMAT = "techniekmonitor-reservekopie"
@@ -123,7 +123,7 @@ def backup(to_dir: Path, raw_dir: Path, db_path: Path, uploads_dir: Path, config
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)  # an unfinished snapshot is of no use to anyone
         raise
-    _sync_files(to_dir)
+    sync_to_disk(to_dir)
     return Snapshot(final, copied_position, len(files), sum(f["size"] for f in files), with_raw,
                     time.perf_counter() - start, locked_seconds)
 
@@ -202,7 +202,7 @@ def restore(snapshot: Path, raw_dir: Path, db_path: Path, uploads_dir: Path, con
                 elif old.exists():
                     aside.append(old.rename(old.with_name(f"{old.name}.{ASIDE}-{stamp}")))
             temporary.rename(target)
-            _sync_files(target.parent)
+            sync_to_disk(target.parent)
     finally:
         for temporary, _ in staged:
             _remove(temporary)
@@ -275,7 +275,7 @@ def _copy(source: Path, target: Path) -> None:
     """Copy a file and force it to disk (the snapshot only counts once its manifest is renamed in)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
-    _sync_files(target)
+    sync_to_disk(target)
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -343,7 +343,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     temporary.rename(target)
-    _sync_files(target.parent)
+    sync_to_disk(target.parent)
 
 
 

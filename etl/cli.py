@@ -1,4 +1,5 @@
-"""Command line of the ETL: `python -m etl build|demo|fetch|template|upload|uploads|withdraw|sync`."""
+"""Command line of the ETL: `python -m etl build|demo|fetch|refresh|template|upload|uploads|withdraw|sync|backup|
+restore`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from etl.demo import DEFAULT_SEED, SCALES, generate
 from etl.errors import CheckFailedError, RawFileError
 from etl.sources.base import SOURCE_GROUPS
 from etl.workbooks import commands as workbooks
-from etl.workbooks.store import DEFAULT_UPLOADS
-from warehouse.paths import DEFAULT_DB, DEFAULT_RAW
+from warehouse.paths import DEFAULT_DB, DEFAULT_RAW, DEFAULT_UPLOADS
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.data import db_path
-from warehouse.paths import PROJECT_ROOT
+from warehouse.paths import DEFAULT_UPLOADS, PROJECT_ROOT
 
 UPLOADS_ENV = "TECHNIEKMONITOR_UPLOADS"
 TIMEOUT_S = 300
@@ -25,7 +25,7 @@ EXIT_TIMEOUT = 124  # as timeout(1): the command was stopped, so it printed no r
 
 def uploads_path() -> Path:
     """The folder of kept uploads the app works with."""
-    return Path(os.environ.get(UPLOADS_ENV, PROJECT_ROOT / "data" / "uploads"))
+    return Path(os.environ.get(UPLOADS_ENV, DEFAULT_UPLOADS))
 
 
 @dataclass(frozen=True)

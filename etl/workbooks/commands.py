@@ -13,7 +13,8 @@ from pathlib import Path
 
 from etl.workbooks.layout import MORE_ISSUES
 from etl.workbooks.safety import SETTINGS, Limits
-from etl.workbooks.store import DEFAULT_UPLOADS, events, kept, statuses
+from etl.workbooks.store import events, kept, statuses
+from warehouse.paths import DEFAULT_UPLOADS
 
 # commit, dryrun, validate (python-calamine, defusedxml) and templates (openpyxl) are imported by the commands that
 # use them: every `python -m etl` parses these arguments, and a build needs none of them.

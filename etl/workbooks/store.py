@@ -29,9 +29,7 @@ import duckdb
 
 from etl.manifest import sha256_of
 from etl.tempfiles import stale
-from warehouse.paths import PROJECT_ROOT
 
-DEFAULT_UPLOADS = PROJECT_ROOT / "data" / "uploads"
 EVENTS = "events.jsonl"
 METADATA = "upload.json"
 CACHE_DIR = ".cache"  # validation results of kept workbooks (etl/workbooks/replay.py)
@@ -149,9 +147,9 @@ def place(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproje
     staging.mkdir(parents=True)
     shutil.copyfile(source, staging / source.name)
     (staging / METADATA).write_text(json.dumps(asdict(upload), indent=2, ensure_ascii=False), encoding="utf-8")
-    _sync_files(staging / source.name, staging / METADATA)
+    sync_to_disk(staging / source.name, staging / METADATA)
     staging.rename(uploads_dir / upload.upload_id)  # appears whole or not at all
-    _sync_files(uploads_dir)
+    sync_to_disk(uploads_dir)
     return upload
 
 
@@ -221,8 +219,8 @@ def clean(uploads_dir: Path) -> list[Path]:
     return removed
 
 
-def _sync_files(*paths: Path) -> None:
-    """fsync files and folders, so that what a commit wrote survives a power cut and not only a killed process."""
+def sync_to_disk(*paths: Path) -> None:
+    """fsync files and folders, so that what was written survives a power cut and not only a killed process."""
     for path in paths:
         handle = os.open(path, os.O_RDONLY)
         try:
