@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 import requests
 
+from etl.appendlog import append_line
 from etl.build import build
 from etl.errors import CheckFailedError, RawFileError
 from etl.fetch import fetch
@@ -149,23 +149,10 @@ def refresh(raw_dir: Path, db_path: Path, sources: list[str] | None = None, uplo
 
 
 def append_record(db_path: Path, record: dict) -> Path:
-    """Append one record to the refresh log as a single write of a whole line, forced to disk.
-
-    A line cut off by a crash mid-append has no newline; the new record then starts on a line of its own, so
-    only the cut-off one is lost (the reader skips it).
-    """
+    """Append one record to the refresh log beside the warehouse (one whole line, on disk); returns the log."""
     path = log_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        size = os.fstat(handle).st_size
-        if size and os.pread(handle, 1, size - 1) != b"\n":
-            line = "\n" + line
-        os.write(handle, line.encode("utf-8"))
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+    append_line(path, json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     return path
 
 

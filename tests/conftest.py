@@ -58,6 +58,15 @@ def resolver() -> MunicipalityResolver:
 
 
 @pytest.fixture(scope="session")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from the small DUO vo fixture alone (read-only use)."""
+    tmp = tmp_path_factory.mktemp("small")
+    raw = raw_with(tmp, "small.csv", (FIXTURES / "duo_vo_small.csv").read_bytes().decode("utf-8"))
+    build(raw, tmp / "w.duckdb", progress=False)
+    return tmp / "w.duckdb"
+
+
+@pytest.fixture(scope="session")
 def demo_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A raw folder with the flevoland-scale demo data."""
     raw = tmp_path_factory.mktemp("demo_raw")

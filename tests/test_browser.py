@@ -212,6 +212,16 @@ def test_missing_warehouse_shows_dutch_how_to(start_app: Callable[[Path], str], 
     expect(page.get_by_role("heading", name="Tabellen")).to_have_count(0)
 
 
+def _commit(page: Page, workbook: Path, uploader: str) -> None:
+    """On the Upload page: choose a workbook, wait for its check to pass, and commit it under a name."""
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
+    expect(page.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
+    page.get_by_label("Uw naam").fill(uploader)
+    page.get_by_label("Uw naam").press("Enter")
+    page.get_by_role("button", name="Vastleggen").click()
+    expect(page.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
+
+
 def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., str], page: Page, demo_db: Path,
                                                        tmp_path: Path) -> None:
     from tests.test_workbook_support import MONTHLY_SHEETS, copy_sheets, plan_file, write_workbook
@@ -234,12 +244,7 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
         str(write_workbook(tmp_path / "maand-fout.xlsx", bad)))
     expect(page.get_by_text("is afgekeurd", exact=False)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("cell", name="KPI-waarden", exact=True).first).to_be_visible()
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(plan_file(tmp_path)))
-    expect(page.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
-    page.get_by_label("Uw naam").fill("Demo Analist")
-    page.get_by_label("Uw naam").press("Enter")
-    page.get_by_role("button", name="Vastleggen").click()
-    expect(page.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
+    _commit(page, plan_file(tmp_path), "Demo Analist")
     expect(page.get_by_role("cell", name="Demo Analist", exact=True)).to_be_visible(timeout=30_000)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     _full_page_screenshot(page, ARTIFACTS / "upload.png")
@@ -366,12 +371,7 @@ def test_an_upload_in_one_browser_shows_in_another_without_a_click(start_app: Ca
         _open(reader, f"{base}/deelprojecten", "Deelprojecten")
         expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_be_visible()
         _open(lead, f"{base}/upload", "Upload")
-        lead.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(plan_file(tmp_path)))
-        expect(lead.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
-        lead.get_by_label("Uw naam").fill("Demo Analist")
-        lead.get_by_label("Uw naam").press("Enter")
-        lead.get_by_role("button", name="Vastleggen").click()
-        expect(lead.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
+        _commit(lead, plan_file(tmp_path), "Demo Analist")
         # The reader does nothing: within the poll interval (plus a page run) the plan's subprojects appear.
         expect(reader.get_by_role("heading", name="KPI's tegen hun doel")).to_be_visible(timeout=15_000)
         expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_have_count(0)

@@ -12,20 +12,11 @@ import sys
 
 import pytest
 
-from etl.build import build
-from tests.conftest import FIXTURES, ROOT, raw_with
+from tests.conftest import ROOT
 from warehouse.cli import main as cli
 
 HEAVY = ("pandas", "pyarrow", "numpy", "statsmodels", "scipy")
 MARKER = "HEAVY-MODULES:"
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("small")
-    raw = raw_with(tmp, "small.csv", (FIXTURES / "duo_vo_small.csv").read_bytes().decode("utf-8"))
-    build(raw, tmp / "w.duckdb", progress=False)
-    return tmp / "w.duckdb"
 
 
 def _heavy_modules_after(args: list[str]) -> list[str]:

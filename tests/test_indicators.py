@@ -8,8 +8,6 @@ import json
 
 import pytest
 
-from etl.build import build
-from tests.conftest import FIXTURES, raw_with
 from warehouse import indicators as indicators_module
 from warehouse.catalog import CATALOGUE, UnknownIndicatorError
 from warehouse.cli import main as cli
@@ -17,14 +15,6 @@ from warehouse.connection import WarehouseMissingError, connect
 from warehouse.indicator import Indicator
 from warehouse.indicators import compute
 from warehouse.regions import UnknownRegionError
-
-
-@pytest.fixture(scope="module")
-def small_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("small")
-    raw = raw_with(tmp, "small.csv", (FIXTURES / "duo_vo_small.csv").read_bytes().decode("utf-8"))
-    build(raw, tmp / "w.duckdb", progress=False)
-    return tmp / "w.duckdb"
 
 
 def _by_period(db, indicator, region):

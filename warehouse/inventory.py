@@ -8,7 +8,8 @@ import duckdb
 
 from warehouse.schema import table_grains
 
-PERIOD_COLUMNS = ("school_year", "calendar_year", "quarter", "month", "period_id")
+# Every period column of the schema, in order of preference when a table has several (docs/data-model.md).
+PERIOD_COLUMNS = ("school_year", "academic_year", "calendar_year", "quarter", "month", "period", "year", "period_id")
 
 
 @dataclass(frozen=True)

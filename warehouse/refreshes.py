@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.inventory import PERIOD_COLUMNS
+
 LOG_NAME = "refresh-log.jsonl"
 OUTCOMES = ("ok", "partial", "failed")
-# The period column of every table a source feeds, in order of preference (docs/sources/*.md).
-PERIOD_COLUMNS = ("school_year", "academic_year", "period", "month", "year")
 
 
 def log_path(db_path: Path | str) -> Path:

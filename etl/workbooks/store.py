@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.appendlog import append_line
 from etl.manifest import sha256_of
 from etl.tempfiles import stale
 
@@ -169,20 +170,8 @@ def event_line(event: str, upload_id: str, by: str, now: datetime | None = None)
 
 
 def append(uploads_dir: Path, line: str) -> None:
-    """Append one event line in a single write and force it to disk: the commit point of a commit or withdrawal.
-
-    Call it holding the lock. A line cut off by a crash mid-append (never counted by `events`) is cut away first.
-    """
-    path = uploads_dir / EVENTS
-    handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        whole = len(_log_bytes(uploads_dir))
-        if os.fstat(handle).st_size != whole:
-            os.ftruncate(handle, whole)
-        os.write(handle, line.encode("utf-8"))
-        os.fsync(handle)
-    finally:
-        os.close(handle)
+    """Append one event line, whole and on disk: the commit point of a commit or withdrawal. Hold the lock."""
+    append_line(uploads_dir / EVENTS, line)
 
 
 def log(uploads_dir: Path, event: str, upload_id: str, by: str, now: datetime | None = None) -> None:
