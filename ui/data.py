@@ -22,8 +22,8 @@ from warehouse import breakdowns, explore, flows, geometry, inventory, programme
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
 from warehouse.connection import cursor as warehouse_cursor
-from warehouse.effects import analysis as effects_analysis
 from warehouse.effects import panel as effects_panel
+from warehouse.effects import subproject as effects_subproject
 from warehouse.effects.comparison import select_comparison
 from warehouse.indicators import RECORD_FIELDS, compute
 from warehouse.paths import DEFAULT_DB
@@ -217,16 +217,8 @@ def subprojects(version: tuple[str, float]) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def subproject_detail(version: tuple[str, float], code: str, today: date) -> dict[str, pd.DataFrame | dict]:
-    """Everything the Deelprojecten page and the overview card show for one subproject."""
-    con = cursor()
-    return {
-        "actions": programme.actions(con, code), "milestones": programme.milestones(con, code, today),
-        "milestone_summary": programme.milestone_summary(con, code, today),
-        "progress": programme.kpi_progress(con, code, today), "values": programme.kpi_values(con, code),
-        "narratives": programme.narratives(con, code),
-        "targets": programme.kpi_targets(con, code),
-        "outcomes": programme.outcome_indicators(con, code),
-    }
+    """Everything the Deelprojecten page and the overview card show for one subproject (warehouse.programme)."""
+    return programme.detail(cursor(), code, today)
 
 
 @st.cache_data(show_spinner=False)
@@ -239,12 +231,7 @@ def report_months(version: tuple[str, float], code: str, first: str, last: str) 
 def effect_analysis(version: tuple[str, float], indicator_id: str, unit: str, start: int,
                     k: int) -> tuple[dict | None, dict[str, str], str | None]:
     """(analysis as JSON-ready dict, municipality names, Dutch error) for one treated municipality."""
-    con = cursor()
-    try:
-        panel = effects_panel.load_indicator_panel(con, indicator_id)
-        return effects_analysis.analyse(panel, {unit: start}, k=k).as_dict(), panel.names, None
-    except effects_panel.PanelError as exc:
-        return None, {}, str(exc)
+    return effects_subproject.estimate(cursor(), indicator_id, unit, start, k)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

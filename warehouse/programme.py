@@ -17,6 +17,7 @@ import pandas as pd
 
 ON_TRACK, WATCH = 0.9, 0.7
 STATUS_LABELS = ("op koers", "let op", "achter", "onbekend")
+LAST_MONTH = "9999-12"  # `until` when every report counts, however late
 
 
 def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
@@ -25,12 +26,15 @@ def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(exists[0]) and con.execute("select count(*) from subproject").fetchone()[0] > 0
 
 
-def provenance(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Where the programme figures come from: plan upload day, last report month, uploads counted, demo or not."""
+def provenance(con: duckdb.DuckDBPyConnection, until: str | None = None) -> dict[str, object]:
+    """Where the programme figures come from: plan upload day, last report month, uploads counted, demo or not.
+
+    `until` ('YYYY-MM'): count only the reports on months up to and including it.
+    """
     plan_day, last_month, reports, demo = con.execute(
         "select max(case when kind = 'plan' then uploaded_at end), max(month), "
         "count(*) filter (where kind = 'monthly'), coalesce(bool_or(is_demo), false) "
-        "from upload where status = 'active'").fetchone()
+        "from upload where status = 'active' and (kind = 'plan' or month <= ?)", [until or LAST_MONTH]).fetchone()
     return {"plan_uploaded": plan_day[:10] if plan_day else None, "last_month": last_month,
             "reports": int(reports), "is_demo": bool(demo)}
 
@@ -43,32 +47,41 @@ def subprojects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "on r.code = s.municipality_code order by s.subproject_code").df()
 
 
-def actions(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
-    """Actions with their latest reported status (the plan's status when no report mentions them)."""
+def actions(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+    """Actions with their latest reported status (the plan's status when no report mentions them).
+
+    `until` ('YYYY-MM'): only reports up to and including that month count (a report on a past quarter).
+    """
     return con.execute(
         "select a.action_code, a.description, a.owner, a.planned_start, a.planned_end, "
         "coalesce(u.status, a.status) as status, u.month as reported_in "
-        "from action a left join (select * from action_update where subproject_code = ? "
+        "from action a left join (select * from action_update where subproject_code = ? and month <= ? "
         "qualify row_number() over (partition by action_code order by month desc) = 1) u "
-        "using (action_code) where a.subproject_code = ? order by a.action_code", [subproject, subproject]).df()
+        "using (action_code) where a.subproject_code = ? order by a.action_code",
+        [subproject, until or LAST_MONTH, subproject]).df()
 
 
-def milestones(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> pd.DataFrame:
-    """Milestones with their latest status; an open milestone past its due date counts as late."""
+def milestones(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
+               until: str | None = None) -> pd.DataFrame:
+    """Milestones with their latest status; an open milestone past its due date counts as late.
+
+    `until` ('YYYY-MM'): only reports up to and including that month count.
+    """
     frame = con.execute(
         "select m.milestone_code, m.description, m.due_date, coalesce(u.achieved_date, m.achieved_date) "
         "as achieved_date, coalesce(u.status, m.status) as status from milestone m left join (select * from "
-        "milestone_update where subproject_code = ? qualify row_number() over (partition by milestone_code "
-        "order by month desc) = 1) u using (milestone_code) where m.subproject_code = ? order by m.due_date",
-        [subproject, subproject]).df()
+        "milestone_update where subproject_code = ? and month <= ? qualify row_number() over (partition by "
+        "milestone_code order by month desc) = 1) u using (milestone_code) where m.subproject_code = ? "
+        "order by m.due_date", [subproject, until or LAST_MONTH, subproject]).df()
     late = (frame["status"] == "open") & (pd.to_datetime(frame["due_date"]).dt.date < today)
     frame.loc[late, "status"] = "te laat"
     return frame
 
 
-def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> dict[str, int]:
+def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
+                      until: str | None = None) -> dict[str, int]:
     """Counts of milestones done, late, and due in the next three months."""
-    frame = milestones(con, subproject, today)
+    frame = milestones(con, subproject, today, until)
     due = pd.to_datetime(frame["due_date"]).dt.date
     horizon = (pd.Timestamp(today) + pd.DateOffset(months=3)).date()
     soon = (frame["status"] == "open") & (due >= today) & (due <= horizon)
@@ -76,12 +89,12 @@ def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: da
             "binnenkort": int(soon.sum())}
 
 
-def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
-    """Reported KPI values by month, with the KPI's definition."""
+def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+    """Reported KPI values by month (up to and including `until`, 'YYYY-MM', if given), with the KPI's definition."""
     return con.execute(
         "select v.kpi_code, k.name, k.unit, k.kind, k.accumulation, k.direction, v.month, v.value, v.comment "
-        "from kpi_value v join kpi k using (kpi_code) where v.subproject_code = ? order by v.kpi_code, v.month",
-        [subproject]).df()
+        "from kpi_value v join kpi k using (kpi_code) where v.subproject_code = ? and v.month <= ? "
+        "order by v.kpi_code, v.month", [subproject, until or LAST_MONTH]).df()
 
 
 def kpi_targets(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
@@ -108,14 +121,15 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
     """Per KPI with a target: the target in force, actual and expected-by-now values, ratio and status.
 
     "Now" is the end of the last complete month before `today`: the latest report covers that month, so comparing
-    it with a target path drawn to today would put every subproject behind by the days of the running month.
+    it with a target path drawn to today would put every subproject behind by the days of the running month. A
+    report on a later month (one handed in early) does not count: it would be compared with the path at "now".
     """
     as_of = today.replace(day=1) - timedelta(days=1)
     targets = con.execute(
         "select t.kpi_code, k.name, k.unit, k.accumulation, k.direction, k.baseline_value, t.target_period, "
         "t.target_value from kpi_target t join kpi k using (kpi_code) where t.subproject_code = ? "
         "order by t.kpi_code, t.target_period", [subproject]).df()
-    values = kpi_values(con, subproject)
+    values = kpi_values(con, subproject, f"{as_of:%Y-%m}")
     rows = []
     for kpi_code, group in targets.groupby("kpi_code", sort=True):
         bounds = [(_period_bounds(p), p, v) for p, v in zip(group["target_period"], group["target_value"],
@@ -161,10 +175,16 @@ def report_months(con: duckdb.DuckDBPyConnection, subproject: str, first: str, l
     return pd.DataFrame(result)
 
 
-def narratives(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
-    """Highlights and risks per month, latest first."""
+def narratives(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+    """Highlights and risks per month (up to and including `until`, 'YYYY-MM', if given), latest first."""
     return con.execute("select month, highlights, risks from report_narrative where subproject_code = ? "
-                       "order by month desc", [subproject]).df()
+                       "and month <= ? order by month desc", [subproject, until or LAST_MONTH]).df()
+
+
+def kpis(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every KPI definition of the plan of action, by code."""
+    return con.execute("select kpi_code, name, unit, kind, accumulation, direction, baseline_value, baseline_period, "
+                       "indicator_id from kpi order by kpi_code").df()
 
 
 def outcome_indicators(con: duckdb.DuckDBPyConnection, subproject: str) -> list[str]:
@@ -172,3 +192,20 @@ def outcome_indicators(con: duckdb.DuckDBPyConnection, subproject: str) -> list[
     return [row[0] for row in con.execute(
         "select distinct k.indicator_id from kpi k join kpi_target t using (kpi_code) where t.subproject_code = ? "
         "and k.kind = 'outcome' and k.indicator_id is not null order by 1", [subproject]).fetchall()]
+
+
+def detail(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
+           until: str | None = None) -> dict[str, pd.DataFrame | dict | list]:
+    """Everything the Deelprojecten page, the overview card and the progress report show for one subproject.
+
+    `until` ('YYYY-MM') leaves out reports on later months, so a report on a past quarter reads the same whenever
+    it is made; `today` is then the day after that quarter.
+    """
+    return {
+        "actions": actions(con, subproject, until), "milestones": milestones(con, subproject, today, until),
+        "milestone_summary": milestone_summary(con, subproject, today, until),
+        "progress": kpi_progress(con, subproject, today), "values": kpi_values(con, subproject, until),
+        "narratives": narratives(con, subproject, until),
+        "targets": kpi_targets(con, subproject),
+        "outcomes": outcome_indicators(con, subproject),
+    }
