@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, draw
 from ui.data import comparable, db_version, indicator_series, region_options, technical_share_by_sex
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
@@ -37,8 +37,7 @@ chain = pd.concat(
 if chain.empty:
     st.info("Nog geen aantallen per onderwijsniveau voor deze regio.")
 else:
-    st.altair_chart(charts.trend(chain, "count", "Aantal jongeren in een technische richting", series="reeks"),
-                    width="stretch")
+    draw.chart(charts.trend, chain, "count", "Aantal jongeren in een technische richting", series="reeks")
     st.caption(series_caption(chain) + " Aantallen per onderwijsniveau naar vestigingsplaats van school of "
                "instelling; de niveaus tellen verschillende momenten (examen, inschrijving, eerste jaar).")
 
@@ -54,7 +53,7 @@ if filters.region.startswith("GM") and indicator.unit == "share":
             .assign(regio=options[code]) for code in [filters.region, *peers]]
     peers_frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if rows else pd.DataFrame()
     if len(peers_frame) > 1:
-        st.altair_chart(charts.bars(peers_frame, indicator.unit, indicator.name), width="stretch")
+        draw.chart(charts.bars, peers_frame, indicator.unit, indicator.name)
         st.caption(series_caption(peers_frame) + " Vergelijkbaar: de acht gemeenten buiten Flevoland die het meest "
                    "lijken in niveau, trend en omvang (dezelfde selectie als op de pagina Effecten).")
     else:
@@ -68,5 +67,5 @@ for levels, title in ((("vmbo",), "vmbo: sector techniek"), (("havo", "vwo"), "h
     if by_sex.empty:
         st.info(f"Geen examengegevens ({title}) voor deze regio en periode.")
         continue
-    st.altair_chart(charts.trend(by_sex, "share", f"Aandeel techniek, {title}", series="reeks"), width="stretch")
+    draw.chart(charts.trend, by_sex, "share", f"Aandeel techniek, {title}", series="reeks")
     st.caption(series_caption(by_sex))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts
+from ui import charts, draw
 from ui import format as fmt
 from ui.data import db_version, mbo_destinations, residence_years
 from ui.filters import sidebar_filters
@@ -43,7 +43,7 @@ else:
     else:
         top = flows.head(12).assign(
             regio=lambda f: f["municipality"] + f["in_region"].map({True: " (in regio)", False: ""}))
-        st.altair_chart(charts.flows(top, "Mbo-studenten"), width="stretch")
+        draw.chart(charts.flows, top, "Mbo-studenten")
         inside = flows.loc[flows["in_region"], "mid"].sum() / flows["mid"].sum()
         st.caption(f"Bron: DUO, mbo-studenten per woongemeente. Schooljaar {fmt.period_label(school_year)} "
                    f"(peildatum 1 oktober). {fmt.percent(inside)} studeert bij een instelling in de regio zelf. "

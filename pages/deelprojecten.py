@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, draw
 from ui import format as fmt
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
 from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
@@ -53,7 +53,7 @@ else:
         kpi_targets = targets[targets["kpi_code"] == kpi_code]
         if len(kpi_values):
             unit = kpi_values["unit"].iloc[0]
-            st.altair_chart(charts.kpi_path(kpi_values, kpi_targets, unit, name), width="stretch")
+            draw.chart(charts.kpi_path, kpi_values, kpi_targets, unit, name)
     st.caption(programme_caption())
 
 st.subheader("Mijlpalen")
@@ -61,7 +61,7 @@ summary = detail["milestone_summary"]
 st.markdown(f"{summary['behaald']} behaald · {summary['te laat']} te laat · {summary['binnenkort']} binnen drie "
             "maanden")
 if len(detail["milestones"]):
-    st.altair_chart(charts.milestone_timeline(detail["milestones"], today.isoformat()), width="stretch")
+    draw.chart(charts.milestone_timeline, detail["milestones"], today.isoformat())
     st.caption("Stippellijn: vandaag. Een open mijlpaal na zijn deadline telt als 'te laat'. " + programme_caption())
 
 st.subheader("Acties")
@@ -80,7 +80,7 @@ months = report_months(version, code, first, last) if first <= last else pd.Data
 if months.empty:
     st.info("Nog geen verslagmaanden voor dit deelproject.")
 else:
-    st.altair_chart(charts.report_strip(months.tail(24)), width="stretch")
+    draw.chart(charts.report_strip, months.tail(24))
     missing = months[months["status"] == "ontbreekt"]["month"]
     if f"{pd.Timestamp(today) - pd.DateOffset(months=1):%Y-%m}" in set(missing):
         st.warning("De maandrapportage van vorige maand ontbreekt.")

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, draw
 from ui import format as fmt
 from ui.data import citation, db_version, effect_analysis, has_plan, subprojects
 from ui.layout import demo_banner, show_table, warehouse_ready
@@ -79,7 +79,7 @@ show_table(pd.DataFrame(rows))
 synthetic = result.get("synth")
 if synthetic and synthetic.get("series"):
     st.subheader("Waargenomen tegen wat zonder project te verwachten was")
-    st.altair_chart(charts.counterfactual(synthetic["series"], int(start), FLEVOLAND[unit]), width="stretch")
+    draw.chart(charts.counterfactual, synthetic["series"], int(start), FLEVOLAND[unit])
     cited = citation(version, CATALOGUE[indicator_id].source_id)
     st.caption(f"Bron: {cited}; synthetische controle = gewogen gemiddelde van "
                f"vergelijkingsgemeenten dat vóór de start zo goed mogelijk aansluit (fout vóór de start: "
@@ -87,7 +87,7 @@ if synthetic and synthetic.get("series"):
 did_result = result.get("did")
 if did_result and did_result.get("event_time"):
     st.subheader("Verschil per jaar rond de start (pre-trend)")
-    st.altair_chart(charts.event_time(did_result["event_time"]), width="stretch")
+    draw.chart(charts.event_time, did_result["event_time"])
     st.caption("Vóór de start hoort het verschil rond 0 te liggen; anders liep de gemeente al anders dan de "
                "vergelijkingsgroep en is de schatting minder betrouwbaar.")
 

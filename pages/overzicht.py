@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ui import charts
+from ui import charts, draw
 from ui import format as fmt
 from ui.data import (
     db_version,
@@ -70,7 +70,7 @@ def headline_tile(indicator_id: str, label: str) -> None:
                if len(national) else "–")
     st.caption(f"{fmt.period_label(latest['period'])} · Nederland: **{nl_text}**")
     if len(series) > 1:
-        st.altair_chart(charts.sparkline(series, indicator.unit, height=34), width="stretch")
+        draw.chart(charts.sparkline, series, indicator.unit, height=34)
     known = [s for s in indicator.sources if s in files.index]
     publishers = list(dict.fromkeys(files.loc[known, "publisher"])) or [indicator.source_id]
     st.caption(compact_caption(series, publishers, bool(files.loc[known, "is_demo"].any())),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts, export
+from ui import charts, draw, export
 from ui import format as fmt
 from ui.data import db_path, db_version, indicator_series, region_options, table_rows, table_shapes
 from ui.filters import sidebar_filters
@@ -42,7 +42,7 @@ with by_indicator:
     if data.empty:
         st.info("Geen gegevens voor deze keuze. Kies een andere indicator, regio of periode.")
     else:
-        st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
+        draw.chart(charts.trend, data, indicator.unit, indicator.name, series="reeks")
         st.caption(series_caption(data))
         shown = pd.DataFrame({
             "Regio": data["reeks"], "Periode": data["period"].map(fmt.period_label),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, export
+from ui import charts, draw, export
 from ui import format as fmt
 from ui.data import boundaries, db_version, indicator_series
 from ui.filters import Filters
@@ -44,13 +44,12 @@ def indicator_trend(indicator_id: str, filters: Filters, references: dict[str, s
     note = " De band rond een lijn is de marge door onderdrukte kleine aantallen." if margin else ""
     indexed = as_index(data) if indicator.unit == "count" else None
     if indexed is None:
-        st.altair_chart(charts.trend(data, indicator.unit, indicator.name, series="reeks"), width="stretch")
+        draw.chart(charts.trend, data, indicator.unit, indicator.name, series="reeks")
     else:
         # Counts of a municipality, the province and the country differ 10- to 1000-fold: on one count axis the
         # smaller lines lie flat at the bottom. As an index each line shows its own development.
         frame, base = indexed
-        st.altair_chart(charts.trend(frame, "index", f"{indicator.name} (index, {base} = 100)", series="reeks"),
-                        width="stretch")
+        draw.chart(charts.trend, frame, "index", f"{indicator.name} (index, {base} = 100)", series="reeks")
         latest = data.sort_values("period").groupby("reeks", sort=False).tail(1)
         one_period = latest["period"].nunique() == 1
         counts = ", ".join(f"{row.reeks} {fmt.count_with_bounds(row.value, row.lower, row.upper)}"
@@ -104,15 +103,14 @@ def indicator_by_municipality(indicator_id: str, filters: Filters, key: str) -> 
             st.info(f"Geen kaart: {shapes.reason}")
         else:
             municipalities = latest[latest["code"].isin(list(FLEVOLAND_MUNICIPALITIES))]
-            st.altair_chart(charts.choropleth(shapes.collection, municipalities, indicator.unit, indicator.name),
-                            width="stretch")
+            draw.chart(charts.choropleth, shapes.collection, municipalities, indicator.unit, indicator.name)
             st.caption(f"Gemeentegrenzen {shapes.year} (CBS/PDOK gebiedsindelingen). Grijs: geen gegevens.")
     # A share or ratio of Flevoland and NL compares with a municipality's; a count is their sum, whose bar would
     # squeeze the six municipalities' bars to slivers: those totals go in the caption instead.
     totals = latest[latest["code"].isin(list(REFERENCES))] if indicator.unit == "count" else latest.iloc[0:0]
     with on_bars:
-        st.altair_chart(charts.bars(latest.drop(totals.index), indicator.unit, indicator.name,
-                                    references=tuple(REFERENCES.values())), width="stretch")
+        draw.chart(charts.bars, latest.drop(totals.index), indicator.unit, indicator.name,
+                   references=tuple(REFERENCES.values()))
     margin = (latest["lower"] != latest["upper"]).any()
     summed = (" Totalen: " + ", ".join(f"{row.regio} {fmt.count_with_bounds(row.value, row.lower, row.upper)}"
                                        for row in totals.itertuples()) + ".") if len(totals) else ""

@@ -8,7 +8,8 @@ with `st.navigation` in app.py (the design keeps them in pages/), so the old mod
 server starts.
 
 Before the server starts, `python -m etl sync` finishes or undoes whatever a killed upload left half done, so that
-the first page shows the warehouse as the kept uploads say it is.
+the first page shows the warehouse as the kept uploads say it is. Once the server answers, ui.warmup opens every
+page in the background.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from ui import warmup
 from warehouse.paths import PROJECT_ROOT
 
 
@@ -33,6 +35,7 @@ def recover() -> None:
 def main(argv: list[str]) -> int:
     """Recover the upload store, then run `streamlit run app.py` with the given extra options."""
     recover()
+    warmup.start()  # opens every page once the server answers, so the first visitor finds warm caches
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *argv]
     return cli.main()

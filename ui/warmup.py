@@ -1,0 +1,123 @@
+"""Warming the caches: after the server starts and after the warehouse changes, every page is opened once.
+
+The first visitor of a page after a start or a rebuild used to pay for everything its cached functions compute
+(queries, effect estimates, chart specifications) and for importing what the page needs (statsmodels, scipy):
+two to three times a warm page's time. Here a headless session opens every page with the default filters, over
+the same websocket a browser uses, so the work is done before anyone asks for it and by the same code that a
+browser would run: nothing here repeats what the pages call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime import Runtime
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import connect
+
+from warehouse.paths import PROJECT_ROOT
+
+PAGE_TIMEOUT_S = 120.0
+_LOG = logging.getLogger(__name__)
+_RUNNING = threading.Lock()  # one warm-up at a time; a second request while one runs is not needed
+_AGAIN = threading.Event()  # the warehouse changed during a warm-up: go round once more
+_ENABLED = False  # set by start(): only the server process started by ui.serve warms itself
+
+
+def pages(root: Path = PROJECT_ROOT) -> list[str]:
+    """The URL path of every page (app.py gives each st.Page the name of its file in pages/)."""
+    return sorted(path.stem for path in (root / "pages").glob("*.py"))
+
+
+def visit(base_url: str, page: str, timeout_s: float = PAGE_TIMEOUT_S) -> bool:
+    """Open one page as a new session and wait until its script has run; True when it finished."""
+    url = base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+    message = BackMsg()
+    message.rerun_script.page_name = page
+    message.rerun_script.query_string = ""
+    deadline = time.monotonic() + timeout_s
+    with connect(url, subprotocols=["streamlit"], origin=base_url, open_timeout=timeout_s,
+                 max_size=None) as socket:
+        socket.send(message.SerializeToString())
+        while (left := deadline - time.monotonic()) > 0:
+            reply = ForwardMsg.FromString(socket.recv(timeout=left))
+            if reply.WhichOneof("type") == "script_finished":
+                return True
+    return False
+
+
+def healthy(base_url: str, wait_s: float) -> bool:
+    """Wait until the server answers its health check."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url.rstrip("/") + "/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def warm(base_url: str, names: Iterable[str] | None = None) -> dict[str, bool]:
+    """Open every page once (or the given ones); which ones finished. Failures are logged, never raised."""
+    done = {}
+    for page in list(names or pages()):
+        try:
+            done[page] = visit(base_url, page)
+        except (OSError, TimeoutError, WebSocketException) as error:
+            _LOG.warning("Opwarmen van pagina '%s' mislukt: %s", page, error)
+            done[page] = False
+    return done
+
+
+def local_url() -> str:
+    """The address this server process listens on, as seen from the machine itself."""
+    from streamlit import config
+
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):  # listening everywhere: connect to ourselves
+        address = "127.0.0.1"
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://{address}:{config.get_option('server.port')}/{base}".rstrip("/")
+
+
+def _run(wait_s: float) -> None:
+    deadline = time.monotonic() + wait_s
+    # The address is read only once the runtime exists: Streamlit applies the command line's options when its
+    # server starts, and an earlier read would parse the configuration without them.
+    while wait_s and not (Runtime.exists() and healthy(local_url(), 1.0)):
+        time.sleep(0.2)
+        if time.monotonic() > deadline:
+            _LOG.warning("Opwarmen overgeslagen: de server antwoordde niet binnen %s s.", wait_s)
+            return
+    while True:
+        with _RUNNING:
+            _AGAIN.clear()
+            warm(local_url())
+        if not _AGAIN.is_set():
+            return
+
+
+def start(wait_s: float = 120.0) -> None:
+    """Switch warming on for this server process and warm every page once the server answers (ui.serve)."""
+    global _ENABLED
+    _ENABLED = True
+    threading.Thread(target=_run, args=(wait_s,), name="warm-caches", daemon=True).start()
+
+
+def again() -> None:
+    """The warehouse changed: warm every page again in the background (only in a server started by ui.serve)."""
+    if not _ENABLED:
+        return  # tests and other embeddings of the pages
+    if _RUNNING.locked():
+        _AGAIN.set()  # the running warm-up may have drawn some pages from the old warehouse
+        return
+    threading.Thread(target=_run, args=(0.0,), name="warm-caches", daemon=True).start()
