@@ -35,8 +35,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _log_text(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+
 def _log_tail(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+    return _log_text(log)[-3000:]
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
@@ -75,6 +79,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
     def start(db: Path, uploads: Path | None = None) -> str:
         port = _free_port()
         log = tmp_path_factory.mktemp("streamlit") / f"streamlit-{port}.log"
+        start.logs[f"http://127.0.0.1:{port}"] = log
         env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
         if uploads is not None:
             env["TECHNIEKMONITOR_UPLOADS"] = str(uploads)
@@ -89,6 +94,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
         _wait_healthy(process, base, log)
         return base
 
+    start.logs = {}  # base URL → the server's log file
     try:
         yield start
     finally:
@@ -380,3 +386,31 @@ def test_an_upload_in_one_browser_shows_in_another_without_a_click(start_app: Ca
     finally:
         for context in contexts:
             context.close()
+
+
+def _warmed(log: Path, times: int) -> list[str]:
+    """Wait until the server's log says `times` warm-ups finished; their lines."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        lines = [line for line in _log_text(log).splitlines() if "opgewarmd" in line]
+        if len(lines) >= times:
+            return lines
+        time.sleep(0.5)
+    pytest.fail(f"No {times} warm-up(s) in the server log:\n{_log_tail(log)}")
+
+
+def test_the_server_warms_every_page_after_start_and_after_a_rebuild(start_app: Callable[..., str], page: Page,
+                                                                       demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    base = start_app(db)
+    log = start_app.logs[base]
+    pages = len(list((ROOT / "pages").glob("*.py")))
+    assert f"Pagina's opgewarmd: {pages} van {pages}" in _warmed(log, 1)[0]
+    # A build replaces the file (a new one, renamed over the old): the server warms again without any visitor.
+    shutil.copy(demo_db, tmp_path / "rebuilt.duckdb")
+    os.replace(tmp_path / "rebuilt.duckdb", db)
+    assert f"Pagina's opgewarmd: {pages} van {pages}" in _warmed(log, 2)[1]
+    _open(page, f"{base}/aanbod", "Aanbod technici")
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    assert "Traceback" not in _log_text(log)

@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from ui import warmup
 from warehouse import breakdowns, explore, flows, geometry, inventory, programme, refreshes
 from warehouse.catalog import CATALOGUE
 from warehouse.connection import connect
@@ -63,7 +62,6 @@ def _connection(version: tuple[str, float]) -> duckdb.DuckDBPyConnection:
     if current:
         retire(current[1], RETIRE_AFTER_S)
         st.cache_data.clear()  # every cached result is keyed by a version that no session will ask for again
-        warmup.again()
     return con
 
 

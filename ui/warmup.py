@@ -9,26 +9,24 @@ browser would run: nothing here repeats what the pages call.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from streamlit.logger import get_logger
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import Runtime
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
+from ui.data import db_version
 from warehouse.paths import PROJECT_ROOT
 
 PAGE_TIMEOUT_S = 120.0
-_LOG = logging.getLogger(__name__)
-_RUNNING = threading.Lock()  # one warm-up at a time; a second request while one runs is not needed
-_AGAIN = threading.Event()  # the warehouse changed during a warm-up: go round once more
-_ENABLED = False  # set by start(): only the server process started by ui.serve warms itself
+_LOG = get_logger(__name__)  # Streamlit's handler and level: the lines appear in the server's log
 
 
 def pages(root: Path = PROJECT_ROOT) -> list[str]:
@@ -89,35 +87,28 @@ def local_url() -> str:
     return f"http://{address}:{config.get_option('server.port')}/{base}".rstrip("/")
 
 
-def _run(wait_s: float) -> None:
+def _watch(poll_s: float, wait_s: float) -> None:
+    """Warm every page once the server answers, then again whenever the warehouse file is replaced."""
     deadline = time.monotonic() + wait_s
     # The address is read only once the runtime exists: Streamlit applies the command line's options when its
     # server starts, and an earlier read would parse the configuration without them.
-    while wait_s and not (Runtime.exists() and healthy(local_url(), 1.0)):
-        time.sleep(0.2)
+    while not (Runtime.exists() and healthy(local_url(), 1.0)):
         if time.monotonic() > deadline:
-            _LOG.warning("Opwarmen overgeslagen: de server antwoordde niet binnen %s s.", wait_s)
+            _LOG.warning("Opwarmen overgeslagen: de server antwoordde niet binnen %.0f s.", wait_s)
             return
+        time.sleep(0.2)
+    drawn = None
     while True:
-        with _RUNNING:
-            _AGAIN.clear()
-            warm(local_url())
-        if not _AGAIN.is_set():
-            return
+        version = db_version()  # a build, commit or withdrawal replaces the file: a new modification time
+        if version != drawn:
+            started = time.monotonic()
+            done = warm(local_url())
+            drawn = version
+            _LOG.info("Pagina's opgewarmd: %d van %d in %.1f s.", sum(done.values()), len(done),
+                      time.monotonic() - started)
+        time.sleep(poll_s)
 
 
-def start(wait_s: float = 120.0) -> None:
-    """Switch warming on for this server process and warm every page once the server answers (ui.serve)."""
-    global _ENABLED
-    _ENABLED = True
-    threading.Thread(target=_run, args=(wait_s,), name="warm-caches", daemon=True).start()
-
-
-def again() -> None:
-    """The warehouse changed: warm every page again in the background (only in a server started by ui.serve)."""
-    if not _ENABLED:
-        return  # tests and other embeddings of the pages
-    if _RUNNING.locked():
-        _AGAIN.set()  # the running warm-up may have drawn some pages from the old warehouse
-        return
-    threading.Thread(target=_run, args=(0.0,), name="warm-caches", daemon=True).start()
+def start(poll_s: float = 2.0, wait_s: float = 120.0) -> None:
+    """Warm the caches in a background thread of this server process, after start and after every change."""
+    threading.Thread(target=_watch, args=(poll_s, wait_s), name="warm-caches", daemon=True).start()
