@@ -9,7 +9,7 @@ DB     := $(DATA)/warehouse.duckdb
 export TECHNIEKMONITOR_DATA := $(abspath $(DATA))
 PORT   ?= 8501
 
-.PHONY: run test lint docs warehouse demo-if-empty bench soak clean
+.PHONY: run test lint docs warehouse demo-if-empty bench load soak clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ docs: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/bench_build.py
+
+# Many users at once: 1, 5, 10 and 20 sessions clicking through the pages while a build and an upload run (national
+# demo in a temporary folder, Debian's Chromium; minutes of full load on every core: run it on a quiet machine).
+load: $(VENV)/.installed-dev
+	$(PY) bench/load_sessions.py
 
 # The full fault-injection campaign (kill -9 in commits and builds); CI runs a fixed-seed sample of it.
 soak: $(VENV)/.installed-dev

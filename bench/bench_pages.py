@@ -9,32 +9,29 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _app_server import (  # ROOT on sys.path
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DRAWN_JS,
+    PAGES,
+    POLL_MS,
+    ROOT,
+    SEED,
+    AppServer,
+    drawn_arg,
+    make_demo_data,
+)
+from playwright.sync_api import sync_playwright
+from streamlit.testing.v1 import AppTest
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from ui import data as ui_data
 
-from etl.build import build  # noqa: E402
-from etl.demo import generate  # noqa: E402
-from etl.workbooks.demo import generate_programme  # noqa: E402
-from ui import data as ui_data  # noqa: E402
-
-PAGES = {"overzicht": "", "aanbod": "aanbod", "behoud": "behoud", "arbeidsmarkt": "arbeidsmarkt",
-         "deelprojecten": "deelprojecten", "effecten": "effecten", "verkenner": "verkenner", "upload": "upload",
-         "bronnen": "bronnen", "inhoud": "inhoud"}
 REPEATS = 5
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class _TimedConnection:
@@ -83,42 +80,23 @@ def script_times(page: str) -> tuple[float, float, float]:
 
 
 def browser_times(db: Path) -> dict[str, float]:
-    """Median seconds from navigation until the page's script finished and every chart's SVG is drawn."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.headless", "true",
-                               "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                              env={**os.environ, "TECHNIEKMONITOR_DB": str(db)}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        import requests
-        for _ in range(300):
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok":
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        results = {}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            for name, path in PAGES.items():
-                runs = []
-                for _ in range(3):
-                    start = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/{path}")
-                    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                           timeout=60_000)
-                    for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
-                        chart.locator("svg.marks").wait_for(timeout=30_000)
-                    runs.append(time.perf_counter() - start)
-                results[name] = statistics.median(runs)
-            browser.close()
-        return results
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    """Median seconds from navigation until the page is drawn: its script finished, no placeholder is left and every
+    chart's SVG is there (_app_server.DRAWN_JS)."""
+    results = {}
+    with AppServer({"TECHNIEKMONITOR_DB": str(db)}) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        for name, path, title in PAGES:
+            runs = []
+            for _ in range(3):
+                start = time.perf_counter()
+                page.goto(f"{server.base}/{path}")
+                drawn = page.wait_for_function(DRAWN_JS, arg=drawn_arg(title), polling=POLL_MS, timeout=60_000)
+                end = time.perf_counter()
+                runs.append(end - start - drawn.json_value()["held"] / 1000)
+            results[name] = statistics.median(runs)
+        browser.close()
+    return results
 
 
 def main() -> None:
@@ -127,11 +105,8 @@ def main() -> None:
     parser.add_argument("--scale", choices=("flevoland", "national"), default="flevoland")
     scale = parser.parse_args().scale
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp) / "raw", scale, 20260301)
+        db = make_demo_data(Path(tmp), scale, SEED)
         uploads = Path(tmp) / "uploads"
-        generate_programme(uploads, 20260301, date.today())  # the Deelprojecten and Upload pages have data
-        db = Path(tmp) / "warehouse.duckdb"
-        build(Path(tmp) / "raw", db, progress=False, uploads_dir=uploads)
         os.environ["TECHNIEKMONITOR_DB"] = str(db)
         os.environ["TECHNIEKMONITOR_UPLOADS"] = str(uploads)
         browser = browser_times(db)
@@ -140,7 +115,7 @@ def main() -> None:
         print(f"Scale: {scale}\n")
         print("| page | script cold (s) | script warm (ms) | DuckDB share of cold | browser to charts drawn (s) |")
         print("| --- | --- | --- | --- | --- |")
-        for name in PAGES:
+        for name, _path, _title in PAGES:
             cold, warm, share = script_times(name)
             print(f"| {name} | {cold:.2f} | {warm * 1000:.0f} | {share:.0%} | {browser[name]:.2f} |")
 
