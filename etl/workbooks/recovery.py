@@ -4,7 +4,8 @@ make.
 The upload store is the truth and the warehouse is derived from it: the warehouse's build_info records the store
 position (store.position) its programme tables were replayed from. A commit or withdrawal (etl/workbooks/commit.py),
 under the uploads lock:
-  1. replays the store plus the new event into a checked copy of the warehouse (`prepare`; nothing visible yet);
+  1. applies the new event to a checked copy of the warehouse (`prepare`; nothing visible yet): a monthly report
+     changes only its own rows and those of the report it supersedes or brings back; a plan replays the store;
   2. appends the event to the log: the commit point;
   3. swaps the copy in (`swap`).
 A crash before 2 leaves the store as it was (`clean` removes the placed folder, `remove_stale_warehouse_temps` the
@@ -53,18 +54,25 @@ def warehouse_position(db_path: Path) -> str | None:
 
 
 def prepare(db_path: Path, uploads_dir: Path, pending: tuple[str, ...]) -> tuple[Path, list[str]]:
-    """A checked copy of the warehouse whose programme tables replay the store plus `pending`; not yet live."""
+    """A checked copy of the warehouse whose programme tables reflect the store plus `pending`; not yet live.
+
+    Monthly reports committed or withdrawn under an unchanged plan change only their own rows (`apply_events`);
+    anything else (a plan, a sync, a warehouse behind the store or derived by other code) replays every upload.
+    """
     if not db_path.exists():
         raise CommitError(f"Er is nog geen datawarehouse ({db_path}); bouw het eerst met 'python -m etl build'.")
-    from etl.workbooks.replay import load_programme, replay  # pandas and the readers: only for a replay
+    from etl.workbooks.replay import apply_events, load_programme, replay  # pandas and the readers: only here
 
-    programme = replay(uploads_dir, pending)
     tmp = temp_path(db_path, "upload")
     try:
         shutil.copyfile(db_path, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            load_programme(con, programme)
+            notes = apply_events(con, uploads_dir, pending)
+            if notes is None:
+                programme = replay(uploads_dir, pending)
+                load_programme(con, programme)
+                notes = programme.notes
             failures = run_checks(con, PROGRAMME_CHECKS)
             if failures:
                 raise CommitError("De controles op het plan van aanpak zijn niet geslaagd:\n" + "\n".join(failures))
@@ -74,7 +82,7 @@ def prepare(db_path: Path, uploads_dir: Path, pending: tuple[str, ...]) -> tuple
     except BaseException:
         remove(tmp)
         raise
-    return tmp, programme.notes
+    return tmp, notes
 
 
 def swap(tmp: Path, db_path: Path) -> None:

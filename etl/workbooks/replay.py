@@ -1,17 +1,23 @@
 """Programme tables from the kept uploads: the latest active plan, then every active monthly report.
 
-The build and every commit use this one function, so the warehouse after a commit equals a rebuild from the kept
-files. Each workbook is validated again exactly as on its upload day (its own date as "today"), against the active
-plan file; warehouse history is not consulted, because the history is what is being rebuilt.
+`replay` rebuilds them all (a build, a sync after a crash, a commit that changes the plan); `apply_events` changes
+only the rows of the reports a commit or withdrawal touches. Both take a report's rows from the same `_validated`,
+so the warehouse after a commit equals a rebuild from the kept files (tests/test_workbook_incremental.py). Each
+workbook is validated again exactly as on its upload day (its own date as "today"), against the active plan file;
+warehouse history is not consulted, because the history is what is being rebuilt.
 
-Validating ~150 kept reports takes seconds, and every commit replays them all, so each result is cached in
-<uploads>/.cache/ under a key of everything it depends on: the workbook's sha256 and upload day, the plan's, and a
-hash of the validation code. A changed file, plan or validator therefore never reuses an old result.
+Validating a report takes some 30-75 ms, and a build replays them all, so each result is cached in
+<uploads>/.cache/ under a key of everything it depends on: the workbook's sha256 and upload day, the plan's, and
+`validation_version` (the validation code, the catalogue's indicator ids and the reading libraries' versions). A
+changed file, plan or validator therefore never reuses an old result. A commit writes its report's entry, so in
+daily use a build finds every entry; they are all missing only after the validation code or the plan changed, or
+for a store that was written without commits (the demo).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -24,13 +30,28 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from etl.workbooks.store import CACHE_DIR, Upload, events, file_of, kept, position, record_position, statuses
+from etl.workbooks.store import (
+    CACHE_DIR,
+    Upload,
+    code_version,
+    events,
+    file_of,
+    kept,
+    position,
+    record_position,
+    recorded_code,
+    recorded_position,
+    statuses,
+)
 
 if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a build without uploads skips it
     from etl.workbooks.validate import KnownPlan, Validation
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
+# The modules validate_workbook runs (tests/test_workbook_incremental.py checks the list against its imports); a
+# change to any other module of etl/workbooks leaves the cached validation results valid.
+VALIDATION_MODULES = ("validate.py", "reader.py", "layout.py", "safety.py")
 
 
 @dataclass(frozen=True)
@@ -70,33 +91,102 @@ def replay(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> Programme
         result = _validated(uploads_dir, upload, plan, known)
         if not result.ok:  # e.g. the plan it was checked against has since been replaced
             status[upload.upload_id] = "rejected"
-            notes.append(f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve "
-                         f"plan van aanpak en telt niet mee: {result.errors[0].message}")
+            notes.append(_rejected(upload, result))
             continue
         _add(tables, result.rows, MONTHLY_TABLES, upload.upload_id)
     frames = {name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
               for name, parts in tables.items()}
-    upload_rows = pd.DataFrame([{
-        "upload_id": u.upload_id, "kind": u.kind, "file_name": u.file_name, "sha256": u.sha256,
-        "uploaded_by": u.uploaded_by, "uploaded_at": u.uploaded_at, "subproject_code": u.subproject,
-        "month": u.month, "status": status[u.upload_id], "data_rows": sum(u.rows.values()), "is_demo": u.demo}
-        for u in uploads])
+    upload_rows = pd.DataFrame([_upload_row(u, status[u.upload_id]) for u in uploads])
     return Programme(frames, upload_rows, notes, position(uploads_dir if present else None, pending))
 
 
+def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tuple[str, ...]) -> list[str] | None:
+    """Bring the programme tables of `con` to the store plus the `pending` event lines by changing only the uploads
+    whose status changes; the notes on reports that did not fit. The result equals
+    `load_programme(con, replay(uploads_dir, pending))`, at a cost that does not grow with the number of reports.
+
+    Returns None, having changed nothing, when this shortcut does not apply and the caller must replay: the tables
+    do not reflect the store as it is now (its position) or were replayed by other workbook code (code_version), or
+    an event concerns a plan (every report is then checked against another plan).
+    """
+    if not pending or recorded_position(con) != position(uploads_dir) or recorded_code(con) != code_version():
+        return None
+    before = events(uploads_dir)
+    log = [*before, *(json.loads(line) for line in pending)]
+    uploads = kept(uploads_dir, log)
+    by_id = {u.upload_id: u for u in uploads}
+    touched = {e["upload_id"] for e in log[len(before):]}
+    if not touched <= by_id.keys() or any(by_id[t].kind != "monthly" for t in touched):
+        return None
+    committed = {e["upload_id"] for e in before if e["event"] == "commit"}
+    old = statuses([u for u in uploads if u.upload_id in committed], before)
+    new = statuses(uploads, log)
+    held = dict(con.execute("select upload_id, status from upload").fetchall())
+    # What the tables hold must be what a replay of the store gives (a report that did not fit: rejected).
+    if held.keys() != old.keys() or any(held[i] != s and (s, held[i]) != ("active", "rejected")
+                                        for i, s in old.items()):
+        return None
+    plan = next((u for u in reversed(uploads) if u.kind == "plan" and new[u.upload_id] == "active"), None)
+    known = None
+    notes = []
+    for upload in (u for u in uploads if old.get(u.upload_id) != new[u.upload_id]):  # only monthly reports
+        status = new[upload.upload_id]
+        if held.get(upload.upload_id) == "active":
+            for table in MONTHLY_TABLES:
+                con.execute(f"delete from {table} where upload_id = ?", [upload.upload_id])  # noqa: S608
+        if status == "active":
+            if known is None and plan is not None:
+                from etl.workbooks.validate import KnownPlan
+
+                known = KnownPlan.from_rows(_validated(uploads_dir, plan, None, None).rows)
+            result = _validated(uploads_dir, upload, plan, known)
+            if result.ok:
+                for table in MONTHLY_TABLES:
+                    frame = result.rows.get(table)
+                    if frame is not None and len(frame):
+                        _insert(con, table, frame.assign(upload_id=upload.upload_id))
+            else:
+                status = "rejected"
+                notes.append(_rejected(upload, result))
+        con.execute("delete from upload where upload_id = ?", [upload.upload_id])
+        _insert(con, "upload", pd.DataFrame([_upload_row(upload, status)]))
+    record_position(con, position(uploads_dir, pending))
+    return notes
+
+
+def _upload_row(upload: Upload, status: str) -> dict:
+    """The upload table's row of a kept upload with its status in this build."""
+    return {"upload_id": upload.upload_id, "kind": upload.kind, "file_name": upload.file_name,
+            "sha256": upload.sha256, "uploaded_by": upload.uploaded_by, "uploaded_at": upload.uploaded_at,
+            "subproject_code": upload.subproject, "month": upload.month, "status": status,
+            "data_rows": sum(upload.rows.values()), "is_demo": upload.demo}
+
+
+def _rejected(upload: Upload, result: Validation) -> str:
+    """The note on an active report that no longer validates against the active plan."""
+    return (f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve plan van aanpak "
+            f"en telt niet mee: {result.errors[0].message}")
+
+
 @cache
-def _code_version() -> str:
-    """A hash of the workbook code (reading, layout, validation): results of other code are never reused."""
+def validation_version() -> str:
+    """A hash of what a validation result depends on besides the files: the validation code (VALIDATION_MODULES),
+    the catalogue's indicator ids (a plan's KPIs may name one) and the versions of the libraries that read the
+    workbooks. Results of other code are never reused."""
+    from warehouse.catalog import CATALOGUE
+
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    for name in VALIDATION_MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update(" ".join(sorted(CATALOGUE)).encode())
+    digest.update(f"pandas {pd.__version__} python-calamine {importlib.metadata.version('python-calamine')}".encode())
     return digest.hexdigest()
 
 
 def _validated(uploads_dir: Path, upload: Upload, plan: Upload | None, known: KnownPlan | None) -> Validation:
     """validate_workbook of a kept upload on its upload day, against the plan, through the cache."""
     against = f"{plan.sha256}@{plan.uploaded_at[:10]}" if plan else ""
-    key = hashlib.sha256(f"{_code_version()}|{upload.sha256}@{upload.uploaded_at[:10]}|{against}".encode())
+    key = hashlib.sha256(f"{validation_version()}|{upload.sha256}@{upload.uploaded_at[:10]}|{against}".encode())
     path = uploads_dir / CACHE_DIR / f"{key.hexdigest()}.pickle"
     try:
         # Pickle is safe here: the uploads folder is written only by this application, and whoever can write it
@@ -132,8 +222,13 @@ def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None
         con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
         frame = programme.uploads if table == "upload" else programme.tables[table]
         if len(frame):
-            con.register("incoming", frame)
-            try:
-                con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (constant)
-            finally:
-                con.unregister("incoming")
+            _insert(con, table, frame)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append a frame's rows to a programme table, matching columns by name."""
+    con.register("incoming", frame)
+    try:
+        con.execute(f"insert into {table} by name select * from incoming")  # noqa: S608 (constant table names)
+    finally:
+        con.unregister("incoming")

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -102,17 +103,39 @@ def position(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> str:
 
 
 POSITION_KEY = "uploads_position"  # build_info: the store position the warehouse's programme tables reflect
+CODE_KEY = "uploads_code"  # build_info: code_version() of the code that derived them
+
+
+@cache
+def code_version() -> str:
+    """A hash of the workbook code (etl/workbooks/*.py): a commit changes only the rows it touches (replay.py's
+    apply_events) in programme tables that this same code derived, and replays them all otherwise."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def record_position(con: duckdb.DuckDBPyConnection, value: str) -> None:
-    """Note in a warehouse being written which store position its programme tables were replayed from."""
-    con.execute("delete from build_info where key = ?", [POSITION_KEY])
-    con.execute("insert into build_info (key, value) values (?, ?)", [POSITION_KEY, value])
+    """Note in a warehouse being written which store position its programme tables were derived from, and by
+    which code."""
+    for key, recorded in ((POSITION_KEY, value), (CODE_KEY, code_version())):
+        con.execute("delete from build_info where key = ?", [key])
+        con.execute("insert into build_info (key, value) values (?, ?)", [key, recorded])
 
 
 def recorded_position(con: duckdb.DuckDBPyConnection) -> str | None:
     """The store position a warehouse reflects (None when it records none)."""
-    row = con.execute("select value from build_info where key = ?", [POSITION_KEY]).fetchone()
+    return _recorded(con, POSITION_KEY)
+
+
+def recorded_code(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The code_version of the code that derived a warehouse's programme tables (None when it records none)."""
+    return _recorded(con, CODE_KEY)
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("select value from build_info where key = ?", [key]).fetchone()
     return row[0] if row else None
 
 

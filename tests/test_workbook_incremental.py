@@ -1,0 +1,229 @@
+"""A monthly report's commit or withdrawal changes only its own rows (replay.apply_events), and the warehouse it
+leaves equals a full replay of the upload store: after corrections, a filled gap, withdrawals, a plan change that
+rejects reports and the plan's withdrawal."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+import etl.workbooks.replay as replay_module
+from etl.build import build
+from etl.workbooks.commit import commit_upload, withdraw_upload
+from etl.workbooks.recovery import sync
+from etl.workbooks.replay import MONTHLY_TABLES, PLAN_TABLES, VALIDATION_MODULES, apply_events, load_programme
+from etl.workbooks.store import CODE_KEY, append, event_line, events, file_of, kept, statuses
+from tests.conftest import ROOT
+
+TABLES = (*PLAN_TABLES, *MONTHLY_TABLES, "upload")
+FULL_REPLAY = replay_module.replay  # the reference, whatever the `replays` fixture counts
+
+
+@pytest.fixture
+def programme(demo_db, demo_uploads, tmp_path):
+    """A writable copy of the demo warehouse and its 145 kept uploads (validation cache included)."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    uploads = tmp_path / "uploads"
+    shutil.copytree(demo_uploads, uploads)
+    return db, uploads
+
+
+@pytest.fixture
+def replays(monkeypatch):
+    """The number of full replays the code under test made (the reference replays below are not counted)."""
+    calls = []
+    original = replay_module.replay
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(replay_module, "replay", counted)
+    return calls
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}  # noqa: S608
+        tables["build_info"] = con.execute(  # the store position and the code they reflect
+            "select * from build_info where key like 'uploads_%' order by all").fetchall()
+        return tables
+    finally:
+        con.close()
+
+
+def _full_replay(db: Path, uploads: Path, folder: Path) -> dict[str, list[tuple]]:
+    """The programme tables a full replay of the store gives, in a copy of the warehouse."""
+    reference = folder / "reference.duckdb"
+    shutil.copyfile(db, reference)
+    con = duckdb.connect(str(reference))
+    try:
+        load_programme(con, FULL_REPLAY(uploads))
+    finally:
+        con.close()
+    return _tables(reference)
+
+
+def _assert_equals_full_replay(db: Path, uploads: Path, folder: Path) -> None:
+    live, reference = _tables(db), _full_replay(db, uploads, folder)
+    for table in live:
+        assert live[table] == reference[table], table
+
+
+def _active(uploads: Path, subproject: str, month: str):
+    log = events(uploads)
+    store = kept(uploads, log)
+    status = statuses(store, log)
+    return next(u for u in store if (u.subproject, u.month) == (subproject, month) and status[u.upload_id] == "active")
+
+
+def _variant(uploads: Path, upload, folder: Path, name: str, month: str | None = None) -> Path:
+    """A copy of a kept report with another narrative (and another month, when given): a new file."""
+    book = openpyxl.load_workbook(file_of(uploads, upload))
+    book["Toelichting"]["C2"] = f"Versie {name}"
+    if month:
+        book["Toelichting"]["B2"] = month
+    path = folder / f"{name}.xlsx"
+    book.save(path)
+    return path
+
+
+def _months(uploads: Path, subproject: str) -> list[str]:
+    return sorted({u.month for u in kept(uploads) if u.subproject == subproject})
+
+
+def _gap(uploads: Path) -> tuple[str, str, str]:
+    """A subproject, a month the demo left out between two reported months, and the month before it."""
+    for subproject in ("ALM", "LEL", "DRO", "NOP", "URK", "ZEE"):
+        months = _months(uploads, subproject)
+        for earlier, later in itertools.pairwise(months):
+            following = f"{int(earlier[:4]) + int(earlier[5:]) // 12:04d}-{int(earlier[5:]) % 12 + 1:02d}"
+            if following != later:
+                return subproject, following, earlier
+    raise AssertionError("the demo leaves three months out")
+
+
+def _plan_ending(uploads: Path, folder: Path, subproject: str, end: date) -> Path:
+    """The active plan with one subproject's end date moved forward: its later reports no longer fit."""
+    log = events(uploads)
+    store = kept(uploads, log)
+    status = statuses(store, log)
+    plan = next(u for u in reversed(store) if u.kind == "plan" and status[u.upload_id] == "active")
+    book = openpyxl.load_workbook(file_of(uploads, plan))
+    sheet = book["Deelprojecten"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == subproject)
+    sheet.cell(row, 7).value = end
+    path = folder / "plan-korter.xlsx"
+    book.save(path)
+    return path
+
+
+def test_commits_corrections_withdrawals_and_a_plan_change_equal_a_full_replay(programme, replays, tmp_path):
+    db, uploads = programme
+    zee = _months(uploads, "ZEE")
+    middle = zee[len(zee) // 2]
+
+    # a correction: the new report replaces the rows of the one it supersedes
+    correction = commit_upload(_variant(uploads, _active(uploads, "ZEE", middle), tmp_path, "zee-2"), "t", uploads, db)
+    assert correction.outcome == "committed" and replays == []
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # a month the demo left out, then its correction
+    subproject, month, before = _gap(uploads)
+    filled = commit_upload(_variant(uploads, _active(uploads, subproject, before), tmp_path, "gat", month), "t",
+                           uploads, db)
+    assert filled.outcome == "committed", filled.report["errors"]
+    again = commit_upload(_variant(uploads, filled.upload, tmp_path, "gat-2"), "t", uploads, db)
+    assert again.outcome == "committed" and replays == []
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # withdrawing a report that superseded nothing leaves its month empty
+    latest = _active(uploads, "ALM", _months(uploads, "ALM")[-1])
+    assert withdraw_upload(latest.upload_id, "t", uploads, db) == [] and replays == []
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # a plan under which ZEE ends before `middle`: every report is checked again (a full replay) and ZEE's later
+    # reports are rejected
+    shorter = commit_upload(_plan_ending(uploads, tmp_path, "ZEE", date.fromisoformat(f"{zee[len(zee) // 2 - 2]}-28")),
+                            "t", uploads, db)
+    assert shorter.outcome == "committed" and len(replays) == 1
+    assert any(correction.upload.file_name in note for note in shorter.notes)
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # withdrawing the (rejected) correction brings back the original, which does not fit either
+    notes = withdraw_upload(correction.upload.upload_id, "t", uploads, db)
+    assert len(replays) == 1 and len(notes) == 1 and "past niet meer" in notes[0]
+    _assert_equals_full_replay(db, uploads, tmp_path)
+    original = _active(uploads, "ZEE", middle)
+    withdraw_upload(original.upload_id, "t", uploads, db)
+    assert len(replays) == 1
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # withdrawing the plan brings back the old one: a full replay, ZEE's reports fit again
+    assert withdraw_upload(shorter.upload.upload_id, "t", uploads, db) == [] and len(replays) == 2
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # and a report after that is incremental again
+    last = commit_upload(_variant(uploads, _active(uploads, "LEL", _months(uploads, "LEL")[-3]), tmp_path, "lel-2"),
+                         "t", uploads, db)
+    assert last.outcome == "committed" and len(replays) == 2
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+
+def test_the_live_warehouse_after_incremental_commits_equals_a_rebuild(programme, demo_raw, tmp_path):
+    db, uploads = programme
+    for number, subproject in enumerate(("ALM", "NOP", "ALM")):
+        report = _active(uploads, subproject, _months(uploads, subproject)[-2])
+        assert commit_upload(_variant(uploads, report, tmp_path, f"v{number}"), "t", uploads, db).outcome == "committed"
+    withdraw_upload(_active(uploads, "URK", _months(uploads, "URK")[0]).upload_id, "t", uploads, db)
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    build(demo_raw, rebuilt, progress=False, uploads_dir=uploads)
+    assert _tables(rebuilt) == _tables(db)
+
+
+def test_a_warehouse_derived_by_other_code_or_behind_the_store_is_replayed_in_full(programme, replays, tmp_path):
+    db, uploads = programme
+    con = duckdb.connect(str(db))
+    con.execute("update build_info set value = 'andere code' where key = ?", [CODE_KEY])
+    con.close()
+    report = _active(uploads, "DRO", _months(uploads, "DRO")[-1])
+    assert commit_upload(_variant(uploads, report, tmp_path, "dro-2"), "t", uploads, db).outcome == "committed"
+    assert len(replays) == 1  # and the code is recorded, so the next commit is incremental again
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # a warehouse behind the store (a commit killed after its commit point): apply_events declines, sync replays
+    other = _active(uploads, "NOP", _months(uploads, "NOP")[-1])
+    append(uploads, event_line("withdraw", report.upload_id, "t"))
+    con = duckdb.connect(str(db))
+    try:
+        assert apply_events(con, uploads, (event_line("withdraw", other.upload_id, "t"),)) is None
+        assert apply_events(con, uploads, ()) is None
+    finally:
+        con.close()
+    assert sync(db, uploads).replayed and len(replays) == 2
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+
+def test_the_validation_cache_key_covers_every_module_validation_runs():
+    """validation_version hashes VALIDATION_MODULES: they must be all of etl.workbooks that validate imports."""
+    folder = ROOT / "etl" / "workbooks"
+    seen, todo = set(), ["validate"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("etl."):
+                assert node.module.startswith("etl.workbooks."), node.module  # nothing else of etl
+                todo.append(node.module.removeprefix("etl.workbooks."))
+    assert {f"{name}.py" for name in seen} == set(VALIDATION_MODULES)
