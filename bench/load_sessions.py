@@ -15,7 +15,9 @@ is started on it (`python -m ui.serve`) and Debian's headless Chromium is driven
    time, until --duration seconds have passed (or each did --views page views) and the background jobs have ended.
    Background, in the same data folder: a full build (`python -m etl build`, which swaps the warehouse) starts
    --build-at seconds into the level and a commit of a monthly report for the current month (`python -m etl
-   upload`, each level another subproject, so always a month not yet uploaded) --upload-at seconds in.
+   upload`, each level another subproject, so always a month not yet uploaded) --upload-at seconds in. Before each
+   level the script waits until the server is idle (its warm-up after a changed warehouse may still run; at most
+   60 s).
 
 A page view lasts from the click (or the start of page.goto) until the page is drawn (_app_server.DRAWN_JS): the
 stApp element's data-test-script-state is "notRunning", an <h1> with the page's title is present, no stSkeleton is
@@ -39,6 +41,7 @@ import contextlib
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -312,6 +315,17 @@ async def concurrent(level: int, level_index: int, browsers: list[Browser], base
     return Level(level, seconds, [v for views in sessions for v in views], finished, cpu_use(before, after, seconds))
 
 
+async def settle(server_pid: int, limit_s: float = 60.0) -> float:
+    """Wait until the server is idle (under a tenth of a core for a second; at most `limit_s`): after a level its
+    warm-up of the changed warehouse may still run. Returns the seconds waited."""
+    server = psutil.Process(server_pid)
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit_s:
+        if await asyncio.to_thread(server.cpu_percent, 1.0) < 10.0:
+            break
+    return time.perf_counter() - start
+
+
 def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[8] if len(values) > 1 else values[0]
 
@@ -449,6 +463,25 @@ def problems(views: list[View], levels: list[Level], log: str) -> None:
               + "\n".join(traces[0][-30:]) + "\n```")
     if not (errors or failures or found or any(j.returncode for level in levels for j in level.jobs)):
         print("None: no error elements, time-outs, failed jobs or server tracebacks.")
+    lines = log_lines(log)
+    if lines:
+        print("\nThe server's log lines (timestamps removed; what followed its stop is marked):\n")
+        for line, count in lines.most_common(25):
+            print(f"- {count}× {line}")
+
+
+def log_lines(log: str) -> Counter[str]:
+    """The server's own log lines (those with a timestamp, and the nanobind and "Exception ignored" notes at its
+    exit), counted, without the start banner."""
+    lines: Counter[str] = Counter()
+    stopped = False
+    for line in log.splitlines():
+        stopped = stopped or line.strip() == "Stopping..."
+        match = re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (.*)", line)
+        text = match.group(1) if match else line if line.startswith(("nanobind:", "Exception ignored")) else None
+        if text and not text.startswith(("Uvicorn server started", "Did not auto detect")):
+            lines[text[:200] + (" (after the stop)" if stopped else "")] += 1
+    return lines
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -477,7 +510,8 @@ async def run(args: argparse.Namespace) -> None:
                 warm_views = await warm(browsers[0], server.base, args.timeout)
                 levels = []
                 for index, sessions in enumerate(args.sessions):
-                    print(f"{sessions} concurrent session(s) ...", file=sys.stderr)
+                    waited = await settle(server.process.pid)
+                    print(f"{sessions} concurrent session(s) (server idle after {waited:.0f} s) ...", file=sys.stderr)
                     levels.append(await concurrent(sessions, index, browsers, server.base, data, etl_env,
                                                    server.process.pid, args, Path(tmp)))
             for browser in browsers:
