@@ -19,6 +19,7 @@ from streamlit.logger import get_logger
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import Runtime
+from streamlit.runtime.runtime import RuntimeState
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
@@ -51,6 +52,10 @@ def visit(base_url: str, page: str, timeout_s: float = PAGE_TIMEOUT_S) -> bool:
     return False
 
 
+def _stopping() -> bool:
+    return Runtime.exists() and Runtime.instance().state in (RuntimeState.STOPPING, RuntimeState.STOPPED)
+
+
 def healthy(base_url: str, wait_s: float) -> bool:
     """Wait until the server answers its health check."""
     deadline = time.monotonic() + wait_s
@@ -71,6 +76,8 @@ def warm(base_url: str, names: Iterable[str] | None = None) -> dict[str, bool]:
         try:
             done[page] = visit(base_url, page)
         except (OSError, TimeoutError, WebSocketException) as error:
+            if _stopping():
+                break  # the server is shutting down: nothing to warm, nothing to report
             _LOG.warning("Opwarmen van pagina '%s' mislukt: %s", page, error)
             done[page] = False
     return done
