@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from report import buttons
 from ui import charts, draw
-from ui.data import comparable, db_version, indicator_series, region_options, technical_share_by_sex
+from ui.data import comparable, db_path, db_version, indicator_series, region_options, technical_share_by_sex
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
@@ -23,6 +24,10 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
+pdf = buttons.factsheet(db_path(), filters.region, filters.region_label)
+st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
+                           disabled=pdf.disabled, on_click="ignore", icon=":material/picture_as_pdf:",
+                           key="aanbod_factsheet_pdf")
 options = region_options(db_version())
 
 available = [i for i in SUPPLY if i in CATALOGUE]

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from report import buttons
 from ui import charts, draw
 from ui import format as fmt
-from ui.data import db_version, mbo_destinations, residence_years
+from ui.data import db_path, db_version, mbo_destinations, residence_years
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
@@ -16,6 +17,10 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
+pdf = buttons.factsheet(db_path(), filters.region, filters.region_label)
+st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
+                           disabled=pdf.disabled, on_click="ignore", icon=":material/picture_as_pdf:",
+                           key="behoud_factsheet_pdf")
 version = db_version()
 
 st.subheader("Vijfjaarsbehoud van jongeren")

@@ -5,9 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from report import buttons
 from ui import charts, draw
 from ui import format as fmt
 from ui.data import (
+    db_path,
     db_version,
     has_plan,
     indicator_series,
@@ -15,6 +17,7 @@ from ui.data import (
     sources,
     subproject_detail,
     subprojects,
+    years,
 )
 from ui.filters import sidebar_filters
 from ui.layout import compact_caption, compact_overview_style, demo_banner, warehouse_ready
@@ -38,6 +41,10 @@ compact_overview_style()
 demo_banner(compact=True)
 filters = sidebar_filters()
 version = db_version()
+pdf = buttons.voortgang(db_path(), filters.region, filters.region_label, filters.from_year, filters.to_year,
+                        (years(version) or [None])[-1])
+st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
+                           on_click="ignore", icon=":material/picture_as_pdf:", key="overzicht_pdf")
 files = sources(version).drop_duplicates("source_id").set_index("source_id")
 
 

@@ -60,14 +60,16 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> 
     """Lines per series over periods, with the range suppressed cells allow as a band around each line."""
     data = _with_labels(frame)
     x = alt.X("periode:O", title=None, sort=list(dict.fromkeys(data["periode"])), axis=alt.Axis(labelAngle=0))
-    # Full-colour legend symbols, as the lines are drawn (the legend otherwise takes the band's faint colour).
-    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(symbolOpacity=1))
+    # Full-colour legend symbols drawn as lines (the legend otherwise takes the band's faint colour). One legend:
+    # across the two layers Vega-Lite does not merge colour and dash, and printed a second, black one for the dash.
+    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(symbolOpacity=1, symbolType="stroke",
+                                                                    symbolStrokeWidth=2.5))
     y_axis = _axis(unit, pd.concat([data["lower"], data["value"], data["upper"]]), None)
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("lower:Q", axis=y_axis), y2="upper:Q",
                                                          color=color)
     line = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
         x=x, y=alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=unit not in ("share", "index"))),
-        color=color, strokeDash=alt.StrokeDash(f"{series}:N", title=None),
+        color=color, strokeDash=alt.StrokeDash(f"{series}:N", title=None, legend=None),
         tooltip=[alt.Tooltip(f"{series}:N", title="Reeks"), alt.Tooltip("periode:N", title="Periode"),
                  alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("status:N", title="Status")],
     )

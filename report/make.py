@@ -1,0 +1,67 @@
+"""The two reports as PDF bytes, from a warehouse file: what the command line and the app's buttons call."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from report import render
+from report.errors import ReportError
+from report.figures import PROGRAMME
+from report.periods import Quarter, check_not_future
+from ui import format as fmt
+from warehouse.connection import connect
+from warehouse.regions import Region, find_region
+
+DEFAULT_REGION = "PV24"
+
+
+def _region(con, text: str) -> Region:
+    from warehouse.regions import UnknownRegionError
+
+    try:
+        return find_region(con, text)
+    except UnknownRegionError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEFAULT_REGION,
+                   from_year: int | None = None, today: date | None = None) -> str:
+    """The progress report on a quarter as HTML (see report/voortgang.py)."""
+    from report import voortgang
+
+    quarter = period if isinstance(period, Quarter) else Quarter.parse(period)
+    check_not_future(quarter, today or date.today())
+    render.warm_up()
+    con = connect(db_path)
+    try:
+        report = voortgang.build(con, quarter, _region(con, region), from_year, today)
+        return render.html("voortgang.html", r=report, programme=PROGRAMME, day=fmt.day, from_year=from_year,
+                           unit_words=voortgang.figures.UNIT_WORDS)
+    finally:
+        con.close()
+
+
+def voortgang_pdf(db_path: Path | str, period: Quarter | str, region: str = DEFAULT_REGION,
+                  from_year: int | None = None, today: date | None = None) -> render.Pdf:
+    """The progress report on a quarter as PDF."""
+    return render.pdf(voortgang_html(db_path, period, region, from_year, today))
+
+
+def factsheet_html(db_path: Path | str, region: str, today: date | None = None) -> str:
+    """A municipality's one-page factsheet as HTML (see report/factsheet.py)."""
+    from report import factsheet
+    from report.voortgang import STATUS_SYMBOL
+
+    render.warm_up()
+    con = connect(db_path)
+    try:
+        sheet = factsheet.build(con, _region(con, region), today)
+        return render.html("factsheet.html", f=sheet, programme=PROGRAMME, symbols=STATUS_SYMBOL)
+    finally:
+        con.close()
+
+
+def factsheet_pdf(db_path: Path | str, region: str, today: date | None = None) -> render.Pdf:
+    """A municipality's one-page factsheet as PDF."""
+    return render.pdf(factsheet_html(db_path, region, today))
