@@ -23,11 +23,13 @@ from etl.reference import MunicipalityResolver, Region, read_regions, region_mem
 from etl.sources import SOURCES
 from etl.tempfiles import remove_stale_warehouse_temps, temp_path
 from etl.workbooks.checks import PROGRAMME_CHECKS
-from etl.workbooks.store import kept, locked, position, record_position
+from etl.workbooks.store import kept, locked, position, read_log, record_position
 from warehouse.schema import schema_sql
 
 if TYPE_CHECKING:  # pandas is imported only when a reader falls back to its pandas path (or uploads are replayed)
     import pandas as pd
+
+    from etl.workbooks.replay import Programme
 
 SCHEMA_VERSION = "1"
 
@@ -47,8 +49,9 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
     """Build into a temporary file next to db_path; only when every check passes, replace db_path.
 
     `uploads_dir` holds the programme's kept workbooks (plan of action, monthly reports); None builds without.
-    The programme is replayed and the file swapped under the uploads lock: a commit meanwhile waits, so the new
-    warehouse holds every commit made before it and none is lost by the swap.
+    The programme is loaded and the file swapped under the uploads lock: a commit meanwhile waits, so the new
+    warehouse holds every commit made before it and none is lost by the swap. (It is replayed beforehand, beside the
+    raw files, and replayed again under the lock only if a commit came in between.)
     """
     raw_dir, db_path = Path(raw_dir), Path(db_path)
     if not raw_dir.is_dir():
@@ -65,9 +68,17 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
     try:
         con = duckdb.connect(str(tmp_path))
         try:
-            report = _load(con, raw_files, db_path, progress)
+            # The programme is replayed while the raw files load (validating workbooks the cache lacks takes
+            # seconds), without the lock; under the lock it is used only if the store has not moved since.
+            with ThreadPoolExecutor(max_workers=1) as aside:
+                replaying = aside.submit(_replay_programme, uploads_dir if store else None)
+                report = _load(con, raw_files, db_path, progress)
+                try:
+                    early = replaying.result()
+                except Exception:  # e.g. the store was replaced meanwhile: replayed (or refused) under the lock
+                    early = None
             with locked(uploads_dir) if store else nullcontext():
-                notes = _load_programme(con, uploads_dir if store else None)
+                notes = _load_programme(con, uploads_dir if store else None, early)
                 failures = run_checks(con, all_checks())
                 if failures:
                     raise CheckFailedError(failures)
@@ -87,14 +98,28 @@ def all_checks() -> list[Check]:
     return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS]
 
 
-def _load_programme(con: duckdb.DuckDBPyConnection, uploads_dir: Path | None) -> list[str]:
-    """Replay the kept uploads into the (new, empty) programme tables; the notes on uploads that did not fit."""
-    if uploads_dir is None or not kept(uploads_dir):
-        record_position(con, position(uploads_dir))  # the programme tables stay empty; pandas is not loaded
-        return []
-    from etl.workbooks.replay import load_programme, replay
+def _replay_programme(uploads_dir: Path | None) -> tuple[str, Programme | None]:
+    """The store's position and the programme replayed from it (None: no kept uploads; pandas is not loaded)."""
+    log, at = read_log(uploads_dir)
+    if uploads_dir is None or not kept(uploads_dir, log):
+        return at, None
+    from etl.workbooks.replay import replay
 
     programme = replay(uploads_dir)
+    return programme.position, programme
+
+
+def _load_programme(con: duckdb.DuckDBPyConnection, uploads_dir: Path | None,
+                    early: tuple[str, Programme | None] | None) -> list[str]:
+    """Fill the (new, empty) programme tables from the `early` replay if the store is still at its position, else
+    from a replay now (hold the uploads lock); the notes on uploads that did not fit."""
+    fresh = early is not None and early[0] == position(uploads_dir)
+    at, programme = early if fresh else _replay_programme(uploads_dir)
+    if programme is None:
+        record_position(con, at)  # the programme tables stay empty
+        return []
+    from etl.workbooks.replay import load_programme
+
     load_programme(con, programme)
     return programme.notes
 

@@ -18,8 +18,20 @@ import etl.workbooks.replay as replay_module
 from etl.build import build
 from etl.workbooks.commit import commit_upload, withdraw_upload
 from etl.workbooks.recovery import sync
-from etl.workbooks.replay import MONTHLY_TABLES, PLAN_TABLES, VALIDATION_MODULES, apply_events, load_programme
-from etl.workbooks.store import CODE_KEY, append, event_line, events, file_of, kept, statuses
+from etl.workbooks.replay import MONTHLY_TABLES, PLAN_TABLES, apply_events, load_programme
+from etl.workbooks.store import (
+    CODE_KEY,
+    DERIVATION_MODULES,
+    VALIDATION_MODULES,
+    append,
+    event_line,
+    events,
+    file_of,
+    kept,
+    position,
+    statuses,
+)
+from etl.workbooks.validate import validate_workbook
 from tests.conftest import ROOT
 
 TABLES = (*PLAN_TABLES, *MONTHLY_TABLES, "upload")
@@ -214,7 +226,8 @@ def test_a_warehouse_derived_by_other_code_or_behind_the_store_is_replayed_in_fu
 
 
 def test_the_validation_cache_key_covers_every_module_validation_runs():
-    """validation_version hashes VALIDATION_MODULES: they must be all of etl.workbooks that validate imports."""
+    """validation_version hashes VALIDATION_MODULES: they must be all of etl.workbooks that validate imports (and
+    code_version those and the DERIVATION_MODULES, which replay the validated rows)."""
     folder = ROOT / "etl" / "workbooks"
     seen, todo = set(), ["validate"]
     while todo:
@@ -227,3 +240,59 @@ def test_the_validation_cache_key_covers_every_module_validation_runs():
                 assert node.module.startswith("etl.workbooks."), node.module  # nothing else of etl
                 todo.append(node.module.removeprefix("etl.workbooks."))
     assert {f"{name}.py" for name in seen} == set(VALIDATION_MODULES)
+    replay_imports = {node.module for node in ast.walk(ast.parse((folder / "replay.py").read_text(encoding="utf-8")))
+                      if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("etl.")}
+    assert {f"{m.removeprefix('etl.workbooks.')}.py" for m in replay_imports} <= {*VALIDATION_MODULES,
+                                                                                 *DERIVATION_MODULES}
+
+
+def test_a_build_uses_its_early_replay_only_if_no_commit_came_in_between(programme, demo_raw, monkeypatch):
+    import etl.build as build_module
+
+    db, uploads = programme
+    calls = []
+    original = build_module._replay_programme
+    withdrawn = _active(uploads, "DRO", _months(uploads, "DRO")[-1])
+
+    def replay_then_commit(uploads_dir):
+        result = original(uploads_dir)
+        if not calls:  # a withdrawal logged after the replay beside the raw files, before the lock
+            append(uploads, event_line("withdraw", withdrawn.upload_id, "t"))
+        calls.append(result[0])
+        return result
+
+    monkeypatch.setattr(build_module, "_replay_programme", replay_then_commit)
+    build(demo_raw, db, progress=False, uploads_dir=uploads)
+    assert len(calls) == 2 and calls[1] == position(uploads) != calls[0]
+    assert _tables(db)["build_info"][1][1] == position(uploads)  # uploads_code, uploads_position
+    held = {row[0]: row[8] for row in _tables(db)["upload"]}
+    assert held[withdrawn.upload_id] == "withdrawn"
+
+    calls.clear()
+    monkeypatch.setattr(build_module, "_replay_programme", lambda d: calls.append(d) or original(d))
+    build(demo_raw, db, progress=False, uploads_dir=uploads)
+    assert len(calls) == 1  # nothing came in between: the early replay is used
+
+
+def test_a_dry_run_reads_only_the_rows_that_share_a_key_and_counts_the_same(programme, monkeypatch):
+    import etl.workbooks.dryrun as dryrun
+
+    db, uploads = programme
+    report = _active(uploads, "ALM", _months(uploads, "ALM")[-4])
+    plan = next(u for u in kept(uploads) if u.kind == "plan")
+    original = dryrun._existing
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for upload in (report, plan):
+            rows = validate_workbook(file_of(uploads, upload), con, today=date.today()).rows
+            if "kpi_value" in rows:  # some values changed, the other rows as they are
+                rows["kpi_value"].loc[::2, "value"] += 1
+            filtered = dryrun.dry_run(rows, con)
+            monkeypatch.setattr(dryrun, "_existing", lambda c, t, cols, inc, keys: original(c, t, cols, inc, []))
+            everything = dryrun.dry_run(rows, con)
+            monkeypatch.setattr(dryrun, "_existing", original)
+            assert filtered == everything
+            assert sum(c.unchanged for c in filtered.values()) > 0
+            assert upload is plan or filtered["kpi_value"].changed
+    finally:
+        con.close()

@@ -46,15 +46,26 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             for row in _comparable(frame).to_dict("records")]
 
 
-def _existing(con: duckdb.DuckDBPyConnection | None, table: str, columns: list[str]) -> pd.DataFrame | None:
+def _existing(con: duckdb.DuckDBPyConnection | None, table: str, columns: list[str],
+              incoming: pd.DataFrame, keys: list[str]) -> pd.DataFrame | None:
+    """The table's rows that may share a key with an incoming row: on each text key column without empty incoming
+    values, only rows holding one of the incoming values (a report for one subproject × month reads that month, not
+    every month kept so far)."""
     if con is None:
         return None
-    present = {r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+    present = dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_name = ?", [table]).fetchall())
     if not present:
         return None
     select = ", ".join(f'"{c}"' for c in columns if c in present)
-    return con.execute(f"select {select} from {table}").df()  # noqa: S608 (table and columns come from layout.py)
+    filters, values = [], []
+    for key in keys:
+        if present.get(key) == "VARCHAR" and incoming[key].notna().all():
+            filters.append(f'"{key}" in (select unnest(?::varchar[]))')
+            values.append(sorted(set(incoming[key])))
+    where = f" where {' and '.join(filters)}" if filters else ""
+    # table and columns come from layout.py
+    return con.execute(f"select {select} from {table}{where}", values).df()  # noqa: S608
 
 
 def dry_run(rows: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnection | None) -> dict[str, TableChanges]:
@@ -65,7 +76,7 @@ def dry_run(rows: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnection | None
         columns = list(frame.columns)
         result = TableChanges()
         incoming = _comparable(frame[columns]).reset_index(drop=True)
-        old = _existing(con, table, columns)
+        old = _existing(con, table, columns, incoming, keys)
         if old is None or old.empty:
             result.new = _records(frame[columns])
             changes[table] = result
@@ -111,4 +122,6 @@ def upload_report(path, db_path=None, plan_path=None, today=None, limits=None) -
         "errors": [issue.as_dict() for issue in validation.errors],
         "warnings": [issue.as_dict() for issue in validation.warnings],
         "changes": {table: change.counts() for table, change in changes.items()},
+        "subproject": validation.subproject,  # a monthly report's subproject and month (the app checks a lead's scope)
+        "month": validation.month,
     }

@@ -17,13 +17,11 @@ for a store that was written without commits (the demo).
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import pickle
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,10 +36,12 @@ from etl.workbooks.store import (
     file_of,
     kept,
     position,
+    read_log,
     record_position,
     recorded_code,
     recorded_position,
     statuses,
+    validation_version,
 )
 
 if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a build without uploads skips it
@@ -49,9 +49,6 @@ if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
 MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
-# The modules validate_workbook runs (tests/test_workbook_incremental.py checks the list against its imports); a
-# change to any other module of etl/workbooks leaves the cached validation results valid.
-VALIDATION_MODULES = ("validate.py", "reader.py", "layout.py", "safety.py")
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ def replay(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> Programme
     """Rebuild the programme tables from the uploads folder as if the `pending` event lines were appended to its
     log (None or a missing folder: empty tables)."""
     present = uploads_dir is not None and uploads_dir.exists()
-    log = [*(events(uploads_dir) if present else []), *(json.loads(line) for line in pending)]
+    log, at = read_log(uploads_dir if present else None, pending)  # one reading: a replay without the lock agrees
     uploads = kept(uploads_dir, log) if present else []
     status = statuses(uploads, log) if uploads else {}
     tables: dict[str, list[pd.DataFrame]] = {t: [] for t in (*PLAN_TABLES, *MONTHLY_TABLES)}
@@ -97,7 +94,7 @@ def replay(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> Programme
     frames = {name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
               for name, parts in tables.items()}
     upload_rows = pd.DataFrame([_upload_row(u, status[u.upload_id]) for u in uploads])
-    return Programme(frames, upload_rows, notes, position(uploads_dir if present else None, pending))
+    return Programme(frames, upload_rows, notes, at)
 
 
 def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tuple[str, ...]) -> list[str] | None:
@@ -166,21 +163,6 @@ def _rejected(upload: Upload, result: Validation) -> str:
     """The note on an active report that no longer validates against the active plan."""
     return (f"Maandrapportage {upload.file_name} ({upload.upload_id}) past niet meer bij het actieve plan van aanpak "
             f"en telt niet mee: {result.errors[0].message}")
-
-
-@cache
-def validation_version() -> str:
-    """A hash of what a validation result depends on besides the files: the validation code (VALIDATION_MODULES),
-    the catalogue's indicator ids (a plan's KPIs may name one) and the versions of the libraries that read the
-    workbooks. Results of other code are never reused."""
-    from warehouse.catalog import CATALOGUE
-
-    digest = hashlib.sha256()
-    for name in VALIDATION_MODULES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    digest.update(" ".join(sorted(CATALOGUE)).encode())
-    digest.update(f"pandas {pd.__version__} python-calamine {importlib.metadata.version('python-calamine')}".encode())
-    return digest.hexdigest()
 
 
 def _validated(uploads_dir: Path, upload: Upload, plan: Upload | None, known: KnownPlan | None) -> Validation:

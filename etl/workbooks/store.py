@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -93,12 +94,26 @@ def _log_bytes(uploads_dir: Path) -> bytes:
 
 def events(uploads_dir: Path) -> list[dict]:
     """The event log, in order."""
-    return [json.loads(line) for line in _log_bytes(uploads_dir).decode("utf-8").splitlines() if line.strip()]
+    return _events_in(_log_bytes(uploads_dir))
 
 
 def position(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> str:
     """The store's state as '<events>:<sha256 of the log>', after appending the `pending` event lines."""
+    return _position_of((_log_bytes(uploads_dir) if uploads_dir else b"") + "".join(pending).encode("utf-8"))
+
+
+def read_log(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> tuple[list[dict], str]:
+    """The events and the position of one reading of the log (plus the `pending` lines): they always agree, also
+    without the lock while a commit appends."""
     data = (_log_bytes(uploads_dir) if uploads_dir else b"") + "".join(pending).encode("utf-8")
+    return _events_in(data), _position_of(data)
+
+
+def _events_in(data: bytes) -> list[dict]:
+    return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def _position_of(data: bytes) -> str:
     return f"{data.count(NEWLINE)}:{hashlib.sha256(data).hexdigest()}"
 
 
@@ -106,13 +121,37 @@ POSITION_KEY = "uploads_position"  # build_info: the store position the warehous
 CODE_KEY = "uploads_code"  # build_info: code_version() of the code that derived them
 
 
+# The modules validate_workbook runs (tests/test_workbook_incremental.py checks the list against its imports), and
+# those that turn validated rows into programme tables and statuses.
+VALIDATION_MODULES = ("validate.py", "reader.py", "layout.py", "safety.py")
+DERIVATION_MODULES = ("replay.py", "store.py")
+
+
+@cache
+def validation_version() -> str:
+    """A hash of what a validation result depends on besides the files: the validation code, the catalogue's
+    indicator ids (a plan's KPIs may name one) and the versions of the libraries that read workbooks. Part of the key
+    of every cached result (replay.py), so results of other code are never reused; a change to another module of
+    etl/workbooks leaves them valid."""
+    from warehouse.catalog import CATALOGUE
+
+    digest = hashlib.sha256()
+    for name in VALIDATION_MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update(" ".join(sorted(CATALOGUE)).encode())
+    for library in ("pandas", "python-calamine", "defusedxml"):
+        digest.update(f"{library} {importlib.metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
 @cache
 def code_version() -> str:
-    """A hash of the workbook code (etl/workbooks/*.py): a commit changes only the rows it touches (replay.py's
-    apply_events) in programme tables that this same code derived, and replays them all otherwise."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    """A hash of the code that derives the programme tables (validation_version and DERIVATION_MODULES): a commit
+    changes only the rows it touches (replay.py's apply_events) in tables that this same code derived, and replays
+    them all otherwise."""
+    digest = hashlib.sha256(validation_version().encode())
+    for name in DERIVATION_MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
