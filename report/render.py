@@ -45,9 +45,13 @@ class Svg:
     """A chart being rendered to SVG; `uri` waits for it and gives a data: URI for an <img>."""
 
     def __init__(self, chart: alt.TopLevelMixin, width: int, height: int | None = None):
-        sized = chart.properties(width=width) if height is None else chart.properties(width=width, height=height)
         # validate=False: the builders' specs are validated by the pages' tests; here it would cost 30 ms a chart.
-        self._future: Future[str] = _pool().submit(_to_svg, sized.to_dict(validate=False))
+        # The size is set on the finished dict: chart.properties() would deep-copy the chart once more.
+        spec = chart.to_dict(validate=False)
+        spec["width"] = width
+        if height is not None:
+            spec["height"] = height
+        self._future: Future[str] = _pool().submit(_to_svg, spec)
 
     @property
     def text(self) -> str:

@@ -187,14 +187,15 @@ def _kpi_rows(progress: pd.DataFrame) -> list[KpiRow]:
 
 def _kpi_charts(detail: dict, progress: pd.DataFrame) -> list[Svg]:
     """The running-total KPIs with at least three reports, those that need attention first (at most KPI_CHARTS)."""
-    values, targets = detail["values"], detail["targets"]
+    values = dict(tuple(detail["values"].groupby("kpi_code", sort=False)))
+    targets = dict(tuple(detail["targets"].groupby("kpi_code", sort=False)))
     ordered = progress.assign(order=progress["status"].map(STATUS_ORDER)).sort_values(["order", "kpi_code"])
     found = []
     for kpi in ordered.itertuples(index=False):
-        own = values[values["kpi_code"] == kpi.kpi_code]
-        if len(own) < 3 or own["accumulation"].iloc[0] != "cumulatief":
+        own = values.get(kpi.kpi_code)
+        if own is None or len(own) < 3 or own["accumulation"].iloc[0] != "cumulatief" or kpi.kpi_code not in targets:
             continue
-        chart = charts.kpi_path(own, targets[targets["kpi_code"] == kpi.kpi_code], own["unit"].iloc[0], kpi.name)
+        chart = charts.kpi_path(own, targets[kpi.kpi_code], own["unit"].iloc[0], kpi.name)
         found.append(Svg(chart, width=190, height=70))
         if len(found) == KPI_CHARTS:
             break
@@ -237,7 +238,9 @@ def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter) -> Su
                             if pd.notna(a.planned_start) and pd.notna(a.planned_end) else "–"),
                 "status": a.status, "reported": _month_label(a.reported_in) if isinstance(a.reported_in, str) else "–"}
                for a in detail["actions"].itertuples(index=False)]
-    first = f"{pd.Timestamp(project.start_date):%Y-%m}"
+    # The quarter and the twelve months up to its end: what the page reports on (report_months reads per month).
+    year_before = pd.Timestamp(quarter.end) - pd.DateOffset(months=11)
+    first = max(f"{pd.Timestamp(project.start_date):%Y-%m}", f"{year_before:%Y-%m}")
     last = min(until, f"{pd.Timestamp(project.end_date):%Y-%m}")
     months = (programme.report_months(con, project.subproject_code, first, last) if first <= last
               else pd.DataFrame(columns=["month", "status"]))
@@ -341,7 +344,7 @@ def _data_status(con: duckdb.DuckDBPyConnection, quarter: Quarter, tiles_values:
         status = statuses.get(age.source_id)
         rows.append(SourceStatus(
             source=f"{age.publisher}, {age.title}", latest=fmt.period_label(within[-1]) if within else "–",
-            status=" en ".join(sorted(status)) if status else "niet in dit rapport", origin=_origin(age)))
+            status=" en ".join(sorted(status)) if status else "niet gebruikt", origin=_origin(age)))
     return rows
 
 
@@ -406,7 +409,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
                 and kpi.indicator_id in CATALOGUE else "–"})
     data_status = _data_status(con, quarter, by_source)
     is_demo = notes.is_demo or programme_demo or any(s.origin.startswith("demodata") and
-                                                     s.status != "niet in dit rapport" for s in data_status)
+                                                     s.status != "niet gebruikt" for s in data_status)
     range_note = (f"Publieke cijfers: de perioden die uiterlijk {fmt.day(quarter.end)} waren afgelopen"
                   + (f", vanaf {from_year}" if from_year else "") + ". Deelprojecten: maandrapportages t/m "
                   f"{_month_label(quarter.months[-1])}; voortgang gemeten op {fmt.day(quarter.end)}.")
