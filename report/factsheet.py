@@ -69,7 +69,8 @@ class Factsheet:
     subproject: dict | None
     has_plan: bool
     sources: list[str]
-    remarks: list[str]
+    remarks: list[str]  # rows without a figure for the municipality
+    tight: bool = False  # smaller type, when the page would otherwise run onto a second one
 
 
 def _latest(values: list[IndicatorValue], period: str | None) -> IndicatorValue | None:
@@ -95,8 +96,7 @@ def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, region: 
     period = reference.period
     shown = {code: _latest(v, period) for code, v in values.items()}
     if own is None:
-        remarks.append(f"{indicator.name}: geen cijfers voor {region.name}"
-                       + (f" ({indicator.caveats[0].rstrip('.')})" if indicator.caveats else "") + ".")
+        remarks.append(f"{group} · {SHORT.get(indicator_id, indicator.name)}")
     present = [v for v in shown.values() if v is not None]
     return Row(group=group, name=SHORT.get(indicator_id, indicator.name),
                unit=figures.UNIT_WORDS.get(indicator.unit, indicator.unit),

@@ -48,20 +48,33 @@ def voortgang_pdf(db_path: Path | str, period: Quarter | str, region: str = DEFA
     return render.pdf(voortgang_html(db_path, period, region, from_year, today))
 
 
-def factsheet_html(db_path: Path | str, region: str, today: date | None = None) -> str:
-    """A municipality's one-page factsheet as HTML (see report/factsheet.py)."""
+def _factsheet(db_path: Path | str, region: str, today: date | None):
     from report import factsheet
-    from report.voortgang import STATUS_SYMBOL
 
     render.warm_up()
     con = connect(db_path)
     try:
-        sheet = factsheet.build(con, _region(con, region), today)
-        return render.html("factsheet.html", f=sheet, programme=PROGRAMME, symbols=STATUS_SYMBOL)
+        return factsheet.build(con, _region(con, region), today)
     finally:
         con.close()
 
 
+def _factsheet_html(sheet) -> str:
+    from report.voortgang import STATUS_SYMBOL
+
+    return render.html("factsheet.html", f=sheet, programme=PROGRAMME, symbols=STATUS_SYMBOL)
+
+
+def factsheet_html(db_path: Path | str, region: str, today: date | None = None) -> str:
+    """A municipality's one-page factsheet as HTML (see report/factsheet.py)."""
+    return _factsheet_html(_factsheet(db_path, region, today))
+
+
 def factsheet_pdf(db_path: Path | str, region: str, today: date | None = None) -> render.Pdf:
-    """A municipality's one-page factsheet as PDF."""
-    return render.pdf(factsheet_html(db_path, region, today))
+    """A municipality's one-page factsheet as PDF; set tighter when the first try runs onto a second page."""
+    sheet = _factsheet(db_path, region, today)
+    result = render.pdf(_factsheet_html(sheet))
+    if result.pages > 1:
+        sheet.tight = True
+        result = render.pdf(_factsheet_html(sheet))
+    return result

@@ -156,7 +156,7 @@ def test_a_warehouse_without_demo_figures_gives_no_watermark_and_five_pages(smal
     assert not any("demodata" in page.lower() for page in texts)
     assert body(texts[2]).startswith("Deelprojecten") and "Nog geen plan van aanpak" in texts[2]
     # Sources not in this warehouse have no figures, and say so instead of printing a zero.
-    assert texts[1].count("geen gegevens") == 4
+    assert texts[1].count("Geen gegevens Geen cijfers voor Flevoland") == 4
 
 
 def test_a_report_on_a_past_quarter_leaves_out_later_periods(small_db, tmp_path, pdftotext):
@@ -196,7 +196,7 @@ def test_the_factsheet_is_one_page_with_the_cli_figures_and_the_watermark(demo_d
         assert row in page, indicator
         assert own["source"] in page, indicator
     assert "Deelproject: Techniek Dichtbij Almere" in page
-    assert "Werkloosheidspercentage: geen cijfers voor Almere" in page
+    assert "'–': geen cijfers voor Almere (Werk · werkloosheid (beroepsbevolking))" in page
 
 
 def test_the_factsheet_shows_a_hidden_count_as_under_5_and_no_watermark_without_demo_data(suppressed_db, tmp_path,
