@@ -113,7 +113,7 @@ def _trend(region: Region, indicator_id: str, values: dict[str, list[IndicatorVa
     indicator = CATALOGUE[indicator_id]
     title = TREND_TITLES.get(indicator_id, indicator.name)
     return Svg(charts.trend(pd.concat(parts, ignore_index=True), indicator.unit, title, series="reeks"),
-               width=300, height=70)
+               width=350, height=60)
 
 
 def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date) -> dict | None:

@@ -51,6 +51,9 @@ class Svg:
         spec["width"] = width
         if height is not None:
             spec["height"] = height
+        # The whole chart, axes and legend included, takes the width (not the plot alone): charts side by side then
+        # come out at one scale, whatever the width of their axis labels.
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
         self._future: Future[str] = _pool().submit(_to_svg, spec)
 
     @property

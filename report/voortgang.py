@@ -196,7 +196,7 @@ def _kpi_charts(detail: dict, progress: pd.DataFrame) -> list[Svg]:
         if own is None or len(own) < 3 or own["accumulation"].iloc[0] != "cumulatief" or kpi.kpi_code not in targets:
             continue
         chart = charts.kpi_path(own, targets[kpi.kpi_code], own["unit"].iloc[0], kpi.name)
-        found.append(Svg(chart, width=190, height=70))
+        found.append(Svg(chart, width=230, height=70))
         if len(found) == KPI_CHARTS:
             break
     return found
@@ -402,8 +402,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
             kpi_definitions.append({
                 "name": kpi.name, "code": kpi.kpi_code, "unit": kpi.unit,
                 "kind": "output (activiteit)" if kpi.kind == "output" else "uitkomst (effect)",
-                "accumulation": ("lopend totaal: de waarde is het totaal tot en met de maand"
-                                 if kpi.accumulation == "cumulatief" else "per maand: de waarde van de maand zelf"),
+                "accumulation": "lopend totaal" if kpi.accumulation == "cumulatief" else "per maand",
                 "direction": kpi.direction, "baseline": baseline,
                 "indicator": CATALOGUE[kpi.indicator_id].name if isinstance(kpi.indicator_id, str)
                 and kpi.indicator_id in CATALOGUE else "–"})
@@ -444,6 +443,9 @@ def _rules(with_programme: bool, with_effects: bool) -> list[str]:
         "Verandering: het verschil met de vorige periode van dezelfde reeks; bij een aandeel in procentpunten.",
         "Nederland: dezelfde indicator voor heel Nederland in dezelfde periode.",
     ]
+    if with_programme:
+        rules.append("KPI-telling: bij een lopend totaal is de gemelde waarde het totaal tot en met de maand, bij "
+                     "'per maand' de waarde van die maand zelf.")
     if with_programme:
         rules.append(
             f"Verkeerslicht per KPI: 'op koers' vanaf {fmt.number(programme.ON_TRACK * 100)}% van wat volgens het "
