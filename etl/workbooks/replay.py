@@ -35,6 +35,7 @@ from etl.workbooks.store import (
     events,
     file_of,
     kept,
+    metadata,
     position,
     read_log,
     record_position,
@@ -110,24 +111,36 @@ def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tup
         return None
     before = events(uploads_dir)
     log = [*before, *(json.loads(line) for line in pending)]
-    uploads = kept(uploads_dir, log)
+    # The uploads of the store before `pending` are those of the upload table (its position says so; checked below),
+    # so only the metadata of the uploads the events add or change is read.
+    held, uploads = {}, []
+    for row in con.execute("select upload_id, kind, file_name, sha256, uploaded_by, uploaded_at, subproject_code, "
+                           "month, is_demo, status from upload").fetchall():
+        held[row[0]] = row[9]
+        uploads.append(Upload(*row[:8], demo=row[8]))
+    for upload_id in {e["upload_id"] for e in log[len(before):] if e["event"] == "commit"} - held.keys():
+        uploads.append(metadata(uploads_dir, upload_id))
+    if None in uploads:
+        return None
+    uploads.sort(key=lambda u: (u.uploaded_at, u.upload_id))
     by_id = {u.upload_id: u for u in uploads}
     touched = {e["upload_id"] for e in log[len(before):]}
     if not touched <= by_id.keys() or any(by_id[t].kind != "monthly" for t in touched):
         return None
-    committed = {e["upload_id"] for e in before if e["event"] == "commit"}
-    old = statuses([u for u in uploads if u.upload_id in committed], before)
+    old = statuses([u for u in uploads if u.upload_id in held], before)
     new = statuses(uploads, log)
-    held = dict(con.execute("select upload_id, status from upload").fetchall())
     # What the tables hold must be what a replay of the store gives (a report that did not fit: rejected).
-    if held.keys() != old.keys() or any(held[i] != s and (s, held[i]) != ("active", "rejected")
-                                        for i, s in old.items()):
+    if held.keys() != {e["upload_id"] for e in before if e["event"] == "commit"} or any(
+            held[i] != s and (s, held[i]) != ("active", "rejected") for i, s in old.items()):
+        return None
+    changes = [(metadata(uploads_dir, u.upload_id), new[u.upload_id]) for u in uploads  # only monthly reports
+               if old.get(u.upload_id) != new[u.upload_id]]
+    if any(upload is None for upload, _ in changes):
         return None
     plan = next((u for u in reversed(uploads) if u.kind == "plan" and new[u.upload_id] == "active"), None)
     known = None
     notes = []
-    for upload in (u for u in uploads if old.get(u.upload_id) != new[u.upload_id]):  # only monthly reports
-        status = new[upload.upload_id]
+    for upload, status in changes:
         if held.get(upload.upload_id) == "active":
             for table in MONTHLY_TABLES:
                 con.execute(f"delete from {table} where upload_id = ?", [upload.upload_id])  # noqa: S608

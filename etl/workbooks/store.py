@@ -75,12 +75,16 @@ def locked(uploads_dir: Path) -> Iterator[None]:
 def kept(uploads_dir: Path, log: list[dict] | None = None) -> list[Upload]:
     """Every committed upload (its commit event is in `log`, by default the event log), oldest first."""
     committed = {e["upload_id"] for e in (events(uploads_dir) if log is None else log) if e["event"] == "commit"}
-    uploads = []
-    for upload_id in committed:
-        meta = uploads_dir / upload_id / METADATA
-        if meta.is_file():
-            uploads.append(Upload(**json.loads(meta.read_text(encoding="utf-8"))))
+    uploads = [u for u in (metadata(uploads_dir, upload_id) for upload_id in committed) if u is not None]
     return sorted(uploads, key=lambda u: (u.uploaded_at, u.upload_id))
+
+
+def metadata(uploads_dir: Path, upload_id: str) -> Upload | None:
+    """What upload.json says of an upload (None when its folder has none)."""
+    meta = uploads_dir / upload_id / METADATA
+    if not meta.is_file():
+        return None
+    return Upload(**json.loads(meta.read_text(encoding="utf-8")))
 
 
 def _log_bytes(uploads_dir: Path) -> bytes:
