@@ -6,7 +6,9 @@ Two cases each:
   started vl-convert's JavaScript engine already); the median of REPEATS runs after one untimed run;
 - cold: `python -m report …` in a fresh process, interpreter start-up and every import included (median).
 Also the split of a warm run: reading and formatting the figures with the charts rendered alongside (html), and
-WeasyPrint's layout and printing (pdf).
+WeasyPrint's layout and printing (pdf). On a shared machine wall times follow the other load; the CPU seconds of the
+report's own process (the charts are drawn in a worker process beside it, report/svg_worker.py) say what an idle
+2-core machine would take, give or take the wait for the last chart. The load average is printed with the figures.
 
 Usage: .venv/bin/python bench/bench_report.py [--db WAREHOUSE] [--repeats N]
 Without --db it generates and builds the national demo (with the demo programme uploads) in a temporary folder.
@@ -16,6 +18,8 @@ Prints Markdown for bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,19 +46,28 @@ def _national_demo(folder: Path) -> Path:
     return folder / "w.duckdb"
 
 
-def _median(function, repeats: int) -> float:
-    times = []
+def _median(function, repeats: int) -> tuple[float, float]:
+    """Median wall and CPU seconds (this process) of `repeats` calls."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        begin = time.perf_counter()
+        begin, cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - begin)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def _cold(arguments: list[str], repeats: int) -> float:
-    def run() -> None:
+def _cold(arguments: list[str], repeats: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of a fresh `python -m report` (its CPU from the child's resource usage)."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        begin = time.perf_counter()
         subprocess.run([sys.executable, "-m", "report", *arguments], cwd=ROOT, check=True, capture_output=True)
-    return _median(run, repeats)
+        walls.append(time.perf_counter() - begin)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -79,9 +92,11 @@ def main() -> None:
             html_s = _median(html, args.repeats)
             pdf_s = _median(lambda document=document: render.pdf(document), args.repeats)
             cold = _cold(cold_args, args.repeats)
-            rows.append(f"| {name} | {pages} | {warm:.2f} | {html_s:.2f} | {pdf_s:.2f} | {cold:.2f} | < {target:.0f} |")
-        print("| report | pages | warm, in process (s) | of which figures + charts | of which WeasyPrint | "
-              "cold, fresh `python -m report` (s) | target (s) |")
+            rows.append(f"| {name} | {pages} | {warm[0]:.2f} / {warm[1]:.2f} | {html_s[0]:.2f} / {html_s[1]:.2f} | "
+                        f"{pdf_s[0]:.2f} / {pdf_s[1]:.2f} | {cold[0]:.2f} / {cold[1]:.2f} | < {target:.0f} |")
+        print(f"Load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+        print("| report | pages | warm, in process: wall / CPU (s) | of which figures + charts | of which WeasyPrint | "
+              "cold, fresh `python -m report`: wall / CPU (s) | target (s) |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         print("\n".join(rows))
 

@@ -1,15 +1,20 @@
 """From Altair charts and a Jinja2 template to a PDF: vector SVG by vl-convert, laid out and printed by WeasyPrint.
 
 The charts are the pages' own specifications (ui/charts.py), only given a width and height for paper. vl-convert
-renders them in a thread pool while the report's figures are still being read, so its start-up (about a second the
-first time in a process) overlaps the queries.
+renders them in a worker process (report/svg_worker.py) while the report's figures are still being read: its
+start-up (about a second, once per process) and its conversions run on the other core.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import json
+import queue
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,28 +22,81 @@ import altair as alt
 import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-WORKERS = 2  # the machines have 2 cores; vl-convert renders outside the GIL
+WORKER = Path(__file__).resolve().parent / "svg_worker.py"
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(WORKERS, thread_name_prefix="report-svg")
-        return _POOL
+class _Converter:
+    """Sends specifications to the SVG worker process, one at a time from one thread, in the order submitted.
+
+    Falls back to converting in this process (slower: it holds the interpreter lock) when the worker cannot be
+    started or has died.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[dict, Future[str]]] = queue.Queue()
+        self._process: subprocess.Popen | None = None
+        threading.Thread(target=self._serve, name="report-svg", daemon=True).start()
+
+    def submit(self, spec: dict) -> Future[str]:
+        future: Future[str] = Future()
+        self._queue.put((spec, future))
+        return future
+
+    def _start(self) -> subprocess.Popen | None:
+        try:
+            process = subprocess.Popen([sys.executable, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       text=True, encoding="utf-8", bufsize=1)
+        except OSError:
+            return None
+        atexit.register(process.kill)
+        return process
+
+    def _convert(self, spec: dict) -> str:
+        if self._process is None or self._process.poll() is not None:
+            self._process = self._start()
+        if self._process is not None:
+            try:
+                self._process.stdin.write(json.dumps({"spec": spec}) + "\n")
+                self._process.stdin.flush()
+                answer = json.loads(self._process.stdout.readline() or "null")
+            except (OSError, ValueError):
+                answer = None
+            if isinstance(answer, dict) and "svg" in answer:
+                return answer["svg"]
+            if isinstance(answer, dict) and "error" in answer:
+                raise ValueError(f"Grafiek niet te tekenen: {answer['error']}")
+            self._process.kill()
+            self._process = None
+        import vl_convert  # the worker is gone: convert here
+
+        return vl_convert.vegalite_to_svg(spec)
+
+    def _serve(self) -> None:
+        while True:
+            spec, future = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._convert(spec))
+            except Exception as exc:  # handed to whoever waits for the chart
+                future.set_exception(exc)
 
 
-def _to_svg(spec: dict) -> str:
-    import vl_convert
+_CONVERTER: _Converter | None = None
+_CONVERTER_LOCK = threading.Lock()
 
-    return vl_convert.vegalite_to_svg(spec)
+
+def _converter() -> _Converter:
+    global _CONVERTER
+    with _CONVERTER_LOCK:
+        if _CONVERTER is None:
+            _CONVERTER = _Converter()
+        return _CONVERTER
 
 
 def warm_up() -> None:
-    """Start vl-convert's JavaScript engine in the background (the first conversion in a process is slow)."""
-    _pool().submit(_to_svg, {"mark": "point", "data": {"values": []}})
+    """Start the worker and vl-convert's JavaScript engine (about a second) while the report reads its figures."""
+    _converter().submit({"mark": "point", "data": {"values": []}})
 
 
 class Svg:
@@ -54,7 +112,7 @@ class Svg:
         # The whole chart, axes and legend included, takes the width (not the plot alone): charts side by side then
         # come out at one scale, whatever the width of their axis labels.
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-        self._future: Future[str] = _pool().submit(_to_svg, spec)
+        self._future: Future[str] = _converter().submit(spec)
 
     @property
     def text(self) -> str:

@@ -15,15 +15,17 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from etl.build import build
-from report import buttons, cli, make
+from report import buttons, cli, make, render
 from report.errors import ReportError
 from report.periods import Quarter, last_complete
 from tests.conftest import FIXTURES, ROOT, raw_with, require
+from ui import charts
 from ui import format as fmt
 from ui.data import DB_ENV
 from warehouse.connection import connect
@@ -318,3 +320,13 @@ def test_the_progress_button_follows_a_period_filter_that_ends_early():
     chosen = buttons.voortgang("w.duckdb", "PV24", "Flevoland", 2019, 2022, 2025, date(2026, 12, 2))
     assert chosen.label == "Voortgangsrapportage 4e kwartaal 2022 (PDF)"
     assert chosen.file_name == "voortgangsrapportage_2022-Q4_PV24.pdf"
+
+
+
+def test_charts_are_drawn_as_vector_graphics_by_the_worker_process():
+    frame = pd.DataFrame({"period": ["2022-2023", "2023-2024"], "value": [0.2, 0.25], "lower": [0.2, 0.24],
+                          "upper": [0.2, 0.26], "unit": "share", "status": "definitief", "source": "DUO"})
+    svg = render.Svg(charts.sparkline(frame, "share"), width=150).text
+    assert svg.startswith("<svg") and "<image" not in svg  # vector, no embedded bitmap
+    with pytest.raises(ValueError, match="Grafiek niet te tekenen"):
+        render._converter().submit({"mark": "geen-mark"}).result()
