@@ -3,13 +3,13 @@
 Pages, in this order (docs/report.md): cover with the data status; headline indicators; one page per subproject;
 effects; appendix with the definition and source of every figure printed. A report on a quarter reads the figures
 as they stood at its end: public indicators of periods that had ended by then, monthly reports up to its last
-month, KPI progress measured at its last day.
+month, KPI progress measured at its last day (for a quarter still running: at the end of the last complete month).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -80,6 +80,7 @@ class KpiRow:
 
 @dataclass
 class Subproject:
+    measured: str
     code: str
     name: str
     municipality: str
@@ -221,9 +222,15 @@ def _month_label(month: str) -> str:
     return fmt.period_label(month)
 
 
-def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter) -> Subproject:
-    today = quarter.next().start  # "now" for progress = the quarter's last day (see programme.kpi_progress)
-    until = quarter.months[-1]
+def measuring_day(quarter: Quarter, today: date) -> date:
+    """The day KPI progress is measured on: the quarter's last day, or for a quarter still running the end of the
+    last complete month (as the pages do: the report on a month is not due before the month has ended)."""
+    return min(quarter.end, today.replace(day=1) - timedelta(days=1))
+
+
+def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter, measured: date) -> Subproject:
+    today = measured + timedelta(days=1)  # programme.kpi_progress measures on the day before the month of `today`
+    until = f"{measured:%Y-%m}"
     detail = programme.detail(con, project.subproject_code, today, until)
     progress = detail["progress"]
     counts = progress["status"].value_counts()
@@ -258,14 +265,15 @@ def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter) -> Su
              f"penvoerder {project.lead_organisation or '–'} · looptijd {fmt.month(project.start_date)} t/m "
              f"{fmt.month(project.end_date)}")
     return Subproject(
-        code=project.subproject_code, name=project.name, municipality=project.municipality or "–", facts=facts,
+        measured=fmt.day(measured), code=project.subproject_code, name=project.name,
+        municipality=project.municipality or "–", facts=facts,
         summary=summary, kpis=_kpi_rows(progress), charts=_kpi_charts(detail, progress),
         chart_note=("gerealiseerd lopend totaal per maand tegen de doelen per doelperiode (ruiten), voor de "
                     f"lopende totalen met minstens drie rapportages (ten hoogste {KPI_CHARTS}, wat aandacht vraagt "
                     "eerst)."),
         milestones=milestones,
         milestone_summary=(f"{ms['behaald']} behaald · {ms['te laat']} te laat · {ms['binnenkort']} met een "
-                           f"deadline in de drie maanden na {fmt.day(quarter.end)}"),
+                           f"deadline in de drie maanden na {fmt.day(measured)}"),
         actions=actions, reports=reports, completeness=completeness, narratives=narratives)
 
 
@@ -369,7 +377,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
         if region.level == "gemeente":
             listing = listing[listing["municipality_code"] == region.code]
         projects = list(listing.itertuples(index=False))
-        source = programme.provenance(con, quarter.months[-1])
+        source = programme.provenance(con, quarter.months[-1])  # a report handed in early counts as handed in
         programme_demo = bool(source["is_demo"])
         plan = f" (geüpload {fmt.day(source['plan_uploaded'])})" if source["plan_uploaded"] else ""
         reports = (f"{source['reports']} maandrapportages t/m {fmt.period_label(source['last_month'])}"
@@ -383,7 +391,8 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
     else:
         no_subprojects = ("Nog geen plan van aanpak geüpload: de voortgang van de deelprojecten komt in dit rapport "
                           "na de eerste upload (pagina Upload of python -m etl upload).")
-    sections = [_subproject(con, project, quarter) for project in projects]
+    measured = measuring_day(quarter, today or date.today())
+    sections = [_subproject(con, project, quarter, measured) for project in projects]
     effects, effect_notes = _effects(con, projects, notes) if projects else ([], [])
 
     definitions = [_definition(i.indicator, _periods_printed(i), "; ".join(sorted(
@@ -411,7 +420,10 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
                                                      s.status != "niet gebruikt" for s in data_status)
     range_note = (f"Publieke cijfers: de perioden die uiterlijk {fmt.day(quarter.end)} waren afgelopen"
                   + (f", vanaf {from_year}" if from_year else "") + ". Deelprojecten: maandrapportages t/m "
-                  f"{_month_label(quarter.months[-1])}; voortgang gemeten op {fmt.day(quarter.end)}.")
+                  f"{_month_label(min(quarter.months[-1], f'{measured:%Y-%m}'))}; voortgang gemeten op "
+                  f"{fmt.day(measured)}."
+                  + (f" Het {quarter.label} loopt nog: wat na vandaag valt, ontbreekt nog."
+                     if quarter.end >= (today or date.today()) else ""))
     return Report(
         title=f"Voortgangsrapportage {quarter.label}", quarter=quarter, region=region,
         made_at=figures.made_at(), is_demo=is_demo, demo_note=figures.DEMO_NOTE, range_note=range_note,

@@ -11,7 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -330,3 +330,12 @@ def test_charts_are_drawn_as_vector_graphics_by_the_worker_process():
     assert svg.startswith("<svg") and "<image" not in svg  # vector, no embedded bitmap
     with pytest.raises(ValueError, match="Grafiek niet te tekenen"):
         render._converter().submit({"mark": "geen-mark"}).result()
+
+
+def test_a_report_on_the_running_quarter_measures_at_the_end_of_last_month(demo_db, tmp_path, pdftotext):
+    today = date.today()
+    running = Quarter.containing(today)
+    texts = pages(make.voortgang_pdf(demo_db, running).data, tmp_path)
+    last_month_end = today.replace(day=1) - timedelta(days=1)  # before the running quarter's end, always
+    assert f"Het {running.label} loopt nog" in texts[0]
+    assert f"KPI's op {fmt.day(last_month_end)}:" in texts[2]
