@@ -24,7 +24,8 @@ def _upload(capsys, *args):
 def test_dry_run_of_a_plan_against_an_empty_warehouse(tmp_path, capsys):
     code, out = _upload(capsys, plan_file(tmp_path), "--dry-run", "--json", "--db", tmp_path / "geen.duckdb")
     report = json.loads(out.out)
-    assert code == 0 and list(report) == ["ok", "kind", "errors", "warnings", "changes"]
+    assert code == 0 and list(report) == ["ok", "kind", "errors", "warnings", "changes", "subproject", "month"]
+    assert report["subproject"] is None and report["month"] is None  # a plan of action has neither
     assert report["ok"] is True and report["kind"] == "plan" and report["errors"] == report["warnings"] == []
     assert report["changes"] == {
         "subproject": {"new": 2, "changed": 0, "unchanged": 0}, "action": {"new": 3, "changed": 0, "unchanged": 0},
@@ -37,6 +38,7 @@ def test_dry_run_of_a_monthly_report_counts_new_changed_and_unchanged(tmp_path, 
     code, out = _upload(capsys, monthly_file(tmp_path), "--dry-run", "--json", "--db", db)
     report = json.loads(out.out)
     assert code == 0 and report["kind"] == "monthly"
+    assert (report["subproject"], report["month"]) == ("ALM", "2026-03")  # the app checks a lead's scope by it
     assert report["changes"]["kpi_value"] == {"new": 0, "changed": 2, "unchanged": 0}  # LLN value, BZK comment
     assert report["changes"]["action_update"] == {"new": 2, "changed": 0, "unchanged": 0}
 

@@ -145,7 +145,8 @@ def test_cli_upload_history_and_withdraw(live, tmp_path, capsys):
     common = ["--db", str(db), "--uploads", str(uploads)]
     assert main(["upload", str(plan_file(tmp_path)), "--json", "--uploader", "Analist", *common]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"ok", "kind", "errors", "warnings", "changes", "upload_id"} and report["ok"]
+    assert set(report) == {"ok", "kind", "errors", "warnings", "changes", "subproject", "month", "upload_id"}
+    assert report["ok"]
     assert main(["uploads", "--json", *common]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert listed["upload_id"] == report["upload_id"] and listed["status"] == "active"

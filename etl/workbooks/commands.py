@@ -34,17 +34,23 @@ def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentPa
     uploads.add_argument("--json", action="store_true", help="uitvoer als JSON")
     withdraw.add_argument("upload_id", help="de id uit 'python -m etl uploads'")
     withdraw.add_argument("--by", default=getpass.getuser(), help="naam van wie intrekt (%(default)s)")
+    withdraw.add_argument("--demo", action="store_true",
+                          help="alleen een demo-upload intrekken (de app zonder inlog, docs/access.md)")
     template.add_argument("kind", choices=["plan", "monthly"],
                           help="plan (plan van aanpak) of monthly (maandrapportage)")
     template.add_argument("--subproject", help="deelprojectcode om in te vullen (maandrapportage)")
     template.add_argument("--month", help="verslagmaand JJJJ-MM om in te vullen (maandrapportage)")
     template.add_argument("--plan", type=Path, help="plan van aanpak (.xlsx) als het datawarehouse er nog geen heeft")
     template.add_argument("-o", "--output", type=Path, required=True, help="uitvoerbestand (.xlsx)")
+    template.add_argument("--demo", action="store_true", help="sjabloon met het demokenmerk (de app zonder inlog)")
     upload.add_argument("file", type=Path, help="plan van aanpak of maandrapportage (.xlsx)")
     upload.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen wat verandert")
     upload.add_argument("--json", action="store_true", help="uitvoer als JSON")
     upload.add_argument("--uploader", default=getpass.getuser(), help="naam van wie uploadt (%(default)s)")
     upload.add_argument("--plan", type=Path, help="plan van aanpak (.xlsx) als het datawarehouse er nog geen heeft")
+    upload.add_argument("--demo", action="store_true",
+                        help="alleen een demowerkboek vastleggen, als demo-upload, en alleen in een map zonder echte "
+                             "uploads (de app zonder inlog, docs/access.md)")
     for setting in SETTINGS:
         upload.add_argument(f"--{setting.name.replace('_', '-')}", type=int, default=setting.default,
                             help=f"{setting.help} (%(default)s)")
@@ -80,6 +86,10 @@ def run_template(args: argparse.Namespace) -> int:
                   f"{', '.join(sorted(plan.subprojects['subproject_code']))}.", file=sys.stderr)
             return EXIT_REJECTED
         path = monthly_template(args.output, args.subproject, args.month, plan)
+    if args.demo:
+        from etl.workbooks.demomark import mark
+
+        mark(path)
     print(f"Sjabloon geschreven: {path}")
     return EXIT_ACCEPTED
 
@@ -88,7 +98,7 @@ def _refusal(message: str) -> dict:
     """A report in the shape of every other: refused as a whole, the Dutch message as its one error."""
     return {"ok": False, "kind": None,
             "errors": [{"sheet": None, "row": None, "column": None, "value": None, "message": message}],
-            "warnings": [], "changes": {}}
+            "warnings": [], "changes": {}, "subproject": None, "month": None}
 
 
 def _json_safe(value: object) -> object:
@@ -114,12 +124,18 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
         message = f"Bestand {args.file} bestaat niet (of is een map). Controleer de naam en de map."
         return _refusal(message), "Er is niets geschreven.", message
     limits = Limits(**{s.name: getattr(args, s.name) for s in SETTINGS})
+    refused = _demo_refusal(args) if args.demo else None
     try:
         if args.dry_run:
-            return upload_report(args.file, args.db, args.plan, limits=limits), "Proefrun: er is niets geschreven.", \
-                None
+            report = upload_report(args.file, args.db, args.plan, limits=limits)
+            if refused:  # the checks still show what is wrong inside the workbook
+                report["ok"] = False
+                report["errors"].append(_refusal(refused)["errors"][0])
+            return report, "Proefrun: er is niets geschreven.", None
+        if refused:
+            return _refusal(refused), "Er is niets vastgelegd.", refused
         try:
-            result = commit_upload(args.file, args.uploader, args.uploads, args.db, limits)
+            result = commit_upload(args.file, args.uploader, args.uploads, args.db, limits, demo=args.demo)
         except CommitError as exc:
             message = f"{exc} Er is niets vastgelegd."
             return _refusal(message), "Afgekeurd: er is niets vastgelegd.", message
@@ -137,6 +153,21 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
     for note in result.notes:
         print(f"LET OP: {note}", file=sys.stderr)
     return report, closing, None
+
+
+def _demo_refusal(args: argparse.Namespace) -> str | None:
+    """Why `upload --demo` may not keep this file (None: it may): no demo mark, or real uploads in the folder."""
+    from etl.workbooks.demomark import is_marked
+
+    if not is_marked(args.file):
+        return (f"{args.file.name} is geen demowerkboek. Zonder inlog (demomodus) legt de Techniekmonitor alleen "
+                "demowerkboeken vast, zoals de sjablonen die de app in de demomodus aanbiedt. Een echte rapportage "
+                "kan alleen worden vastgelegd als inloggen is ingesteld (docs/access.md).")
+    real = [u for u in (kept(args.uploads) if args.uploads.exists() else []) if not u.demo]
+    if real:
+        return (f"De map {args.uploads} bevat echte uploads; zonder inlog (demomodus) wordt daar niets vastgelegd. "
+                "Stel inloggen in (docs/access.md).")
+    return None
 
 
 def run_upload(args: argparse.Namespace) -> int:
@@ -172,6 +203,13 @@ def run_withdraw(args: argparse.Namespace) -> int:
     """Withdraw an upload; the warehouse is as if it had never been uploaded."""
     from etl.workbooks.commit import CommitError, withdraw_upload
 
+    if args.demo:
+        upload = next((u for u in kept(args.uploads) if u.upload_id == args.upload_id), None) \
+            if args.uploads.exists() else None
+        if upload is not None and not upload.demo:
+            print(f"FOUT: upload {args.upload_id} is een echte upload; zonder inlog (demomodus) wordt alleen een "
+                  "demo-upload ingetrokken. Stel inloggen in (docs/access.md).", file=sys.stderr)
+            return EXIT_REJECTED
     try:
         notes = withdraw_upload(args.upload_id, args.by, args.uploads, args.db)
     except CommitError as exc:

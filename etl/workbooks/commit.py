@@ -32,8 +32,9 @@ class CommitResult:
 
 
 def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path,
-                  limits: Limits | None = None) -> CommitResult:
-    """Validate and, when accepted, keep the file and update the warehouse; all of it or none of it."""
+                  limits: Limits | None = None, demo: bool = False) -> CommitResult:
+    """Validate and, when accepted, keep the file and update the warehouse; all of it or none of it. With `demo` the
+    upload is kept as a demo upload (the app without login, docs/access.md)."""
     with locked(uploads_dir):
         synced = sync_locked(db_path, uploads_dir)
         log = event_log(uploads_dir)
@@ -51,6 +52,7 @@ def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path
             "ok": validation.ok, "kind": validation.kind,
             "errors": [i.as_dict() for i in validation.errors], "warnings": [i.as_dict() for i in validation.warnings],
             "changes": {table: c.counts() for table, c in changes.items()},
+            "subproject": validation.subproject, "month": validation.month,
         }
         if not validation.ok:
             return CommitResult(report, "rejected", notes=synced.notes)
@@ -60,7 +62,7 @@ def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path
             return CommitResult(report, "duplicate", same, synced.notes)
         rows = {table: len(frame) for table, frame in validation.rows.items()}
         upload = place(uploads_dir, path, validation.kind, uploaded_by, validation.subproject, validation.month,
-                       rows)
+                       rows, demo=demo)
         line = event_line("commit", upload.upload_id, uploaded_by)
         try:
             tmp, notes = prepare(db_path, uploads_dir, (line,))

@@ -18,6 +18,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from etl.workbooks.demomark import mark
 from etl.workbooks.layout import MONTHLY, PLAN, WorkbookLayout
 from etl.workbooks.store import CACHE_DIR, EVENTS, Upload, keep, kept, log
 from etl.workbooks.templates import filled_workbook
@@ -120,8 +121,9 @@ def _fix_bytes(path: Path, stamp: datetime) -> None:
 
 def _write(path: Path, layout: WorkbookLayout, rows: dict[str, list[list]], stamp: datetime,
            code_lists: dict[str, list[str]] | None = None) -> Path:
-    """A filled workbook in the template layout, with reproducible bytes."""
+    """A filled workbook in the template layout, with the demo mark and reproducible bytes."""
     filled_workbook(path, layout, rows, code_lists)
+    mark(path)
     _fix_bytes(path, stamp)
     return path
 

@@ -122,4 +122,6 @@ def upload_report(path, db_path=None, plan_path=None, today=None, limits=None) -
         "errors": [issue.as_dict() for issue in validation.errors],
         "warnings": [issue.as_dict() for issue in validation.warnings],
         "changes": {table: change.counts() for table, change in changes.items()},
+        "subproject": validation.subproject,  # a monthly report's subproject and month (the app checks a lead's scope)
+        "month": validation.month,
     }
