@@ -60,7 +60,6 @@ class Factsheet:
     region: Region
     made_at: str
     is_demo: bool
-    demo_note: str
     pipeline: list[Row]
     retention: list[Row]
     labour: list[Row]
@@ -167,7 +166,7 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = N
         notes.cite(subproject["source"])
     return Factsheet(
         region=region, made_at=figures.made_at(),
-        is_demo=notes.is_demo or bool(subproject and subproject["is_demo"]), demo_note=figures.DEMO_NOTE,
+        is_demo=notes.is_demo or bool(subproject and subproject["is_demo"]),
         pipeline=pipeline, retention=retention, labour=labour, trends=trends,
         trend_note=(f"{region.name} tegen Flevoland en Nederland, alle schooljaren in het datawarehouse; de band "
                     "rond een lijn is de marge door onderdrukte kleine aantallen."),

@@ -33,7 +33,6 @@ from warehouse.sources import source_citation
 STATUS_ORDER = {"achter": 0, "let op": 1, "op koers": 2, "onbekend": 3}
 STATUS_SYMBOL = {"op koers": "✓", "let op": "!", "achter": "✗", "onbekend": "?"}
 KPI_CHARTS = 3  # KPI charts per subproject page (one row): the running totals that most need attention
-MILESTONE_WORDS = {"behaald": "behaald", "open": "open", "te laat": "te laat", "vervallen": "vervallen"}
 REPORT_WORDS = {"ingediend": "ingediend en goedgekeurd", "gecorrigeerd": "gecorrigeerd (vervangen door een "
                 "latere goedgekeurde upload)", "ingetrokken": "ingetrokken", "ontbreekt": "ontbreekt"}
 
