@@ -2,30 +2,35 @@
 
 import streamlit as st
 
-from ui import live
+from ui import access, live
 
 st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/precision_manufacturing:",
                    layout="wide")
 
+# Login, 'geen toegang' or the refused demo mode end the run here; a page the role may not open is a hidden refusal
+# under its own URL (ui/access.py), and each page checks again at its top.
+grant = access.gate()
+page = access.page_for(grant)
 navigation = st.navigation(
     {
-        "Stuurgroep": [st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True)],
+        "Stuurgroep": [page("overzicht", "Overzicht", ":material/dashboard:", default=True)],
         "Thema's": [
-            st.Page("pages/aanbod.py", title="Aanbod technici", icon=":material/school:"),
-            st.Page("pages/behoud.py", title="Behoud in de regio", icon=":material/home_pin:"),
-            st.Page("pages/arbeidsmarkt.py", title="Arbeidsmarkt", icon=":material/work:"),
-            st.Page("pages/deelprojecten.py", title="Deelprojecten", icon=":material/flag:"),
-            st.Page("pages/effecten.py", title="Effecten", icon=":material/insights:"),
+            page("aanbod", "Aanbod technici", ":material/school:"),
+            page("behoud", "Behoud in de regio", ":material/home_pin:"),
+            page("arbeidsmarkt", "Arbeidsmarkt", ":material/work:"),
+            page("deelprojecten", "Deelprojecten", ":material/flag:"),
+            page("effecten", "Effecten", ":material/insights:"),
         ],
         "Analyse": [
-            st.Page("pages/verkenner.py", title="Verkenner", icon=":material/query_stats:"),
-            st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
-            st.Page("pages/bronnen.py", title="Bronnen & definities", icon=":material/menu_book:"),
-            st.Page("pages/inhoud.py", title="Inhoud van het datawarehouse", icon=":material/database:"),
+            page("verkenner", "Verkenner", ":material/query_stats:"),
+            page("upload", "Upload", ":material/upload_file:"),
+            page("bronnen", "Bronnen & definities", ":material/menu_book:"),
+            page("inhoud", "Inhoud van het datawarehouse", ":material/database:"),
         ],
     }
 )
 st.sidebar.caption("Toptechniek in bedrijf Flevoland — meet- en evaluatiesysteem")
+access.sidebar(grant)
 live.drawn()
 with st.sidebar:
     live.watch()  # draws nothing; reruns this session when someone else changed the data
@@ -40,7 +45,7 @@ st.html("""<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"],
-  [data-testid="stTooltipIcon"] { display: none !important; }
+  [data-testid="stTooltipIcon"], .st-key-toegang_demo { display: none !important; }
   [data-testid="stMain"] { margin-left: 0 !important; }
   [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
   [data-testid="stVegaLiteChart"] { break-inside: avoid; }
@@ -55,4 +60,5 @@ st.html("""<style>
   [data-testid="stElementContainer"]:has(h1, h2, h3, h4) { break-after: avoid; }
 }
 </style>""")
+access.demo_bar(grant)  # demo mode only: "Demomodus: geen inlog" and the role switch, above the page
 navigation.run()

@@ -5,11 +5,14 @@ import streamlit as st
 
 from report import buttons
 from ui import charts, draw
+from ui.access import guard
 from ui.data import comparable, db_path, db_version, indicator_series, region_options, technical_share_by_sex
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 from warehouse.catalog import CATALOGUE
+
+guard("aanbod")  # the role may open this page, else a Dutch refusal
 
 PIPELINE = {"vmbo_tech_candidates": "vmbo techniek (examen)", "havo_vwo_nt_candidates": "havo/vwo N&T (examen)",
             "mbo_tech_students": "mbo techniek (studenten)", "ho_tech_first_years": "hbo/wo techniek (eerstejaars)"}

@@ -3,10 +3,13 @@
 import streamlit as st
 
 from report import buttons
+from ui.access import guard
 from ui.data import db_path
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
+
+guard("arbeidsmarkt")  # the role may open this page, else a Dutch refusal
 
 st.title("Arbeidsmarkt")
 st.caption("Is er werk voor technici, en hoeveel technici komen er van school? Werkloosheid, technische vacatures "

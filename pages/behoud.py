@@ -5,10 +5,13 @@ import streamlit as st
 from report import buttons
 from ui import charts, draw
 from ui import format as fmt
+from ui.access import guard
 from ui.data import db_path, db_version, mbo_destinations, residence_years
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
+
+guard("behoud")  # the role may open this page, else a Dutch refusal
 
 st.title("Behoud in de regio")
 st.caption("Blijven jongeren in de regio wonen en studeren? Vijfjaarsbehoud van jongeren en de studieplaats van "

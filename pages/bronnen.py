@@ -5,9 +5,12 @@ from datetime import datetime
 import streamlit as st
 
 from ui import format as fmt
+from ui.access import guard
 from ui.data import db_version, last_refresh, source_ages, sources
 from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
+
+guard("bronnen")  # the role may open this page, else a Dutch refusal
 
 st.title("Bronnen & definities")
 st.caption("Wat elke indicator meet, hoe hij berekend wordt en uit welke bron hij komt.")

@@ -7,10 +7,13 @@ import streamlit as st
 
 from ui import charts, draw
 from ui import format as fmt
+from ui.access import guard
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
 from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.verdict import verdict
+
+guard("deelprojecten")  # the role may open this page, else a Dutch refusal
 
 st.title("Deelprojecten")
 st.caption("Voortgang van de zes deelprojecten: acties, mijlpalen, KPI's tegen hun doelen en de maandrapportages.")

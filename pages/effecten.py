@@ -7,10 +7,13 @@ import streamlit as st
 
 from ui import charts, draw
 from ui import format as fmt
+from ui.access import guard
 from ui.data import citation, db_version, effect_analysis, has_plan, subprojects
 from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.verdict import verdict
+
+guard("effecten")  # the role may open this page, else a Dutch refusal
 
 OUTCOMES = ["vmbo_tech_share", "havo_vwo_nt_share"]
 FLEVOLAND = {"GM0034": "Almere", "GM0995": "Lelystad", "GM0303": "Dronten", "GM0171": "Noordoostpolder",

@@ -4,8 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
+from ui.access import guard
 from ui.data import db_version, indicator_overview, sources, table_inventory
 from ui.layout import demo_banner, show_table, warehouse_ready
+
+guard("inhoud")  # the role may open this page, else a Dutch refusal
 
 st.title("Inhoud van het datawarehouse")
 st.caption(

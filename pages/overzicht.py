@@ -8,6 +8,7 @@ import streamlit as st
 from report import buttons
 from ui import charts, draw
 from ui import format as fmt
+from ui.access import guard
 from ui.data import (
     db_path,
     db_version,
@@ -22,6 +23,8 @@ from ui.data import (
 from ui.filters import sidebar_filters
 from ui.layout import compact_caption, compact_overview_style, demo_banner, warehouse_ready
 from warehouse.catalog import CATALOGUE
+
+guard("overzicht")  # the role may open this page, else a Dutch refusal
 
 # Different icon shapes as well as colours, and the status in words: never colour alone.
 LIGHTS = {"op koers": ":green[:material/check_circle:]", "let op": ":orange[:material/error:]",

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import charts, draw, export
 from ui import format as fmt
+from ui.access import guard
 from ui.data import db_path, db_version, indicator_series, region_options, table_rows, table_shapes
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
@@ -20,6 +21,8 @@ from warehouse.sql_box import (
     run_query,
 )
 
+grant = guard("verkenner")  # the role may open this page, else a Dutch refusal
+
 st.title("Verkenner")
 st.caption("Voor analisten: elke indicator en elke tabel, gefilterd en gegroepeerd, als grafiek en als download.")
 if not warehouse_ready():
@@ -28,7 +31,7 @@ demo_banner()
 filters = sidebar_filters()
 version = db_version()
 options = region_options(version)
-by_indicator, by_table, by_sql = st.tabs(["Indicator", "Tabel", "SQL"])
+by_indicator, by_table, *by_sql = st.tabs(["Indicator", "Tabel", *(["SQL"] if grant.may_use_sql() else [])])
 
 with by_indicator:
     indicator_id = st.selectbox("Indicator", list(CATALOGUE), format_func=lambda i: CATALOGUE[i].name,
@@ -105,7 +108,9 @@ with by_table:
     else:
         st.info("Geen rijen voor deze keuze.")
 
-with by_sql:
+if not by_sql:  # no SQL box for this role (stuurgroep); nothing below runs
+    st.stop()
+with by_sql[0]:
     st.caption(f"Eén leesopdracht (SELECT, PIVOT, DESCRIBE) op het datawarehouse; hoogstens "
                f"{fmt.number(DEFAULT_ROW_CAP)} rijen, {fmt.number(DEFAULT_BYTE_CAP // 1024 ** 2)} MB, "
                f"{DUCKDB_MEMORY.removesuffix('GB')} GB werkgeheugen en {fmt.number(DEFAULT_TIMEOUT_S)} seconden. "

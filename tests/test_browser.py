@@ -76,17 +76,18 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
     """
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(db: Path, uploads: Path | None = None) -> str:
+    def start(db: Path, uploads: Path | None = None, env: dict[str, str] | None = None,
+              args: tuple[str, ...] = ()) -> str:
         port = _free_port()
         log = tmp_path_factory.mktemp("streamlit") / f"streamlit-{port}.log"
         start.logs[f"http://127.0.0.1:{port}"] = log
-        env = {**os.environ, "TECHNIEKMONITOR_DB": str(db)}
+        env = {**os.environ, "TECHNIEKMONITOR_DB": str(db), **(env or {})}
         if uploads is not None:
             env["TECHNIEKMONITOR_UPLOADS"] = str(uploads)
         with log.open("wb") as output:
             process = subprocess.Popen(
                 [sys.executable, "-m", "ui.serve", "--server.headless", "true",
-                 "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                 "--server.port", str(port), "--browser.gatherUsageStats", "false", *args],
                 cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             )
         processes.append(process)
@@ -218,18 +219,18 @@ def test_missing_warehouse_shows_dutch_how_to(start_app: Callable[[Path], str], 
     expect(page.get_by_role("heading", name="Tabellen")).to_have_count(0)
 
 
-def _commit(page: Page, workbook: Path, uploader: str) -> None:
-    """On the Upload page: choose a workbook, wait for its check to pass, and commit it under a name."""
+def _commit(page: Page, workbook: Path) -> None:
+    """On the Upload page: choose a workbook, wait for its check to pass, and commit it (under the login's name, or
+    the demo role's: there is no name box)."""
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
     expect(page.get_by_text("is goedgekeurd", exact=False)).to_be_visible(timeout=60_000)
-    page.get_by_label("Uw naam").fill(uploader)
-    page.get_by_label("Uw naam").press("Enter")
     page.get_by_role("button", name="Vastleggen").click()
     expect(page.get_by_text("Vastgelegd als upload", exact=False)).to_be_visible(timeout=60_000)
 
 
 def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., str], page: Page, demo_db: Path,
                                                        tmp_path: Path) -> None:
+    from etl.workbooks.demomark import mark
     from tests.test_workbook_support import MONTHLY_SHEETS, copy_sheets, plan_file, write_workbook
 
     db = tmp_path / "warehouse.duckdb"
@@ -250,8 +251,8 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
         str(write_workbook(tmp_path / "maand-fout.xlsx", bad)))
     expect(page.get_by_text("is afgekeurd", exact=False)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("cell", name="KPI-waarden", exact=True).first).to_be_visible()
-    _commit(page, plan_file(tmp_path), "Demo Analist")
-    expect(page.get_by_role("cell", name="Demo Analist", exact=True)).to_be_visible(timeout=30_000)
+    _commit(page, mark(plan_file(tmp_path)))  # demo mode (no login) commits demo workbooks only, as demo uploads
+    expect(page.get_by_role("cell", name="Demo beheerder", exact=True)).to_be_visible(timeout=30_000)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     _full_page_screenshot(page, ARTIFACTS / "upload.png")
 
@@ -266,7 +267,7 @@ def six_plan_app(start_app: Callable[..., str], demo_db: Path, tmp_path_factory:
     db = tmp / "warehouse.duckdb"
     shutil.copy(demo_db, db)
     for workbook in six_subproject_workbooks(tmp, date.today()):
-        result = commit_upload(workbook, "Demo Analist", tmp / "uploads", db)
+        result = commit_upload(workbook, "Demo Analist", tmp / "uploads", db, demo=True)  # demo mode stays on
         assert result.outcome == "committed", result.report["errors"]
     return start_app(db, tmp / "uploads")
 
@@ -365,6 +366,7 @@ def test_other_pages_print_in_portrait_with_map_and_bars_side_by_side(demo_app: 
 
 def test_an_upload_in_one_browser_shows_in_another_without_a_click(start_app: Callable[..., str], browser: Browser,
                                                                     demo_db: Path, tmp_path: Path) -> None:
+    from etl.workbooks.demomark import mark
     from tests.test_workbook_support import plan_file
 
     db = tmp_path / "warehouse.duckdb"
@@ -377,7 +379,7 @@ def test_an_upload_in_one_browser_shows_in_another_without_a_click(start_app: Ca
         _open(reader, f"{base}/deelprojecten", "Deelprojecten")
         expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_be_visible()
         _open(lead, f"{base}/upload", "Upload")
-        _commit(lead, plan_file(tmp_path), "Demo Analist")
+        _commit(lead, mark(plan_file(tmp_path)))
         # The reader does nothing: within the poll interval (plus a page run) the plan's subprojects appear.
         expect(reader.get_by_role("heading", name="KPI's tegen hun doel")).to_be_visible(timeout=15_000)
         expect(reader.get_by_text("Er is nog geen plan van aanpak geüpload", exact=False)).to_have_count(0)

@@ -210,6 +210,12 @@ def has_plan(version: tuple[str, float]) -> bool:
 
 
 @st.cache_data(show_spinner=False)
+def real_uploads(version: tuple[str, float]) -> int:
+    """How many kept uploads are real (not demo) ones: demo mode is refused once there is one (ui/access.py)."""
+    return programme.real_uploads(cursor()) if Path(version[0]).exists() else 0
+
+
+@st.cache_data(show_spinner=False)
 def subprojects(version: tuple[str, float]) -> pd.DataFrame:
     """The programme's subprojects."""
     return programme.subprojects(cursor())

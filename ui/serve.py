@@ -7,9 +7,11 @@ without app.py's frame, and so does everyone after until someone opens the home 
 with `st.navigation` in app.py (the design keeps them in pages/), so the old mode is switched off before the
 server starts.
 
-Before the server starts, `python -m etl sync` finishes or undoes whatever a killed upload left half done, so that
-the first page shows the warehouse as the kept uploads say it is. Once the server answers, ui.warmup opens every
-page in the background.
+Before the server starts, the access file (config/access.toml or TECHNIEKMONITOR_ACCESS, docs/access.md) is read
+when there is one: a mistake in it stops the start with a Dutch message naming the line, as does a project lead's
+subproject that the plan of action in the warehouse does not know. Then `python -m etl sync` finishes or undoes
+whatever a killed upload left half done, so that the first page shows the warehouse as the kept uploads say it is.
+Once the server answers, ui.warmup opens every page in the background.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from ui import warmup
+from warehouse import access, programme
+from warehouse.connection import connect
 from warehouse.paths import PROJECT_ROOT
 
 
@@ -32,8 +36,35 @@ def recover() -> None:
         print(result.err.strip(), file=sys.stderr)
 
 
+def access_problem() -> str | None:
+    """What is wrong with the access file in use (None: nothing, or there is none; login mode then refuses)."""
+    from ui.data import db_path
+
+    path = access.access_path()
+    if not path.exists():
+        return None
+    try:
+        rules = access.load(path)
+    except access.AccessFileError as exc:
+        return str(exc)
+    if db_path().exists():
+        con = connect(db_path())
+        try:
+            known = set(programme.subprojects(con)["subproject_code"]) if programme.has_plan(con) else None
+        finally:
+            con.close()
+        problem = rules.unknown_subprojects(known) if known else None
+        return str(problem) if problem else None
+    return None
+
+
 def main(argv: list[str]) -> int:
-    """Recover the upload store, then run `streamlit run app.py` with the given extra options."""
+    """Check the access file, recover the upload store, then run `streamlit run app.py` with the given options."""
+    problem = access_problem()
+    if problem:
+        print(f"FOUT in het toegangsbestand: {problem}\nDe Techniekmonitor start niet; verbeter het bestand "
+              "(uitleg in docs/access.md) en start opnieuw.", file=sys.stderr)
+        return 2
     recover()
     warmup.start()  # opens every page once the server answers, so the first visitor finds warm caches
     PagesManager.uses_pages_directory = False

@@ -23,6 +23,7 @@ from streamlit.runtime.runtime import RuntimeState
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
+from ui.access import WARMUP_HEADER, WARMUP_TOKEN
 from ui.data import db_version
 from warehouse.paths import PROJECT_ROOT
 
@@ -42,8 +43,9 @@ def visit(base_url: str, page: str, timeout_s: float = PAGE_TIMEOUT_S) -> bool:
     message.rerun_script.page_name = page
     message.rerun_script.query_string = ""
     deadline = time.monotonic() + timeout_s
-    with connect(url, subprotocols=["streamlit"], origin=base_url, open_timeout=timeout_s,
-                 max_size=None) as socket:
+    # The header lets the session through the login (ui/access.py): the token exists only inside this process.
+    with connect(url, subprotocols=["streamlit"], origin=base_url, open_timeout=timeout_s, max_size=None,
+                 additional_headers={WARMUP_HEADER: WARMUP_TOKEN}) as socket:
         socket.send(message.SerializeToString())
         while (left := deadline - time.monotonic()) > 0:
             reply = ForwardMsg.FromString(socket.recv(timeout=left))

@@ -26,6 +26,12 @@ def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(exists[0]) and con.execute("select count(*) from subproject").fetchone()[0] > 0
 
 
+def real_uploads(con: duckdb.DuckDBPyConnection) -> int:
+    """How many kept uploads (of any status) are not demo uploads; 0 when the warehouse has no upload table."""
+    exists = con.execute("select count(*) from information_schema.tables where table_name = 'upload'").fetchone()
+    return con.execute("select count(*) from upload where not is_demo").fetchone()[0] if exists[0] else 0
+
+
 def provenance(con: duckdb.DuckDBPyConnection, until: str | None = None) -> dict[str, object]:
     """Where the programme figures come from: plan upload day, last report month, uploads counted, demo or not.
 
