@@ -300,7 +300,7 @@ async def concurrent(level: int, level_index: int, browsers: list[Browser], base
                                 work / f"maandrapportage_{subproject}_{level_index}.xlsx")
         jobs = [("build", args.build_at, [sys.executable, "-m", "etl", "build", "--quiet"]),
                 ("upload", args.upload_at, [sys.executable, "-m", "etl", "upload", str(report),
-                                            "--uploader", "Demo Loadtest"])]
+                                            "--uploader", "Demo Loadtest", "--demo"])]
     before = cpu_sample(server_pid)
     start = time.perf_counter()
     etl_done = asyncio.Event()
