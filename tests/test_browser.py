@@ -239,6 +239,9 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
     _open(page, f"{base}/upload", "Upload")
     # The templates are made on click (not on page load); both must arrive as real workbooks.
     for button, sheet in (("Sjabloon plan van aanpak", "Deelprojecten"), ("Sjabloon maandrapportage", "KPI-waarden")):
+        # A download button is a placeholder until its code has loaded; a click on that starts nothing.
+        expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=30_000)
+        expect(page.get_by_role("button", name=button)).to_be_enabled()
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name=button).click()
         target = tmp_path / f"{sheet}.xlsx"

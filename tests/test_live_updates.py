@@ -40,7 +40,8 @@ def test_a_session_sees_a_commit_on_its_next_run_without_a_restart(programme, tm
     at = AppTest.from_file(str(ROOT / "pages" / "deelprojecten.py"), default_timeout=60).run()
     assert not at.exception and "Gecorrigeerde versie 41" not in _texts(at)
     before = live.stamp()
-    assert commit_upload(correction(uploads, tmp_path, 41), "Demo Leider", uploads, db).outcome == "committed"
+    committed = commit_upload(correction(uploads, tmp_path, 41), "Demo Leider", uploads, db, demo=True)
+    assert committed.outcome == "committed"
     assert live.stamp() != before  # what the frame's watcher compares every few seconds
     at.run()
     assert not at.exception and "Gecorrigeerde versie 41" in _texts(at)
