@@ -11,6 +11,7 @@ from ui.access import guard
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
 from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
+from warehouse.effects.subproject import first_school_year
 from warehouse.effects.verdict import verdict
 
 guard("deelprojecten")  # the role may open this page, else a Dutch refusal
@@ -103,8 +104,7 @@ with outputs:
 with outcome:
     st.markdown("**Uitkomst (effect)**")
     linked = [i for i in detail["outcomes"] if i in CATALOGUE] or ["vmbo_tech_share"]
-    begun = pd.Timestamp(project["start_date"])
-    first_year = begun.year if begun.month < 8 else begun.year + 1
+    first_year = first_school_year(pd.Timestamp(project["start_date"]).date())
     result, _, error = effect_analysis(version, linked[0], project["municipality_code"], first_year, 40)
     estimate = (result or {}).get("did")
     if error or not estimate:

@@ -11,6 +11,7 @@ from ui.access import guard
 from ui.data import citation, db_version, effect_analysis, has_plan, subprojects
 from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
+from warehouse.effects.subproject import CAVEATS, first_school_year
 from warehouse.effects.verdict import verdict
 
 guard("effecten")  # the role may open this page, else a Dutch refusal
@@ -18,17 +19,6 @@ guard("effecten")  # the role may open this page, else a Dutch refusal
 OUTCOMES = ["vmbo_tech_share", "havo_vwo_nt_share"]
 FLEVOLAND = {"GM0034": "Almere", "GM0995": "Lelystad", "GM0303": "Dronten", "GM0171": "Noordoostpolder",
              "GM0184": "Urk", "GM0050": "Zeewolde"}
-CAVEATS = [
-    "Weinig behandelde eenheden: één gemeente per deelproject. De onzekerheid komt uit placebotoetsen met "
-    "vergelijkingsgemeenten, niet uit een steekproef; een klein effect is niet te onderscheiden van toeval.",
-    "Gelijktijdige programma's: Regio Deal Noordelijk Flevoland (sinds 2019, Urk en Noordoostpolder) en Sterk "
-    "Techniekonderwijs (sinds 2018, landelijk) kunnen hetzelfde effect geven; de schatting kan ze niet scheiden.",
-    "Onderdrukte kleine aantallen ('<5') tellen met het midden 2,5; bij kleine gemeenten kan dat de reeks "
-    "verschuiven.",
-    "Schooljaar en kalenderjaar: de startdatum van een deelproject wordt vertaald naar het eerste schooljaar "
-    "waarin het kon doorwerken (start vóór 1 augustus: dat schooljaar, anders het volgende).",
-    "Vestigingsplaats van de school, niet de woongemeente van de leerling.",
-]
 
 st.title("Effecten")
 st.caption("Een schatting van het effect van een deelproject op een publieke indicator, tegen vergelijkbare "
@@ -42,8 +32,7 @@ starts = {}
 if has_plan(version):
     for project in subprojects(version).itertuples(index=False):
         if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
-            begun = pd.Timestamp(project.start_date)
-            starts[project.municipality_code] = begun.year if begun.month < 8 else begun.year + 1
+            starts[project.municipality_code] = first_school_year(pd.Timestamp(project.start_date).date())
 left, middle, right = st.columns(3)
 indicator_id = left.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
                               format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")

@@ -23,16 +23,13 @@ from ui.data import (
 from ui.filters import sidebar_filters
 from ui.layout import compact_caption, compact_overview_style, demo_banner, warehouse_ready
 from warehouse.catalog import CATALOGUE
+from warehouse.headline import HEADLINE
 
 guard("overzicht")  # the role may open this page, else a Dutch refusal
 
 # Different icon shapes as well as colours, and the status in words: never colour alone.
 LIGHTS = {"op koers": ":green[:material/check_circle:]", "let op": ":orange[:material/error:]",
           "achter": ":red[:material/cancel:]", "onbekend": ":gray[:material/help:]"}
-# Headline indicators with the short label their narrow tile shows; the full name and definition are in its help.
-HEADLINE = {"vmbo_tech_share": "vmbo: aandeel techniek", "havo_vwo_nt_share": "havo/vwo: aandeel N&T",
-            "ho_tech_first_years": "Eerstejaars hbo/wo techniek", "mbo_tech_students": "Mbo-studenten techniek",
-            "youth_retention_5y": "Behoud jongeren na 5 jaar", "unemployment_rate": "Werkloosheid"}
 CARDS_PER_ROW = 3
 ATTENTION_LINES = 2  # KPIs named on a card; the rest are counted
 
