@@ -23,6 +23,7 @@ from pathlib import Path
 from _app_server import ROOT, SEED, make_demo_data  # ROOT on sys.path
 from streamlit.testing.v1 import AppTest
 
+from tests.test_access import ACCESS_FILE
 from ui import access
 from warehouse.access import ACCESS_ENV, Grant
 
@@ -31,15 +32,6 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "client_id": "techniekmonitor", "client_secret": "bench",
         "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
 ANALIST = {"is_logged_in": True, "email": "analist@example.org", "name": "Anna Analist", "iat": 1}
-ACCESS_FILE = """contact = "techniekmonitor@example.org"
-[personen]
-"beheerder@example.org" = "beheerder"
-"analist@example.org" = "analist"
-"lead.almere@example.org" = { rol = "projectleider", deelprojecten = ["ALM"] }
-"stuurgroep@example.org" = "stuurgroep"
-[groepen]
-"stuurgroep-flevoland" = "stuurgroep"
-"""
 
 
 class _Timed:

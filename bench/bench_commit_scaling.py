@@ -47,13 +47,13 @@ def _args() -> argparse.Namespace:
 ARGS = _args()
 sys.path.insert(0, str(ARGS.project.resolve()))
 
-import openpyxl  # noqa: E402
 
 import etl.workbooks.demo as demo  # noqa: E402
 from etl.build import build  # noqa: E402
 from etl.demo import generate  # noqa: E402
 from etl.workbooks.commit import commit_upload, withdraw_upload  # noqa: E402
-from etl.workbooks.store import CACHE_DIR, file_of, kept  # noqa: E402
+from etl.workbooks.store import CACHE_DIR, kept  # noqa: E402
+from tests.crash_harness import correction  # noqa: E402
 
 
 class Clock:
@@ -83,16 +83,6 @@ def _pristine(work: Path) -> tuple[Path, dict[str, Path]]:
     return raw, stores
 
 
-def _correction(uploads: Path, folder: Path, number: int) -> Path:
-    """A new version of the latest ALM report: another narrative, so another file (as tests/crash_harness.py)."""
-    latest = max((u for u in kept(uploads) if u.subproject == "ALM"), key=lambda u: u.month)
-    book = openpyxl.load_workbook(file_of(uploads, latest))
-    book["Toelichting"]["C2"] = f"Gecorrigeerde versie {number}"
-    path = folder / f"correctie-{number}.xlsx"
-    book.save(path)
-    return path
-
-
 def _measure(raw: Path, pristine: Path, scratch: Path, repeats: int) -> dict[str, list[Clock]]:
     uploads, db = scratch / "uploads", scratch / "warehouse.duckdb"
     shutil.rmtree(uploads, ignore_errors=True)
@@ -116,7 +106,7 @@ def _measure(raw: Path, pristine: Path, scratch: Path, repeats: int) -> dict[str
         label = "cache empty" if cold else "cache warm"
         for _ in range(repeats):
             number += 1
-            path = _correction(uploads, scratch, number)
+            path = correction(uploads, scratch, number)
             if cold:
                 shutil.rmtree(uploads / CACHE_DIR, ignore_errors=True)
             with Clock() as clock:

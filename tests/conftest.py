@@ -90,6 +90,16 @@ def demo_db(demo_raw: Path, demo_uploads: Path, tmp_path_factory: pytest.TempPat
     return db
 
 
+@pytest.fixture
+def programme(demo_db: Path, demo_uploads: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A writable copy of the demo warehouse and its kept uploads (validation cache included): (db, uploads)."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    uploads = tmp_path / "uploads"
+    shutil.copytree(demo_uploads, uploads)
+    return db, uploads
+
+
 @pytest.fixture(scope="session")
 def real_db(real_vo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from the real DUO vo file, copied into a temporary raw folder."""

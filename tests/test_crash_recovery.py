@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 
 import duckdb
-import pytest
 
 from etl.manifest import sha256_of
 from etl.tempfiles import stale_warehouse_temps, temp_path
@@ -20,16 +18,6 @@ from tests.conftest import ROOT
 from tests.crash_harness import correction, etl, inconsistencies, kill_builds, kill_commits, leftovers
 
 KILLS_IN_CI = 8  # a fixed-seed sample; `make soak` runs the full campaign (bench/soak_crash.py)
-
-
-@pytest.fixture
-def programme(demo_db, demo_uploads, tmp_path):
-    """A writable copy of the demo warehouse and its 145 kept uploads."""
-    db = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(demo_db, db)
-    uploads = tmp_path / "uploads"
-    shutil.copytree(demo_uploads, uploads)
-    return db, uploads
 
 
 def _dead_pid() -> int:

@@ -20,12 +20,9 @@ from ui.etl_runner import UPLOADS_ENV
 
 
 @pytest.fixture
-def programme(demo_db, demo_uploads, tmp_path, monkeypatch):
-    """A writable copy of the demo warehouse and its kept uploads, the app's settings pointing at them."""
-    db = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(demo_db, db)
-    uploads = tmp_path / "uploads"
-    shutil.copytree(demo_uploads, uploads)
+def programme(programme, monkeypatch):
+    """conftest's writable copy of the demo warehouse and its kept uploads, the app's settings pointing at them."""
+    db, uploads = programme
     monkeypatch.setenv(DB_ENV, str(db))
     monkeypatch.setenv(UPLOADS_ENV, str(uploads))
     return db, uploads

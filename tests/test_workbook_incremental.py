@@ -39,16 +39,6 @@ FULL_REPLAY = replay_module.replay  # the reference, whatever the `replays` fixt
 
 
 @pytest.fixture
-def programme(demo_db, demo_uploads, tmp_path):
-    """A writable copy of the demo warehouse and its 145 kept uploads (validation cache included)."""
-    db = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(demo_db, db)
-    uploads = tmp_path / "uploads"
-    shutil.copytree(demo_uploads, uploads)
-    return db, uploads
-
-
-@pytest.fixture
 def replays(monkeypatch):
     """The number of full replays the code under test made (the reference replays below are not counted)."""
     calls = []
