@@ -187,7 +187,9 @@ def test_overview_metric_in_dutch(demo_app: str, page: Page) -> None:
     _open(page, demo_app, "Overzicht")
     # Tiles are drawn column by column: which one comes first in the DOM can vary, and a count under 1.000 has no
     # separator to show. Some tile shows a Dutch share or a count with a thousands point, and none an English one.
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    tiles = page.locator('[data-testid="stMetricValue"]')
+    expect(tiles.first).to_be_visible(timeout=15_000)  # a live-update rerun may redraw the tiles just after the load
+    values = tiles.all_inner_texts()
     assert any(DUTCH_NUMBER.search(value) for value in values), values
     assert not any(re.search(r"\d\.\d+%|\d,\d{3}\b", value) for value in values), values
 
