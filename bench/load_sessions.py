@@ -1,7 +1,7 @@
 """Load benchmark (issue 12): what users experience when many people use the app at once.
 
 Usage: .venv/bin/python bench/load_sessions.py [--sessions N [N ...]] [--duration S | --views K] [--browsers B]
-           [--think MIN MAX] [--timeout S] [--seed SEED] [--no-etl] [--server-log FILE]
+           [--think MIN MAX] [--timeout S] [--stagger S] [--cached] [--seed SEED] [--no-etl] [--server-log FILE]
 Defaults: levels 1 5 10 20, 60 s per level, 1 Chromium, think time 0.5-1.5 s, page-view time-out 60 s.
 
 The national demo is made in a temporary data folder (raw/, uploads/, warehouse.duckdb: TECHNIEKMONITOR_DATA), the app
@@ -10,9 +10,11 @@ is started on it (`python -m ui.serve`) and Debian's headless Chromium is driven
 1. First visit after a start: right after the server is healthy, one fresh browser context opens every page once,
    in navigation order (page.goto of its URL), so each page's first run meets empty caches.
 2. Warm: one fresh context opens every page 3 times in a row (page.goto); the median per page.
-3. Concurrent, per level N: N sessions (browser contexts, spread over --browsers Chromium processes, started 0.25 s
-   apart) each open the home page and then click the sidebar's page links in a seeded random order with a think
-   time, until --duration seconds have passed (or each did --views page views) and the background jobs have ended.
+3. Concurrent, per level N: N sessions (browser contexts, spread over --browsers Chromium processes, started
+   --stagger seconds apart; with --cached each session is a tab of one context per Chromium that has opened the app
+   once, so the app's JavaScript is in its HTTP cache as in a returning user's browser) each open the home page
+   and then click the sidebar's page links in a seeded random order with a think time, until --duration seconds
+   have passed (or each did --views page views) and the background jobs have ended.
    Background, in the same data folder: a full build (`python -m etl build`, which swaps the warehouse) starts
    --build-at seconds into the level and a commit of a monthly report for the current month (`python -m etl
    upload`, each level another subproject, so always a month not yet uploaded) --upload-at seconds in. Before each
@@ -73,7 +75,6 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 LEVELS = [1, 5, 10, 20]
 VIEWPORT = {"width": 1280, "height": 800}
-STAGGER_S = 0.25
 WARM_REPEATS = 3
 TITLES = {name: title for name, _path, title in PAGES}
 PATHS = {name: path for name, path, _title in PAGES}
@@ -181,7 +182,7 @@ async def session(number: int, level: int, context: BrowserContext, base: str, a
                   deadline: float, etl_done: asyncio.Event) -> list[View]:
     """One user: the home page, then sidebar clicks in a seeded random order, a think time before each."""
     rng = random.Random(f"{args.seed}:{level}:{number}")
-    await asyncio.sleep(number * STAGGER_S)
+    await asyncio.sleep(number * args.stagger)
     page = await context.new_page()
     views = [await view(page, "overzicht", "home", goto(page, base, "overzicht"), args.timeout)]
     current = "overzicht" if views[0].outcome == "ok" else None
@@ -292,7 +293,15 @@ async def concurrent(level: int, level_index: int, browsers: list[Browser], base
                      env: dict[str, str], server_pid: int, args: argparse.Namespace, work: Path) -> Level:
     from etl.workbooks.demo import SUBPROJECTS
 
-    contexts = [await new_context(browsers[i % len(browsers)]) for i in range(level)]
+    if args.cached:  # one context per browser, its HTTP cache filled by one visit: every session is a tab of it
+        shared = [await new_context(browser) for browser in browsers]
+        for context in shared:
+            page = await context.new_page()
+            await view(page, "overzicht", "home", goto(page, base, "overzicht"), args.timeout)
+            await page.close()
+        contexts = [shared[i % len(shared)] for i in range(level)]
+    else:
+        contexts = [await new_context(browsers[i % len(browsers)]) for i in range(level)]
     jobs = []
     if not args.no_etl:
         subproject = SUBPROJECTS[level_index % len(SUBPROJECTS)][0]
@@ -310,7 +319,7 @@ async def concurrent(level: int, level_index: int, browsers: list[Browser], base
     finished = await etl
     seconds = time.perf_counter() - start
     after = cpu_sample(server_pid)
-    for context in contexts:
+    for context in set(contexts):
         await context.close()
     return Level(level, seconds, [v for views in sessions for v in views], finished, cpu_use(before, after, seconds))
 
@@ -397,9 +406,11 @@ def report(args: argparse.Namespace, header: list[str], first: list[View], warm_
     etl = "no build or upload" if args.no_etl else (f"build from {args.build_at:g} s and upload from "
                                                     f"{args.upload_at:g} s into the level, which goes on until both "
                                                     "ended")
-    print(f"{amount} per level; {etl}; think time {args.think[0]:g}–{args.think[1]:g} s; {args.browsers} Chromium "
-          f"process(es); time-out {args.timeout:g} s. Median, p90 and max over the clicks drawn in time (time-outs "
-          "counted apart); the median while build/upload ran is over the clicks overlapping either (their count).\n")
+    print(f"{amount} per level; {etl}; think time {args.think[0]:g}–{args.think[1]:g} s; sessions started "
+          f"{args.stagger:g} s apart{'; sessions as tabs sharing a warm HTTP cache' if args.cached else ''}; "
+          f"{args.browsers} Chromium process(es); time-out {args.timeout:g} s. Median, p90 and max over the clicks "
+          "drawn in time (time-outs counted apart); the median while build/upload ran is over the clicks "
+          "overlapping either (their count).\n")
     print("| sessions | wall (s) | page views | median | p90 | max | error elements | timeouts | failed "
           "| home page open, median | median while build/upload ran | build (s, exit) | upload (s, exit) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -528,6 +539,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"),
                         help="think time before each click, seconds (0.5 1.5)")
     parser.add_argument("--timeout", type=float, default=60.0, help="page-view time-out, seconds (60)")
+    parser.add_argument("--stagger", type=float, default=0.25, help="seconds between the sessions' starts (0.25)")
+    parser.add_argument("--cached", action="store_true",
+                        help="sessions are tabs of one context per Chromium whose HTTP cache holds the app's code")
     parser.add_argument("--seed", type=int, default=SEED, help="demo data and page order seed")
     parser.add_argument("--build-at", type=float, default=10.0, help="seconds into a level the build starts (10)")
     parser.add_argument("--upload-at", type=float, default=20.0, help="seconds into a level the upload starts (20)")
