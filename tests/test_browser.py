@@ -424,3 +424,4 @@ def test_the_server_warms_every_page_after_start_and_after_a_rebuild(start_app: 
     _open(page, f"{base}/aanbod", "Aanbod technici")
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert "Traceback" not in _log_text(log)
+    assert "No runtime found" not in _log_text(log)  # ui.serve imports the app's cached functions before the runtime

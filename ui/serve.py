@@ -16,12 +16,12 @@ Once the server answers, ui.warmup opens every page in the background.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from ui import warmup
 from warehouse import access, programme
 from warehouse.connection import connect
 from warehouse.paths import PROJECT_ROOT
@@ -60,13 +60,25 @@ def access_problem() -> str | None:
 
 def main(argv: list[str]) -> int:
     """Check the access file, recover the upload store, then run `streamlit run app.py` with the given options."""
-    problem = access_problem()
-    if problem:
-        print(f"FOUT in het toegangsbestand: {problem}\nDe Techniekmonitor start niet; verbeter het bestand "
-              "(uitleg in docs/access.md) en start opnieuw.", file=sys.stderr)
-        return 2
-    recover()
-    warmup.start()  # opens every page once the server answers, so the first visitor finds warm caches
+    # The app's modules decorate functions with st.cache_data. Decorated before Streamlit's runtime exists (that is,
+    # here, before `streamlit run` starts it), each logs "No runtime found, using MemoryCacheStorageManager":
+    # harmless, as a cached function looks its storage up again on every call, but two dozen such lines at every
+    # start hide the warnings that matter.
+    cache_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = cache_log.level
+    cache_log.setLevel(logging.ERROR)
+    try:
+        from ui import warmup
+
+        problem = access_problem()
+        if problem:
+            print(f"FOUT in het toegangsbestand: {problem}\nDe Techniekmonitor start niet; verbeter het bestand "
+                  "(uitleg in docs/access.md) en start opnieuw.", file=sys.stderr)
+            return 2
+        recover()
+        warmup.start()  # opens every page once the server answers, so the first visitor finds warm caches
+    finally:
+        cache_log.setLevel(level)
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *argv]
     return cli.main()
