@@ -100,6 +100,33 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     return dutch((bar + ranges + text).properties(height=max(160, 34 * len(data))))
 
 
+def grouped_bars(frame: pd.DataFrame, unit: str, title: str, category: str, series: str,
+                 colours: tuple[str, ...] = (PALETTE[0], PALETTE[1])) -> alt.TopLevelMixin:
+    """Horizontal bars per category, one bar per series side by side (e.g. supply and demand per domain).
+
+    Columns: category, series, period, value, lower, upper, unit. Categories and series keep the frame's order;
+    a black line marks the range suppressed cells allow, and each bar carries its value as text.
+    """
+    data = _with_labels(frame)
+    order = list(dict.fromkeys(data[series]))
+    y = alt.Y(f"{category}:N", title=None, sort=list(dict.fromkeys(data[category])),
+              axis=alt.Axis(labelOverlap=False, labelLimit=200, labelFontSize=12))
+    offset = alt.YOffset(f"{series}:N", sort=order)
+    x_axis = _axis(unit, pd.concat([pd.Series([0.0]), data["value"], data["upper"]]), title)
+    color = alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(colours)),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400))
+    bar = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", axis=x_axis), y=y, yOffset=offset, color=color,
+        tooltip=[alt.Tooltip(f"{category}:N", title=category.capitalize()), alt.Tooltip(f"{series}:N", title="Reeks"),
+                 alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("periode:N", title="Periode")])
+    ranges = alt.Chart(data).mark_rule(color="#000000", strokeWidth=1.5).encode(
+        x="lower:Q", x2="upper:Q", y=y, yOffset=offset)
+    text = alt.Chart(data).mark_text(align="left", dx=4, color="#000000", fontSize=11).encode(
+        x="upper:Q", y=y, yOffset=offset, text="waarde:N")
+    rows = data[category].nunique() * len(order)
+    return dutch((bar + ranges + text).properties(height=max(160, 20 * rows + 12 * data[category].nunique())))
+
+
 def sparkline(frame: pd.DataFrame, unit: str, height: int = 50) -> alt.TopLevelMixin:
     """A small line without axes for a metric card; dots on the periods unless there are too many to see."""
     data = _with_labels(frame)
