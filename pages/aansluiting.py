@@ -13,8 +13,8 @@ from ui.sections import FLEVOLAND_MUNICIPALITIES, caveats
 
 guard("aansluiting")  # the role may open this page, else a Dutch refusal
 
-SUPPLY = "Gediplomeerden (mbo 2-4, hbo, wo-master)"
-DEMAND = "Openstaande vacatures bij UWV (gemiddelde stand)"
+SUPPLY = "Gediplomeerden"
+DEMAND = "Openstaande vacatures, gemiddelde stand"
 MISSING = {
     "aanbod": "gediplomeerden van DUO (mbo, hbo en wo): haal ze op met `python -m etl fetch --source duo`",
     "vraag": "vacatures van UWV Open Match Data: haal ze op met `python -m etl fetch --source uwv`",
@@ -91,17 +91,15 @@ bars = pd.concat([figures(now, ("low", "mid", "high"), f"{SUPPLY} in {year}", so
                   figures(now, ("vacancies", "vacancies", "vacancies"), f"{DEMAND} in {year}", source)],
                  ignore_index=True)
 draw.chart(charts.grouped_bars, bars, "count", "Aantal personen", category="domein", series="reeks")
-st.caption(f"{series_caption(bars)} Gediplomeerden: diploma's van {year} van instellingen in de regio. Vacatures: "
-           f"{months_text(now)}. Zwarte lijn: marge door onderdrukte kleine aantallen ('<5').")
+st.caption(f"{series_caption(bars)} Gediplomeerden: diploma's van {year} op mbo-niveau 2 tot en met 4, hbo en "
+           f"wo-master van instellingen in de regio. Vacatures: openstaand bij UWV, {months_text(now)}. Zwarte lijn: "
+           "marge door onderdrukte kleine aantallen ('<5').")
 
-# The ratio, its change since the previous year with both sides, and Nederland for comparison.
-national = (frame if filters.region == "NL" else
-            mismatch.overview(version, "NL", filters.from_year, filters.to_year))
+# The ratio and its change since the previous year with both sides.
 rows = []
 for domain in now.itertuples():
     history = frame[(frame["domain_id"] == domain.domain_id) & frame["ratio"].notna() & (frame["year"] < year)]
     previous = history.iloc[-1] if not history.empty else None
-    nl = national[(national["domain_id"] == domain.domain_id) & (national["year"] == year)]
     rows.append({
         "Domein": domain.domein,
         f"Gediplomeerden per vacature, {year}": fmt.indicator_value("ratio", domain.ratio, domain.ratio_low,
@@ -109,9 +107,6 @@ for domain in now.itertuples():
         "Ontwikkeling": (f"{trend_word(domain.ratio - previous['ratio'])} dan in {previous['year']}"
                          if previous is not None and not pd.isna(domain.ratio) else "–"),
         f"Vacatures per werkzoekende, {year}": fmt.number(domain.tension, 2),
-        f"Nederland: gediplomeerden per vacature, {year}": (
-            fmt.indicator_value("ratio", nl["ratio"].iloc[0], nl["ratio_low"].iloc[0], nl["ratio_high"].iloc[0])
-            if not nl.empty else "–"),
     })
 show_table(pd.DataFrame(rows), numeric=[c for c in rows[0] if c != "Domein"])
 st.caption("Onder 1: minder nieuwe gediplomeerden in een jaar dan er gemiddeld vacatures openstaan (krap); ruim "
@@ -120,6 +115,7 @@ st.caption("Onder 1: minder nieuwe gediplomeerden in een jaar dan er gemiddeld v
            f"Bron: {source}. Status: {', '.join(sorted(now['status'].unique()))}.")
 
 if filters.region != "NL":
+    national = mismatch.overview(version, "NL", filters.from_year, filters.to_year)
     st.subheader(f"Gediplomeerden per vacature: {filters.region_label} tegen Nederland, {year}")
     compare = pd.concat([
         part.loc[part["ratio"].notna()].assign(
@@ -142,7 +138,7 @@ if series["period"].nunique() < 2:
             "Match Data loopt van november 2019 tot en met mei 2023.", icon=":material/info:")
 else:
     draw.chart(charts.trend, series[["reeks", "period", "value", "lower", "upper", "unit", "source", "status"]],
-               "ratio", "Gediplomeerden per openstaande vacature, per domein", series="reeks")
+               "ratio", "Gediplomeerden per openstaande vacature, per domein", series="reeks", legend_columns=1)
     st.caption(series_caption(series) + " Alleen jaren met zowel gediplomeerden als vacatures.")
 
 st.subheader("Inzoomen op een domein")
@@ -157,20 +153,20 @@ levels = mismatch.by_level(version, filters.region, domain_id, int(chosen))
 per_level = levels.assign(niveau=levels["level"], period=str(chosen), value=levels["mid"], lower=levels["low"],
                           upper=levels["high"], unit="count", source=source,
                           status=levels["provisional"].map({True: "voorlopig", False: "definitief"}))
-draw.chart(charts.bars, per_level, "count", f"Gediplomeerden in {chosen}, domein {names[domain_id]}, per niveau "
-           f"({filters.region_label})", category="niveau")
+st.markdown(f"**{names[domain_id]}: gediplomeerden per niveau, {filters.region_label}, {chosen}**")
+draw.chart(charts.bars, per_level, "count", f"Gediplomeerden in {chosen}", category="niveau")
 st.caption(series_caption(per_level) + " Niveau: mbo 2, 3 en 4; hbo (associate degree, bachelor en master); wo "
            "(alleen master). Hbo en wo tellen alleen in jaren waarin DUO de opleiding noemt (tot en met 2019).")
 
 places = mismatch.by_municipality(version, tuple(FLEVOLAND_MUNICIPALITIES), domain_id, int(chosen))
 local = pd.concat([
-    places.assign(reeks=f"Gediplomeerden in {chosen} (vestigingsplaats instelling)", value=places["mid"],
+    places.assign(reeks=f"{SUPPLY} in {chosen}", value=places["mid"],
                   lower=places["low"], upper=places["high"]),
     places.assign(reeks=f"{DEMAND} in {chosen}", value=places["vacancies"], lower=places["vacancies"],
                   upper=places["vacancies"])], ignore_index=True).assign(
     period=str(chosen), unit="count", source=source,
     status=lambda f: f["provisional"].map({True: "voorlopig", False: "definitief"}))
-st.markdown(f"**{names[domain_id]} per Flevolandse gemeente, {chosen}**")
+st.markdown(f"**{names[domain_id]}: gediplomeerden en vacatures per Flevolandse gemeente, {chosen}**")
 draw.chart(charts.grouped_bars, local[["gemeente", "reeks", "period", "value", "lower", "upper", "unit", "source",
                                        "status"]],
            "count", "Aantal personen", category="gemeente", series="reeks")

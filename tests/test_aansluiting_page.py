@@ -60,7 +60,8 @@ def test_drill_down_by_domain_and_year(page_on, demo_db):
     oldest = years[-1]
     at.selectbox(key="aansluiting_jaar").set_value(oldest).run()
     assert not at.exception
-    assert any(m.value == f"**ICT per Flevolandse gemeente, {oldest}**" for m in at.markdown)
+    assert any(m.value == f"**ICT: gediplomeerden en vacatures per Flevolandse gemeente, {oldest}**"
+               for m in at.markdown)
     # The oldest diploma year precedes UWV's data: the municipalities' caption says there are no vacancies for it.
     assert any("Periode: " + oldest in c.value and "geen vacaturegegevens in dit jaar" in c.value for c in at.caption)
 
