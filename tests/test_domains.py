@@ -58,6 +58,14 @@ def test_a_malformed_crosswalk_line_is_refused_naming_file_line_and_column(tmp_p
     assert "crosswalk_ho.csv" in message and "regel 2" in message and column in message and words in message
 
 
+def test_a_duplicate_domain_is_refused(tmp_path):
+    lines = (REFERENCE_DIR / "technical_domains.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "technical_domains.csv").write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(RawFileError) as refused:
+        domains.read_domains(tmp_path)
+    assert f"regel {len(lines) + 1}" in str(refused.value) and "domain_id" in str(refused.value)
+
+
 def test_first_matching_rule_decides():
     rules = _rules()
     programmes = [("hbo:techniek/n.v.t. (techniek):34280", "hbo", "techniek", "B Werktuigbouwkunde"),

@@ -73,19 +73,10 @@ order by r.name
 """
 
 _UNPLACED = """
-select coalesce(sum(f.graduates) filter (where d.domain_id is null), 0), coalesce(sum(f.graduates), 0)
-from (
-    select education_id, municipality_code, coalesce(graduates, 2.5) as graduates
-    from fact_mbo_graduate where niveau between 2 and 4 and cast(right(school_year, 4) as integer) = $year
-    union all
-    select education_id, municipality_code, coalesce(graduates, 2.5)
-    from fact_ho_graduate
-    where (level = 'hbo' or diploma_type = 'wo master') and cast(right(academic_year, 4) as integer) = $year
-) as f
-join education as e using (education_id)
-left join education_domain as d using (education_id)
-join region_membership as m on m.municipality_code = f.municipality_code
-where e.is_technical and m.region_code = $region
+select coalesce(sum(s.graduates) filter (where s.domain_id is null), 0), coalesce(sum(s.graduates), 0)
+from mismatch_supply as s
+join region_membership as m on m.municipality_code = s.municipality_code
+where m.region_code = $region and s.year = $year
 """
 
 

@@ -60,7 +60,7 @@ with supply as (
            bool_or(s.provisional) as provisional
     from mismatch_supply as s
     join region_membership as m on m.municipality_code = s.municipality_code
-    where m.region_code = $region and ($domain is null or s.domain_id = $domain)
+    where m.region_code = $region and s.domain_id = coalesce($domain, s.domain_id)
       and s.year between $from_year and $to_year
     group by s.year
 ), demand as (

@@ -31,10 +31,10 @@ create table occupation_domain (
     crosswalk_line integer
 );
 
--- mismatch_supply: one row per domain × institution municipality × level (mbo 2-4, hbo, wo) × diploma year × source.
--- mismatch_supply (nl): één rij per domein × vestigingsgemeente × niveau × diplomajaar × bron (gediplomeerden).
+-- mismatch_supply: one row per domain (or none) × institution municipality × level (mbo 2-4, hbo, wo) × diploma year × source.
+-- mismatch_supply (nl): één rij per domein (of geen) × vestigingsgemeente × niveau × diplomajaar × bron (technisch gediplomeerden).
 create table mismatch_supply (
-    domain_id varchar,
+    domain_id varchar,          -- null: technical programmes listed as in no domain (education_domain.unmapped_reason)
     municipality_code varchar,  -- where the institution is, not where the graduates live
     level varchar,              -- mbo 2 | mbo 3 | mbo 4 | hbo | wo (wo: masters only)
     year integer,               -- calendar year the diploma was awarded (school year 2022-2023 → 2023)
