@@ -79,9 +79,9 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks",
         tooltip=[alt.Tooltip(f"{series}:N", title="Reeks"), alt.Tooltip("periode:N", title="Periode"),
                  alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("status:N", title="Status")],
     )
-    # Wrapped, not cut off with '…' in a half-width column.
     # A legend in columns grows downwards: the plot keeps its height and the legend adds to it (see PLOT_HEIGHT).
     sized = {} if legend_columns is None else {"autosize": PLOT_HEIGHT}
+    # Wrapped, not cut off with '…' in a half-width column.
     return dutch((band + line).properties(height=320, title=alt.Title(textwrap.wrap(title, 40), anchor="start",
                                                                        fontSize=14), **sized))
 
@@ -108,6 +108,12 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     return dutch((bar + ranges + text).properties(height=max(160, 34 * len(data))))
 
 
+def _wrapped(names: list[str], width: int) -> dict[str, str]:
+    """A labelExpr that shows each name longer than `width` on several lines (Vega draws a list as lines)."""
+    lines = {name: textwrap.wrap(name, width) for name in names if len(name) > width}
+    return {"labelExpr": f"{json.dumps(lines)}[datum.label] || datum.label"} if lines else {}
+
+
 def grouped_bars(frame: pd.DataFrame, unit: str, title: str, category: str, series: str,
                  colours: tuple[str, ...] = (PALETTE[0], PALETTE[1])) -> alt.TopLevelMixin:
     """Horizontal bars per category, one bar per series side by side (e.g. supply and demand per domain).
@@ -120,19 +126,15 @@ def grouped_bars(frame: pd.DataFrame, unit: str, title: str, category: str, seri
     data["label"] = [fmt.number(v, 2 if u == "ratio" else 0) for v, u in zip(data["value"], data["unit"], strict=True)]
     order = list(dict.fromkeys(data[series]))
     names = list(dict.fromkeys(data[category]))
-    wrapped = {name: textwrap.wrap(name, 22) for name in names if len(name) > 22}
-    wrap = {"labelExpr": f"{json.dumps(wrapped)}[datum.label] || datum.label"} if wrapped else {}
     y = alt.Y(f"{category}:N", title=None, sort=names, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2),
-              axis=alt.Axis(labelOverlap=False, labelLimit=200, labelFontSize=12, **wrap))
+              axis=alt.Axis(labelOverlap=False, labelLimit=200, labelFontSize=12, **_wrapped(names, 22)))
     offset = alt.YOffset(f"{series}:N", sort=order)
     top = float(pd.concat([pd.Series([0.0]), data["value"], data["upper"]]).max())
     x = alt.X("value:Q", scale=alt.Scale(domain=[0, top * 1.2 or 1], nice=False),  # room for the value text
               axis=alt.Axis(format=AXIS_FORMAT[unit], title=title, tickCount=4, labelOverlap="greedy",
                             labelFlush=True))
-    long_series = {name: textwrap.wrap(name, 26) for name in order if len(name) > 26}
-    wrap_series = {"labelExpr": f"{json.dumps(long_series)}[datum.label] || datum.label"} if long_series else {}
     color = alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(colours)),
-                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, **wrap_series))
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, **_wrapped(order, 26)))
     bar = alt.Chart(data).mark_bar().encode(
         x=x, y=y, yOffset=offset, color=color,
         tooltip=[alt.Tooltip(f"{category}:N", title=category.capitalize()), alt.Tooltip(f"{series}:N", title="Reeks"),
