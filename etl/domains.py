@@ -176,7 +176,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
 # mean over the months of the year that have data at all.
 FILL_SQL = """
 insert into mismatch_supply
-select d.domain_id, f.municipality_code, 'mbo ' || f.niveau as level, cast(right(f.school_year, 4) as integer),
+select d.domain_id, f.municipality_code, 'mbo ' || f.niveau as level, right(f.school_year, 4),
        sum(f.graduates_low), sum(coalesce(f.graduates, 2.5)), sum(f.graduates_high),
        count(*) filter (where f.graduates_suppressed), bool_or(f.status = 'voorlopig'), f.source_id
 from fact_mbo_graduate as f
@@ -185,7 +185,7 @@ where f.niveau between 2 and 4
 group by all;
 
 insert into mismatch_supply
-select d.domain_id, f.municipality_code, f.level, cast(right(f.academic_year, 4) as integer),
+select d.domain_id, f.municipality_code, f.level, right(f.academic_year, 4),
        sum(f.graduates_low), sum(coalesce(f.graduates, 2.5)), sum(f.graduates_high),
        count(*) filter (where f.graduates_suppressed), bool_or(f.status = 'voorlopig'), f.source_id
 from fact_ho_graduate as f
@@ -197,8 +197,7 @@ insert into mismatch_demand
 with last_snapshot as (
     select month, max(snapshot_date) as snapshot_date from fact_uwv_match group by month
 ), months as (
-    select cast(left(month, 4) as integer) as year, count(*) as months, min(month) as first_month,
-           max(month) as last_month
+    select left(month, 4) as year, count(*) as months, min(month) as first_month, max(month) as last_month
     from last_snapshot group by all
 )
 select o.domain_id, f.municipality_code, y.year, sum(f.vacancies) / y.months, sum(f.job_seekers) / y.months,
@@ -206,9 +205,17 @@ select o.domain_id, f.municipality_code, y.year, sum(f.vacancies) / y.months, su
 from fact_uwv_match as f
 join last_snapshot as s using (month, snapshot_date)
 join occupation_domain as o using (occupation_code)
-join months as y on y.year = cast(left(f.month, 4) as integer)
+join months as y on y.year = left(f.month, 4)
 where o.domain_id is not null
 group by o.domain_id, f.municipality_code, y.year, y.months, y.first_month, y.last_month, f.source_id;
+
+-- The calendar years of supply and demand as periods (the period filters of the explorer join on them).
+insert into period
+select y, 'calendar_year', cast(y as integer), make_date(cast(y as integer), 1, 1),
+       make_date(cast(y as integer), 12, 31)
+from (select calendar_year as y from mismatch_supply union select calendar_year from mismatch_demand)
+where y not in (select period_id from period)
+order by y;
 """
 
 # The reference files are checked as they are read (one domain or reason per line, known domains, unique codes), and

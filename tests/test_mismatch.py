@@ -9,7 +9,7 @@ import pytest
 
 from etl import domains
 from etl.build import build
-from warehouse import mismatch
+from warehouse import explore, mismatch
 from warehouse.catalog import CATALOGUE
 from warehouse.indicators import compute
 from warehouse.measures.mismatch import DOMAINS
@@ -114,3 +114,12 @@ def test_the_demo_feeds_every_mismatch_indicator(demo_db):
         assert values and all(v.source.endswith("(demodata)") for v in values), indicator_id
     outside, total = mismatch.unplaced(con, "PV24", 2023)
     assert 0 < outside < total  # hbo from DUO's current files is in no domain
+
+
+def test_the_explorer_filters_the_mismatch_tables_by_region_and_year(fixture_db):
+    # calendar_year is a period of the period table, so the explorer's period filter joins on it.
+    supply = explore.query_table(fixture_db, "mismatch_supply", ["domain_id"], ["graduates"], "PV24", 2023, 2023)
+    assert dict(zip(supply["domain_id"], supply["graduates"], strict=True)) == {
+        "installatie_energie": 38 + 2.5 + 12, "mobiliteit_logistiek": 20}
+    demand = explore.query_table(fixture_db, "mismatch_demand", ["calendar_year"], ["vacancies"], "GM0034", 2023, 2023)
+    assert demand.to_dict("records") == [{"calendar_year": "2023", "vacancies": (10 + 6) / 2 + 9 / 2}]

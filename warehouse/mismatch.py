@@ -19,19 +19,20 @@ LEVELS = ("mbo 2", "mbo 3", "mbo 4", "hbo", "wo")
 # missing), and the months the demand year covers.
 _OVERVIEW = """
 with supply as (
-    select s.domain_id, s.year, sum(s.graduates_low) as low, sum(s.graduates) as mid,
-           sum(s.graduates_high) as high, sum(s.suppressed_cells) as suppressed, bool_or(s.provisional) as prov
+    select s.domain_id, cast(s.calendar_year as integer) as year, sum(s.graduates_low) as low,
+           sum(s.graduates) as mid, sum(s.graduates_high) as high, sum(s.suppressed_cells) as suppressed,
+           bool_or(s.provisional) as prov
     from mismatch_supply as s
     join region_membership as m on m.municipality_code = s.municipality_code
-    where m.region_code = $region and s.year between $from_year and $to_year
+    where m.region_code = $region and cast(s.calendar_year as integer) between $from_year and $to_year
     group by all
 ), demand as (
-    select d.domain_id, d.year, sum(d.vacancies) as vacancies, sum(d.job_seekers) as job_seekers,
-           max(d.months) as months, min(d.first_month) as first_month, max(d.last_month) as last_month,
-           bool_or(d.provisional) as prov
+    select d.domain_id, cast(d.calendar_year as integer) as year, sum(d.vacancies) as vacancies,
+           sum(d.job_seekers) as job_seekers, max(d.months) as months, min(d.first_month) as first_month,
+           max(d.last_month) as last_month, bool_or(d.provisional) as prov
     from mismatch_demand as d
     join region_membership as m on m.municipality_code = d.municipality_code
-    where m.region_code = $region and d.year between $from_year and $to_year
+    where m.region_code = $region and cast(d.calendar_year as integer) between $from_year and $to_year
     group by all
 )
 select t.domain_id, t.name as domein, t.sort_order, coalesce(s.year, d.year) as year,
@@ -48,7 +49,7 @@ select s.level, sum(s.graduates_low) as low, sum(s.graduates) as mid, sum(s.grad
        bool_or(s.provisional) as provisional
 from mismatch_supply as s
 join region_membership as m on m.municipality_code = s.municipality_code
-where m.region_code = $region and s.domain_id = $domain and s.year = $year
+where m.region_code = $region and s.domain_id = $domain and s.calendar_year = $year
 group by s.level
 """
 
@@ -56,11 +57,11 @@ _BY_MUNICIPALITY = """
 with supply as (
     select municipality_code as code, sum(graduates_low) as low, sum(graduates) as mid,
            sum(graduates_high) as high, bool_or(provisional) as prov
-    from mismatch_supply where domain_id = $domain and year = $year group by all
+    from mismatch_supply where domain_id = $domain and calendar_year = $year group by all
 ), demand as (
     select municipality_code as code, sum(vacancies) as vacancies, sum(job_seekers) as job_seekers,
            bool_or(provisional) as prov
-    from mismatch_demand where domain_id = $domain and year = $year group by all
+    from mismatch_demand where domain_id = $domain and calendar_year = $year group by all
 )
 select r.code, r.name as gemeente, coalesce(s.low, 0) as low, coalesce(s.mid, 0) as mid,
        coalesce(s.high, 0) as high, coalesce(d.vacancies, 0) as vacancies, coalesce(d.job_seekers, 0) as job_seekers,
@@ -76,7 +77,7 @@ _UNPLACED = """
 select coalesce(sum(s.graduates) filter (where s.domain_id is null), 0), coalesce(sum(s.graduates), 0)
 from mismatch_supply as s
 join region_membership as m on m.municipality_code = s.municipality_code
-where m.region_code = $region and s.year = $year
+where m.region_code = $region and s.calendar_year = $year
 """
 
 
@@ -113,7 +114,7 @@ def latest_common_year(frame: pd.DataFrame) -> int | None:
 
 def by_level(con: duckdb.DuckDBPyConnection, region: str, domain: str, year: int) -> pd.DataFrame:
     """Graduates of one domain and year per level (mbo 2, 3, 4, hbo, wo), every level present (0 where none)."""
-    found = con.execute(_BY_LEVEL, {"region": region, "domain": domain, "year": year}).df().set_index("level")
+    found = con.execute(_BY_LEVEL, {"region": region, "domain": domain, "year": str(year)}).df().set_index("level")
     frame = found.reindex(list(LEVELS)).rename_axis("level").reset_index()
     frame[["low", "mid", "high"]] = frame[["low", "mid", "high"]].fillna(0.0)
     frame["provisional"] = frame["provisional"].fillna(False).astype(bool)
@@ -122,10 +123,10 @@ def by_level(con: duckdb.DuckDBPyConnection, region: str, domain: str, year: int
 
 def by_municipality(con: duckdb.DuckDBPyConnection, codes: list[str], domain: str, year: int) -> pd.DataFrame:
     """Graduates (by institution location) and mean vacancies of one domain and year per municipality."""
-    return con.execute(_BY_MUNICIPALITY, {"codes": codes, "domain": domain, "year": year}).df()
+    return con.execute(_BY_MUNICIPALITY, {"codes": codes, "domain": domain, "year": str(year)}).df()
 
 
 def unplaced(con: duckdb.DuckDBPyConnection, region: str, year: int) -> tuple[float, float]:
     """(technical graduates in no domain, all technical graduates) of mbo 2-4, hbo and wo-master in the year."""
-    outside, total = con.execute(_UNPLACED, {"region": region, "year": year}).fetchone()
+    outside, total = con.execute(_UNPLACED, {"region": region, "year": str(year)}).fetchone()
     return float(outside), float(total)

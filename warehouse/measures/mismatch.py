@@ -56,20 +56,21 @@ CAVEATS = (VACANCY_CAVEAT, LOCATION_CAVEAT, GRADUATES_CAVEAT, CROSSWALK_CAVEAT, 
 # Per year: graduates (bounds) and mean open vacancies of the region, for one domain or (null) all domains.
 _SUMS = """
 with supply as (
-    select s.year, sum(s.graduates_low) as low, sum(s.graduates) as mid, sum(s.graduates_high) as high,
-           bool_or(s.provisional) as provisional
+    select cast(s.calendar_year as integer) as year, sum(s.graduates_low) as low, sum(s.graduates) as mid,
+           sum(s.graduates_high) as high, bool_or(s.provisional) as provisional
     from mismatch_supply as s
     join region_membership as m on m.municipality_code = s.municipality_code
     where m.region_code = $region and s.domain_id = coalesce($domain, s.domain_id)
-      and s.year between $from_year and $to_year
-    group by s.year
+      and cast(s.calendar_year as integer) between $from_year and $to_year
+    group by all
 ), demand as (
-    select d.year, sum(d.vacancies) as vacancies, bool_or(d.provisional) as provisional
+    select cast(d.calendar_year as integer) as year, sum(d.vacancies) as vacancies,
+           bool_or(d.provisional) as provisional
     from mismatch_demand as d
     join region_membership as m on m.municipality_code = d.municipality_code
     where m.region_code = $region and ($domain is null or d.domain_id = $domain)
-      and d.year between $from_year and $to_year
-    group by d.year
+      and cast(d.calendar_year as integer) between $from_year and $to_year
+    group by all
 )
 select coalesce(s.year, d.year) as year, s.low, s.mid, s.high, d.vacancies,
        coalesce(s.provisional, false) or coalesce(d.provisional, false)

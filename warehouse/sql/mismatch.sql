@@ -37,7 +37,7 @@ create table mismatch_supply (
     domain_id varchar,          -- null: technical programmes listed as in no domain (education_domain.unmapped_reason)
     municipality_code varchar,  -- where the institution is, not where the graduates live
     level varchar,              -- mbo 2 | mbo 3 | mbo 4 | hbo | wo (wo: masters only)
-    year integer,               -- calendar year the diploma was awarded (school year 2022-2023 → 2023)
+    calendar_year varchar,      -- '2023': the year the diploma was awarded (school year 2022-2023 → 2023)
     graduates_low double,       -- suppressed cells counted as 1
     graduates double,           -- suppressed cells counted as 2.5, the middle of 1..4
     graduates_high double,      -- suppressed cells counted as 4
@@ -51,7 +51,7 @@ create table mismatch_supply (
 create table mismatch_demand (
     domain_id varchar,
     municipality_code varchar,
-    year integer,
+    calendar_year varchar,      -- '2023' (period_type calendar_year)
     vacancies double,           -- mean over the year's months of the open vacancies on each month's last snapshot
     job_seekers double,         -- the same for job-seekers wanting an occupation of the domain
     months integer,             -- months of the year with a snapshot (UWV: Nov 2019 to May 2023)
