@@ -112,7 +112,8 @@ show_table(pd.DataFrame(rows), numeric=[c for c in rows[0] if c != "Domein"])
 st.caption("Onder 1: minder nieuwe gediplomeerden in een jaar dan er gemiddeld vacatures openstaan (krap); ruim "
            "boven 1: meer gediplomeerden dan vacatures. Vacatures per werkzoekende: boven 1 zijn er meer vacatures "
            "dan werkzoekenden met een beroep in het domein. Tussen haakjes: de marge door onderdrukte aantallen. "
-           f"Bron: {source}. Status: {', '.join(sorted(now['status'].unique()))}.")
+           f"Bron: {source}. Periode: {year}; vacatures: {months_text(now)}. "
+           f"Status: {', '.join(sorted(now['status'].unique()))}.")
 
 if filters.region != "NL":
     national = mismatch.overview(version, "NL", filters.from_year, filters.to_year)
