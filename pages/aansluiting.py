@@ -45,13 +45,12 @@ def figures(rows: pd.DataFrame, columns: tuple[str, str, str], label: str, sourc
                          "source": source, "status": rows["status"]}).dropna(subset=["value"])
 
 
-def trend_word(change: float | None) -> str:
-    """'▲ 0,12 hoger', '▼ 0,30 lager' or 'gelijk' for a change in the ratio."""
-    if change is None or pd.isna(change):
-        return "–"
+def trend_word(change: float, before: int) -> str:
+    """'▲ 0,12 hoger dan in 2022', '▼ 0,30 lager dan in 2022' or 'gelijk aan 2022' for a change in the ratio."""
     if round(change, 2) == 0:
-        return "gelijk"
-    return f"{'▲' if change > 0 else '▼'} {fmt.number(abs(change), 2)} {'hoger' if change > 0 else 'lager'}"
+        return f"gelijk aan {before}"
+    arrow, word = ("▲", "hoger") if change > 0 else ("▼", "lager")
+    return f"{arrow} {fmt.number(abs(change), 2)} {word} dan in {before}"
 
 
 st.title("Aansluiting onderwijs–arbeidsmarkt")
@@ -104,7 +103,7 @@ for domain in now.itertuples():
         "Domein": domain.domein,
         f"Gediplomeerden per vacature, {year}": fmt.indicator_value("ratio", domain.ratio, domain.ratio_low,
                                                                      domain.ratio_high),
-        "Ontwikkeling": (f"{trend_word(domain.ratio - previous['ratio'])} dan in {previous['year']}"
+        "Ontwikkeling": (trend_word(domain.ratio - previous["ratio"], int(previous["year"]))
                          if previous is not None and not pd.isna(domain.ratio) else "–"),
         f"Vacatures per werkzoekende, {year}": fmt.number(domain.tension, 2),
     })

@@ -44,7 +44,7 @@ def test_supply_against_demand_per_domain_on_the_demo(page_on, demo_db):
     assert len(table) == 6 and "ICT" in set(table["Domein"])
     ratio = next(c for c in table.columns if c.startswith("Gediplomeerden per vacature"))
     assert table[ratio].str.fullmatch(r"\d+,\d{2}( \(\d+,\d{2}–\d+,\d{2}\))?").all()  # Dutch decimals, margins
-    assert table["Ontwikkeling"].str.contains(r"(?:hoger|lager) dan in \d{4}|gelijk").all()
+    assert table["Ontwikkeling"].str.fullmatch(r"[▲▼] \d+,\d{2} (?:hoger|lager) dan in \d{4}|gelijk aan \d{4}").all()
     captions = [c.value for c in at.caption]
     assert sum(c.startswith("Bron: DUO, Gediplomeerde mbo-studenten (demodata)") for c in captions) == 5
     assert any("gemiddelde van 5 maandstanden, jan 2023 t/m mei 2023" in c for c in captions)
