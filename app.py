@@ -18,6 +18,7 @@ navigation = st.navigation(
             page("aanbod", "Aanbod technici", ":material/school:"),
             page("behoud", "Behoud in de regio", ":material/home_pin:"),
             page("arbeidsmarkt", "Arbeidsmarkt", ":material/work:"),
+            page("aansluiting", "Aansluiting onderwijs–arbeidsmarkt", ":material/compare_arrows:"),
             page("deelprojecten", "Deelprojecten", ":material/flag:"),
             page("effecten", "Effecten", ":material/insights:"),
         ],

@@ -25,6 +25,7 @@ SEED = 20260301
 # Every page of app.py's navigation: name, URL path, title (the page's st.title and its sidebar link text).
 PAGES = [("overzicht", "", "Overzicht"), ("aanbod", "aanbod", "Aanbod technici"),
          ("behoud", "behoud", "Behoud in de regio"), ("arbeidsmarkt", "arbeidsmarkt", "Arbeidsmarkt"),
+         ("aansluiting", "aansluiting", "Aansluiting onderwijs–arbeidsmarkt"),
          ("deelprojecten", "deelprojecten", "Deelprojecten"), ("effecten", "effecten", "Effecten"),
          ("verkenner", "verkenner", "Verkenner"), ("upload", "upload", "Upload"),
          ("bronnen", "bronnen", "Bronnen & definities"), ("inhoud", "inhoud", "Inhoud van het datawarehouse")]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import duckdb
 from tqdm import tqdm
 
+from etl import domains
 from etl.checks import CHECKS, Check, run_checks
 from etl.education import Education
 from etl.errors import CheckFailedError, RawFileError
@@ -95,7 +96,8 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
 
 def all_checks() -> list[Check]:
     """The core checks and every source's checks on its fact tables."""
-    return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS]
+    return [*CHECKS, *(check for module in SOURCES for check in module.CHECKS), *PROGRAMME_CHECKS,
+            *domains.CHECKS]
 
 
 def _replay_programme(uploads_dir: Path | None) -> tuple[str, Programme | None]:
@@ -289,6 +291,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     fields = tuple(Education.__dataclass_fields__)
     _insert_rows(con, "education", fields, sorted({tuple(getattr(e, f) for f in fields) for e in education}))
     _insert_rows(con, "period", PERIOD_COLUMNS, period_rows(sorted(periods)))
+    domains.load(con)  # technical domains and the mismatch tables, from the facts and education just loaded
     file_columns = tuple(file_rows[0])
     _insert_rows(con, "raw_file", file_columns,
                  sorted((tuple(row[c] for c in file_columns) for row in file_rows), key=lambda row: row[0]))

@@ -37,7 +37,8 @@ ALL_PAGES = set(PAGES)
 EXPECTED_PAGES = {
     "beheerder": ALL_PAGES,
     "analist": ALL_PAGES,
-    "projectleider": {"overzicht", "aanbod", "behoud", "arbeidsmarkt", "deelprojecten", "effecten", "upload"},
+    "projectleider": {"overzicht", "aanbod", "behoud", "arbeidsmarkt", "aansluiting", "deelprojecten", "effecten",
+                      "upload"},
     "stuurgroep": ALL_PAGES - {"upload"},
 }
 ACCESS_FILE = """\
@@ -445,9 +446,9 @@ def test_demo_mode_is_refused_once_the_data_holds_a_real_upload(tmp_path, demo_d
 # In Chromium, through a real OpenID Connect provider on localhost (oidc-provider-mock, started in this process)
 
 TITLES = {"overzicht": "Overzicht", "aanbod": "Aanbod technici", "behoud": "Behoud in de regio",
-          "arbeidsmarkt": "Arbeidsmarkt", "deelprojecten": "Deelprojecten", "effecten": "Effecten",
-          "verkenner": "Verkenner", "upload": "Upload", "bronnen": "Bronnen & definities",
-          "inhoud": "Inhoud van het datawarehouse"}
+          "arbeidsmarkt": "Arbeidsmarkt", "aansluiting": "Aansluiting onderwijs–arbeidsmarkt",
+          "deelprojecten": "Deelprojecten", "effecten": "Effecten", "verkenner": "Verkenner", "upload": "Upload",
+          "bronnen": "Bronnen & definities", "inhoud": "Inhoud van het datawarehouse"}
 PEOPLE = {  # the provider's predefined users (their 'sub' is the button to press) → their claims
     "beheerder": {"email": "beheerder@example.org", "name": "Bert Beheer"},
     "analist": {"email": "analist@example.org", "name": "Anna Analist"},

@@ -158,7 +158,8 @@ def demo_app(start_app: Callable[[Path], str], demo_db: Path) -> str:
 
 
 PAGES = [("", "Overzicht"), ("aanbod", "Aanbod technici"), ("behoud", "Behoud in de regio"),
-         ("arbeidsmarkt", "Arbeidsmarkt"), ("deelprojecten", "Deelprojecten"), ("effecten", "Effecten"),
+         ("arbeidsmarkt", "Arbeidsmarkt"), ("aansluiting", "Aansluiting onderwijs–arbeidsmarkt"),
+         ("deelprojecten", "Deelprojecten"), ("effecten", "Effecten"),
          ("verkenner", "Verkenner"),
          ("upload", "Upload"),
          ("bronnen", "Bronnen & definities"), ("inhoud", "Inhoud van het datawarehouse")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import altair as alt
@@ -56,14 +57,19 @@ def _axis(unit: str, values: pd.Series, title: str | None) -> alt.Axis:
                     title=title)
 
 
-def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> alt.TopLevelMixin:
-    """Lines per series over periods, with the range suppressed cells allow as a band around each line."""
+def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks",
+          legend_columns: int | None = None) -> alt.TopLevelMixin:
+    """Lines per series over periods, with the range suppressed cells allow as a band around each line.
+
+    `legend_columns`: lay the legend out in that many columns with whole labels (long series names on a phone).
+    """
     data = _with_labels(frame)
     x = alt.X("periode:O", title=None, sort=list(dict.fromkeys(data["periode"])), axis=alt.Axis(labelAngle=0))
     # Full-colour legend symbols drawn as lines (the legend otherwise takes the band's faint colour). One legend:
     # across the two layers Vega-Lite does not merge colour and dash, and printed a second, black one for the dash.
+    columns = {} if legend_columns is None else {"columns": legend_columns, "labelLimit": 0}
     color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(symbolOpacity=1, symbolType="stroke",
-                                                                    symbolStrokeWidth=2.5))
+                                                                    symbolStrokeWidth=2.5, **columns))
     y_axis = _axis(unit, pd.concat([data["lower"], data["value"], data["upper"]]), None)
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("lower:Q", axis=y_axis), y2="upper:Q",
                                                          color=color)
@@ -73,9 +79,11 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks") -> 
         tooltip=[alt.Tooltip(f"{series}:N", title="Reeks"), alt.Tooltip("periode:N", title="Periode"),
                  alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("status:N", title="Status")],
     )
+    # A legend in columns grows downwards: the plot keeps its height and the legend adds to it (see PLOT_HEIGHT).
+    sized = {} if legend_columns is None else {"autosize": PLOT_HEIGHT}
     # Wrapped, not cut off with '…' in a half-width column.
     return dutch((band + line).properties(height=320, title=alt.Title(textwrap.wrap(title, 40), anchor="start",
-                                                                       fontSize=14)))
+                                                                       fontSize=14), **sized))
 
 
 def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
@@ -98,6 +106,44 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     text = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(
         x="upper:Q", y=y, text="waarde:N")
     return dutch((bar + ranges + text).properties(height=max(160, 34 * len(data))))
+
+
+def _wrapped(names: list[str], width: int) -> dict[str, str]:
+    """A labelExpr that shows each name longer than `width` on several lines (Vega draws a list as lines)."""
+    lines = {name: textwrap.wrap(name, width) for name in names if len(name) > width}
+    return {"labelExpr": f"{json.dumps(lines)}[datum.label] || datum.label"} if lines else {}
+
+
+def grouped_bars(frame: pd.DataFrame, unit: str, title: str, category: str, series: str,
+                 colours: tuple[str, ...] = (PALETTE[0], PALETTE[1])) -> alt.TopLevelMixin:
+    """Horizontal bars per category, one bar per series side by side (e.g. supply and demand per domain).
+
+    Columns: category, series, period, value, lower, upper, unit. Categories and series keep the frame's order;
+    a black line marks the range suppressed cells allow (the tooltip names it), and each bar carries its value.
+    Long category names wrap onto two lines and the axis keeps few ticks, so that the chart also fits a phone.
+    """
+    data = _with_labels(frame)
+    data["label"] = [fmt.number(v, 2 if u == "ratio" else 0) for v, u in zip(data["value"], data["unit"], strict=True)]
+    order = list(dict.fromkeys(data[series]))
+    names = list(dict.fromkeys(data[category]))
+    y = alt.Y(f"{category}:N", title=None, sort=names, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2),
+              axis=alt.Axis(labelOverlap=False, labelLimit=200, labelFontSize=12, **_wrapped(names, 22)))
+    offset = alt.YOffset(f"{series}:N", sort=order)
+    top = float(pd.concat([pd.Series([0.0]), data["value"], data["upper"]]).max())
+    x = alt.X("value:Q", scale=alt.Scale(domain=[0, top * 1.2 or 1], nice=False),  # room for the value text
+              axis=alt.Axis(format=AXIS_FORMAT[unit], title=title, tickCount=4, labelOverlap="greedy",
+                            labelFlush=True))
+    color = alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(colours)),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, **_wrapped(order, 26)))
+    bar = alt.Chart(data).mark_bar().encode(
+        x=x, y=y, yOffset=offset, color=color,
+        tooltip=[alt.Tooltip(f"{category}:N", title=category.capitalize()), alt.Tooltip(f"{series}:N", title="Reeks"),
+                 alt.Tooltip("waarde:N", title="Waarde (marge)"), alt.Tooltip("periode:N", title="Periode")])
+    ranges = alt.Chart(data).mark_rule(color="#000000", strokeWidth=1.5).encode(
+        x="lower:Q", x2="upper:Q", y=y, yOffset=offset)
+    text = alt.Chart(data).mark_text(align="left", dx=4, color="#000000", fontSize=11).encode(
+        x="upper:Q", y=y, yOffset=offset, text="label:N")
+    return dutch((bar + ranges + text).properties(height=len(names) * (20 * len(order) + 24)))
 
 
 def sparkline(frame: pd.DataFrame, unit: str, height: int = 50) -> alt.TopLevelMixin:

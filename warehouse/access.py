@@ -49,6 +49,7 @@ _READERS = frozenset({BEHEERDER, ANALIST, STUURGROEP})
 _WRITERS = frozenset({BEHEERDER, ANALIST})  # uploads and withdrawals for any subproject, the plan of action
 PAGE_ROLES: dict[str, frozenset[str]] = {  # page (its file name in pages/) → the roles that may open it
     "overzicht": _EVERYONE, "aanbod": _EVERYONE, "behoud": _EVERYONE, "arbeidsmarkt": _EVERYONE,
+    "aansluiting": _EVERYONE,
     "deelprojecten": _EVERYONE, "effecten": _EVERYONE,
     "verkenner": _READERS, "bronnen": _READERS, "inhoud": _READERS,
     "upload": frozenset({BEHEERDER, ANALIST, PROJECTLEIDER}),

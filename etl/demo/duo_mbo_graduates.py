@@ -22,6 +22,8 @@ PROGRAMMES = [
     ("25316", "Technicus engineering", "BOL", 4, "Sectorkamer techniek en gebouwde omgeving", "Engineering", 0.06,
      0.9),
     ("25195", "Timmerman", "BBL", 2, "Sectorkamer techniek en gebouwde omgeving", "Bouw", 0.03, 0.98),
+    ("25481", "Allround operator", "BOL", 3, "Sectorkamer techniek en gebouwde omgeving", "Procestechniek", 0.015,
+     0.85),
     ("25225", "Autotechnicus", "BOL", 3, "Sectorkamer mobiliteit, transport, logistiek en maritiem",
      "Mobiliteit en voertuigen", 0.05, 0.96),
     ("25171", "Logistiek medewerker", "BBL", 2, "Sectorkamer mobiliteit, transport, logistiek en maritiem",

@@ -14,27 +14,33 @@ from etl.sources.uwv_open_match import COLUMNS, DATASET
 FILE_NAME = "uwv_open_match_data_2022-06_2023-05.csv"
 FIRST_MONTH, MONTHS = date(2022, 6, 1), 12
 
-# Illustrative occupation groups (code = BRC 2014 beroepsklasse + two digits) and their share of all records.
+# BRC 2014 beroepsgroepen (codes and names as CBS/ROA publish them, so that etl/reference/crosswalk_brc.csv places
+# them in technical domains) and their share of all records; the selection and the shares are illustrative.
 # The real files are not available here: magnitudes follow UWV's order of magnitude (~0.6 open werk.nl
 # vacancies and ~1.2 registered job-seekers per 100 inhabitants) and a technical + ICT share of about a
 # quarter of vacancies and ~8% of job-seekers (technical tension above 1, as UWV reports for technical
 # occupations); documented as assumptions in docs/sources/uwv_open_match.md.
 OCCUPATIONS = [
-    ("0111", "Docenten", 0.05, 0.04),
-    ("0311", "Vertegenwoordigers en inkopers", 0.07, 0.06),
-    ("0411", "Administratief medewerkers", 0.08, 0.14),
-    ("0511", "Managers", 0.03, 0.05),
-    ("0711", "Bouwarbeiders", 0.07, 0.02),
-    ("0721", "Metaalbewerkers en constructiewerkers", 0.05, 0.015),
-    ("0731", "Elektriciens en elektronicamonteurs", 0.05, 0.012),
-    ("0741", "Technici en ingenieurs", 0.04, 0.012),
-    ("0821", "Software- en applicatieontwikkelaars", 0.03, 0.01),
-    ("0831", "ICT-beheerders", 0.02, 0.01),
-    ("0911", "Land- en tuinbouwers", 0.03, 0.03),
-    ("1011", "Verpleegkundigen en verzorgenden", 0.14, 0.08),
-    ("1111", "Schoonmakers en horecapersoneel", 0.14, 0.22),
-    ("1211", "Chauffeurs en magazijnmedewerkers", 0.12, 0.16),
-    ("1311", "Overige beroepen", 0.08, 0.141),
+    ("0111", "Docenten hoger onderwijs en hoogleraren", 0.05, 0.04),
+    ("0321", "Vertegenwoordigers en inkopers", 0.07, 0.06),
+    ("0431", "Administratief medewerkers", 0.08, 0.14),
+    ("0435", "Transportplanners en logistiek medewerkers", 0.04, 0.05),
+    ("0511", "Algemeen directeuren", 0.03, 0.05),
+    ("0712", "Ingenieurs (geen elektrotechniek)", 0.025, 0.008),
+    ("0723", "Procesoperators", 0.01, 0.002),
+    ("0731", "Bouwarbeiders ruwbouw", 0.05, 0.015),
+    ("0734", "Loodgieters en pijpfitters", 0.02, 0.005),
+    ("0741", "Metaalbewerkers en constructiewerkers", 0.03, 0.01),
+    ("0743", "Automonteurs", 0.015, 0.004),
+    ("0744", "Machinemonteurs", 0.02, 0.005),
+    ("0761", "Elektriciens en elektronicamonteurs", 0.04, 0.01),
+    ("0811", "Software- en applicatieontwikkelaars", 0.03, 0.01),
+    ("0821", "Gebruikersondersteuning ICT", 0.02, 0.01),
+    ("0911", "Land- en bosbouwers", 0.03, 0.03),
+    ("1033", "Verpleegkundigen (mbo)", 0.14, 0.08),
+    ("1121", "Schoonmakers", 0.14, 0.22),
+    ("1212", "Chauffeurs auto's, taxi's en bestelwagens", 0.08, 0.11),
+    ("1311", "Overig", 0.08, 0.141),
 ]
 VACANCIES_PER_CAPITA = 0.006
 SEEKERS_PER_CAPITA = 0.012

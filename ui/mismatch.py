@@ -1,0 +1,50 @@
+"""Cached access to supply against demand per technical domain (warehouse.mismatch) for the page 'Aansluiting'."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.data import cursor
+from warehouse import mismatch
+
+
+@st.cache_data(show_spinner=False)
+def sources(version: tuple[str, float]) -> dict[str, bool]:
+    """Whether the supply (DUO graduates) and demand (UWV vacancies) sources are in the warehouse."""
+    return mismatch.sources(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def citation(version: tuple[str, float]) -> str:
+    """Source line for supply and demand."""
+    return mismatch.citation(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def overview(version: tuple[str, float], region: str, from_year: int | None, to_year: int | None) -> pd.DataFrame:
+    """Per domain × year: graduates, vacancies, ratio with bounds, tension (see warehouse.mismatch.overview)."""
+    return mismatch.overview(cursor(), region, from_year, to_year)
+
+
+@st.cache_data(show_spinner=False)
+def by_level(version: tuple[str, float], region: str, domain: str, year: int) -> pd.DataFrame:
+    """Graduates of one domain per level."""
+    return mismatch.by_level(cursor(), region, domain, year)
+
+
+@st.cache_data(show_spinner=False)
+def by_municipality(version: tuple[str, float], codes: tuple[str, ...], domain: str, year: int) -> pd.DataFrame:
+    """Graduates and vacancies of one domain per municipality."""
+    return mismatch.by_municipality(cursor(), list(codes), domain, year)
+
+
+@st.cache_data(show_spinner=False)
+def unplaced(version: tuple[str, float], region: str, year: int) -> tuple[float, float]:
+    """(technical graduates in no domain, all technical graduates) in the year."""
+    return mismatch.unplaced(cursor(), region, year)
+
+
+def latest_common_year(frame: pd.DataFrame) -> int | None:
+    """The latest year of an overview with both graduates and vacancies in some domain, or None."""
+    return mismatch.latest_common_year(frame)
