@@ -14,7 +14,18 @@ from pathlib import Path
 
 from etl.workbooks.layout import MORE_ISSUES
 from etl.workbooks.safety import SETTINGS, Limits
-from etl.workbooks.store import APPROVED, RETURNED, events, kept, lock_of, locks, statuses
+from etl.workbooks.store import (
+    APPROVED,
+    RETURNED,
+    day_of,
+    events,
+    kept,
+    lock_of,
+    locks,
+    review_state,
+    reviews,
+    statuses,
+)
 from warehouse import audit
 from warehouse.paths import DEFAULT_UPLOADS
 
@@ -244,18 +255,25 @@ def _record_upload(args: argparse.Namespace, report: dict) -> None:
 
 
 def run_uploads(args: argparse.Namespace) -> int:
-    """Print every kept upload with its status."""
-    uploads = kept(args.uploads) if args.uploads.exists() else []
-    status = statuses(uploads, events(args.uploads)) if uploads else {}
-    records = [{**asdict(u), "status": status[u.upload_id]} for u in uploads]
+    """Print every kept upload with its status, review state and the lock that holds its month."""
+    log = events(args.uploads) if args.uploads.exists() else []
+    uploads = kept(args.uploads, log) if log else []
+    status = statuses(uploads, log) if uploads else {}
+    latest = reviews(log)
+    records = []
+    for u in uploads:
+        review = latest.get(u.upload_id, {})
+        records.append({**asdict(u), "status": status[u.upload_id], "review": review_state(u, latest),
+                        "reviewed_by": review.get("by"), "reviewed_at": review.get("at"),
+                        "review_comment": review.get("comment"), "locked": (lock_of(log, u.month) or {}).get("period")})
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
     elif not records:
         print("Er zijn nog geen uploads.")
     for r in records if not args.json else []:
         scope = "plan van aanpak" if r["kind"] == "plan" else f"maandrapportage {r['subproject']} {r['month']}"
-        print(f"{r['upload_id']}  {r['status']:<10}  {r['uploaded_at']}  {r['uploaded_by']}  {scope}  "
-              f"{r['file_name']}")
+        print(f"{r['upload_id']}  {r['status']:<10}  {r['review'] or '':<13}  {r['uploaded_at']}  {r['uploaded_by']}  "
+              f"{scope}  {r['file_name']}")
     return EXIT_ACCEPTED
 
 
@@ -333,7 +351,7 @@ def run_locks(args: argparse.Namespace) -> int:
     elif not records:
         print("Er is geen kwartaal vergrendeld.")
     for r in records if not args.json else []:
-        print(f"{r['period']}  vergrendeld door {r['by']} op {r['at']}: {r['reason']}")
+        print(f"{r['period']}  vergrendeld door {r['by']} op {day_of(r['at'])}: {r['reason']}")
     return EXIT_ACCEPTED
 
 

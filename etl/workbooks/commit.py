@@ -21,6 +21,7 @@ from etl.workbooks.store import (
     RETURNED,
     Upload,
     append,
+    day_of,
     discard,
     event_line,
     file_of,
@@ -143,7 +144,7 @@ def review_upload(upload_id: str, verdict: str, comment: str, by: str, uploads_d
         previous = reviews(log).get(upload_id)
         if previous and previous["verdict"] == verdict == APPROVED:
             raise CommitError(f"Maandrapportage {upload.file_name} ({upload.subproject}, {upload.month}) is al "
-                              f"goedgekeurd, door {previous['by']} op {_day(previous['at'])}.")
+                              f"goedgekeurd, door {previous['by']} op {day_of(previous['at'])}.")
         _refuse_if_locked(log, upload.month, f"de maandrapportage {upload.file_name} van {upload.subproject} over")
         _apply(db_path, uploads_dir, review_line(upload_id, verdict, comment, by))
         return upload
@@ -156,7 +157,7 @@ def lock_period(period: str, reason: str, by: str, uploads_dir: Path, db_path: P
         sync_locked(db_path, uploads_dir)
         held = locks(event_log(uploads_dir)).get(period)
         if held:
-            raise CommitError(f"Kwartaal {period} is al vergrendeld, door {held['by']} op {_day(held['at'])}: "
+            raise CommitError(f"Kwartaal {period} is al vergrendeld, door {held['by']} op {day_of(held['at'])}: "
                               f"\"{held['reason']}\". Er is niets veranderd.")
         _apply(db_path, uploads_dir, lock_line("lock", period, reason.strip(), by))
 
@@ -193,15 +194,10 @@ def _refuse_if_locked(log: list[dict], month: str | None, what: str) -> None:
 def locked_message(month: str, held: dict, what: str) -> str:
     """Why something about `month` is refused: the lock that holds it (who, when, why) and what to do."""
     period = quarter_of(month)
-    return (f"Dit is {what} {month}, en kwartaal {period} is vergrendeld door {held['by']} op {_day(held['at'])}: "
+    return (f"Dit is {what} {month}, en kwartaal {period} is vergrendeld door {held['by']} op {day_of(held['at'])}: "
             f"\"{held['reason']}\". Uploads, correcties, intrekkingen en beoordelingen van {period} worden "
             "geweigerd. Moet er toch iets veranderen, vraag dan een beheerder het kwartaal te ontgrendelen (pagina "
             f"Upload, of 'python -m etl unlock {period} --reason …').")
-
-
-def _day(at: str) -> str:
-    """An event's ISO time as a Dutch date: '2026-10-03T09:12:44+00:00' → '03-10-2026'."""
-    return f"{at[8:10]}-{at[5:7]}-{at[:4]}"
 
 
 def _apply(db_path: Path, uploads_dir: Path, line: str) -> list[str]:

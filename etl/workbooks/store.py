@@ -241,6 +241,11 @@ def quarter_months(period: str) -> tuple[str, str]:
     return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
 
 
+def day_of(at: str) -> str:
+    """An event's ISO time as a Dutch date: '2026-10-03T09:12:44+00:00' → '03-10-2026'."""
+    return f"{at[8:10]}-{at[5:7]}-{at[:4]}"
+
+
 def lock_of(log: list[dict], month: str | None) -> dict | None:
     """The lock that holds this month ('YYYY-MM'), or None (also for a plan, which has no month)."""
     return locks(log).get(quarter_of(month)) if month else None
