@@ -56,12 +56,17 @@ def record(uploads_dir: Path, event: str, by: str | None, what: str, *, role: st
 
 def entries(uploads_dir: Path) -> list[dict]:
     """Every event in the log, oldest first (a line cut off by a crash mid-append never happened)."""
+    whole = whole_lines(uploads_dir).decode("utf-8")
+    return [json.loads(line) for line in whole.splitlines() if line.strip()]
+
+
+def whole_lines(uploads_dir: Path) -> bytes:
+    """The log's complete lines as they are on disk (b"" when there is no log): what a backup copies."""
     try:
         data = (uploads_dir / AUDIT).read_bytes()
     except FileNotFoundError:
-        return []
-    whole = data[:data.rfind(b"\n") + 1].decode("utf-8")
-    return [json.loads(line) for line in whole.splitlines() if line.strip()]
+        return b""
+    return data[:data.rfind(b"\n") + 1]
 
 
 def record_command(uploads_dir: Path, event: str, by: str, what: str, **details: object) -> dict | None:
