@@ -50,11 +50,12 @@ names = dict(zip(subprojects(version)["subproject_code"], subprojects(version)["
 
 
 def label(record: dict) -> str:
-    """What a person calls an upload: 'maandrapportage Almere (ALM) mrt 2026' or 'plan van aanpak'."""
+    """What a person calls an upload: 'maandrapportage ALM (Almere Techniek) mrt 2026' or 'plan van aanpak'."""
     if record["kind"] == "plan":
         return "plan van aanpak"
     code = record["subproject"]
-    return f"maandrapportage {names.get(code, code)} ({code}) {fmt.period_label(record['month'])}"
+    name = f" ({names[code]})" if code in names else ""
+    return f"maandrapportage {code}{name} {fmt.period_label(record['month'])}"
 
 
 def described(record: dict) -> str:
@@ -182,7 +183,7 @@ if uploaded is not None:
                 result = done.json()
                 scope = ("plan van aanpak" if result["kind"] == "plan" else
                          label({"kind": "monthly", "subproject": result["subproject"], "month": result["month"]}))
-                st.success(f"Vastgelegd: {uploaded.name} ({scope}). "
+                st.success(f"Vastgelegd als upload: {uploaded.name} ({scope}). "
                            + ("Status: ingediend, nog niet goedgekeurd." if result["kind"] == "monthly" else ""))
                 for note in done.err.strip().splitlines():
                     st.warning(note.removeprefix("LET OP: "))
@@ -276,15 +277,8 @@ else:
         operator_id(record)
 
 st.subheader("Vergrendelde kwartalen")
+current = st.container()  # filled after the forms below, which may have just changed the locks
 locks = period_locks(version)
-if locks.empty:
-    st.caption("Er is geen kwartaal vergrendeld.")
-else:
-    show_table(pd.DataFrame({
-        "Kwartaal": locks["period"].map(fmt.period_label), "Door": locks["locked_by"],
-        "Sinds": locks["locked_at"].map(fmt.moment), "Reden": locks["reason"]}))
-    st.caption("Uploads, correcties, intrekkingen en beoordelingen van maanden in een vergrendeld kwartaal worden "
-               "geweigerd." + ("" if grant.may_lock() else " Alleen een beheerder kan een kwartaal ontgrendelen."))
 if grant.may_lock():
     lock_tab, unlock_tab = st.tabs(["Vergrendelen", "Ontgrendelen"])
     with lock_tab, st.form("upload_lock", border=False):
@@ -305,3 +299,14 @@ if grant.may_lock():
                 why = st.text_input("Reden", key="upload_unlock_why")
                 if st.form_submit_button("Ontgrendelen", icon=":material/lock_open:"):
                     run("unlock", period, "--reason", why, "--by", grant.who)
+    locks = period_locks(db_version())  # a lock or unlock above replaced the warehouse
+with current:
+    if locks.empty:
+        st.caption("Er is geen kwartaal vergrendeld.")
+    else:
+        show_table(pd.DataFrame({
+            "Kwartaal": locks["period"].map(fmt.period_label), "Door": locks["locked_by"],
+            "Sinds": locks["locked_at"].map(fmt.moment), "Reden": locks["reason"]}))
+        st.caption("Uploads, correcties, intrekkingen en beoordelingen van maanden in een vergrendeld kwartaal "
+                   "worden geweigerd." + ("" if grant.may_lock() else " Alleen een beheerder kan een kwartaal "
+                                          "ontgrendelen."))

@@ -368,11 +368,13 @@ def test_a_withdrawal_outside_the_leads_scope_is_refused_even_if_it_were_listed(
     at = _as(ROOT / "pages" / "upload.py", LEAD).run()
     at.selectbox(key="upload_history_kind").set_value("DRO").run()
     chosen = at.selectbox(key="upload_history_choice").value
-    at.checkbox(key="upload_sure").check().run()
+    at.checkbox(key=f"upload_sure_{chosen}").check().run()
     before = events(store)
-    at.button(key="upload_withdraw").click().run()
+    at.button(key=f"upload_withdraw_{chosen}").click().run()
     assert not at.exception
-    assert any(f"U kunt upload {chosen} niet intrekken" in e.value for e in at.error)
+    chosen_file = next(u.file_name for u in kept(store) if u.upload_id == chosen)
+    assert any(f"U kunt {chosen_file} (maandrapportage DRO" in e.value and "niet intrekken" in e.value
+               for e in at.error)
     assert events(store) == before
     assert _refused(store)[-1]["upload_id"] == chosen
 

@@ -341,7 +341,7 @@ def audit_context(grant: Grant) -> str:
     if grant.demo or grant is WARMUP:
         return "off"
     return json.dumps({"source": "app", "by": grant.email, "role": grant.role, "name": grant.name, **_address()},
-                      ensure_ascii=False)
+                      ensure_ascii=False, default=str)
 
 
 def _narrow() -> DeltaGenerator:

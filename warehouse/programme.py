@@ -115,9 +115,9 @@ def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str, until: str | Non
     """Reported KPI values by month (up to and including `until`, 'YYYY-MM', if given), with the KPI's definition."""
     return con.execute(
         "select v.kpi_code, k.name, k.unit, k.kind, k.accumulation, k.direction, v.month, v.value, v.comment "  # noqa: S608
-        f"from kpi_value v join kpi k using (kpi_code) where v.subproject_code = ? and v.month <= ? and {_COUNTED} "
-        "order by v.kpi_code, v.month",
-        [subproject, until or LAST_MONTH, *_counted(reports)]).df()
+        f"from (select * from kpi_value where {_COUNTED}) v join kpi k using (kpi_code) where v.subproject_code = ? "
+        "and v.month <= ? order by v.kpi_code, v.month",
+        [*_counted(reports), subproject, until or LAST_MONTH]).df()
 
 
 def kpi_targets(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
