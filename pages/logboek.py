@@ -9,7 +9,7 @@ from ui import format as fmt
 from ui.access import guard
 from ui.etl_runner import uploads_path
 from ui.export import csv_bytes
-from ui.layout import show_table
+from ui.layout import demo_banner, show_table, warehouse_ready
 from warehouse import audit
 
 guard("logboek")  # beheerders only, else a Dutch refusal
@@ -22,6 +22,9 @@ st.title("Logboek")
 st.caption("Wie deed wat, wanneer en waarvandaan: inloggen, uploads (vastgelegd of afgekeurd), beoordelingen, "
            "intrekkingen, vergrendelingen en geweigerde acties, uit de app en van de opdrachtregel. Het logboek wordt "
            "alleen aangevuld, nooit gewijzigd, en staat bij de bewaarde uploads (ook in elke reservekopie).")
+if not warehouse_ready():
+    st.stop()
+demo_banner()  # the trail itself is never demo data: demo mode records nothing
 
 entries = audit.entries(uploads_path())
 if not entries:

@@ -357,7 +357,8 @@ def test_a_lead_cannot_upload_another_subprojects_report(access_file, store):
 def test_a_leads_history_and_templates_cover_their_own_subproject_only(access_file, store):
     at = _as(ROOT / "pages" / "upload.py", LEAD).run()
     assert not at.exception
-    assert at.selectbox(key="upload_history_kind").options == ["alle", "ALM"]
+    options = at.selectbox(key="upload_history_kind").options  # as shown: the subproject's name and code
+    assert len(options) == 2 and options[0] == "alle" and options[1].endswith("(ALM)")
     assert set(at.table[-1].value["Soort"].str.split().str[1]) == {"ALM"}
     assert at.selectbox(key="upload_template_subproject").options == ["ALM"]
     assert "Sjabloon plan van aanpak" not in [b.proto.label for b in at.get("download_button")]

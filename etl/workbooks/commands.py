@@ -90,7 +90,10 @@ def add_review_arguments(review: argparse.ArgumentParser, lock: argparse.Argumen
 
 
 def _record(args: argparse.Namespace, event: str, by: str, what: str, **details: object) -> None:
-    """Add a command's outcome to the audit log; a log that cannot be written is reported, the outcome stands."""
+    """Add a command's outcome to the audit log; a log that cannot be written is reported, the outcome stands. A
+    `--demo` command records nothing, as the app in demo mode: nobody is identified."""
+    if getattr(args, "demo", False):
+        return
     try:
         audit.record_command(args.uploads, event, by, what, **details)
     except OSError as exc:
