@@ -23,13 +23,18 @@ MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 HISTORY_ROWS = 25  # the history grows by six reports a month; older ones are found with the filters
 QUARTER = re.compile(r"\d{4}-Q[1-4]")
 STATUS_NL = {"active": "actief", "superseded": "vervangen", "withdrawn": "ingetrokken", "rejected": "afgewezen"}
-# Streamlit's file uploader speaks English ("Drag and drop file here", "Limit 200MB per file", "Browse files") and
-# cannot be translated: its instructions are hidden and the button relabelled; the caption under it says the same in
-# Dutch, with the limit the checks apply (warehouse/uploads.py).
-UPLOADER_CSS = """<style>
-.st-key-upload_file [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-.st-key-upload_file [data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-.st-key-upload_file [data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+# Streamlit's file uploader speaks English ("Upload", "200MB per file") and cannot be translated: its texts are
+# replaced here with Dutch ones, with the limit the checks apply (warehouse/uploads.py); the caption under it says it
+# again for screen readers.
+LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+UPLOADER_CSS = f"""<style>
+.st-key-upload_file [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{
+  font-size: 0; }}
+.st-key-upload_file [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Bestand kiezen"; font-size: 0.875rem; }}
+.st-key-upload_file [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-upload_file [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "of sleep het hierheen · Excel (.xlsx), hoogstens {LIMIT_MB} MB"; font-size: 0.875rem; }}
 </style>"""
 TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
             "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
@@ -134,9 +139,8 @@ with right:
 st.subheader("2. Controleren en vastleggen")
 st.html(UPLOADER_CSS)
 uploaded = st.file_uploader("Plan van aanpak of maandrapportage (.xlsx)", key="upload_file")
-st.caption(f"Sleep het Excel-bestand (.xlsx) hierheen of kies het met de knop. Eén bestand tegelijk, hoogstens "
-           f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB (een groter bestand wordt na het uploaden geweigerd); een "
-           "ingevuld sjabloon is veel kleiner.")
+st.caption(f"Kies het Excel-bestand (.xlsx) of sleep het hierheen. Eén bestand tegelijk, hoogstens {LIMIT_MB} MB (een "
+           "groter bestand wordt bij de controle geweigerd); een ingevuld sjabloon is veel kleiner.")
 if uploaded is not None:
     folder = Path(tempfile.mkdtemp(prefix="upload-"))
     path = folder / Path(uploaded.name).name
