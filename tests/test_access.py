@@ -667,3 +667,67 @@ def test_demo_mode_offers_a_role_switch_and_is_refused_with_real_uploads(browser
         page.screenshot(path=str(ARTIFACTS / "demomodus-uitgeschakeld-1280x800.png"))
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_approval_flow_in_chromium_changes_the_steering_groups_view_only_on_approval(browser, login_app,  # noqa: F811
+                                                                                        tmp_path):
+    """Lead uploads, analyst returns it with a reason, lead sees the reason and corrects, analyst approves: only then
+    does the steering group see the report (issue 11 part 4), each logged in through the OpenID Connect provider."""
+    from playwright.sync_api import expect
+
+    from tests.crash_harness import correction
+
+    base, uploads = login_app
+    pages = {who: _login(browser, base, who, "Overzicht") for who in ("projectleider", "analist", "stuurgroep")}
+    lead, analyst, reader = pages["projectleider"], pages["analist"], pages["stuurgroep"]
+
+    def upload(number: int) -> None:
+        _open(lead, f"{base}/upload", "Upload")
+        lead.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(correction(uploads, tmp_path, number)))
+        expect(lead.get_by_text("is goedgekeurd door de controles", exact=False)).to_be_visible(timeout=60_000)
+        lead.get_by_role("button", name="Vastleggen").click()
+        expect(lead.get_by_text("Status: ingediend, nog niet goedgekeurd", exact=False)).to_be_visible(
+            timeout=60_000)
+
+    def review(button: str, reason: str = "") -> None:
+        _open(analyst, f"{base}/upload", "Upload")
+        newest = kept(uploads)[-1]
+        expect(analyst.get_by_text(f"{newest.file_name} · maandrapportage ALM", exact=False).first).to_be_visible()
+        if reason:
+            analyst.get_by_label("Opmerking (verplicht bij terugsturen", exact=False).fill(reason)
+        analyst.get_by_role("button", name=button).click()
+        verdict = "teruggestuurd" if button == "Terugsturen" else "goedgekeurd"
+        expect(analyst.get_by_text(f"is {verdict}.", exact=False)).to_be_visible(timeout=60_000)
+
+    def steering_group_sees(text: str):
+        _open(reader, f"{base}/deelprojecten", "Deelprojecten")
+        reader.get_by_text("Hoogtepunten en risico's per maand").click()
+        return reader.get_by_text(text, exact=False)
+
+    try:
+        upload(71)
+        expect(steering_group_sees("Gecorrigeerde versie 71")).to_have_count(0)
+        review("Terugsturen", "Vul KPI K2 in voor de laatste maand")
+        _open(lead, f"{base}/upload", "Upload")
+        returned = lead.locator('[data-testid="stAlert"]').filter(has_text="Teruggestuurd")
+        expect(returned.first).to_contain_text("Vul KPI K2 in voor de laatste maand")
+        expect(returned.first).to_contain_text("Anna Analist")
+        upload(72)
+        expect(lead.locator('[data-testid="stAlert"]').filter(has_text="Teruggestuurd")).to_have_count(0,
+                                                                                                       timeout=30_000)
+        expect(steering_group_sees("Gecorrigeerde versie 72")).to_have_count(0)
+        review("Goedkeuren")
+        expect(steering_group_sees("Gecorrigeerde versie 72")).to_be_visible()
+        for page in pages.values():
+            expect(page.locator(EXCEPTION)).to_have_count(0)
+    finally:
+        for page in pages.values():
+            page.context.close()
+    trail = [(e["event"], e["by"], e.get("verdict")) for e in audit.entries(uploads) if e["event"] in ("upload",
+                                                                                                       "review")]
+    assert trail[-4:] == [("upload", PEOPLE["projectleider"]["email"], None),
+                          ("review", PEOPLE["analist"]["email"], "teruggestuurd"),
+                          ("upload", PEOPLE["projectleider"]["email"], None),
+                          ("review", PEOPLE["analist"]["email"], "goedgekeurd")]
