@@ -694,7 +694,8 @@ def test_the_approval_flow_in_chromium_changes_the_steering_groups_view_only_on_
     def review(button: str, reason: str = "") -> None:
         _open(analyst, f"{base}/upload", "Upload")
         newest = kept(uploads)[-1]
-        expect(analyst.get_by_text(f"{newest.file_name} · maandrapportage ALM", exact=False).first).to_be_visible()
+        chosen = analyst.get_by_role("combobox", name="Maandrapportage").input_value()
+        assert chosen.startswith(f"{newest.file_name} · maandrapportage ALM"), chosen  # the newest waiting first
         if reason:
             analyst.get_by_label("Opmerking (verplicht bij terugsturen", exact=False).fill(reason)
         analyst.get_by_role("button", name=button).click()
