@@ -350,3 +350,19 @@ def test_the_audit_trail_survives_a_rebuild(store, demo_raw):
     trail = (uploads / audit.AUDIT).read_bytes()
     build(demo_raw, db, progress=False, uploads_dir=uploads)
     assert (uploads / audit.AUDIT).read_bytes() == trail
+
+
+def test_the_withdrawal_confirmation_belongs_to_the_upload_it_was_ticked_for(store):
+    _, uploads = store
+    at = _as("upload.py", ANALIST).run()
+    first, second = at.selectbox(key="upload_history_choice").options[:2]
+    ids = [r.upload_id for r in sorted(kept(uploads), key=lambda u: (u.uploaded_at, u.upload_id), reverse=True)]
+    at.checkbox(key=f"upload_sure_{ids[0]}").check().run()
+    assert not at.button(key=f"upload_withdraw_{ids[0]}").disabled
+    # what a live update does when a new upload arrives: the choice above the ticked box changes
+    at.selectbox(key="upload_history_choice").set_value(ids[1]).run()
+    assert not at.checkbox(key=f"upload_sure_{ids[1]}").value
+    assert at.button(key=f"upload_withdraw_{ids[1]}").disabled
+    assert "upload_sure_" + ids[0] not in [c.key for c in at.checkbox]
+    assert first != second and ids[1] not in first + second  # people choose by file, subproject, month and day
+    assert any(f"upload-id `{ids[1]}`" in c.value for c in at.caption)  # the id in small print, for the operator
