@@ -17,6 +17,10 @@ guard("logboek")  # beheerders only, else a Dutch refusal
 SHOWN = 200  # rows on screen; the CSV holds every row the filters keep
 STANDARD = {"at", "event", "by", "role", "source", "address", "what"}  # the rest of a line goes under 'Details'
 SOURCES = {"app": "app", "cli": "opdrachtregel"}
+DETAILS = {"reason": "reden", "period": "kwartaal", "upload_id": "upload-id", "file": "bestand", "kind": "soort",
+           "subproject": "deelproject", "month": "maand", "verdict": "oordeel", "page": "pagina", "errors": "fouten",
+           "name": "naam", "forwarded_for": "doorgestuurd voor"}
+KINDS = {"monthly": "maandrapportage", "plan": "plan van aanpak"}
 
 st.title("Logboek")
 st.caption("Wie deed wat, wanneer en waarvandaan: inloggen, uploads (vastgelegd of afgekeurd), beoordelingen, "
@@ -39,7 +43,8 @@ def local_day(at: str) -> date:
 
 def details(entry: dict) -> str:
     """The line's own fields (file, upload, period, reason, …) as 'naam: waarde; …'."""
-    return "; ".join(f"{k}: {v}" for k, v in entry.items() if k not in STANDARD and v not in (None, ""))
+    return "; ".join(f"{DETAILS.get(k, k)}: {KINDS.get(v, v) if k == 'kind' else v}" for k, v in entry.items()
+                     if k not in STANDARD and v not in (None, ""))
 
 
 rows = pd.DataFrame({

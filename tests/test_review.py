@@ -320,7 +320,7 @@ def test_logboek_filters_and_exports_a_dutch_csv(store, served):
     assert table["Bron"].tolist() == ["app", "opdrachtregel", "app", "app"]
     at.multiselect(key="logboek_soort").select("geweigerd").run()
     assert at.table[0].value["Wie"].tolist() == ["lead.almere@example.org"]
-    assert "page: verkenner" in at.table[0].value["Details"].iloc[0]
+    assert "pagina: verkenner" in at.table[0].value["Details"].iloc[0]
     at.multiselect(key="logboek_soort").unselect("geweigerd").run()
     at.multiselect(key="logboek_wie").select("Bert").run()
     assert at.table[0].value["Soort"].tolist() == ["vergrendeling"]
