@@ -191,7 +191,7 @@ if uploaded is not None:
                            + ("Status: ingediend, nog niet goedgekeurd." if result["kind"] == "monthly" else ""))
                 for note in done.err.strip().splitlines():
                     st.warning(note.removeprefix("LET OP: "))
-                st.caption(f"Voor de beheerder (opdrachtregel): upload-id `{result.get('upload_id')}`")
+                operator_id(result)
                 st.cache_data.clear()
             else:
                 st.error(done.err.strip().removeprefix("FOUT: ") or "Vastleggen is niet gelukt; er is niets veranderd.")

@@ -16,7 +16,7 @@ from etl.cli import main
 from etl.workbooks.store import events, kept, statuses
 from tests.conftest import ROOT
 from tests.crash_harness import correction
-from tests.test_access import ACCESS_FILE, AUTH, LEAD, STUURGROEP, UPLOADS_ENV
+from tests.test_access import ACCESS_FILE, LEAD, STUURGROEP, UPLOADS_ENV, _as
 from ui.data import DB_ENV
 from warehouse import audit
 from warehouse.access import ACCESS_ENV, Grant
@@ -48,11 +48,8 @@ def _active(uploads: Path, subproject: str) -> list:
     return [u for u in kept(uploads, log) if u.subproject == subproject and status[u.upload_id] == "active"]
 
 
-def _as(script: str, user: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / script), default_timeout=180)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "iat": id(at), **user}
-    return at
+def _page(script: str, user: dict) -> AppTest:
+    return _as(ROOT / "pages" / script, user)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -187,14 +184,14 @@ def test_the_approval_flow_changes_the_steering_groups_figures_only_on_approval(
     _, uploads = store
 
     def steering_group_sees() -> str:
-        at = _as("deelprojecten.py", STUURGROEP).run()
+        at = _page("deelprojecten.py", STUURGROEP).run()
         at.selectbox(key="deelprojecten_subproject").set_value("ALM").run()
         assert not at.exception
         assert any("alleen goedgekeurde maandrapportages" in c.value for c in at.sidebar.caption)
         return _narratives(at)
 
     # the lead uploads a correction of ALM's latest report: ingediend, not yet for the steering group
-    lead = _as("upload.py", LEAD).run()
+    lead = _page("upload.py", LEAD).run()
     first = correction(uploads, tmp_path, 1)
     lead.get("file_uploader")[0].upload(first.name, first.read_bytes()).run()
     lead.button(key="upload_commit").click().run()
@@ -202,7 +199,7 @@ def test_the_approval_flow_changes_the_steering_groups_figures_only_on_approval(
     assert "Gecorrigeerde versie 1" not in steering_group_sees()
 
     # the analyst sends it back with a reason; the lead sees it on the Upload page
-    analyst = _as("upload.py", ANALIST).run()
+    analyst = _page("upload.py", ANALIST).run()
     pending = kept(uploads)[-1].upload_id
     analyst.selectbox(key="upload_review_choice").set_value(pending).run()
     analyst.button(key=f"upload_return_{pending}").click().run()
@@ -210,7 +207,7 @@ def test_the_approval_flow_changes_the_steering_groups_figures_only_on_approval(
     analyst.text_area(key=f"upload_review_reason_{pending}").input("Vul KPI K2 in voor november").run()
     analyst.button(key=f"upload_return_{pending}").click().run()
     assert not analyst.exception and any("is teruggestuurd" in s.value for s in analyst.success)
-    lead = _as("upload.py", LEAD).run()
+    lead = _page("upload.py", LEAD).run()
     returned = [w.value for w in lead.warning if "Teruggestuurd" in w.value]
     assert returned and "Vul KPI K2 in voor november" in returned[0] and "Anna Analist" in returned[0]
     assert "Gecorrigeerde versie 1" not in steering_group_sees()
@@ -219,9 +216,9 @@ def test_the_approval_flow_changes_the_steering_groups_figures_only_on_approval(
     second = correction(uploads, tmp_path, 2)
     lead.get("file_uploader")[0].upload(second.name, second.read_bytes()).run()
     lead.button(key="upload_commit").click().run()
-    assert not [w for w in _as("upload.py", LEAD).run().warning if "Teruggestuurd" in w.value]
+    assert not [w for w in _page("upload.py", LEAD).run().warning if "Teruggestuurd" in w.value]
     assert "Gecorrigeerde versie 2" not in steering_group_sees()
-    analyst = _as("upload.py", ANALIST).run()
+    analyst = _page("upload.py", ANALIST).run()
     corrected = kept(uploads)[-1].upload_id
     analyst.selectbox(key="upload_review_choice").set_value(corrected).run()
     analyst.button(key=f"upload_approve_{corrected}").click().run()
@@ -240,10 +237,10 @@ def test_a_lead_sees_their_own_unapproved_report_and_an_analyst_may_include_all(
 
     db, uploads = store
     assert commit_upload(correction(uploads, tmp_path, 3), "Lea", uploads, db).outcome == "committed"
-    lead = _as("deelprojecten.py", LEAD).run()
+    lead = _page("deelprojecten.py", LEAD).run()
     lead.selectbox(key="deelprojecten_subproject").set_value("ALM").run()
     assert "Gecorrigeerde versie 3" in _narratives(lead)
-    analyst = _as("deelprojecten.py", ANALIST).run()
+    analyst = _page("deelprojecten.py", ANALIST).run()
     analyst.selectbox(key="deelprojecten_subproject").set_value("ALM").run()
     assert "Gecorrigeerde versie 3" not in _narratives(analyst)
     analyst.toggle(key="toegang_alle_rapportages_knop").set_value(True).run()
@@ -259,7 +256,7 @@ def test_a_beheerder_locks_a_quarter_in_the_app_and_a_leads_upload_into_it_is_re
     db, uploads = store
     month = max(u.month for u in kept(uploads) if u.subproject == "ALM")
     period = f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
-    admin = _as("upload.py", BEHEERDER).run()
+    admin = _page("upload.py", BEHEERDER).run()
     admin.text_input(key="upload_lock_period").input(period)
     admin.text_input(key="upload_lock_why").input("stuurgroep van 3 december")
     admin.button(key="FormSubmitter:upload_lock-Vergrendelen").click().run()
@@ -267,7 +264,7 @@ def test_a_beheerder_locks_a_quarter_in_the_app_and_a_leads_upload_into_it_is_re
     assert admin.table[-1].value["Reden"].tolist() == ["stuurgroep van 3 december"]
 
     before, warehouse = events(uploads), db.read_bytes()
-    lead = _as("upload.py", LEAD).run()
+    lead = _page("upload.py", LEAD).run()
     workbook = correction(uploads, tmp_path, 4)
     lead.get("file_uploader")[0].upload(workbook.name, workbook.read_bytes()).run()
     assert not lead.exception and "upload_commit" not in [b.key for b in lead.button]
@@ -276,14 +273,14 @@ def test_a_beheerder_locks_a_quarter_in_the_app_and_a_leads_upload_into_it_is_re
     assert events(uploads) == before and db.read_bytes() == warehouse
     assert audit.entries(uploads)[-1]["event"] == "upload_refused"
 
-    admin = _as("upload.py", BEHEERDER).run()
+    admin = _page("upload.py", BEHEERDER).run()
     admin.selectbox(key="upload_unlock_period").set_value(period)
     admin.text_input(key="upload_unlock_why").input("correctie toegestaan")
     admin.button(key="FormSubmitter:upload_unlock-Ontgrendelen").click().run()
     assert any(f"Kwartaal {period} is ontgrendeld." in s.value for s in admin.success)
     assert [(e["event"], e["by"]) for e in audit.entries(uploads) if e["event"] in ("lock", "unlock")] == [
         ("lock", BEHEERDER["email"]), ("unlock", BEHEERDER["email"])]
-    assert not [b for b in _as("upload.py", ANALIST).run().button if b.key and "upload_lock" in b.key]
+    assert not [b for b in _page("upload.py", ANALIST).run().button if b.key and "upload_lock" in b.key]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -312,7 +309,7 @@ def test_logboek_filters_and_exports_a_dutch_csv(store, served):
     audit.record(uploads, "refused", "lead.almere@example.org", "pagina verkenner geopend zonder toegang",
                  role="projectleider", page="verkenner")
     audit.record(uploads, "lock", "Bert", "kwartaal 2026-Q3 vergrendeld: stuurgroep", source="cli", period="2026-Q3")
-    at = _as("logboek.py", BEHEERDER).run()
+    at = _page("logboek.py", BEHEERDER).run()
     assert not at.exception and [t.value for t in at.title] == ["Logboek"]
     table = at.table[0].value
     # newest first: the beheerder's own sign-in on opening the page, then the three above
@@ -335,7 +332,7 @@ def test_logboek_filters_and_exports_a_dutch_csv(store, served):
 @pytest.mark.parametrize("who", [ANALIST, LEAD, STUURGROEP], ids=lambda w: w["email"].split("@")[0])
 def test_logboek_is_refused_to_every_other_role_and_recorded(store, who):
     _, uploads = store
-    at = _as("logboek.py", who).run()
+    at = _page("logboek.py", who).run()
     assert not at.exception and [t.value for t in at.title] == ["Geen toegang tot deze pagina"]
     assert not at.table
     assert [(e["event"], e["by"], e.get("page")) for e in audit.entries(uploads)] == [
@@ -354,7 +351,7 @@ def test_the_audit_trail_survives_a_rebuild(store, demo_raw):
 
 def test_the_withdrawal_confirmation_belongs_to_the_upload_it_was_ticked_for(store):
     _, uploads = store
-    at = _as("upload.py", ANALIST).run()
+    at = _page("upload.py", ANALIST).run()
     first, second = at.selectbox(key="upload_history_choice").options[:2]
     ids = [r.upload_id for r in sorted(kept(uploads), key=lambda u: (u.uploaded_at, u.upload_id), reverse=True)]
     at.checkbox(key=f"upload_sure_{ids[0]}").check().run()
