@@ -27,6 +27,7 @@ navigation = st.navigation(
             page("upload", "Upload", ":material/upload_file:"),
             page("bronnen", "Bronnen & definities", ":material/menu_book:"),
             page("inhoud", "Inhoud van het datawarehouse", ":material/database:"),
+            page("logboek", "Logboek", ":material/history:"),
         ],
     }
 )

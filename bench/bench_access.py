@@ -7,6 +7,11 @@ checks at all). Login mode (a logged-in analist, the access file re-checked on e
 warehouse asked whether it holds a real upload, a cached query) are measured separately; so is the one audit log
 write a sign-in costs, once per identity token and server process (an fsynced append).
 
+The approved-only filter (issue 11 part 4): the programme queries of every subproject (what a render computes when
+its cache is cold, once per warehouse version and choice of reports) with every active report counted, approved
+reports only, and approved plus one lead's own; and the warm render of Overzicht and Deelprojecten for a stuurgroep
+member (approved only) against an analist who includes every report.
+
 Usage: .venv/bin/python bench/bench_access.py [--repeats N]
 The target (issue 11): under 50 ms added to a warm page render.
 """
@@ -90,6 +95,49 @@ def measure(page: str, login: bool, repeats: int) -> tuple[float, float, float]:
             statistics.median(without) * 1000)
 
 
+def filter_queries(db: Path, repeats: int) -> dict[str, float]:
+    """Median ms of warehouse.programme.detail for all subprojects, per choice of reports."""
+    from datetime import date
+
+    from warehouse import programme
+    from warehouse.connection import connect
+
+    con = connect(str(db))
+    try:
+        codes = list(programme.subprojects(con)["subproject_code"])
+        result = {}
+        for label, reports in (("every report", None), ("approved only", ()), ("approved + ALM's own", ("ALM",))):
+            runs = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                for code in codes:
+                    programme.detail(con, code, date.today(), reports=reports)
+                runs.append(time.perf_counter() - start)
+            result[label] = statistics.median(runs) * 1000
+        return result
+    finally:
+        con.close()
+
+
+def filter_render(page: str, repeats: int) -> tuple[float, float]:
+    """(median warm render as stuurgroep: approved only, as an analist including every report) in ms."""
+    reader, analyst = _app(page, True), _app(page, True)
+    reader.user = {**ANALIST, "email": "stuurgroep@example.org", "name": "Stijn Stuur"}
+    analyst.session_state["toegang_alle_rapportages"] = True
+    reader.run()
+    analyst.run()
+    approved, everything = [], []
+    for _ in range(repeats):
+        for at, runs in ((reader, approved), (analyst, everything)):
+            start = time.perf_counter()
+            at.run()
+            runs.append(time.perf_counter() - start)
+        for at in (reader, analyst):
+            if at.exception:
+                raise SystemExit(f"{page}: {at.exception[0].message}")
+    return statistics.median(approved) * 1000, statistics.median(everything) * 1000
+
+
 def login_record(folder: Path, repeats: int) -> float:
     """Median ms of one audit log append (what the first render after a sign-in pays once)."""
     from warehouse import audit
@@ -128,6 +176,17 @@ def main() -> None:
               "header); 'added' is the difference of two medians and within the noise of a shared machine.")
         print(f"Audit log append at a sign-in (once per identity token and process): "
               f"{login_record(folder / 'audit', repeats):.2f} ms.")
+        print("\nApproved-only filter: programme queries of all six subprojects (a cold render; cached per warehouse "
+              "version and choice of reports afterwards)\n")
+        print("| reports counted | all subprojects (ms) |")
+        print("| --- | --- |")
+        for label, ms in filter_queries(db, repeats).items():
+            print(f"| {label} | {ms:.1f} |")
+        print("\n| page | warm render, stuurgroep: approved only (ms) | analist: every report (ms) | added (ms) |")
+        print("| --- | --- | --- | --- |")
+        for page in ("overzicht", "deelprojecten"):
+            approved, everything = filter_render(page, repeats)
+            print(f"| {page} | {approved:.1f} | {everything:.1f} | {approved - everything:+.1f} |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Snapshots of everything the monitor holds (upload store, raw files, warehouse, configuration) and their restore.
 
 A snapshot is a folder `<timestamp>/` holding
-    uploads/        the committed upload folders and events.jsonl (not .cache/, not .lock, no leftovers)
+    uploads/        the committed upload folders, events.jsonl and the audit trail audit.jsonl (not .cache/, not
+                    .lock, no leftovers)
     warehouse/      the warehouse file
     raw/            the raw files with their manifests (only the manifests with `with_raw=False`)
     config/         the configuration folder, when there is one
@@ -33,6 +34,7 @@ from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import MANIFEST_SUFFIX, sha256_of
 from etl.workbooks.recovery import CommitError, sync, warehouse_position
 from etl.workbooks.store import EVENTS, events, locked, position, sync_to_disk
+from warehouse import audit
 from warehouse.paths import PROJECT_ROOT
 
 FORMAT = "techniekmonitor-reservekopie"
@@ -100,6 +102,10 @@ def backup(to_dir: Path, raw_dir: Path, db_path: Path, uploads_dir: Path, config
         for upload_id in sorted({e["upload_id"] for e in events(work / UPLOADS) if e["event"] == "commit"}):
             for source in sorted((uploads_dir / upload_id).iterdir()):
                 _copy(source, work / UPLOADS / upload_id / source.name)
+        trail = audit.whole_lines(uploads_dir)  # append-only: its whole lines as of now, without any lock
+        if trail:
+            (work / UPLOADS / audit.AUDIT).write_bytes(trail)
+            sync_to_disk(work / UPLOADS / audit.AUDIT)
         for source, relative in _files(raw_dir):
             if with_raw or source.name.endswith(MANIFEST_SUFFIX):
                 _copy(source, work / RAW / relative)

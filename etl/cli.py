@@ -1,5 +1,5 @@
-"""Command line of the ETL: `python -m etl build|demo|fetch|refresh|template|upload|uploads|withdraw|sync|backup|
-restore`."""
+"""Command line of the ETL: `python -m etl build|demo|fetch|refresh|template|upload|uploads|withdraw|review|lock|
+unlock|locks|sync|backup|restore`."""
 
 from __future__ import annotations
 
@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("uploads", parents=[common], help="geschiedenis van alle uploads"),
         commands.add_parser("withdraw", parents=[common], help="trek een upload in"),
     )
+    workbooks.add_review_arguments(
+        commands.add_parser("review", parents=[common], help="keur een maandrapportage goed of stuur hem terug"),
+        commands.add_parser("lock", parents=[common], help="vergrendel een kwartaal (niets meer vastleggen of "
+                                                           "intrekken voor die maanden)"),
+        commands.add_parser("unlock", parents=[common], help="ontgrendel een kwartaal"),
+        commands.add_parser("locks", parents=[common], help="de vergrendelde kwartalen"),
+    )
     return parser
 
 
@@ -99,7 +106,7 @@ def _sync(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one ETL command; exit code 0 on success, 1 on bad input or failed checks."""
     args = _parser().parse_args(argv)
-    if args.command in ("upload", "uploads", "withdraw", "sync"):
+    if args.command in ("upload", "uploads", "withdraw", "review", "lock", "unlock", "locks", "sync"):
         # Whatever a killed command left half done is finished or undone first, so that this one starts from a
         # warehouse that matches the kept uploads.
         code = _sync(args)
@@ -119,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         return workbooks.run_uploads(args)
     if args.command == "withdraw":
         return workbooks.run_withdraw(args)
+    if args.command == "review":
+        return workbooks.run_review(args)
+    if args.command in ("lock", "unlock"):
+        return workbooks.run_lock(args)
+    if args.command == "locks":
+        return workbooks.run_locks(args)
     try:
         if args.command == "build":
             report = build(args.raw, args.db, progress=not args.quiet, uploads_dir=args.uploads)

@@ -7,14 +7,14 @@ import streamlit as st
 
 from ui import charts, draw
 from ui import format as fmt
-from ui.access import guard
+from ui.access import guard, reports_filter, reports_label
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
 from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.subproject import first_school_year
 from warehouse.effects.verdict import verdict
 
-guard("deelprojecten")  # the role may open this page, else a Dutch refusal
+grant = guard("deelprojecten")  # the role may open this page, else a Dutch refusal
 
 st.title("Deelprojecten")
 st.caption("Voortgang van de zes deelprojecten: acties, mijlpalen, KPI's tegen hun doelen en de maandrapportages.")
@@ -22,6 +22,7 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 version = db_version()
+reports = reports_filter(grant)  # approved reports only, unless the analyst includes the others
 if not has_plan(version):
     st.info("Er is nog geen plan van aanpak geüpload. Download het sjabloon en upload het plan op de pagina "
             "Upload, of met `python -m etl upload PLAN.xlsx`.")
@@ -33,7 +34,7 @@ labels = dict(zip(projects["subproject_code"], projects["name"] + " (" + project
 code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject")
 project = projects.set_index("subproject_code").loc[code]
 today = date.today()
-detail = subproject_detail(version, code, today)
+detail = subproject_detail(version, code, today, reports)
 st.markdown(f"**{project['name']}** · gemeente {project['municipality']} · TechNet-kring "
             f"{project['technet_circle'] or '–'} · penvoerder {project['lead_organisation'] or '–'} · looptijd "
             f"{fmt.month(project['start_date'])} t/m {fmt.month(project['end_date'])}")
@@ -84,12 +85,16 @@ months = report_months(version, code, first, last) if first <= last else pd.Data
 if months.empty:
     st.info("Nog geen verslagmaanden voor dit deelproject.")
 else:
-    draw.chart(charts.report_strip, months.tail(24))
+    # The review decides what a handed-in month shows; a month without a report that counts shows why.
+    strip = months.assign(status=[review if review in ("goedgekeurd", "teruggestuurd") else status
+                                  for status, review in zip(months["status"], months["review"], strict=True)])
+    draw.chart(charts.report_strip, strip.tail(24))
     missing = months[months["status"] == "ontbreekt"]["month"]
     if f"{pd.Timestamp(today) - pd.DateOffset(months=1):%Y-%m}" in set(missing):
         st.warning("De maandrapportage van vorige maand ontbreekt.")
-    st.caption("I = ingediend, G = gecorrigeerd (een latere upload verving de eerste), "
-               "O = ontbreekt, I in grijs = ingetrokken. Laatste 24 maanden. " + programme_caption())
+    st.caption("● goedgekeurd · ■ ingediend, nog niet beoordeeld · ◆ gecorrigeerd (een latere upload verving de "
+               "eerste; nog niet beoordeeld) · ▼ teruggestuurd naar de projectleider · — ingetrokken · ✕ ontbreekt. "
+               "Laatste 24 maanden. " + reports_label(reports) + " " + programme_caption())
 
 st.subheader("Van acties naar effect")
 acts, outputs, outcome = st.columns(3)

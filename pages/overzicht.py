@@ -8,7 +8,7 @@ import streamlit as st
 from report import buttons
 from ui import charts, draw
 from ui import format as fmt
-from ui.access import guard
+from ui.access import guard, reports_filter, reports_label
 from ui.data import (
     db_path,
     db_version,
@@ -25,7 +25,7 @@ from ui.layout import compact_caption, compact_overview_style, demo_banner, ware
 from warehouse.catalog import CATALOGUE
 from warehouse.headline import HEADLINE
 
-guard("overzicht")  # the role may open this page, else a Dutch refusal
+grant = guard("overzicht")  # the role may open this page, else a Dutch refusal
 
 # Different icon shapes as well as colours, and the status in words: never colour alone.
 LIGHTS = {"op koers": ":green[:material/check_circle:]", "let op": ":orange[:material/error:]",
@@ -40,6 +40,7 @@ if not warehouse_ready():
 compact_overview_style()
 demo_banner(compact=True)
 filters = sidebar_filters()
+reports = reports_filter(grant)  # approved reports only, unless the analyst includes the others
 version = db_version()
 pdf = buttons.voortgang(db_path(), filters.region, filters.region_label, filters.from_year, filters.to_year,
                         (years(version) or [None])[-1])
@@ -91,7 +92,7 @@ def subproject_card(project, today: date, last_month: str) -> None:
     A plan may have many KPIs per subproject; listing them all would push the cards off the screen, so the card
     names only those behind or to watch (worst first) and counts the rest.
     """
-    detail = subproject_detail(version, project.subproject_code, today)
+    detail = subproject_detail(version, project.subproject_code, today, reports)
     st.markdown(f"**{project.name}** · {project.municipality}")
     progress = detail["progress"]
     if progress.empty:
@@ -110,11 +111,12 @@ def subproject_card(project, today: date, last_month: str) -> None:
     summary = detail["milestone_summary"]
     st.caption(f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
                f"{summary['binnenkort']} binnen drie maanden.")
-    status = report_months(version, project.subproject_code, last_month, last_month).iloc[0]["status"]
-    if status == "ontbreekt":
+    month = report_months(version, project.subproject_code, last_month, last_month).iloc[0]
+    if month["status"] == "ontbreekt":
         st.markdown(f":red[:material/warning:] Maandrapportage {fmt.period_label(last_month)} **ontbreekt**")
     else:
-        st.caption(f"Maandrapportage {fmt.period_label(last_month)}: {status}.")
+        review = f", {month['review']}" if month["review"] and month["review"] != month["status"] else ""
+        st.caption(f"Maandrapportage {fmt.period_label(last_month)}: {month['status']}{review}.")
 
 
 st.subheader(f"Kernindicatoren — {filters.region_label}")
@@ -148,7 +150,7 @@ else:
                 with column.container(border=True, height="stretch"):
                     subproject_card(project, today, last_month)
     st.caption("Verkeerslicht per KPI: op koers vanaf 90% van het doelpad tot nu, let op vanaf 70%, anders achter; "
-               "de status staat er altijd in woorden bij.")
+               "de status staat er altijd in woorden bij. " + reports_label(reports))
 
 
 

@@ -36,10 +36,10 @@ PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 ALL_PAGES = set(PAGES)
 EXPECTED_PAGES = {
     "beheerder": ALL_PAGES,
-    "analist": ALL_PAGES,
+    "analist": ALL_PAGES - {"logboek"},
     "projectleider": {"overzicht", "aanbod", "behoud", "arbeidsmarkt", "aansluiting", "deelprojecten", "effecten",
                       "upload"},
-    "stuurgroep": ALL_PAGES - {"upload"},
+    "stuurgroep": ALL_PAGES - {"upload", "logboek"},
 }
 ACCESS_FILE = """\
 contact = "techniekmonitor@example.org"
@@ -73,7 +73,7 @@ def test_each_role_opens_exactly_its_pages_and_every_page_is_listed():
     assert set(PAGE_ROLES) == ALL_PAGES  # a page missing from the table would be open to nobody
     for role in ROLES:
         assert {p for p in PAGES if Grant(role).may_open(p)} == EXPECTED_PAGES[role], role
-    assert not Grant("stuurgroep").may_open("logboek")  # an unknown page is closed
+    assert not Grant("beheerder").may_open("onbekend")  # an unknown page is closed
     assert [r for r in ROLES if Grant(r).may_use_sql()] == ["beheerder", "analist"]
 
 
@@ -358,7 +358,8 @@ def test_a_lead_cannot_upload_another_subprojects_report(access_file, store):
 def test_a_leads_history_and_templates_cover_their_own_subproject_only(access_file, store):
     at = _as(ROOT / "pages" / "upload.py", LEAD).run()
     assert not at.exception
-    assert at.selectbox(key="upload_history_kind").options == ["alle", "ALM"]
+    options = at.selectbox(key="upload_history_kind").options  # as shown: the subproject's name and code
+    assert len(options) == 2 and options[0] == "alle" and options[1].endswith("(ALM)")
     assert set(at.table[-1].value["Soort"].str.split().str[1]) == {"ALM"}
     assert at.selectbox(key="upload_template_subproject").options == ["ALM"]
     assert "Sjabloon plan van aanpak" not in [b.proto.label for b in at.get("download_button")]
@@ -369,11 +370,13 @@ def test_a_withdrawal_outside_the_leads_scope_is_refused_even_if_it_were_listed(
     at = _as(ROOT / "pages" / "upload.py", LEAD).run()
     at.selectbox(key="upload_history_kind").set_value("DRO").run()
     chosen = at.selectbox(key="upload_history_choice").value
-    at.checkbox(key="upload_sure").check().run()
+    at.checkbox(key=f"upload_sure_{chosen}").check().run()
     before = events(store)
-    at.button(key="upload_withdraw").click().run()
+    at.button(key=f"upload_withdraw_{chosen}").click().run()
     assert not at.exception
-    assert any(f"U kunt upload {chosen} niet intrekken" in e.value for e in at.error)
+    chosen_file = next(u.file_name for u in kept(store) if u.upload_id == chosen)
+    assert any(f"U kunt {chosen_file} (maandrapportage DRO" in e.value and "niet intrekken" in e.value
+               for e in at.error)
     assert events(store) == before
     assert _refused(store)[-1]["upload_id"] == chosen
 
@@ -448,7 +451,7 @@ def test_demo_mode_is_refused_once_the_data_holds_a_real_upload(tmp_path, demo_d
 TITLES = {"overzicht": "Overzicht", "aanbod": "Aanbod technici", "behoud": "Behoud in de regio",
           "arbeidsmarkt": "Arbeidsmarkt", "aansluiting": "Aansluiting onderwijs–arbeidsmarkt",
           "deelprojecten": "Deelprojecten", "effecten": "Effecten", "verkenner": "Verkenner", "upload": "Upload",
-          "bronnen": "Bronnen & definities", "inhoud": "Inhoud van het datawarehouse"}
+          "bronnen": "Bronnen & definities", "inhoud": "Inhoud van het datawarehouse", "logboek": "Logboek"}
 PEOPLE = {  # the provider's predefined users (their 'sub' is the button to press) → their claims
     "beheerder": {"email": "beheerder@example.org", "name": "Bert Beheer"},
     "analist": {"email": "analist@example.org", "name": "Anna Analist"},
@@ -665,3 +668,68 @@ def test_demo_mode_offers_a_role_switch_and_is_refused_with_real_uploads(browser
         page.screenshot(path=str(ARTIFACTS / "demomodus-uitgeschakeld-1280x800.png"))
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_approval_flow_in_chromium_changes_the_steering_groups_view_only_on_approval(browser, login_app,  # noqa: F811
+                                                                                        tmp_path):
+    """Lead uploads, analyst returns it with a reason, lead sees the reason and corrects, analyst approves: only then
+    does the steering group see the report (issue 11 part 4), each logged in through the OpenID Connect provider."""
+    from playwright.sync_api import expect
+
+    from tests.crash_harness import correction
+
+    base, uploads = login_app
+    pages = {who: _login(browser, base, who, "Overzicht") for who in ("projectleider", "analist", "stuurgroep")}
+    lead, analyst, reader = pages["projectleider"], pages["analist"], pages["stuurgroep"]
+
+    def upload(number: int) -> None:
+        _open(lead, f"{base}/upload", "Upload")
+        lead.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(correction(uploads, tmp_path, number)))
+        expect(lead.get_by_text("is goedgekeurd door de controles", exact=False)).to_be_visible(timeout=60_000)
+        lead.get_by_role("button", name="Vastleggen").click()
+        expect(lead.get_by_text("Status: ingediend, nog niet goedgekeurd", exact=False)).to_be_visible(
+            timeout=60_000)
+
+    def review(button: str, reason: str = "") -> None:
+        _open(analyst, f"{base}/upload", "Upload")
+        newest = kept(uploads)[-1]
+        chosen = analyst.get_by_role("combobox", name="Maandrapportage").input_value()
+        assert chosen.startswith(f"{newest.file_name} · maandrapportage ALM"), chosen  # the newest waiting first
+        if reason:
+            analyst.get_by_label("Opmerking (verplicht bij terugsturen", exact=False).fill(reason)
+        analyst.get_by_role("button", name=button).click()
+        verdict = "teruggestuurd" if button == "Terugsturen" else "goedgekeurd"
+        expect(analyst.get_by_text(f"is {verdict}.", exact=False)).to_be_visible(timeout=60_000)
+
+    def steering_group_sees(text: str):
+        _open(reader, f"{base}/deelprojecten", "Deelprojecten")
+        reader.get_by_text("Hoogtepunten en risico's per maand").click()
+        return reader.get_by_text(text, exact=False)
+
+    try:
+        upload(71)
+        expect(steering_group_sees("Gecorrigeerde versie 71")).to_have_count(0)
+        review("Terugsturen", "Vul KPI K2 in voor de laatste maand")
+        _open(lead, f"{base}/upload", "Upload")
+        returned = lead.locator('[data-testid="stAlert"]').filter(has_text="Teruggestuurd")
+        expect(returned.first).to_contain_text("Vul KPI K2 in voor de laatste maand")
+        expect(returned.first).to_contain_text("Anna Analist")
+        upload(72)
+        expect(lead.locator('[data-testid="stAlert"]').filter(has_text="Teruggestuurd")).to_have_count(0,
+                                                                                                       timeout=30_000)
+        expect(steering_group_sees("Gecorrigeerde versie 72")).to_have_count(0)
+        review("Goedkeuren")
+        expect(steering_group_sees("Gecorrigeerde versie 72")).to_be_visible()
+        for page in pages.values():
+            expect(page.locator(EXCEPTION)).to_have_count(0)
+    finally:
+        for page in pages.values():
+            page.context.close()
+    trail = [(e["event"], e["by"], e.get("verdict")) for e in audit.entries(uploads) if e["event"] in ("upload",
+                                                                                                       "review")]
+    assert trail[-4:] == [("upload", PEOPLE["projectleider"]["email"], None),
+                          ("review", PEOPLE["analist"]["email"], "teruggestuurd"),
+                          ("upload", PEOPLE["projectleider"]["email"], None),
+                          ("review", PEOPLE["analist"]["email"], "goedgekeurd")]

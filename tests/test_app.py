@@ -179,16 +179,17 @@ def test_retention_page_shows_where_mbo_students_study(app_on, demo_db):
 
 @pytest.fixture(scope="module")
 def plan_db(tmp_path_factory, demo_db):
-    """The demo warehouse with the test plan of action and one monthly report committed (as demo uploads: the pages
-    run in demo mode, which a real upload would switch off)."""
-    from etl.workbooks.commit import commit_upload
+    """The demo warehouse with the test plan of action and one monthly report committed and approved (as demo
+    uploads: the pages run in demo mode, which a real upload would switch off)."""
+    from etl.workbooks.commit import commit_upload, review_upload
     from tests.test_workbook_support import monthly_file, plan_file
 
     tmp = tmp_path_factory.mktemp("plan_db")
     db = tmp / "warehouse.duckdb"
     shutil.copy(demo_db, db)
     commit_upload(plan_file(tmp), "Demo Analist", tmp / "uploads", db, demo=True)
-    commit_upload(monthly_file(tmp), "Demo Leider", tmp / "uploads", db, demo=True)
+    report = commit_upload(monthly_file(tmp), "Demo Leider", tmp / "uploads", db, demo=True).upload
+    review_upload(report.upload_id, "goedgekeurd", "", "Demo Analist", tmp / "uploads", db)  # the pages count it
     return db
 
 

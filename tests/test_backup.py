@@ -225,3 +225,22 @@ def test_without_raw_keeps_only_the_manifests_and_restores_the_warehouse_as_is_w
     assert sha256_of(target["db"]) == sha256_of(live["db"])  # the warehouse file as it was, byte for byte
     assert all(p.name.endswith(MANIFEST_SUFFIX) for p in target["raw"].rglob("*") if p.is_file())
     assert position(target["uploads"]) == position(live["uploads"]) == _recorded(target["db"])
+
+
+def test_the_audit_trail_is_in_the_backup_and_comes_back_with_a_restore(live, tmp_path, capsys):
+    from warehouse import audit
+
+    audit.record(live["uploads"], "login", "beheerder@example.org", "ingelogd als beheerder", role="beheerder")
+    assert main(["lock", "2020-Q1", "--reason", "stuurgroep", "--by", "Bert", *_options(live)]) == 0
+    with (live["uploads"] / audit.AUDIT).open("a", encoding="utf-8") as log:
+        log.write('{"at": "2026-')  # an append cut off by a crash: not a line, not copied
+    made = backup(tmp_path / "snapshots", live["raw"], live["db"], live["uploads"], with_raw=False)
+    manifest = json.loads((made.path / MANIFEST).read_text(encoding="utf-8"))
+    assert f"uploads/{audit.AUDIT}" in {f["path"] for f in manifest["files"]}
+    target = _target(tmp_path)
+    assert main(["restore", str(made.path), *_options(target)]) == 0
+    capsys.readouterr()
+    restored = audit.entries(target["uploads"])
+    assert [(e["event"], e["by"], e["source"]) for e in restored] == [
+        ("login", "beheerder@example.org", "app"), ("lock", "Bert", "cli")]
+    assert (target["uploads"] / audit.AUDIT).read_bytes().endswith(b"\n")

@@ -269,7 +269,7 @@ def test_upload_page_checks_commits_and_shows_history(start_app: Callable[..., s
 @pytest.fixture(scope="module")
 def six_plan_app(start_app: Callable[..., str], demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An app server on the demo warehouse with a plan for the six subprojects and last month's reports."""
-    from etl.workbooks.commit import commit_upload
+    from etl.workbooks.commit import commit_upload, review_upload
     from tests.test_workbook_support import six_subproject_workbooks
 
     tmp = tmp_path_factory.mktemp("six_plan")
@@ -278,6 +278,8 @@ def six_plan_app(start_app: Callable[..., str], demo_db: Path, tmp_path_factory:
     for workbook in six_subproject_workbooks(tmp, date.today()):
         result = commit_upload(workbook, "Demo Analist", tmp / "uploads", db, demo=True)  # demo mode stays on
         assert result.outcome == "committed", result.report["errors"]
+        if result.upload.kind == "monthly":  # the overview counts approved reports
+            review_upload(result.upload.upload_id, "goedgekeurd", "", "Demo Analist", tmp / "uploads", db)
     return start_app(db, tmp / "uploads")
 
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.workbooks.commit import commit_upload
+from etl.workbooks.commit import commit_upload, review_upload
 from tests.conftest import ROOT
 from tests.crash_harness import correction
 from ui import data, live
@@ -40,6 +40,13 @@ def test_a_session_sees_a_commit_on_its_next_run_without_a_restart(programme, tm
     committed = commit_upload(correction(uploads, tmp_path, 41), "Demo Leider", uploads, db, demo=True)
     assert committed.outcome == "committed"
     assert live.stamp() != before  # what the frame's watcher compares every few seconds
+    at.toggle(key="toegang_alle_rapportages_knop").set_value(True).run()  # the analyst's view: every report
+    assert not at.exception and "Gecorrigeerde versie 41" in _texts(at)
+    at.toggle(key="toegang_alle_rapportages_knop").set_value(False).run()  # approved reports only, as by default
+    assert "Gecorrigeerde versie 41" not in _texts(at)
+    before = live.stamp()
+    review_upload(committed.upload.upload_id, "goedgekeurd", "", "Demo Analist", uploads, db)
+    assert live.stamp() != before  # a review reaches other sessions as a commit does
     at.run()
     assert not at.exception and "Gecorrigeerde versie 41" in _texts(at)
     fresh = AppTest.from_file(str(ROOT / "pages" / "deelprojecten.py"), default_timeout=60).run()

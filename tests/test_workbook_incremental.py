@@ -1,6 +1,6 @@
-"""A monthly report's commit or withdrawal changes only its own rows (replay.apply_events), and the warehouse it
-leaves equals a full replay of the upload store: after corrections, a filled gap, withdrawals, a plan change that
-rejects reports and the plan's withdrawal."""
+"""A monthly report's commit, withdrawal or review changes only its own rows (replay.apply_events), and the
+warehouse it leaves equals a full replay of the upload store: after corrections, a filled gap, withdrawals, reviews,
+period locks, a plan change that rejects reports and the plan's withdrawal."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ import pytest
 
 import etl.workbooks.replay as replay_module
 from etl.build import build
-from etl.workbooks.commit import commit_upload, withdraw_upload
+from etl.workbooks.commit import (
+    CommitError,
+    commit_upload,
+    lock_period,
+    review_upload,
+    unlock_period,
+    withdraw_upload,
+)
 from etl.workbooks.recovery import sync
 from etl.workbooks.replay import MONTHLY_TABLES, PLAN_TABLES, apply_events, load_programme
 from etl.workbooks.store import (
@@ -34,7 +41,7 @@ from etl.workbooks.store import (
 from etl.workbooks.validate import validate_workbook
 from tests.conftest import ROOT
 
-TABLES = (*PLAN_TABLES, *MONTHLY_TABLES, "upload")
+TABLES = (*PLAN_TABLES, *MONTHLY_TABLES, "upload", "period_lock")
 FULL_REPLAY = replay_module.replay  # the reference, whatever the `replays` fixture counts
 
 
@@ -181,12 +188,52 @@ def test_commits_corrections_withdrawals_and_a_plan_change_equal_a_full_replay(p
     _assert_equals_full_replay(db, uploads, tmp_path)
 
 
+def test_reviews_and_period_locks_are_incremental_and_equal_a_full_replay(programme, replays, tmp_path):
+    db, uploads = programme
+    months = _months(uploads, "NOP")
+    report = _active(uploads, "NOP", months[-2])
+    review_upload(report.upload_id, "teruggestuurd", "KPI K1 mist de toelichting", "analist", uploads, db)
+    assert replays == []
+    _assert_equals_full_replay(db, uploads, tmp_path)
+    held = {row[0]: row for row in _tables(db)["upload"]}
+    assert held[report.upload_id][11:14] == ("teruggestuurd", "analist", held[report.upload_id][13])
+    assert held[report.upload_id][14] == "KPI K1 mist de toelichting"
+
+    # the lead's correction starts as ingediend; the returned one is superseded and keeps its review
+    correction = commit_upload(_variant(uploads, report, tmp_path, "nop-2"), "lead", uploads, db)
+    assert correction.outcome == "committed" and replays == []
+    review_upload(correction.upload.upload_id, "goedgekeurd", "", "analist", uploads, db)
+    held = {row[0]: row for row in _tables(db)["upload"]}
+    assert (held[correction.upload.upload_id][8], held[correction.upload.upload_id][11]) == ("active", "goedgekeurd")
+    assert (held[report.upload_id][8], held[report.upload_id][11]) == ("superseded", "teruggestuurd")
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+    # a lock holds the warehouse's period_lock row until the unlock, and both are incremental
+    year, month = int(months[-2][:4]), int(months[-2][5:])
+    period = f"{year}-Q{(month - 1) // 3 + 1}"
+    lock_period(period, "stuurgroep 3 oktober", "beheerder", uploads, db)
+    assert [row[:3] for row in _tables(db)["period_lock"]] == [(period, *_quarter(year, month))]
+    _assert_equals_full_replay(db, uploads, tmp_path)
+    with pytest.raises(CommitError, match=f"kwartaal {period} is vergrendeld door beheerder"):
+        withdraw_upload(correction.upload.upload_id, "lead", uploads, db)
+    unlock_period(period, "correctie na de vergadering", "beheerder", uploads, db)
+    assert _tables(db)["period_lock"] == [] and replays == []
+    _assert_equals_full_replay(db, uploads, tmp_path)
+
+
+def _quarter(year: int, month: int) -> tuple[str, str]:
+    first = 3 * ((month - 1) // 3) + 1
+    return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+
+
 def test_the_live_warehouse_after_incremental_commits_equals_a_rebuild(programme, demo_raw, tmp_path):
     db, uploads = programme
     for number, subproject in enumerate(("ALM", "NOP", "ALM")):
         report = _active(uploads, subproject, _months(uploads, subproject)[-2])
         assert commit_upload(_variant(uploads, report, tmp_path, f"v{number}"), "t", uploads, db).outcome == "committed"
     withdraw_upload(_active(uploads, "URK", _months(uploads, "URK")[0]).upload_id, "t", uploads, db)
+    review_upload(_active(uploads, "ALM", _months(uploads, "ALM")[-1]).upload_id, "goedgekeurd", "", "t", uploads, db)
+    lock_period("2020-Q1", "een oud kwartaal", "t", uploads, db)
     rebuilt = tmp_path / "rebuilt.duckdb"
     build(demo_raw, rebuilt, progress=False, uploads_dir=uploads)
     assert _tables(rebuilt) == _tables(db)

@@ -15,6 +15,7 @@ refusal under the same URL (the page's own code never runs), and each page's fir
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import threading
 from collections.abc import Callable
@@ -178,12 +179,17 @@ def record(grant: Grant | None, event: str, what: str, *, by: str | None = None,
         _LOG.error("Auditlog niet bijgewerkt (%s, %s): %s", event, by, exc)
 
 
-def _refused(grant: Grant, what: str, **details: object) -> None:
+def _refused(grant: Grant, what: str, event: str = "refused", **details: object) -> None:
     """Record a refusal once per session: a rerun that draws the same refusal again is not a new attempt."""
     seen = st.session_state.setdefault(_REFUSALS, set())
-    if what not in seen:
-        seen.add(what)
-        record(grant, "refused", what, **details)
+    if (event, what) not in seen:
+        seen.add((event, what))
+        record(grant, event, what, **details)
+
+
+def refused_upload(grant: Grant, what: str, **details: object) -> None:
+    """Record a workbook the checks refused (once per session and file: the page checks it again on every rerun)."""
+    _refused(grant, what, "upload_refused", **details)
 
 
 def _once(event: str, email: str | None, what: str, grant: Grant | None, user: dict | None = None,
@@ -292,6 +298,50 @@ def demo_bar(grant: Grant) -> None:
             else:
                 st.caption("Er is nog geen plan van aanpak, dus nog geen deelproject om te kiezen.")
         st.caption("Voor echt gebruik stelt de beheerder inloggen in (docs/access.md).")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Which monthly reports count in the figures (Grant.reports): approved ones, a lead's own, or all for an analyst
+
+
+_ALL_REPORTS = "toegang_alle_rapportages"  # session state: the analyst's choice, kept across pages
+_ALL_REPORTS_WIDGET = "toegang_alle_rapportages_knop"
+
+
+def reports_filter(grant: Grant) -> tuple[str, ...] | None:
+    """The reports this visitor's figures count (warehouse.programme.Reports); draws, in the sidebar, the analyst's
+    switch "inclusief nog niet goedgekeurd" and for everyone one line saying which reports count."""
+    if grant.may_include_unreviewed():
+        st.sidebar.toggle("Inclusief nog niet goedgekeurd", value=st.session_state.get(_ALL_REPORTS, False),
+                          key=_ALL_REPORTS_WIDGET, on_change=_keep_all_reports,
+                          help="Standaard tellen alleen goedgekeurde maandrapportages mee, zoals de stuurgroep ze "
+                               "ziet. Zet dit aan om ook ingediende en teruggestuurde rapportages mee te tellen.")
+    reports = grant.reports(st.session_state.get(_ALL_REPORTS, False))
+    st.sidebar.caption(reports_label(reports))
+    return reports
+
+
+def _keep_all_reports() -> None:
+    st.session_state[_ALL_REPORTS] = st.session_state[_ALL_REPORTS_WIDGET]
+
+
+def reports_label(reports: tuple[str, ...] | None) -> str:
+    """Which monthly reports the programme figures count, in one Dutch sentence (status of those figures)."""
+    if reports is None:
+        return "Deelprojecten: alle maandrapportages tellen mee, ook nog niet goedgekeurde."
+    if reports:
+        return (f"Deelprojecten: goedgekeurde maandrapportages, en die van {', '.join(reports)} ook als ze nog niet "
+                "zijn goedgekeurd.")
+    return "Deelprojecten: alleen goedgekeurde maandrapportages tellen mee."
+
+
+def audit_context(grant: Grant) -> str:
+    """Who is acting, as the value of warehouse.audit.CONTEXT_ENV for a `python -m etl` command the app runs, so that
+    its audit line names the login (source "app"); "off" in demo mode, which records nothing."""
+    if grant.demo or grant is WARMUP:
+        return "off"
+    return json.dumps({"source": "app", "by": grant.email, "role": grant.role, "name": grant.name, **_address()},
+                      ensure_ascii=False, default=str)
 
 
 def _narrow() -> DeltaGenerator:

@@ -195,8 +195,12 @@ def choropleth(collection: dict, frame: pd.DataFrame, unit: str, title: str) -> 
 
 
 STATUS_COLOURS = {"behaald": "#009E73", "open": "#56B4E9", "te laat": "#D55E00", "vervallen": "#999999",
-                  "ingediend": "#009E73", "gecorrigeerd": "#E69F00", "ingetrokken": "#999999",
-                  "ontbreekt": "#D55E00"}
+                  "ingediend": "#56B4E9", "gecorrigeerd": "#E69F00", "ingetrokken": "#999999",
+                  "ontbreekt": "#D55E00", "goedgekeurd": "#009E73", "teruggestuurd": "#CC79A7"}
+# The report strip's shapes: the state is told by shape and word (legend, tooltip, the page's caption), never by
+# colour alone.
+REPORT_SHAPES = {"goedgekeurd": "circle", "ingediend": "square", "gecorrigeerd": "diamond",
+                 "teruggestuurd": "triangle-down", "ingetrokken": "stroke", "ontbreekt": "cross"}
 
 
 def _status_scale(statuses: list[str]) -> alt.Scale:
@@ -237,16 +241,17 @@ def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str)
 
 
 def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """One cell per month: report submitted, corrected, withdrawn or missing (colour and a letter)."""
-    statuses = [s for s in ("ingediend", "gecorrigeerd", "ingetrokken", "ontbreekt") if s in set(frame["status"])]
-    data = frame.assign(maand=[fmt.month(pd.Timestamp(f"{m}-01").date()) for m in frame["month"]],
-                        letter=frame["status"].str[0].str.upper())
+    """One mark per month: report approved, submitted, corrected, returned, withdrawn or missing, each with its own
+    shape and colour, named in the legend and the tooltip."""
+    statuses = [s for s in REPORT_SHAPES if s in set(frame["status"])]
+    data = frame.assign(maand=[fmt.month(pd.Timestamp(f"{m}-01").date()) for m in frame["month"]])
     x = alt.X("maand:O", title=None, sort=list(data["maand"]), axis=alt.Axis(labelAngle=-45))
-    cells = alt.Chart(data).mark_rect(stroke="#FFFFFF").encode(
+    marks = alt.Chart(data).mark_point(filled=True, size=170, strokeWidth=3).encode(
         x=x, color=alt.Color("status:N", title="Maandrapportage", scale=_status_scale(statuses)),
+        shape=alt.Shape("status:N", title="Maandrapportage",  # one legend with colour
+                        scale=alt.Scale(domain=statuses, range=[REPORT_SHAPES[s] for s in statuses])),
         tooltip=[alt.Tooltip("maand:N", title="Maand"), alt.Tooltip("status:N", title="Status")])
-    letters = alt.Chart(data).mark_text(color="#FFFFFF", fontWeight="bold").encode(x=x, text="letter:N")
-    return dutch((cells + letters).properties(height=50, autosize=PLOT_HEIGHT))
+    return dutch(marks.properties(height=50, autosize=PLOT_HEIGHT))
 
 
 def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMixin:

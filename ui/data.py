@@ -222,9 +222,17 @@ def subprojects(version: tuple[str, float]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def subproject_detail(version: tuple[str, float], code: str, today: date) -> dict[str, pd.DataFrame | dict]:
-    """Everything the Deelprojecten page and the overview card show for one subproject (warehouse.programme)."""
-    return programme.detail(cursor(), code, today)
+def subproject_detail(version: tuple[str, float], code: str, today: date,
+                      reports: programme.Reports = None) -> dict[str, pd.DataFrame | dict]:
+    """Everything the Deelprojecten page and the overview card show for one subproject (warehouse.programme), from
+    the reports that count for this visitor (`reports`, Grant.reports)."""
+    return programme.detail(cursor(), code, today, reports=reports)
+
+
+@st.cache_data(show_spinner=False)
+def period_locks(version: tuple[str, float]) -> pd.DataFrame:
+    """The quarters locked now, with who locked them, when and why (warehouse.programme.period_locks)."""
+    return programme.period_locks(cursor())
 
 
 @st.cache_data(show_spinner=False)

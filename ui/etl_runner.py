@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.data import db_path
+from warehouse.audit import CONTEXT_ENV
 from warehouse.paths import DEFAULT_UPLOADS, PROJECT_ROOT
 
 UPLOADS_ENV = "TECHNIEKMONITOR_UPLOADS"
@@ -41,12 +42,14 @@ class EtlResult:
         return json.loads(self.out)
 
 
-def run_etl(*args: str, uploads: bool = True) -> EtlResult:
-    """Run `python -m etl <args> --db <the app's warehouse> [--uploads <folder>]`."""
+def run_etl(*args: str, uploads: bool = True, audit: str | None = None) -> EtlResult:
+    """Run `python -m etl <args> --db <the app's warehouse> [--uploads <folder>]`; `audit`: who is acting, for the
+    audit line the command writes (ui.access.audit_context; without it the command records itself as the CLI)."""
     extra = ["--db", str(db_path())] + (["--uploads", str(uploads_path())] if uploads else [])
+    env = {**os.environ, CONTEXT_ENV: audit} if audit is not None else None
     try:
         done = subprocess.run([sys.executable, "-m", "etl", *args, *extra], cwd=PROJECT_ROOT, capture_output=True,
-                              text=True, timeout=TIMEOUT_S, check=False)
+                              text=True, timeout=TIMEOUT_S, check=False, env=env)
     except subprocess.TimeoutExpired:
         # subprocess.run has killed the command. A commit or withdrawal is wholly done or not at all (the next
         # command finishes or undoes it, etl/workbooks/recovery.py), but which one depends on the instant.

@@ -10,9 +10,10 @@ import pandas as pd
 ABOUT_SHEET = "Bron en definities"
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM so that Excel opens it with the right characters."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, sep: str = ",") -> bytes:
+    """UTF-8 CSV with a BOM so that Excel opens it with the right characters; `sep=";"` for Dutch Excel, which reads
+    a comma as the decimal mark."""
+    return frame.to_csv(index=False, sep=sep).encode("utf-8-sig")
 
 
 def excel_bytes(frame: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:

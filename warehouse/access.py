@@ -4,11 +4,13 @@ permission checks that every page and action asks.
 No streamlit here: ui/access.py draws the login and refusal pages with these answers, ui/serve.py checks the file
 before the server starts, and the tests call it directly. The roles (docs/access.md):
 
-    beheerder      everything (later also period locks and the audit trail)
-    analist        every page, the Verkenner's SQL box, uploads and withdrawals for any subproject
+    beheerder      everything, plus period locks and the audit trail (page Logboek)
+    analist        every page, the Verkenner's SQL box, uploads and withdrawals for any subproject, review of
+                   monthly reports; may include not yet approved reports in the figures
     projectleider  Overzicht, the theme pages and Deelprojecten; on Upload the monthly reports of their own
-                   subproject(s) only: template, upload, history and withdrawal
-    stuurgroep     read only: no SQL box, no Upload
+                   subproject(s) only: template, upload, history and withdrawal; sees their own unapproved reports
+                   in the figures
+    stuurgroep     read only: no SQL box, no Upload; figures from approved reports only
 
 The access file (TOML, config/access.toml or the file TECHNIEKMONITOR_ACCESS names) has one line per person or
 group, so that an error can name its line:
@@ -39,10 +41,10 @@ DEFAULT_ACCESS = PROJECT_ROOT / "config" / "access.toml"
 
 BEHEERDER, ANALIST, PROJECTLEIDER, STUURGROEP = ROLES = ("beheerder", "analist", "projectleider", "stuurgroep")
 ROLE_SUMMARY = {  # what a role may do, in the words the demo role switch and the refusals use
-    BEHEERDER: "alles",
-    ANALIST: "alle pagina's, de SQL-box en uploads voor elk deelproject",
+    BEHEERDER: "alles, ook periodes vergrendelen en het logboek",
+    ANALIST: "alle pagina's, de SQL-box, uploads voor elk deelproject en rapportages beoordelen",
     PROJECTLEIDER: "Overzicht, de thema's en Deelprojecten, en uploads voor het eigen deelproject",
-    STUURGROEP: "alleen lezen: geen SQL-box en geen uploads",
+    STUURGROEP: "alleen lezen, en alleen goedgekeurde rapportages: geen SQL-box en geen uploads",
 }
 _EVERYONE = frozenset(ROLES)
 _READERS = frozenset({BEHEERDER, ANALIST, STUURGROEP})
@@ -53,6 +55,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {  # page (its file name in pages/) → 
     "deelprojecten": _EVERYONE, "effecten": _EVERYONE,
     "verkenner": _READERS, "bronnen": _READERS, "inhoud": _READERS,
     "upload": frozenset({BEHEERDER, ANALIST, PROJECTLEIDER}),
+    "logboek": frozenset({BEHEERDER}),
 }
 _SQL = frozenset({BEHEERDER, ANALIST})
 
@@ -99,6 +102,25 @@ class Grant:
     def sees_upload(self, kind: str | None, subproject: str | None) -> bool:
         """Whether an upload appears in this visitor's history (a lead sees their own subprojects' reports)."""
         return self.may_write(kind, subproject)
+
+    def may_review(self) -> bool:
+        """May mark monthly reports goedgekeurd or teruggestuurd."""
+        return self.role in _WRITERS
+
+    def may_lock(self) -> bool:
+        """May lock and unlock quarters."""
+        return self.role == BEHEERDER
+
+    def may_include_unreviewed(self) -> bool:
+        """May choose to see figures including reports not yet approved."""
+        return self.role in _WRITERS
+
+    def reports(self, include_unreviewed: bool = False) -> tuple[str, ...] | None:
+        """Which monthly reports count in the figures this visitor sees (warehouse.programme.Reports): approved
+        ones, plus a lead's own not yet approved ones; every report when an analyst or beheerder asks for it."""
+        if include_unreviewed and self.may_include_unreviewed():
+            return None
+        return tuple(sorted(self.subprojects)) if self.role == PROJECTLEIDER else ()
 
 
 class AccessFileError(Exception):

@@ -6,6 +6,10 @@ line from the baseline (or zero) at the start of the target's period to the targ
 actual / expected-by-now gives the traffic light: 'op koers' from 90%, 'let op' from 70%, else 'achter'; with no
 report or target: 'onbekend'. For KPIs where lower is better the ratio is inverted. The status is always written in
 words next to any colour.
+
+Which monthly reports count (`reports`, docs/access.md): None, every active report; a tuple of subproject codes, the
+approved ones (review 'goedgekeurd') plus the not yet approved ones of those subprojects (a lead's own); an empty
+tuple, the approved ones only, as the steering group sees them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,15 @@ import pandas as pd
 ON_TRACK, WATCH = 0.9, 0.7
 STATUS_LABELS = ("op koers", "let op", "achter", "onbekend")
 LAST_MONTH = "9999-12"  # `until` when every report counts, however late
+Reports = tuple[str, ...] | None  # which reports count: see the module's docstring
+# The rows of the reports that count: bound to (every report?, subprojects whose unapproved reports count).
+_COUNTED = ("(? or upload_id in (select upload_id from upload where review = 'goedgekeurd' "
+            "or list_contains(?, subproject_code)))")
+
+
+def _counted(reports: Reports) -> list[object]:
+    """The parameters of _COUNTED."""
+    return [reports is None, list(reports or ())]
 
 
 def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
@@ -53,41 +66,43 @@ def subprojects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "on r.code = s.municipality_code order by s.subproject_code").df()
 
 
-def actions(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+def actions(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None,
+            reports: Reports = None) -> pd.DataFrame:
     """Actions with their latest reported status (the plan's status when no report mentions them).
 
     `until` ('YYYY-MM'): only reports up to and including that month count (a report on a past quarter).
     """
     return con.execute(
-        "select a.action_code, a.description, a.owner, a.planned_start, a.planned_end, "
+        "select a.action_code, a.description, a.owner, a.planned_start, a.planned_end, "  # noqa: S608 (_COUNTED)
         "coalesce(u.status, a.status) as status, u.month as reported_in "
-        "from action a left join (select * from action_update where subproject_code = ? and month <= ? "
-        "qualify row_number() over (partition by action_code order by month desc) = 1) u "
+        "from action a left join (select * from action_update where subproject_code = ? and month <= ? and "
+        f"{_COUNTED} qualify row_number() over (partition by action_code order by month desc) = 1) u "
         "using (action_code) where a.subproject_code = ? order by a.action_code",
-        [subproject, until or LAST_MONTH, subproject]).df()
+        [subproject, until or LAST_MONTH, *_counted(reports), subproject]).df()
 
 
 def milestones(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
-               until: str | None = None) -> pd.DataFrame:
+               until: str | None = None, reports: Reports = None) -> pd.DataFrame:
     """Milestones with their latest status; an open milestone past its due date counts as late.
 
     `until` ('YYYY-MM'): only reports up to and including that month count.
     """
     frame = con.execute(
-        "select m.milestone_code, m.description, m.due_date, coalesce(u.achieved_date, m.achieved_date) "
+        "select m.milestone_code, m.description, m.due_date, coalesce(u.achieved_date, m.achieved_date) "  # noqa: S608
         "as achieved_date, coalesce(u.status, m.status) as status from milestone m left join (select * from "
-        "milestone_update where subproject_code = ? and month <= ? qualify row_number() over (partition by "
-        "milestone_code order by month desc) = 1) u using (milestone_code) where m.subproject_code = ? "
-        "order by m.due_date", [subproject, until or LAST_MONTH, subproject]).df()
+        f"milestone_update where subproject_code = ? and month <= ? and {_COUNTED} qualify row_number() over "
+        "(partition by milestone_code order by month desc) = 1) u using (milestone_code) where "
+        "m.subproject_code = ? order by m.due_date",
+        [subproject, until or LAST_MONTH, *_counted(reports), subproject]).df()
     late = (frame["status"] == "open") & (pd.to_datetime(frame["due_date"]).dt.date < today)
     frame.loc[late, "status"] = "te laat"
     return frame
 
 
 def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
-                      until: str | None = None) -> dict[str, int]:
+                      until: str | None = None, reports: Reports = None) -> dict[str, int]:
     """Counts of milestones done, late, and due in the next three months."""
-    frame = milestones(con, subproject, today, until)
+    frame = milestones(con, subproject, today, until, reports)
     due = pd.to_datetime(frame["due_date"]).dt.date
     horizon = (pd.Timestamp(today) + pd.DateOffset(months=3)).date()
     soon = (frame["status"] == "open") & (due >= today) & (due <= horizon)
@@ -95,12 +110,14 @@ def milestone_summary(con: duckdb.DuckDBPyConnection, subproject: str, today: da
             "binnenkort": int(soon.sum())}
 
 
-def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+def kpi_values(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None,
+               reports: Reports = None) -> pd.DataFrame:
     """Reported KPI values by month (up to and including `until`, 'YYYY-MM', if given), with the KPI's definition."""
     return con.execute(
-        "select v.kpi_code, k.name, k.unit, k.kind, k.accumulation, k.direction, v.month, v.value, v.comment "
-        "from kpi_value v join kpi k using (kpi_code) where v.subproject_code = ? and v.month <= ? "
-        "order by v.kpi_code, v.month", [subproject, until or LAST_MONTH]).df()
+        "select v.kpi_code, k.name, k.unit, k.kind, k.accumulation, k.direction, v.month, v.value, v.comment "  # noqa: S608
+        f"from (select * from kpi_value where {_COUNTED}) v join kpi k using (kpi_code) where v.subproject_code = ? "
+        "and v.month <= ? order by v.kpi_code, v.month",
+        [*_counted(reports), subproject, until or LAST_MONTH]).df()
 
 
 def kpi_targets(con: duckdb.DuckDBPyConnection, subproject: str) -> pd.DataFrame:
@@ -123,7 +140,8 @@ def _period_bounds(period: str) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -> pd.DataFrame:
+def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
+                 reports: Reports = None) -> pd.DataFrame:
     """Per KPI with a target: the target in force, actual and expected-by-now values, ratio and status.
 
     "Now" is the end of the last complete month before `today`: the latest report covers that month, so comparing
@@ -135,7 +153,7 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
         "select t.kpi_code, k.name, k.unit, k.accumulation, k.direction, k.baseline_value, t.target_period, "
         "t.target_value from kpi_target t join kpi k using (kpi_code) where t.subproject_code = ? "
         "order by t.kpi_code, t.target_period", [subproject]).df()
-    values = kpi_values(con, subproject, f"{as_of:%Y-%m}")
+    values = kpi_values(con, subproject, f"{as_of:%Y-%m}", reports)
     rows = []
     for kpi_code, group in targets.groupby("kpi_code", sort=True):
         bounds = [(_period_bounds(p), p, v) for p, v in zip(group["target_period"], group["target_value"],
@@ -168,23 +186,38 @@ def kpi_progress(con: duckdb.DuckDBPyConnection, subproject: str, today: date) -
 
 
 def report_months(con: duckdb.DuckDBPyConnection, subproject: str, first: str, last: str) -> pd.DataFrame:
-    """Per month from first to last ('YYYY-MM'): ingediend, gecorrigeerd, ingetrokken or ontbreekt."""
+    """Per month from first to last ('YYYY-MM'): ingediend, gecorrigeerd, ingetrokken or ontbreekt, and the review
+    of the report that counts (ingediend, goedgekeurd or teruggestuurd; None without one)."""
     months = [f"{d:%Y-%m}" for d in pd.date_range(f"{first}-01", f"{last}-01", freq="MS")]
-    uploads = con.execute("select month, status from upload where kind = 'monthly' and subproject_code = ?",
+    uploads = con.execute("select month, status, review from upload where kind = 'monthly' and subproject_code = ?",
                           [subproject]).df()
     result = []
     for month in months:
-        statuses = set(uploads.loc[uploads["month"] == month, "status"])
+        here = uploads[uploads["month"] == month]
+        statuses = set(here["status"])
         state = ("gecorrigeerd" if {"active", "superseded"} <= statuses else "ingediend" if "active" in statuses
                  else "ingetrokken" if "withdrawn" in statuses else "ontbreekt")
-        result.append({"month": month, "status": state})
-    return pd.DataFrame(result)
+        review = here.loc[here["status"] == "active", "review"]
+        result.append({"month": month, "status": state, "review": review.iloc[0] if len(review) else None})
+    return pd.DataFrame(result, columns=["month", "status", "review"])
 
 
-def narratives(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None) -> pd.DataFrame:
+def period_locks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The quarters locked now (python -m etl lock), oldest first; empty for a warehouse built before locks existed."""
+    exists = con.execute("select count(*) from information_schema.tables where table_name = 'period_lock'").fetchone()
+    columns = ["period", "first_month", "last_month", "locked_by", "locked_at", "reason"]
+    if not exists[0]:
+        return pd.DataFrame(columns=columns)
+    return con.execute("select period, first_month, last_month, locked_by, locked_at, reason from period_lock "
+                       "order by period").df()
+
+
+def narratives(con: duckdb.DuckDBPyConnection, subproject: str, until: str | None = None,
+               reports: Reports = None) -> pd.DataFrame:
     """Highlights and risks per month (up to and including `until`, 'YYYY-MM', if given), latest first."""
-    return con.execute("select month, highlights, risks from report_narrative where subproject_code = ? "
-                       "and month <= ? order by month desc", [subproject, until or LAST_MONTH]).df()
+    return con.execute("select month, highlights, risks from report_narrative where subproject_code = ? "  # noqa: S608
+                       f"and month <= ? and {_COUNTED} order by month desc",
+                       [subproject, until or LAST_MONTH, *_counted(reports)]).df()
 
 
 def kpis(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -201,17 +234,19 @@ def outcome_indicators(con: duckdb.DuckDBPyConnection, subproject: str) -> list[
 
 
 def detail(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
-           until: str | None = None) -> dict[str, pd.DataFrame | dict | list]:
+           until: str | None = None, reports: Reports = None) -> dict[str, pd.DataFrame | dict | list]:
     """Everything the Deelprojecten page, the overview card and the progress report show for one subproject.
 
     `until` ('YYYY-MM') leaves out reports on later months, so a report on a past quarter reads the same whenever
-    it is made; `today` is then the day after that quarter.
+    it is made; `today` is then the day after that quarter. `reports`: which reports count (module docstring).
     """
     return {
-        "actions": actions(con, subproject, until), "milestones": milestones(con, subproject, today, until),
-        "milestone_summary": milestone_summary(con, subproject, today, until),
-        "progress": kpi_progress(con, subproject, today), "values": kpi_values(con, subproject, until),
-        "narratives": narratives(con, subproject, until),
+        "actions": actions(con, subproject, until, reports),
+        "milestones": milestones(con, subproject, today, until, reports),
+        "milestone_summary": milestone_summary(con, subproject, today, until, reports),
+        "progress": kpi_progress(con, subproject, today, reports),
+        "values": kpi_values(con, subproject, until, reports),
+        "narratives": narratives(con, subproject, until, reports),
         "targets": kpi_targets(con, subproject),
         "outcomes": outcome_indicators(con, subproject),
     }

@@ -1,4 +1,5 @@
-"""The `template` and `upload` commands of `python -m etl` (argument parsing stays in etl/cli.py)."""
+"""The workbook commands of `python -m etl`: template, upload, uploads, withdraw, review, lock, unlock and locks
+(the parsers are created in etl/cli.py). Each command that writes, or is refused, is recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -13,7 +14,19 @@ from pathlib import Path
 
 from etl.workbooks.layout import MORE_ISSUES
 from etl.workbooks.safety import SETTINGS, Limits
-from etl.workbooks.store import events, kept, statuses
+from etl.workbooks.store import (
+    APPROVED,
+    RETURNED,
+    day_of,
+    events,
+    kept,
+    lock_of,
+    locks,
+    review_state,
+    reviews,
+    statuses,
+)
+from warehouse import audit
 from warehouse.paths import DEFAULT_UPLOADS
 
 # commit, dryrun, validate (python-calamine, defusedxml) and templates (openpyxl) are imported by the commands that
@@ -54,6 +67,38 @@ def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentPa
     for setting in SETTINGS:
         upload.add_argument(f"--{setting.name.replace('_', '-')}", type=int, default=setting.default,
                             help=f"{setting.help} (%(default)s)")
+
+
+def add_review_arguments(review: argparse.ArgumentParser, lock: argparse.ArgumentParser,
+                         unlock: argparse.ArgumentParser, locks_cmd: argparse.ArgumentParser) -> None:
+    """The options of review, lock, unlock and locks."""
+    for parser in (review, lock, unlock, locks_cmd):
+        parser.add_argument("--uploads", type=Path, default=DEFAULT_UPLOADS,
+                            help="map met bewaarde uploads (%(default)s)")
+    review.add_argument("upload_id", help="de id uit 'python -m etl uploads'")
+    verdict = review.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true", help="keur de maandrapportage goed")
+    verdict.add_argument("--return", dest="reason", metavar="REDEN",
+                         help="stuur de maandrapportage terug naar de projectleider, met de reden")
+    review.add_argument("--comment", default="", help="opmerking bij een goedkeuring")
+    for parser in (review, lock, unlock):
+        parser.add_argument("--by", default=getpass.getuser(), help="naam van wie dit doet (%(default)s)")
+    for parser, doing in ((lock, "vergrendelen"), (unlock, "ontgrendelen")):
+        parser.add_argument("period", help="kwartaal JJJJ-Qn, bijvoorbeeld 2026-Q3")
+        parser.add_argument("--reason", required=True, help=f"waarom u het kwartaal wilt {doing}")
+    locks_cmd.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+
+def _record(args: argparse.Namespace, event: str, by: str, what: str, **details: object) -> None:
+    """Add a command's outcome to the audit log; a log that cannot be written is reported, the outcome stands. A
+    `--demo` command records nothing, as the app in demo mode: nobody is identified."""
+    if getattr(args, "demo", False):
+        return
+    try:
+        audit.record_command(args.uploads, event, by, what, **details)
+    except OSError as exc:
+        print(f"LET OP: het auditlogboek in {args.uploads} is niet bijgewerkt ({exc}); meld dit bij de beheerder.",
+              file=sys.stderr)
 
 
 def run_template(args: argparse.Namespace) -> int:
@@ -128,6 +173,11 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
     try:
         if args.dry_run:
             report = upload_report(args.file, args.db, args.plan, limits=limits)
+            held = lock_of(events(args.uploads), report.get("month")) if report.get("kind") == "monthly" and \
+                args.uploads.exists() else None
+            if held:  # the commit would be refused (etl/workbooks/commit.py says so in the same words)
+                report["ok"] = False
+                report["errors"].append(_refusal(_locked_message(report["month"], held))["errors"][0])
             if refused:  # the checks still show what is wrong inside the workbook
                 report["ok"] = False
                 report["errors"].append(_refusal(refused)["errors"][0])
@@ -155,6 +205,12 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
     return report, closing, None
 
 
+def _locked_message(month: str, held: dict) -> str:
+    from etl.workbooks.commit import locked_message
+
+    return locked_message(month, held, "een maandrapportage over")
+
+
 def _demo_refusal(args: argparse.Namespace) -> str | None:
     """Why `upload --demo` may not keep this file (None: it may): no demo mark, or real uploads in the folder."""
     from etl.workbooks.demomark import is_marked
@@ -176,6 +232,8 @@ def run_upload(args: argparse.Namespace) -> int:
     report, closing, failure = _upload(args)
     if failure:
         print(f"FOUT: {failure}", file=sys.stderr)
+    if not args.dry_run:
+        _record_upload(args, report)
     if args.json:
         print(json.dumps(_json_safe(report), ensure_ascii=False, indent=2, allow_nan=False))
     else:
@@ -183,19 +241,42 @@ def run_upload(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED if report["ok"] else EXIT_REJECTED
 
 
+def _record_upload(args: argparse.Namespace, report: dict) -> None:
+    """The audit line of an upload: committed (or already kept), or refused with its first error."""
+    scope = ("plan van aanpak" if report["kind"] == "plan" else
+             f"maandrapportage {report['subproject']} {report['month']}" if report["kind"] == "monthly"
+             else "onbekend soort bestand")
+    details = {"file": args.file.name, "kind": report["kind"], "subproject": report["subproject"],
+               "month": report["month"]}
+    if report["ok"]:
+        _record(args, "upload", args.uploader, f"{scope} vastgelegd ({args.file.name})",
+                upload_id=report.get("upload_id"), **details)
+    else:
+        reason = report["errors"][0]["message"] if report["errors"] else ""
+        _record(args, "upload_refused", args.uploader, f"{scope} afgekeurd ({args.file.name}): {reason}",
+                errors=len(report["errors"]), **details)
+
+
 def run_uploads(args: argparse.Namespace) -> int:
-    """Print every kept upload with its status."""
-    uploads = kept(args.uploads) if args.uploads.exists() else []
-    status = statuses(uploads, events(args.uploads)) if uploads else {}
-    records = [{**asdict(u), "status": status[u.upload_id]} for u in uploads]
+    """Print every kept upload with its status, review state and the lock that holds its month."""
+    log = events(args.uploads) if args.uploads.exists() else []
+    uploads = kept(args.uploads, log) if log else []
+    status = statuses(uploads, log) if uploads else {}
+    latest = reviews(log)
+    records = []
+    for u in uploads:
+        review = latest.get(u.upload_id, {})
+        records.append({**asdict(u), "status": status[u.upload_id], "review": review_state(u, latest),
+                        "reviewed_by": review.get("by"), "reviewed_at": review.get("at"),
+                        "review_comment": review.get("comment"), "locked": (lock_of(log, u.month) or {}).get("period")})
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
     elif not records:
         print("Er zijn nog geen uploads.")
     for r in records if not args.json else []:
         scope = "plan van aanpak" if r["kind"] == "plan" else f"maandrapportage {r['subproject']} {r['month']}"
-        print(f"{r['upload_id']}  {r['status']:<10}  {r['uploaded_at']}  {r['uploaded_by']}  {scope}  "
-              f"{r['file_name']}")
+        print(f"{r['upload_id']}  {r['status']:<10}  {r['review'] or '':<13}  {r['uploaded_at']}  {r['uploaded_by']}  "
+              f"{scope}  {r['file_name']}")
     return EXIT_ACCEPTED
 
 
@@ -213,11 +294,67 @@ def run_withdraw(args: argparse.Namespace) -> int:
     try:
         notes = withdraw_upload(args.upload_id, args.by, args.uploads, args.db)
     except CommitError as exc:
-        print(f"FOUT: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _refused(args, f"intrekken van upload {args.upload_id} geweigerd", exc, upload_id=args.upload_id)
     for note in notes:
         print(f"LET OP: {note}", file=sys.stderr)
+    _record(args, "withdraw", args.by, f"upload {args.upload_id} ingetrokken", upload_id=args.upload_id)
     print(f"Upload {args.upload_id} is ingetrokken.")
+    return EXIT_ACCEPTED
+
+
+def _refused(args: argparse.Namespace, what: str, exc: Exception, **details: object) -> int:
+    """Print a command's Dutch refusal, record it, and return the exit code of a refusal."""
+    print(f"FOUT: {exc}", file=sys.stderr)
+    _record(args, "refused", args.by, what, reason=str(exc), **details)
+    return EXIT_REJECTED
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """Mark a monthly report goedgekeurd (--approve) or teruggestuurd (--return REDEN)."""
+    from etl.workbooks.commit import CommitError, review_upload
+
+    verdict, comment = (APPROVED, args.comment) if args.approve else (RETURNED, args.reason)
+    try:
+        upload = review_upload(args.upload_id, verdict, comment, args.by, args.uploads, args.db)
+    except CommitError as exc:
+        return _refused(args, f"beoordeling van upload {args.upload_id} geweigerd", exc, upload_id=args.upload_id,
+                        verdict=verdict)
+    what = f"maandrapportage {upload.subproject} {upload.month} {verdict} ({upload.file_name})"
+    _record(args, "review", args.by, what + (f": {comment.strip()}" if comment.strip() else ""),
+            upload_id=upload.upload_id, verdict=verdict, subproject=upload.subproject, month=upload.month)
+    print(f"Maandrapportage {upload.file_name} ({upload.subproject}, {upload.month}) is {verdict}.")
+    return EXIT_ACCEPTED
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    """Lock a quarter (lock) or reopen it (unlock), with a reason."""
+    from etl.workbooks.commit import CommitError, lock_period, unlock_period
+
+    doing = "vergrendelen" if args.command == "lock" else "ontgrendelen"
+    try:
+        if args.command == "lock":
+            lock_period(args.period, args.reason, args.by, args.uploads, args.db)
+        else:
+            unlock_period(args.period, args.reason, args.by, args.uploads, args.db)
+    except CommitError as exc:
+        return _refused(args, f"{doing} van {args.period} geweigerd", exc, period=args.period)
+    done = "vergrendeld" if args.command == "lock" else "ontgrendeld"
+    _record(args, args.command, args.by, f"kwartaal {args.period} {done}: {args.reason.strip()}", period=args.period,
+            reason=args.reason.strip())
+    print(f"Kwartaal {args.period} is {done}.")
+    return EXIT_ACCEPTED
+
+
+def run_locks(args: argparse.Namespace) -> int:
+    """Print the quarters locked now."""
+    held = locks(events(args.uploads)) if args.uploads.exists() else {}
+    records = [{"period": p, "by": e["by"], "at": e["at"], "reason": e["reason"]} for p, e in sorted(held.items())]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif not records:
+        print("Er is geen kwartaal vergrendeld.")
+    for r in records if not args.json else []:
+        print(f"{r['period']}  vergrendeld door {r['by']} op {day_of(r['at'])}: {r['reason']}")
     return EXIT_ACCEPTED
 
 

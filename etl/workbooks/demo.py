@@ -20,11 +20,25 @@ from pathlib import Path
 
 from etl.workbooks.demomark import mark
 from etl.workbooks.layout import MONTHLY, PLAN, WorkbookLayout
-from etl.workbooks.store import CACHE_DIR, EVENTS, Upload, keep, kept, log
+from etl.workbooks.store import (
+    APPROVED,
+    CACHE_DIR,
+    EVENTS,
+    RETURNED,
+    Upload,
+    append,
+    events,
+    keep,
+    kept,
+    log,
+    review_line,
+    statuses,
+)
 from etl.workbooks.templates import filled_workbook
 
 MONTHS = 24
 BY_OFFICE = "Demo Programmabureau"
+BY_ANALYST = "Demo Analist"  # reviews the demo reports
 
 
 class DemoUploadsError(Exception):
@@ -324,4 +338,22 @@ def generate_programme(uploads_dir: Path, seed: int, today: date) -> list[Upload
     first = next(u for u in result if (u.subproject, u.month) == withdrawn)
     log(uploads_dir, "withdraw", first.upload_id, BY_OFFICE,
         min(datetime.fromisoformat(first.uploaded_at) + timedelta(days=15), latest))
+    _review(uploads_dir, months[-1], codes[0], latest)
     return result
+
+
+def _review(uploads_dir: Path, last_month: str, returned: str, latest: datetime) -> None:
+    """The analyst's reviews: every active report approved a few days after it came in, except last month's (not
+    yet reviewed) and one of those, which went back to its lead with a reason."""
+    history = events(uploads_dir)
+    uploads = kept(uploads_dir, history)
+    status = statuses(uploads, history)
+    for upload in uploads:
+        if upload.kind != "monthly" or status[upload.upload_id] != "active":
+            continue
+        at = min(datetime.fromisoformat(upload.uploaded_at) + timedelta(days=3), latest)
+        if upload.month != last_month:
+            append(uploads_dir, review_line(upload.upload_id, APPROVED, "", BY_ANALYST, at))
+        elif upload.subproject == returned:
+            append(uploads_dir, review_line(upload.upload_id, RETURNED, "Vul bij KPI K2 de toelichting in: waarom "
+                                            "ligt het aantal lager dan vorige maand?", BY_ANALYST, at))

@@ -1,10 +1,11 @@
 """Programme tables from the kept uploads: the latest active plan, then every active monthly report.
 
 `replay` rebuilds them all (a build, a sync after a crash, a commit that changes the plan); `apply_events` changes
-only the rows of the reports a commit or withdrawal touches. Both take a report's rows from the same `_validated`,
-so the warehouse after a commit equals a rebuild from the kept files (tests/test_workbook_incremental.py). Each
-workbook is validated again exactly as on its upload day (its own date as "today"), against the active plan file;
-warehouse history is not consulted, because the history is what is being rebuilt.
+only the rows of the reports a commit or withdrawal touches, the upload row a review touches, and the period locks.
+Both take a report's rows from the same `_validated`, so the warehouse after a commit equals a rebuild from the kept
+files (tests/test_workbook_incremental.py). Each workbook is validated again exactly as on its upload day (its own
+date as "today"), against the active plan file; warehouse history is not consulted, because the history is what is
+being rebuilt.
 
 Validating a report takes some 30-75 ms, and a build replays them all, so each result is cached in
 <uploads>/.cache/ under a key of everything it depends on: the workbook's sha256 and upload day, the plan's, and
@@ -35,12 +36,16 @@ from etl.workbooks.store import (
     events,
     file_of,
     kept,
+    locks,
     metadata,
     position,
+    quarter_months,
     read_log,
     record_position,
     recorded_code,
     recorded_position,
+    review_state,
+    reviews,
     statuses,
     validation_version,
 )
@@ -54,13 +59,14 @@ MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_u
 
 @dataclass(frozen=True)
 class Programme:
-    """Rows per programme table, the upload table, a Dutch note per upload that could not be replayed, and the
-    position of the upload store they were replayed from (store.position)."""
+    """Rows per programme table, the upload table, a Dutch note per upload that could not be replayed, the
+    position of the upload store they were replayed from (store.position), and the period locks in force."""
 
     tables: dict[str, pd.DataFrame]
     uploads: pd.DataFrame
     notes: list[str]
     position: str
+    locks: pd.DataFrame
 
 
 def _upload_day(upload: Upload) -> date:
@@ -94,8 +100,9 @@ def replay(uploads_dir: Path | None, pending: tuple[str, ...] = ()) -> Programme
         _add(tables, result.rows, MONTHLY_TABLES, upload.upload_id)
     frames = {name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
               for name, parts in tables.items()}
-    upload_rows = pd.DataFrame([_upload_row(u, status[u.upload_id]) for u in uploads])
-    return Programme(frames, upload_rows, notes, at)
+    latest = reviews(log)
+    upload_rows = pd.DataFrame([_upload_row(u, status[u.upload_id], latest) for u in uploads])
+    return Programme(frames, upload_rows, notes, at, _lock_rows(log))
 
 
 def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tuple[str, ...]) -> list[str] | None:
@@ -124,7 +131,7 @@ def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tup
         return None
     uploads.sort(key=lambda u: (u.uploaded_at, u.upload_id))
     by_id = {u.upload_id: u for u in uploads}
-    touched = {e["upload_id"] for e in log[len(before):]}
+    touched = {e["upload_id"] for e in log[len(before):] if "upload_id" in e}
     if not touched <= by_id.keys() or any(by_id[t].kind != "monthly" for t in touched):
         return None
     old = statuses([u for u in uploads if u.upload_id in held], before)
@@ -133,8 +140,12 @@ def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tup
     if held.keys() != {e["upload_id"] for e in before if e["event"] == "commit"} or any(
             held[i] != s and (s, held[i]) != ("active", "rejected") for i, s in old.items()):
         return None
+    latest = reviews(log)
     changes = [(metadata(uploads_dir, u.upload_id), new[u.upload_id]) for u in uploads  # only monthly reports
                if old.get(u.upload_id) != new[u.upload_id]]
+    # A review changes its report's upload row only: its rows, and whether they fit the plan, stay as they are.
+    reviewed = {e["upload_id"] for e in log[len(before):] if e["event"] == "review"} - {u.upload_id for u, _ in changes
+                                                                                          if u is not None}
     if any(upload is None for upload, _ in changes):
         return None
     plan = next((u for u in reversed(uploads) if u.kind == "plan" and new[u.upload_id] == "active"), None)
@@ -159,17 +170,42 @@ def apply_events(con: duckdb.DuckDBPyConnection, uploads_dir: Path, pending: tup
                 status = "rejected"
                 notes.append(_rejected(upload, result))
         con.execute("delete from upload where upload_id = ?", [upload.upload_id])
-        _insert(con, "upload", pd.DataFrame([_upload_row(upload, status)]))
+        _insert(con, "upload", pd.DataFrame([_upload_row(upload, status, latest)]))
+    for upload_id in sorted(reviewed):
+        row = _upload_row(by_id[upload_id], held[upload_id], latest)
+        con.execute("update upload set review = ?, reviewed_by = ?, reviewed_at = ?, review_comment = ? "
+                    "where upload_id = ?", [row["review"], row["reviewed_by"], row["reviewed_at"],
+                                            row["review_comment"], upload_id])
+    if any(e["event"] in ("lock", "unlock") for e in log[len(before):]):
+        _load_locks(con, _lock_rows(log))
     record_position(con, position(uploads_dir, pending))
     return notes
 
 
-def _upload_row(upload: Upload, status: str) -> dict:
-    """The upload table's row of a kept upload with its status in this build."""
+def _upload_row(upload: Upload, status: str, latest: dict[str, dict]) -> dict:
+    """The upload table's row of a kept upload with its status and review state in this build."""
+    review = latest.get(upload.upload_id, {})
     return {"upload_id": upload.upload_id, "kind": upload.kind, "file_name": upload.file_name,
             "sha256": upload.sha256, "uploaded_by": upload.uploaded_by, "uploaded_at": upload.uploaded_at,
             "subproject_code": upload.subproject, "month": upload.month, "status": status,
-            "data_rows": sum(upload.rows.values()), "is_demo": upload.demo}
+            "data_rows": sum(upload.rows.values()), "is_demo": upload.demo,
+            "review": review_state(upload, latest), "reviewed_by": review.get("by"), "reviewed_at": review.get("at"),
+            "review_comment": review.get("comment")}
+
+
+LOCK_COLUMNS = ("period", "first_month", "last_month", "locked_by", "locked_at", "reason")
+
+
+def _lock_rows(log: list[dict]) -> pd.DataFrame:
+    """The period_lock table's rows: one per quarter locked now."""
+    return pd.DataFrame([(period, *quarter_months(period), e["by"], e["at"], e["reason"])
+                         for period, e in sorted(locks(log).items())], columns=list(LOCK_COLUMNS))
+
+
+def _load_locks(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    con.execute("delete from period_lock")
+    if len(rows):
+        _insert(con, "period_lock", rows)
 
 
 def _rejected(upload: Upload, result: Validation) -> str:
@@ -213,6 +249,7 @@ def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], n
 def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
     """Empty the programme tables and fill them from a replay, noting its store position (build and commit)."""
     record_position(con, programme.position)
+    _load_locks(con, programme.locks)
     for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
         con.execute(f"delete from {table}")  # noqa: S608 (constant table names)
         frame = programme.uploads if table == "upload" else programme.tables[table]

@@ -10,6 +10,8 @@ from xml.sax.handler import ContentHandler
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
+from warehouse.uploads import MAX_UPLOAD_BYTES
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -21,7 +23,7 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("max_bytes", 10 * 1024 * 1024, "grootste toegestane bestandsgrootte in bytes (standaard 10 MB)"),
+    Setting("max_bytes", MAX_UPLOAD_BYTES, "grootste toegestane bestandsgrootte in bytes (standaard 10 MB)"),
     Setting("max_uncompressed_bytes", 300 * 1024 * 1024,
             "grootste totale uitgepakte grootte van de onderdelen van het .xlsx-bestand in bytes"),
     Setting("max_ratio", 200, "grootste compressieverhouding van één onderdeel (zipbom-bescherming)"),

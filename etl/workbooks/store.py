@@ -3,12 +3,15 @@
 Layout of the uploads folder (default data/uploads/):
     <upload_id>/<original file name>   the workbook exactly as uploaded
     <upload_id>/upload.json            kind, sha256, uploader, time, subproject, month, row counts
-    events.jsonl                       one line per commit or withdrawal, only ever appended to
+    events.jsonl                       one line per commit, withdrawal, review, lock or unlock, only ever appended to
+    audit.jsonl                        the audit trail (warehouse/audit.py), beside the log and never replayed
 An upload exists once its commit event is in the log: the append of that one line is the commit point, so a crash
 at any instant leaves it wholly in or wholly out. A folder without a commit event is the leftover of a commit that
 died before that point; `clean` removes it. An upload's status follows from the log: withdrawn (a withdraw event),
-superseded (a later active upload of the same plan, or of the same subproject × month), else active. Nothing
-committed is ever deleted, so any state can be rebuilt; `position` names the state the warehouse was derived from.
+superseded (a later active upload of the same plan, or of the same subproject × month), else active. A monthly
+report's review state follows from its latest review event: ingediend (none yet), goedgekeurd or teruggestuurd. A
+quarter is locked from its lock event until an unlock event. Nothing committed is ever deleted, so any state can be
+rebuilt; `position` names the state the warehouse was derived from.
 """
 
 from __future__ import annotations
@@ -198,6 +201,56 @@ def statuses(uploads: list[Upload], log: list[dict]) -> dict[str, str]:
     return result
 
 
+SUBMITTED, APPROVED, RETURNED = REVIEW_STATES = ("ingediend", "goedgekeurd", "teruggestuurd")
+QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def reviews(log: list[dict]) -> dict[str, dict]:
+    """upload_id → its latest review event (a report without one is still ingediend)."""
+    return {e["upload_id"]: e for e in log if e["event"] == "review"}
+
+
+def review_state(upload: Upload, latest: dict[str, dict]) -> str | None:
+    """A monthly report's review state (None for a plan, which is not reviewed)."""
+    if upload.kind != "monthly":
+        return None
+    review = latest.get(upload.upload_id)
+    return review["verdict"] if review else SUBMITTED
+
+
+def locks(log: list[dict]) -> dict[str, dict]:
+    """Quarter ('2026-Q3') → the lock event that holds it now (an unlock ends it), in the order they were locked."""
+    held: dict[str, dict] = {}
+    for e in log:
+        if e["event"] == "lock":
+            held[e["period"]] = e
+        elif e["event"] == "unlock":
+            held.pop(e["period"], None)
+    return held
+
+
+def quarter_of(month: str) -> str:
+    """'2026-08' → '2026-Q3'."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def quarter_months(period: str) -> tuple[str, str]:
+    """'2026-Q3' → ('2026-07', '2026-09'): its first and last month."""
+    year, quarter = QUARTER.fullmatch(period).groups()
+    first = 3 * int(quarter) - 2
+    return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+
+
+def day_of(at: str) -> str:
+    """An event's ISO time as a Dutch date: '2026-10-03T09:12:44+00:00' → '03-10-2026'."""
+    return f"{at[8:10]}-{at[5:7]}-{at[:4]}"
+
+
+def lock_of(log: list[dict], month: str | None) -> dict | None:
+    """The lock that holds this month ('YYYY-MM'), or None (also for a plan, which has no month)."""
+    return locks(log).get(quarter_of(month)) if month else None
+
+
 def file_of(uploads_dir: Path, upload: Upload) -> Path:
     """The kept original workbook."""
     return uploads_dir / upload.upload_id / upload.file_name
@@ -230,9 +283,23 @@ def keep(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subprojec
 
 def event_line(event: str, upload_id: str, by: str, now: datetime | None = None) -> str:
     """One event of the log as its line (commit or withdraw), newline included."""
+    return _line({"event": event, "upload_id": upload_id, "by": by}, now)
+
+
+def review_line(upload_id: str, verdict: str, comment: str, by: str, now: datetime | None = None) -> str:
+    """A review of a monthly report as its line: `verdict` goedgekeurd or teruggestuurd, with the reviewer's
+    comment (the reason, when returned)."""
+    return _line({"event": "review", "upload_id": upload_id, "verdict": verdict, "comment": comment, "by": by}, now)
+
+
+def lock_line(event: str, period: str, reason: str, by: str, now: datetime | None = None) -> str:
+    """A lock or unlock of a quarter ('2026-Q3') as its line, with the reason."""
+    return _line({"event": event, "period": period, "reason": reason, "by": by}, now)
+
+
+def _line(fields: dict, now: datetime | None) -> str:
     now = now or datetime.now(UTC)
-    return json.dumps({"event": event, "upload_id": upload_id, "by": by,
-                       "at": now.replace(microsecond=0).isoformat()}, ensure_ascii=False) + "\n"
+    return json.dumps({**fields, "at": now.replace(microsecond=0).isoformat()}, ensure_ascii=False) + "\n"
 
 
 def append(uploads_dir: Path, line: str) -> None:

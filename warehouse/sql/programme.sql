@@ -122,5 +122,21 @@ create table upload (
     month varchar,               -- monthly reports only, 'YYYY-MM'
     status varchar,              -- active | superseded | withdrawn | rejected (no longer valid against the plan)
     data_rows integer,
-    is_demo boolean              -- written by the demo generator (python -m etl demo), not by a person
+    is_demo boolean,             -- written by the demo generator (python -m etl demo), not by a person
+    review varchar,              -- monthly reports: ingediend | goedgekeurd | teruggestuurd (latest review)
+    reviewed_by varchar,         -- who gave the latest review (null while ingediend)
+    reviewed_at varchar,         -- ISO 8601, UTC
+    review_comment varchar       -- the reviewer's comment; the reason when teruggestuurd
+);
+
+-- period_lock: one row per quarter locked now (python -m etl lock); uploads, corrections, withdrawals and reviews
+-- of its months are refused until it is unlocked.
+-- period_lock (nl): één rij per kwartaal dat nu vergrendeld is.
+create table period_lock (
+    period varchar,              -- 'YYYY-Qn'
+    first_month varchar,         -- 'YYYY-MM'
+    last_month varchar,          -- 'YYYY-MM'
+    locked_by varchar,
+    locked_at varchar,           -- ISO 8601, UTC
+    reason varchar
 );
