@@ -13,6 +13,7 @@ from ui.layout import demo_banner, programme_caption, show_table, warehouse_read
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.subproject import first_school_year
 from warehouse.effects.verdict import verdict
+from warehouse.programme import period_totals
 
 guard("deelprojecten")  # the role may open this page, else a Dutch refusal
 
@@ -43,21 +44,28 @@ progress = detail["progress"]
 if progress.empty:
     st.info("Dit deelproject heeft nog geen KPI-doelen in het plan van aanpak.")
 else:
+    # Status right after the name: on a phone the table is cut off on the right, and the status must stay in view.
     show_table(pd.DataFrame({
-        "KPI": progress["name"], "Doelperiode": progress["target_period"].map(fmt.period_label),
-        "Doel": progress["target"].map(fmt.number), "Verwacht nu": progress["expected"].map(fmt.number),
-        "Gerealiseerd": progress["actual"].map(fmt.number), "Voortgang": progress["ratio"].map(fmt.percent),
-        "Status": progress["status"]}), numeric=["Doel", "Verwacht nu", "Gerealiseerd"])
+        "KPI": progress["name"], "Status": progress["status"], "Voortgang": progress["ratio"].map(fmt.percent),
+        "Doelperiode": progress["target_period"].map(fmt.period_label),
+        **{column: [fmt.kpi_value(v, u) for v, u in zip(progress[field], progress["unit"], strict=True)]
+           for column, field in (("Doel", "target"), ("Verwacht nu", "expected"), ("Gerealiseerd", "actual"))}}),
+        numeric=["Voortgang", "Doel", "Verwacht nu", "Gerealiseerd"])
     st.caption("Status: 'op koers' vanaf 90% van wat volgens het doelpad nu bereikt moet zijn, 'let op' vanaf 70%, "
                "anders 'achter'. Het doelpad loopt recht van de nulmeting (bij een lopend totaal: het vorige doel) "
-               "naar het doel aan het eind van de periode; 'nu' is het eind van de vorige maand.")
+               "naar het doel aan het eind van de periode; 'nu' is het eind van de vorige maand. Een KPI die per "
+               "periode telt (zoals bezoeken per kwartaal) telt de maanden van de lopende periode op.")
     values, targets = detail["values"], detail["targets"]
-    for kpi_code, name in zip(progress["kpi_code"], progress["name"], strict=True):
-        kpi_values = values[values["kpi_code"] == kpi_code]
-        kpi_targets = targets[targets["kpi_code"] == kpi_code]
-        if len(kpi_values):
-            unit = kpi_values["unit"].iloc[0]
-            draw.chart(charts.kpi_path, kpi_values, kpi_targets, unit, name)
+    for kpi in progress.itertuples(index=False):
+        kpi_values = values[values["kpi_code"] == kpi.kpi_code]
+        kpi_targets = targets[targets["kpi_code"] == kpi.kpi_code]
+        if kpi_values.empty:
+            continue
+        if kpi_values["accumulation"].iloc[0] == "cumulatief":
+            draw.chart(charts.kpi_path, kpi_values, kpi_targets, kpi.unit, kpi.name)
+        else:  # counted per period: the period's sum against its target, as the status compares them
+            totals = period_totals(kpi_values, kpi_targets, today)
+            draw.chart(charts.kpi_periods, totals, kpi.unit, kpi.name, kpi.expected, kpi.target_period)
     st.caption(programme_caption())
 
 st.subheader("Mijlpalen")

@@ -98,11 +98,3 @@ class Notes:
     def is_demo(self) -> bool:
         return any("(demodata)" in s for s in self.sources)
 
-
-def kpi_number(value: float | None, unit: str) -> str:
-    """A KPI value in its unit: '27,0%' for a KPI in procent, '1.680' for a count ('–' when missing)."""
-    if value is None or pd.isna(value):
-        return "–"
-    if str(unit).strip().lower() in ("procent", "%"):
-        return f"{fmt.number(value, 1)}%"
-    return fmt.number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)

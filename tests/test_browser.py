@@ -424,3 +424,24 @@ def test_the_server_warms_every_page_after_start_and_after_a_rebuild(start_app: 
     _open(page, f"{base}/aanbod", "Aanbod technici")
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert "Traceback" not in _log_text(log)
+
+
+def test_region_and_period_stay_as_chosen_across_page_changes_through_the_sidebar(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/aanbod?regio=GM0184&van=2019&tot=2023", "Aanbod technici")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("Behoud in de regio", exact=True).click()
+    expect(page.get_by_role("heading", name="Waar studeren mbo-studenten uit Urk?")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/behoud\?regio=GM0184&van=2019&tot=2023$"))
+    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    expect(slider.get_by_text("2019", exact=True).first).to_be_visible()  # the period as chosen, not 2014
+    # A choice made on the next page is the one the following page starts from, also on a page seen before.
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.keyboard.type("Almere")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Waar studeren mbo-studenten uit Almere?")).to_be_visible(timeout=30_000)
+    nav.get_by_text("Aanbod technici", exact=True).click()
+    expect(page.get_by_role("heading", name="De keten in techniek — Almere")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/aanbod\?regio=GM0034&van=2019&tot=2023$"))
+    nav.get_by_text("Overzicht", exact=True).click()
+    expect(page.get_by_role("heading", name="Kernindicatoren — Almere")).to_be_visible(timeout=30_000)
+    expect(page.locator(EXCEPTION)).to_have_count(0)

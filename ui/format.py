@@ -71,6 +71,20 @@ def indicator_value(unit: str, value: float | None, lower: float | None, upper: 
     return count_with_bounds(value, lower, upper)
 
 
+def kpi_value(value: float | None, unit: str) -> str:
+    """A programme KPI in its unit: '27,0%' for a KPI in procent, '1.680' for a count ('–' when missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if is_percent_unit(unit):
+        return f"{number(value, 1)}%"
+    return number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
+
+
+def is_percent_unit(unit: str) -> bool:
+    """True for a KPI unit that is a percentage ('procent', '%'): its values carry a % sign."""
+    return str(unit).strip().lower() in ("procent", "%")
+
+
 def period_label(period: str) -> str:
     """'2023-2024' → '2023/24' (school year), '2023-Q4' → '4e kw. 2023', '2023-11' → 'nov 2023', '2023' → '2023'."""
     if len(period) == 9 and period[4] == "-":
