@@ -33,9 +33,10 @@ if has_plan(version):
     for project in subprojects(version).itertuples(index=False):
         if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
             starts[project.municipality_code] = first_school_year(pd.Timestamp(project.start_date).date())
-left, middle, right = st.columns(3)
-indicator_id = left.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
-                              format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")
+# The outcome on a row of its own: in a third of the page its long name was cut off.
+indicator_id = st.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
+                            format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")
+middle, right = st.columns(2)
 unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), format_func=FLEVOLAND.get,
                         key="effecten_unit")
 start = right.number_input("Eerste schooljaar met het project (beginjaar)", min_value=2000, max_value=date.today().year,

@@ -98,7 +98,7 @@ def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, region: 
         remarks.append(f"{group} · {SHORT.get(indicator_id, indicator.name)}")
     present = [v for v in shown.values() if v is not None]
     return Row(group=group, name=SHORT.get(indicator_id, indicator.name),
-               unit=figures.UNIT_WORDS.get(indicator.unit, indicator.unit),
+               unit=fmt.UNIT_WORDS.get(indicator.unit, indicator.unit),
                municipality=figures.full(shown[region.code]) if own else "–",
                flevoland=figures.full(shown[FLEVOLAND]), nederland=figures.full(shown[NEDERLAND]),
                period=fmt.period_label(period), status=figures.status_words(present), notes=notes.cite_all(present))

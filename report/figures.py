@@ -11,7 +11,6 @@ from ui import format as fmt
 from warehouse.indicator import Indicator
 from warehouse.indicators import IndicatorValue
 
-UNIT_WORDS = {"share": "aandeel", "count": "aantal", "ratio": "verhouding", "index": "index"}
 PROGRAMME = "Toptechniek in bedrijf Flevoland"
 DEMO_NOTE = ("De cijfers in dit document zijn gegenereerd: geen echte DUO-, CBS- of UWV-cijfers, en waar er "
              "deelprojecten in staan geen echte voortgang.")

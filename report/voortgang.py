@@ -323,7 +323,7 @@ def _citation(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> str:
 
 
 def _definition(indicator: Indicator, periods: str, sources: str) -> Definition:
-    return Definition(name=indicator.name, code=indicator.id, unit=figures.UNIT_WORDS.get(indicator.unit,
+    return Definition(name=indicator.name, code=indicator.id, unit=fmt.UNIT_WORDS.get(indicator.unit,
                       indicator.unit), definition=indicator.definition, formula=indicator.formula,
                       grain=indicator.grain, periods=periods, sources=sources, caveats=list(indicator.caveats))
 

@@ -289,14 +289,15 @@ def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMi
     x = alt.X("jaar:O", title=None, sort=list(dict.fromkeys(data["jaar"])), axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
         x=x, y=alt.Y("value:Q", axis=_axis("share", data["value"], None), scale=alt.Scale(zero=False)),
-        color=alt.Color("reeks:N", title=None, legend=alt.Legend(labelLimit=360, columns=NARROW_LEGEND)),
+        color=alt.Color("reeks:N", title=None,  # the whole series name, on a phone one under the other
+                        legend=alt.Legend(labelLimit=360, columns=NARROW_LEGEND)),
         strokeDash=alt.StrokeDash("reeks:N", title=None),
         tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:N", title="Schooljaar"),
                  alt.Tooltip("value:Q", title="Waarde", format=".1%")])
     begin = alt.Chart(pd.DataFrame({"jaar": [f"{start}/{(start + 1) % 100:02d}"], "tekst": ["start"]}))
-    rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="jaar:O")
+    rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x=x)
     text = begin.mark_text(align="left", baseline="top", dx=4, fontSize=11).encode(
-        x="jaar:O", y=alt.value(2), text="tekst:N")  # at the top of the plot, right of the line
+        x=x, y=alt.value(2), text="tekst:N")  # at the top of the plot, right of the line
     return dutch((lines + rule + text).properties(height=300))
 
 

@@ -71,6 +71,11 @@ def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
     st.table(styler)
 
 
+def source_count(files: pd.DataFrame) -> int:
+    """How many sources the warehouse was built from: one per publisher's dataset (source_id), on every page."""
+    return int(files["source_id"].nunique())
+
+
 def series_caption(frame: pd.DataFrame) -> str:
     """'Bron: …. Periode: 2019/20 t/m 2023/24. Status: definitief.' for the rows a chart shows."""
     return (f"Bron: {'; '.join(sorted(frame['source'].unique()))}. Periode: {_periods_span(frame, ' t/m ')}. "
@@ -124,7 +129,8 @@ OVERVIEW_CSS = """<style>
   .st-key-kernindicatoren [data-testid="stVerticalBlock"] > *,
   .st-key-deelprojecten [data-testid="stVerticalBlock"] > * { margin-bottom: 0 !important; }
   .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: block; }
-  [data-testid="stMainBlockContainer"] { zoom: 0.82; }
+  [data-testid="stExpander"] { display: none !important; }
+  [data-testid="stMainBlockContainer"] { zoom: 0.8; }
 }
 </style>"""
 
