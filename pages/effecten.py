@@ -28,17 +28,19 @@ if not warehouse_ready():
 demo_banner()
 version = db_version()
 
-starts = {}
+starts, projects = {}, {}
 if has_plan(version):
     for project in subprojects(version).itertuples(index=False):
+        if project.municipality_code in FLEVOLAND:
+            projects[project.municipality_code] = project.name
         if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
             starts[project.municipality_code] = first_school_year(pd.Timestamp(project.start_date).date())
 # The outcome on a row of its own: in a third of the page its long name was cut off.
 indicator_id = st.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
                             format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")
 middle, right = st.columns(2)
-unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), format_func=FLEVOLAND.get,
-                        key="effecten_unit")
+unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), key="effecten_unit",
+                        format_func=lambda c: f"{FLEVOLAND[c]} — {projects[c]}" if c in projects else FLEVOLAND[c])
 start = right.number_input("Eerste schooljaar met het project (beginjaar)", min_value=2000, max_value=date.today().year,
                            value=starts.get(unit, 2021), step=1, key="effecten_start",
                            help="Uit het plan van aanpak waar bekend; pas aan om een andere start te toetsen.")

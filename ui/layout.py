@@ -64,7 +64,13 @@ def programme_caption() -> str:
 
 
 def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
-    """A static table (wraps long text, prints well) without index; numeric columns right-aligned."""
+    """A static table (wraps long text, prints well) without index; numeric columns right-aligned.
+
+    A column that mixes numbers and text (a refused workbook's cell values) is shown as text: Arrow cannot convert
+    it and the server logged a traceback for it.
+    """
+    mixed = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(type).nunique() > 1]
+    frame = frame.astype(dict.fromkeys(mixed, str)) if mixed else frame
     styler = frame.style.hide(axis="index")
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
