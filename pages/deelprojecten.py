@@ -9,7 +9,7 @@ from ui import charts, draw
 from ui import format as fmt
 from ui.access import guard
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
-from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
+from ui.layout import CHOOSE_ONE, demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.subproject import first_school_year
 from warehouse.effects.verdict import verdict
@@ -31,7 +31,8 @@ if not has_plan(version):
 projects = subprojects(version)
 labels = dict(zip(projects["subproject_code"], projects["name"] + " (" + projects["municipality"].fillna("") + ")",
                   strict=True))
-code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject")
+code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject",
+                    **CHOOSE_ONE)
 project = projects.set_index("subproject_code").loc[code]
 today = date.today()
 detail = subproject_detail(version, code, today)
@@ -78,11 +79,11 @@ if len(detail["milestones"]):
 
 st.subheader("Acties")
 actions = detail["actions"]
-show_table(pd.DataFrame({
-    "Code": actions["action_code"], "Actie": actions["description"], "Eigenaar": actions["owner"].fillna("–"),
+show_table(pd.DataFrame({  # the status early: on a phone the right of a table is cut off
+    "Code": actions["action_code"], "Actie": actions["description"], "Status": actions["status"],
+    "Eigenaar": actions["owner"].fillna("–"),
     "Gepland": [f"{fmt.month(s)} – {fmt.month(e)}" if pd.notna(s) and pd.notna(e) else "–"
                 for s, e in zip(actions["planned_start"], actions["planned_end"], strict=True)],
-    "Status": actions["status"],
     "Laatst gemeld": actions["reported_in"].map(lambda m: fmt.period_label(m) if isinstance(m, str) else "–")}))
 
 st.subheader("Maandrapportages")

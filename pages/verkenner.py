@@ -17,7 +17,7 @@ from ui.data import (
     table_shapes,
 )
 from ui.filters import sidebar_filters
-from ui.layout import demo_banner, series_caption, warehouse_ready
+from ui.layout import CHOOSE_MANY, CHOOSE_ONE, demo_banner, series_caption, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.explore import ExploreError
 from warehouse.sql_box import (
@@ -33,8 +33,6 @@ from warehouse.sql_box import (
 grant = guard("verkenner")  # the role may open this page, else a Dutch refusal
 
 OPENING_TABLE = "fact_vo_exam"
-# Streamlit's own placeholder ('Choose options') and bulk action ('Select all') are English.
-CHOOSE = {"placeholder": "Kies een of meer", "select_all": False}
 
 st.title("Verkenner")
 st.caption("Voor analisten: elke indicator en elke tabel, gefilterd en gegroepeerd, als grafiek en als download.")
@@ -48,10 +46,10 @@ by_indicator, by_table, *by_sql = st.tabs(["Indicator", "Tabel", *(["SQL"] if gr
 
 with by_indicator:
     indicator_id = st.selectbox("Indicator", list(CATALOGUE), format_func=lambda i: CATALOGUE[i].name,
-                                key="verkenner_indicator")
+                                key="verkenner_indicator", **CHOOSE_ONE)
     indicator = CATALOGUE[indicator_id]
     regions = st.multiselect("Regio's", list(options), default=list(dict.fromkeys([filters.region, "PV24", "NL"])),
-                             format_func=options.get, key="verkenner_regions", **CHOOSE)
+                             format_func=options.get, key="verkenner_regions", **CHOOSE_MANY)
     frames = [indicator_series(version, indicator_id, code, filters.from_year, filters.to_year)
               .assign(reeks=options[code]) for code in regions]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -81,21 +79,22 @@ with by_table:
     shapes = table_shapes(version)
     # The tables of facts first (the one on exam candidates opens): metadata such as build_info is rarely wanted.
     names = sorted(shapes, key=lambda t: (not t.startswith("fact_"), t != OPENING_TABLE, t))
-    table = st.selectbox("Tabel", names, format_func=lambda t: f"{t} — {shapes[t].grain}", key="verkenner_table")
+    table = st.selectbox("Tabel", names, format_func=lambda t: f"{t} — {shapes[t].grain}", key="verkenner_table",
+                         **CHOOSE_ONE)
     shape = shapes[table]
     group_by = st.multiselect("Groeperen op", shape.dimensions, key="verkenner_group", format_func=fmt.column_label,
-                              **CHOOSE)
+                              **CHOOSE_MANY)
     measures = st.multiselect("Optellen", shape.measures, disabled=not group_by, key="verkenner_measures",
-                              format_func=fmt.column_label, **CHOOSE,
+                              format_func=fmt.column_label, **CHOOSE_MANY,
                               help="Bij onderdrukte aantallen: tel ook de ondergrens en de bovengrens op voor de "
                                    "marge.")
     levels: list[str] = []
     if shape.has_level:
         levels = st.multiselect("Onderwijsniveau", ["vmbo", "havo", "vwo", "mbo", "hbo", "wo"], key="verkenner_levels",
-                                **CHOOSE)
+                                **CHOOSE_MANY)
     sex = None
     if "sex" in shape.dimensions and "sex" not in group_by:
-        sex = st.selectbox("Geslacht", ["totaal", "man", "vrouw"], key="verkenner_sex",
+        sex = st.selectbox("Geslacht", ["totaal", "man", "vrouw"], key="verkenner_sex", **CHOOSE_ONE,
                            help="'totaal' is DUO's eigen totaal; optellen over alle waarden telt dubbel.")
     scope = [f"regio {options[filters.region]}" if shape.has_region else "alle regio's (tabel zonder gemeente)",
              f"beginjaar {filters.from_year} t/m {filters.to_year}" if shape.period_column else "alle perioden"]
@@ -109,7 +108,8 @@ with by_table:
     if not rows.empty:
         pivot = None
         if len(group_by) >= 2 and measures:
-            pivot = st.selectbox("Draaien: kolommen uit", ["(niet draaien)", *group_by], key="verkenner_pivot")
+            pivot = st.selectbox("Draaien: kolommen uit", ["(niet draaien)", *group_by], key="verkenner_pivot",
+                                 **CHOOSE_ONE)
         if pivot and pivot != "(niet draaien)":
             rows = rows.pivot_table(index=[g for g in group_by if g != pivot], columns=pivot,
                                     values=measures[0], aggfunc="sum").reset_index()

@@ -263,8 +263,8 @@ def kpi_periods(totals: pd.DataFrame, unit: str, title: str, expected: float | N
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("reeks:N", title="Reeks"),
                  alt.Tooltip("value:Q", title="Waarde", format=",.1~f")])
     per = "per kwartaal" if "-Q" in str(data["period"].iloc[0]) else PERIOD_WORDS.get(len(data["period"].iloc[0]), "")
-    return dutch((bars + goal).properties(height=240, title=alt.Title(f"{title} ({per})" if per else title,
-                                                                      anchor="start", fontSize=13)))
+    return dutch((bars + goal).properties(height=200, autosize=PLOT_HEIGHT, title=alt.Title(
+        f"{title} ({per})" if per else title, anchor="start", fontSize=13)))
 
 
 def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.data import db_version, region_options, years
+from ui.layout import CHOOSE_ONE
 
 REGION_KEY, YEARS_KEY = "filter_region", "filter_years"
 KEPT_KEY = "filters_kept"  # the last choice in this session, across pages: {param: value}
@@ -49,7 +50,8 @@ def sidebar_filters() -> Filters:
     codes = list(options)
     region = st.sidebar.selectbox(
         "Regio", codes, index=codes.index(wanted if wanted in options else DEFAULT_REGION),
-        format_func=options.get, key=REGION_KEY, help="Flevoland, een gemeente of Nederland; typ om te zoeken.")
+        format_func=options.get, key=REGION_KEY, help="Flevoland, een gemeente of Nederland; typ om te zoeken.",
+        **CHOOSE_ONE)
     available = years(version)
     from_year = to_year = None
     if len(available) > 1:

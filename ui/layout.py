@@ -8,6 +8,11 @@ import streamlit as st
 from ui import format as fmt
 from ui.data import build_facts, db_path, db_version, programme_provenance
 
+# Streamlit's own placeholders are English ('Choose an option', shown while typing to search; 'Choose options',
+# 'No options to select') and so is a multiselect's bulk action ('Select all'): every choice passes these instead.
+CHOOSE_ONE = {"placeholder": "Kies of typ om te zoeken"}
+CHOOSE_MANY = {"placeholder": "Kies een of meer", "select_all": False}
+
 
 def warehouse_ready() -> bool:
     """Show a Dutch how-to and return False when the warehouse has not been built yet."""
