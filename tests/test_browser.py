@@ -331,9 +331,13 @@ def test_overview_prints_on_one_a4_landscape_page_with_columns_side_by_side(six_
     assert sorted(t["x"] for t in tiles) == [t["x"] for t in tiles]
     assert len({round(c["x"]) for c in cards}) == 3 and len({round(c["y"]) for c in cards}) == 2, cards
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
-    expect(page.locator(".st-key-alleen_op_papier")).to_be_visible()  # the tiles' full source names
+    paper = page.locator(".st-key-alleen_op_papier")
+    expect(paper).to_be_visible()  # the tiles' full source names, the sources' freshness and the day of the print
+    expect(paper).to_contain_text(re.compile(r"Actualiteit van de bronnen: .*stand van \d{1,2} \w{3} \d{4}"))
+    expect(page.locator('[data-testid="stExpander"]')).to_be_hidden()  # a closed expander printed as an empty row
 
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "overzicht.pdf").write_bytes(pdf)
     pages = _pdf_pages(pdf)
     assert len(pages) == 1, pages
@@ -445,3 +449,34 @@ def test_region_and_period_stay_as_chosen_across_page_changes_through_the_sideba
     nav.get_by_text("Overzicht", exact=True).click()
     expect(page.get_by_role("heading", name="Kernindicatoren — Almere")).to_be_visible(timeout=30_000)
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def _cut_off(page: Page, selector: str, right: float) -> list[str]:
+    """The texts matched by `selector` that run past `right` (CSS pixels from the left of the page)."""
+    return [text.text_content() for text in page.locator(selector).all()
+            if (box := text.bounding_box()) and box["width"] and box["x"] + box["width"] > right + 1]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_statuses_legends_and_choices_stay_in_view(demo_app: str, browser: Browser, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 800}, locale="nl-NL")
+    try:
+        page = context.new_page()
+        _open(page, f"{demo_app}/deelprojecten", "Deelprojecten")
+        status = page.locator('[data-testid="stTable"]').first.get_by_role("columnheader", name="Status")
+        box = status.bounding_box()
+        assert box and box["x"] + box["width"] <= width, box  # the KPI's status, whatever the table cuts off
+        legends = '[data-testid="stVegaLiteChart"] .role-legend text'
+        for path, heading, chart in (("deelprojecten", "Deelprojecten", "Mijlpalen"),
+                                     ("aanbod", "Aanbod technici", "Ontwikkeling"),
+                                     ("effecten", "Effecten", "Waargenomen tegen wat zonder project te verwachten was")):
+            _open(page, f"{demo_app}/{path}", heading)
+            expect(page.get_by_role("heading", name=chart)).to_be_visible(timeout=60_000)  # an estimate takes a while
+            expect(page.locator(legends).first).to_be_visible(timeout=15_000)
+            assert not _cut_off(page, legends, width), (path, _cut_off(page, legends, width))
+        # The outcome's whole name shows in its box (it was cut off in a third of the page).
+        outcome = page.locator('input[aria-label="Uitkomst"]')
+        assert outcome.evaluate("e => e.scrollWidth <= e.clientWidth"), outcome.input_value()
+        page.screenshot(path=str(ARTIFACTS / f"effecten-{width}.png"), full_page=True)
+    finally:
+        context.close()
