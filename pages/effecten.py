@@ -31,9 +31,10 @@ version = db_version()
 starts, projects = {}, {}
 if has_plan(version):
     for project in subprojects(version).itertuples(index=False):
-        if project.municipality_code in FLEVOLAND:
-            projects[project.municipality_code] = project.name
-        if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
+        if project.municipality_code not in FLEVOLAND:
+            continue
+        projects[project.municipality_code] = project.name
+        if pd.notna(project.start_date):
             starts[project.municipality_code] = first_school_year(pd.Timestamp(project.start_date).date())
 # The outcome on a row of its own: in a third of the page its long name was cut off.
 indicator_id = st.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],

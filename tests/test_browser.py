@@ -469,7 +469,7 @@ def test_statuses_legends_and_choices_stay_in_view(demo_app: str, browser: Brows
         legends = '[data-testid="stVegaLiteChart"] .role-legend text'
         for path, heading, chart in (("deelprojecten", "Deelprojecten", "Mijlpalen"),
                                      ("aanbod", "Aanbod technici", "Ontwikkeling"),
-                                     ("effecten", "Effecten", "Waargenomen tegen wat zonder project te verwachten was")):
+                                     ("effecten", "Effecten", "Waargenomen tegen wat zonder project te verwachten")):
             _open(page, f"{demo_app}/{path}", heading)
             expect(page.get_by_role("heading", name=chart)).to_be_visible(timeout=60_000)  # an estimate takes a while
             expect(page.locator(legends).first).to_be_visible(timeout=15_000)

@@ -227,9 +227,6 @@ def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str)
     return dutch((line + target).properties(height=240, title=alt.Title(title, anchor="start", fontSize=13)))
 
 
-PERIOD_WORDS = {4: "per jaar", 7: "per maand"}
-
-
 def kpi_periods(totals: pd.DataFrame, unit: str, title: str, expected: float | None = None,
                 running: str | None = None) -> alt.TopLevelMixin:
     """A KPI counted per period (e.g. visits per quarter): the sum reported in each period (bars) against that
@@ -262,9 +259,10 @@ def kpi_periods(totals: pd.DataFrame, unit: str, title: str, expected: float | N
                                                    range=["diamond", "triangle-up"]), legend=None),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("reeks:N", title="Reeks"),
                  alt.Tooltip("value:Q", title="Waarde", format=",.1~f")])
-    per = "per kwartaal" if "-Q" in str(data["period"].iloc[0]) else PERIOD_WORDS.get(len(data["period"].iloc[0]), "")
+    first = str(data["period"].iloc[0])
+    per = "per kwartaal" if "-Q" in first else "per maand" if len(first) == 7 else "per jaar"
     return dutch((bars + goal).properties(height=200, autosize=PLOT_HEIGHT, title=alt.Title(
-        f"{title} ({per})" if per else title, anchor="start", fontSize=13)))
+        f"{title} ({per})", anchor="start", fontSize=13)))
 
 
 def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
