@@ -109,6 +109,7 @@ with by_table:
         pivot = None
         if len(group_by) >= 2 and measures:
             pivot = st.selectbox("Draaien: kolommen uit", ["(niet draaien)", *group_by], key="verkenner_pivot",
+                                 format_func=lambda c: c if c == "(niet draaien)" else fmt.column_label(c),
                                  **CHOOSE_ONE)
         if pivot and pivot != "(niet draaien)":
             rows = rows.pivot_table(index=[g for g in group_by if g != pivot], columns=pivot,

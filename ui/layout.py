@@ -74,8 +74,9 @@ def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
     A column that mixes numbers and text (a refused workbook's cell values) is shown as text: Arrow cannot convert
     it and the server logged a traceback for it.
     """
-    mixed = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(type).nunique() > 1]
-    frame = frame.astype(dict.fromkeys(mixed, str)) if mixed else frame
+    mixed = [c for c in frame.columns if frame[c].dtype == object and frame[c].dropna().map(type).nunique() > 1]
+    if mixed:  # empty cells stay empty, not the text 'None'
+        frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else str(v)) for c in mixed})
     styler = frame.style.hide(axis="index")
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
