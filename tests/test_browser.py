@@ -361,7 +361,8 @@ def test_other_pages_print_in_portrait_with_map_and_bars_side_by_side(demo_app: 
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 718, "height": 1047})  # A4 portrait less 1 cm margins
     map_and_bars = page.locator('[data-testid="stHorizontalBlock"]').filter(
-        has=page.locator('[data-testid="stVegaLiteChart"]')).first.locator(':scope > [data-testid="stColumn"]')
+        has=page.locator('[data-testid="stVegaLiteChart"]')).filter(
+        has=page.get_by_text("Gemeentegrenzen", exact=False)).first.locator(':scope > [data-testid="stColumn"]')
     for _ in range(50):  # the charts are drawn anew at the new width (slower on a busy machine); wait for both
         page.wait_for_timeout(200)
         boxes = [c.bounding_box() for c in map_and_bars.all()]
