@@ -67,17 +67,19 @@ def headline_tile(indicator_id: str, label: str) -> None:
     point = (fmt.percent(latest["value"]) if indicator.unit == "share"
              else fmt.indicator_value(indicator.unit, latest["value"], latest["value"], latest["value"]))
     st.metric(indicator.name, point, delta=delta, delta_color="off", label_visibility="collapsed")
-    # A ratio in words per 100 ('1,11' → '111 … per 100'), any other figure as the tile shows it.
-    st.caption(MEANING[indicator_id].format(fmt.number(latest["value"] * 100) if indicator.unit == "ratio" else point))
     if latest["lower"] != latest["upper"]:
         low, high = (fmt.indicator_value(indicator.unit, latest[b], latest[b], latest[b]) for b in ("lower", "upper"))
         st.caption(f"Marge: {low}–{high}", help="Door onderdrukte kleine aantallen ('<5') ligt de waarde binnen "
                                                  "deze marge.")
     national = indicator_series(version, indicator_id, "NL", filters.from_year, filters.to_year)
     national = national[national["period"] == latest["period"]]
-    nl_text = (fmt.indicator_value(indicator.unit, *national.iloc[0][["value", "lower", "upper"]])
-               if len(national) else "–")
-    st.caption(f"{fmt.period_label(latest['period'])} · Nederland: **{nl_text}**")
+    # Nederland's point value: its margin is a fraction of a percent and the line must fit a narrow tile (the theme
+    # pages and the report show it).
+    nl_value = national.iloc[0]["value"] if len(national) else None
+    nl_text = fmt.indicator_value(indicator.unit, nl_value, nl_value, nl_value)
+    # In words what the number means, and Nederland; a ratio per 100 ('1,11' → '111 … per 100').
+    words = MEANING[indicator_id].format(fmt.number(latest["value"] * 100) if indicator.unit == "ratio" else point)
+    st.caption(f"{words} in {fmt.period_label(latest['period'])}. Nederland: **{nl_text}**.")
     if len(series) > 1:
         draw.chart(charts.sparkline, series, indicator.unit, height=34)
     known = [s for s in indicator.sources if s in files.index]

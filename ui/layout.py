@@ -125,9 +125,9 @@ OVERVIEW_CSS = """<style>
 .st-key-deelprojecten [data-testid="stMarkdownContainer"] p { font-size: 0.84rem; line-height: 1.3; }
 .st-key-kernindicatoren [data-testid="stCaptionContainer"],
 .st-key-deelprojecten [data-testid="stCaptionContainer"],
-.st-key-alleen_op_papier [data-testid="stCaptionContainer"] { font-size: 0.74rem; line-height: 1.25; }
-.st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.55rem; line-height: 1.2; }
-.st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; }
+.st-key-alleen_op_papier [data-testid="stCaptionContainer"] { font-size: 0.74rem; line-height: 1.2; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.45rem; line-height: 1.1; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; }
 .st-key-kernindicatoren [data-testid="stMetricDelta"] { font-size: 0.74rem; }
 .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: none; }
 /* Streamlit prints blocks as display: block with 1rem between elements (so long pages can break); the tiles and
