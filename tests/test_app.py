@@ -88,7 +88,7 @@ def test_overview_shows_headline_metrics_with_nl_and_caption(app_on, demo_db):
     assert share.endswith("%") and "," in share  # Dutch decimal comma
     margin = next(c for c in at.caption if c.value.startswith("Marge: "))
     assert "onderdrukte" in margin.proto.help and re.fullmatch(r"Marge: \d+,\d%–\d+,\d%", margin.value)
-    assert any(re.fullmatch(r".* \(2023/24\)\. Nederland: \*\*\d+,\d%.*\*\*\.", c.value) for c in at.caption)
+    assert any(re.fullmatch(r".* in 2023/24\. Nederland: \*\*\d+,\d%\*\*\.", c.value) for c in at.caption)
     # Each tile names its source, period and status; the full source name is its help and, on paper, a footnote.
     source = next(c for c in at.caption if c.value == "Bron: DUO (demodata) · 2019/20–2023/24 · definitief")
     assert source.proto.help == "DUO, Examenkandidaten en geslaagden vo (demodata)"
