@@ -39,15 +39,26 @@ indicator_id = st.radio("Indicator", available, format_func=lambda i: CATALOGUE[
 indicator = CATALOGUE[indicator_id]
 st.caption(f"{indicator.definition} Formule: {indicator.formula}.")
 st.subheader(f"De keten in techniek — {filters.region_label}")
-chain = pd.concat(
-    [indicator_series(db_version(), i, filters.region, filters.from_year, filters.to_year).assign(reeks=label)
-     for i, label in PIPELINE.items() if i in CATALOGUE], ignore_index=True)
-if chain.empty:
+chain = {label: indicator_series(db_version(), i, filters.region, filters.from_year, filters.to_year)
+         .assign(reeks=filters.region_label) for i, label in PIPELINE.items() if i in CATALOGUE}
+shown = pd.concat(chain.values(), ignore_index=True)
+if shown.empty:
     st.info("Nog geen aantallen per onderwijsniveau voor deze regio.")
 else:
-    draw.chart(charts.trend, chain, "count", "Aantal jongeren in een technische richting", series="reeks")
-    st.caption(series_caption(chain) + " Aantallen per onderwijsniveau naar vestigingsplaats van school of "
-               "instelling; de niveaus tellen verschillende momenten (examen, inschrijving, eerste jaar).")
+    # One small chart per level, each on its own count axis: the levels differ up to tenfold, and on one shared
+    # axis three of the four lay flat at the bottom. The period axis is the same in all four, so they line up.
+    periods = tuple(sorted(shown["period"].unique()))
+    for row in range(0, len(chain), 2):
+        for column, (label, frame) in zip(st.columns(2), list(chain.items())[row:row + 2], strict=False):
+            with column:
+                if frame.empty:
+                    st.info(f"Geen aantallen voor {label} in deze regio en periode.")
+                else:
+                    draw.chart(charts.trend, frame, "count", label, series="reeks", periods=periods, height=230,
+                               legend=False)
+    st.caption(series_caption(shown) + " Aantallen per onderwijsniveau naar vestigingsplaats van school of "
+               "instelling; de niveaus tellen verschillende momenten (examen, inschrijving, eerste jaar), elk op "
+               "een eigen schaal.")
 
 st.subheader("Ontwikkeling")
 indicator_trend(indicator_id, filters)

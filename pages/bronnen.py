@@ -83,8 +83,9 @@ for indicator in CATALOGUE.values():
     state = "in het datawarehouse" if loaded & set(indicator.sources) else "bron nog niet geladen"
     with st.expander(f"{indicator.name} (`{indicator.id}`) — {state}"):
         st.markdown(f"**Definitie.** {indicator.definition}\n\n**Formule.** {indicator.formula}\n\n"
-                    f"**Eenheid.** {indicator.unit} · **Korrel.** {indicator.grain} · "
-                    f"**Periode.** {indicator.period_type}")
+                    f"**Eenheid.** {fmt.UNIT_WORDS.get(indicator.unit, indicator.unit)} · "
+                    f"**Korrel.** {indicator.grain} · "
+                    f"**Periode.** {fmt.PERIOD_TYPE_WORDS.get(indicator.period_type, indicator.period_type)}")
         for caveat in indicator.caveats:
             st.markdown(f"- {caveat}")
 

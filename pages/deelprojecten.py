@@ -9,10 +9,11 @@ from ui import charts, draw
 from ui import format as fmt
 from ui.access import guard, reports_filter, reports_label
 from ui.data import db_version, effect_analysis, has_plan, report_months, subproject_detail, subprojects
-from ui.layout import demo_banner, programme_caption, show_table, warehouse_ready
+from ui.layout import CHOOSE_ONE, demo_banner, programme_caption, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.subproject import first_school_year
 from warehouse.effects.verdict import verdict
+from warehouse.programme import period_totals
 
 grant = guard("deelprojecten")  # the role may open this page, else a Dutch refusal
 
@@ -31,7 +32,8 @@ if not has_plan(version):
 projects = subprojects(version)
 labels = dict(zip(projects["subproject_code"], projects["name"] + " (" + projects["municipality"].fillna("") + ")",
                   strict=True))
-code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject")
+code = st.selectbox("Deelproject", list(labels), format_func=labels.get, key="deelprojecten_subproject",
+                    **CHOOSE_ONE)
 project = projects.set_index("subproject_code").loc[code]
 today = date.today()
 detail = subproject_detail(version, code, today, reports)
@@ -44,21 +46,28 @@ progress = detail["progress"]
 if progress.empty:
     st.info("Dit deelproject heeft nog geen KPI-doelen in het plan van aanpak.")
 else:
+    # Status right after the name: on a phone the table is cut off on the right, and the status must stay in view.
     show_table(pd.DataFrame({
-        "KPI": progress["name"], "Doelperiode": progress["target_period"].map(fmt.period_label),
-        "Doel": progress["target"].map(fmt.number), "Verwacht nu": progress["expected"].map(fmt.number),
-        "Gerealiseerd": progress["actual"].map(fmt.number), "Voortgang": progress["ratio"].map(fmt.percent),
-        "Status": progress["status"]}), numeric=["Doel", "Verwacht nu", "Gerealiseerd"])
+        "KPI": progress["name"], "Status": progress["status"], "Voortgang": progress["ratio"].map(fmt.percent),
+        "Doelperiode": progress["target_period"].map(fmt.period_label),
+        **{column: [fmt.kpi_value(v, u) for v, u in zip(progress[field], progress["unit"], strict=True)]
+           for column, field in (("Doel", "target"), ("Verwacht nu", "expected"), ("Gerealiseerd", "actual"))}}),
+        numeric=["Voortgang", "Doel", "Verwacht nu", "Gerealiseerd"])
     st.caption("Status: 'op koers' vanaf 90% van wat volgens het doelpad nu bereikt moet zijn, 'let op' vanaf 70%, "
                "anders 'achter'. Het doelpad loopt recht van de nulmeting (bij een lopend totaal: het vorige doel) "
-               "naar het doel aan het eind van de periode; 'nu' is het eind van de vorige maand.")
+               "naar het doel aan het eind van de periode; 'nu' is het eind van de vorige maand. Een KPI die per "
+               "periode telt (zoals bezoeken per kwartaal) telt de maanden van de lopende periode op.")
     values, targets = detail["values"], detail["targets"]
-    for kpi_code, name in zip(progress["kpi_code"], progress["name"], strict=True):
-        kpi_values = values[values["kpi_code"] == kpi_code]
-        kpi_targets = targets[targets["kpi_code"] == kpi_code]
-        if len(kpi_values):
-            unit = kpi_values["unit"].iloc[0]
-            draw.chart(charts.kpi_path, kpi_values, kpi_targets, unit, name)
+    for kpi in progress.itertuples(index=False):
+        kpi_values = values[values["kpi_code"] == kpi.kpi_code]
+        kpi_targets = targets[targets["kpi_code"] == kpi.kpi_code]
+        if kpi_values.empty:
+            continue
+        if kpi_values["accumulation"].iloc[0] == "cumulatief":
+            draw.chart(charts.kpi_path, kpi_values, kpi_targets, kpi.unit, kpi.name)
+        else:  # counted per period: the period's sum against its target, as the status compares them
+            totals = period_totals(kpi_values, kpi_targets, today)
+            draw.chart(charts.kpi_periods, totals, kpi.unit, kpi.name, kpi.expected, kpi.target_period)
     st.caption(programme_caption())
 
 st.subheader("Mijlpalen")
@@ -71,11 +80,11 @@ if len(detail["milestones"]):
 
 st.subheader("Acties")
 actions = detail["actions"]
-show_table(pd.DataFrame({
-    "Code": actions["action_code"], "Actie": actions["description"], "Eigenaar": actions["owner"].fillna("–"),
+show_table(pd.DataFrame({  # the status early: on a phone the right of a table is cut off
+    "Code": actions["action_code"], "Actie": actions["description"], "Status": actions["status"],
+    "Eigenaar": actions["owner"].fillna("–"),
     "Gepland": [f"{fmt.month(s)} – {fmt.month(e)}" if pd.notna(s) and pd.notna(e) else "–"
                 for s, e in zip(actions["planned_start"], actions["planned_end"], strict=True)],
-    "Status": actions["status"],
     "Laatst gemeld": actions["reported_in"].map(lambda m: fmt.period_label(m) if isinstance(m, str) else "–")}))
 
 st.subheader("Maandrapportages")

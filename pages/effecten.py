@@ -9,7 +9,7 @@ from ui import charts, draw
 from ui import format as fmt
 from ui.access import guard
 from ui.data import citation, db_version, effect_analysis, has_plan, subprojects
-from ui.layout import demo_banner, show_table, warehouse_ready
+from ui.layout import CHOOSE_ONE, demo_banner, show_table, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.effects.subproject import CAVEATS, first_school_year
 from warehouse.effects.verdict import verdict
@@ -28,16 +28,20 @@ if not warehouse_ready():
 demo_banner()
 version = db_version()
 
-starts = {}
+starts, projects = {}, {}
 if has_plan(version):
     for project in subprojects(version).itertuples(index=False):
-        if project.municipality_code in FLEVOLAND and pd.notna(project.start_date):
+        if project.municipality_code not in FLEVOLAND:
+            continue
+        projects[project.municipality_code] = project.name
+        if pd.notna(project.start_date):
             starts[project.municipality_code] = first_school_year(pd.Timestamp(project.start_date).date())
-left, middle, right = st.columns(3)
-indicator_id = left.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
-                              format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome")
-unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), format_func=FLEVOLAND.get,
-                        key="effecten_unit")
+# The outcome on a row of its own: in a third of the page its long name was cut off.
+indicator_id = st.selectbox("Uitkomst", [i for i in OUTCOMES if i in CATALOGUE],
+                            format_func=lambda i: CATALOGUE[i].name, key="effecten_outcome", **CHOOSE_ONE)
+middle, right = st.columns(2)
+unit = middle.selectbox("Gemeente van het deelproject", list(FLEVOLAND), key="effecten_unit", **CHOOSE_ONE,
+                        format_func=lambda c: f"{FLEVOLAND[c]} — {projects[c]}" if c in projects else FLEVOLAND[c])
 start = right.number_input("Eerste schooljaar met het project (beginjaar)", min_value=2000, max_value=date.today().year,
                            value=starts.get(unit, 2021), step=1, key="effecten_start",
                            help="Uit het plan van aanpak waar bekend; pas aan om een andere start te toetsen.")

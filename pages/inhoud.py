@@ -6,7 +6,7 @@ import streamlit as st
 from ui import format as fmt
 from ui.access import guard
 from ui.data import db_version, indicator_overview, sources, table_inventory
-from ui.layout import demo_banner, show_table, warehouse_ready
+from ui.layout import demo_banner, show_table, source_count, warehouse_ready
 
 guard("inhoud")  # the role may open this page, else a Dutch refusal
 
@@ -25,7 +25,10 @@ facts = tables[tables["name"].str.startswith("fact_")]
 left, middle, right = st.columns(3)
 left.metric("Tabellen", fmt.number(len(tables)))
 middle.metric("Rijen met feiten", fmt.number(int(facts["rows"].sum())))
-right.metric("Bronnen", fmt.number(facts["sources"].str.split("; ").explode().nunique()))
+files = sources(version)
+right.metric("Bronnen", fmt.number(source_count(files)),
+             help="Eén bron is één dataset van een uitgever (zoals DUO, Examenkandidaten en geslaagden vo), net als "
+                  "bij 'Actualiteit van de bronnen' op Overzicht; de lijst staat onder 'Bronnen en bestanden'.")
 
 st.subheader("Tabellen")
 shown = pd.DataFrame(
@@ -44,7 +47,6 @@ shown = pd.DataFrame(
 show_table(shown, numeric=["Rijen"])
 
 st.subheader("Bronnen en bestanden")
-files = sources(version)
 for _, group in files.groupby("source_id", sort=True):
     first = group.iloc[0]
     label = "Demodata" if first["is_demo"] else "Echte data"

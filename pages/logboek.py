@@ -74,6 +74,6 @@ show_table(kept.head(SHOWN))
 st.caption(f"{fmt.counted(len(kept), 'regel', 'regels')} van {fmt.number(len(rows))}"
            + (f"; hier de nieuwste {SHOWN}, het CSV-bestand heeft ze allemaal." if len(kept) > SHOWN else ".")
            + " Tijden in Nederlandse tijd.")
-st.download_button("Download als CSV (Excel)", csv_bytes(kept, sep=";"),
+st.download_button("Download als CSV (Excel)", csv_bytes(kept),
                    f"logboek-{start:%Y%m%d}-{end:%Y%m%d}.csv", "text/csv", icon=":material/download:",
                    key="logboek_csv")

@@ -1,6 +1,6 @@
 """Page 'Overzicht': the programme's headline indicators and the six subprojects on one screen and one A4 page."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -21,9 +21,9 @@ from ui.data import (
     years,
 )
 from ui.filters import sidebar_filters
-from ui.layout import compact_caption, compact_overview_style, demo_banner, warehouse_ready
+from ui.layout import compact_caption, compact_overview_style, demo_banner, source_count, warehouse_ready
 from warehouse.catalog import CATALOGUE
-from warehouse.headline import HEADLINE
+from warehouse.headline import HEADLINE, MEANING
 
 grant = guard("overzicht")  # the role may open this page, else a Dutch refusal
 
@@ -74,9 +74,13 @@ def headline_tile(indicator_id: str, label: str) -> None:
                                                  "deze marge.")
     national = indicator_series(version, indicator_id, "NL", filters.from_year, filters.to_year)
     national = national[national["period"] == latest["period"]]
-    nl_text = (fmt.indicator_value(indicator.unit, *national.iloc[0][["value", "lower", "upper"]])
-               if len(national) else "–")
-    st.caption(f"{fmt.period_label(latest['period'])} · Nederland: **{nl_text}**")
+    # Nederland's point value: its margin is a fraction of a percent and the line must fit a narrow tile (the theme
+    # pages and the report show it).
+    nl_value = national.iloc[0]["value"] if len(national) else None
+    nl_text = fmt.indicator_value(indicator.unit, nl_value, nl_value, nl_value)
+    # In words what the number means, and Nederland; a ratio per 100 ('1,11' → '111 … per 100').
+    words = MEANING[indicator_id].format(fmt.number(latest["value"] * 100) if indicator.unit == "ratio" else point)
+    st.caption(f"{words} in {fmt.period_label(latest['period'])}. Nederland: **{nl_text}**.")
     if len(series) > 1:
         draw.chart(charts.sparkline, series, indicator.unit, height=34)
     known = [s for s in indicator.sources if s in files.index]
@@ -126,10 +130,6 @@ with st.container(key="kernindicatoren"):
     for column, indicator_id in zip(st.columns(len(shown)), shown, strict=True):
         with column.container(border=True, height="stretch"):
             headline_tile(indicator_id, HEADLINE[indicator_id])
-if cited:
-    # Paper has no tooltips: there the tiles' full source names follow in one line (hidden on screen).
-    with st.container(key="alleen_op_papier"):
-        st.caption("Bronnen van de kernindicatoren: " + "; ".join(sorted(cited)) + ".")
 missing = [i for i in HEADLINE if i not in CATALOGUE]
 if missing:
     st.caption("Nog niet in de monitor (bron volgt): " + ", ".join(missing) + ".")
@@ -161,7 +161,7 @@ def freshness(row) -> str:
     return f"opgehaald {fmt.day(row.retrieved_at)}" if row.retrieved_at else "handmatig toegevoegd"
 
 
-# One line on screen and on paper; the list per source behind it (and on the page Bronnen & definities).
+# One line on screen; the list per source behind it (and on the page Bronnen & definities).
 real = files[~files["is_demo"].astype(bool)]
 fetched = sorted(str(r)[:10] for r in real["retrieved_at"] if r)
 parts = [f"{len(files) - len(real)} demodata (gegenereerd)"] if len(real) < len(files) else []
@@ -171,7 +171,15 @@ if fetched:
                  f"{len(fetched)} opgehaald tussen {first} en {last}")
 if len(real) > len(fetched):
     parts.append(f"{len(real) - len(fetched)} handmatig toegevoegd")
-count = f"{len(files)} {'bron' if len(files) == 1 else 'bronnen'}"
-with st.expander(f"Actualiteit van de bronnen: {count} — {', '.join(parts)}"):
+count = fmt.counted(source_count(sources(version)), "bron", "bronnen")
+summary = f"Actualiteit van de bronnen: {count} — {', '.join(parts)}"
+with st.expander(summary):  # not printed: a closed expander printed as an empty row
     for row in files.itertuples():
         st.markdown(f"- **{row.publisher}, {row.title}** — {freshness(row)}")
+# Paper has no tooltips and no expanders: there the tiles' full source names, the sources' freshness and the day of
+# the print follow instead (hidden on screen, ui.layout.OVERVIEW_CSS).
+with st.container(key="alleen_op_papier"):
+    cited_line = f"Bronnen van de kernindicatoren: {'; '.join(sorted(cited))}. " if cited else ""
+    st.caption(f"{cited_line}{summary}. Afgedrukt uit de Techniekmonitor Flevoland, stand van "
+               f"{fmt.moment(datetime.now(UTC).isoformat())}: {filters.region_label}"
+               + (f", beginjaren {filters.from_year}–{filters.to_year}" if filters.from_year else "") + ".")

@@ -6,9 +6,18 @@ import streamlit as st
 from ui import charts, draw, export
 from ui import format as fmt
 from ui.access import guard
-from ui.data import db_path, db_version, indicator_series, region_options, table_rows, table_shapes
+from ui.data import (
+    db_path,
+    db_version,
+    has_plan,
+    indicator_series,
+    region_options,
+    subprojects,
+    table_rows,
+    table_shapes,
+)
 from ui.filters import sidebar_filters
-from ui.layout import demo_banner, series_caption, warehouse_ready
+from ui.layout import CHOOSE_MANY, CHOOSE_ONE, demo_banner, series_caption, warehouse_ready
 from warehouse.catalog import CATALOGUE
 from warehouse.explore import ExploreError
 from warehouse.sql_box import (
@@ -23,6 +32,8 @@ from warehouse.sql_box import (
 
 grant = guard("verkenner")  # the role may open this page, else a Dutch refusal
 
+OPENING_TABLE = "fact_vo_exam"
+
 st.title("Verkenner")
 st.caption("Voor analisten: elke indicator en elke tabel, gefilterd en gegroepeerd, als grafiek en als download.")
 if not warehouse_ready():
@@ -35,10 +46,10 @@ by_indicator, by_table, *by_sql = st.tabs(["Indicator", "Tabel", *(["SQL"] if gr
 
 with by_indicator:
     indicator_id = st.selectbox("Indicator", list(CATALOGUE), format_func=lambda i: CATALOGUE[i].name,
-                                key="verkenner_indicator")
+                                key="verkenner_indicator", **CHOOSE_ONE)
     indicator = CATALOGUE[indicator_id]
     regions = st.multiselect("Regio's", list(options), default=list(dict.fromkeys([filters.region, "PV24", "NL"])),
-                             format_func=options.get, key="verkenner_regions")
+                             format_func=options.get, key="verkenner_regions", **CHOOSE_MANY)
     frames = [indicator_series(version, indicator_id, code, filters.from_year, filters.to_year)
               .assign(reeks=options[code]) for code in regions]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -66,18 +77,24 @@ with by_indicator:
 
 with by_table:
     shapes = table_shapes(version)
-    table = st.selectbox("Tabel", list(shapes), format_func=lambda t: f"{t} — {shapes[t].grain}",
-                         key="verkenner_table")
+    # The tables of facts first (the one on exam candidates opens): metadata such as build_info is rarely wanted.
+    names = sorted(shapes, key=lambda t: (not t.startswith("fact_"), t != OPENING_TABLE, t))
+    table = st.selectbox("Tabel", names, format_func=lambda t: f"{t} — {shapes[t].grain}", key="verkenner_table",
+                         **CHOOSE_ONE)
     shape = shapes[table]
-    group_by = st.multiselect("Groeperen op", shape.dimensions, key="verkenner_group")
+    group_by = st.multiselect("Groeperen op", shape.dimensions, key="verkenner_group", format_func=fmt.column_label,
+                              **CHOOSE_MANY)
     measures = st.multiselect("Optellen", shape.measures, disabled=not group_by, key="verkenner_measures",
-                              help="Bij onderdrukte aantallen: tel *_low en *_high op voor de marge.")
+                              format_func=fmt.column_label, **CHOOSE_MANY,
+                              help="Bij onderdrukte aantallen: tel ook de ondergrens en de bovengrens op voor de "
+                                   "marge.")
     levels: list[str] = []
     if shape.has_level:
-        levels = st.multiselect("Onderwijsniveau", ["vmbo", "havo", "vwo", "mbo", "hbo", "wo"], key="verkenner_levels")
+        levels = st.multiselect("Onderwijsniveau", ["vmbo", "havo", "vwo", "mbo", "hbo", "wo"], key="verkenner_levels",
+                                **CHOOSE_MANY)
     sex = None
     if "sex" in shape.dimensions and "sex" not in group_by:
-        sex = st.selectbox("Geslacht", ["totaal", "man", "vrouw"], key="verkenner_sex",
+        sex = st.selectbox("Geslacht", ["totaal", "man", "vrouw"], key="verkenner_sex", **CHOOSE_ONE,
                            help="'totaal' is DUO's eigen totaal; optellen over alle waarden telt dubbel.")
     scope = [f"regio {options[filters.region]}" if shape.has_region else "alle regio's (tabel zonder gemeente)",
              f"beginjaar {filters.from_year} t/m {filters.to_year}" if shape.period_column else "alle perioden"]
@@ -91,14 +108,22 @@ with by_table:
     if not rows.empty:
         pivot = None
         if len(group_by) >= 2 and measures:
-            pivot = st.selectbox("Draaien: kolommen uit", ["(niet draaien)", *group_by], key="verkenner_pivot")
+            pivot = st.selectbox("Draaien: kolommen uit", ["(niet draaien)", *group_by], key="verkenner_pivot",
+                                 format_func=lambda c: c if c == "(niet draaien)" else fmt.column_label(c),
+                                 **CHOOSE_ONE)
         if pivot and pivot != "(niet draaien)":
             rows = rows.pivot_table(index=[g for g in group_by if g != pivot], columns=pivot,
                                     values=measures[0], aggfunc="sum").reset_index()
+        if "subproject_code" in rows and has_plan(version):  # a code such as 'ALM' says nothing by itself
+            names_by_code = subprojects(version).set_index("subproject_code")["name"]
+            rows.insert(rows.columns.get_loc("subproject_code") + 1, "subproject",
+                        rows["subproject_code"].map(names_by_code))
+        rows = export.dutch_columns(rows)
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"{fmt.number(len(rows))} rijen. Eén rij in {table}: {shape.grain}")
-        about = [("Tabel", f"{table}: {shape.grain}"), ("Groepering", ", ".join(group_by) or "geen"),
-                 ("Opgeteld", ", ".join(measures) or "geen"), ("Filters", "; ".join(scope))]
+        about = [("Tabel", f"{table}: {shape.grain}"),
+                 ("Groepering", ", ".join(map(fmt.column_label, group_by)) or "geen"),
+                 ("Opgeteld", ", ".join(map(fmt.column_label, measures)) or "geen"), ("Filters", "; ".join(scope))]
         left, right = st.columns(2)
         left.download_button("Download CSV", export.csv_bytes(rows), file_name=f"{table}.csv", mime="text/csv",
                              key="verkenner_table_csv")

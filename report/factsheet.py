@@ -98,7 +98,7 @@ def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, region: 
         remarks.append(f"{group} · {SHORT.get(indicator_id, indicator.name)}")
     present = [v for v in shown.values() if v is not None]
     return Row(group=group, name=SHORT.get(indicator_id, indicator.name),
-               unit=figures.UNIT_WORDS.get(indicator.unit, indicator.unit),
+               unit=fmt.UNIT_WORDS.get(indicator.unit, indicator.unit),
                municipality=figures.full(shown[region.code]) if own else "–",
                flevoland=figures.full(shown[FLEVOLAND]), nederland=figures.full(shown[NEDERLAND]),
                period=fmt.period_label(period), status=figures.status_words(present), notes=notes.cite_all(present))
@@ -134,9 +134,9 @@ def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date) -> 
         "name": project["name"], "lead": project["lead_organisation"] or "–",
         "span": f"{fmt.month(project['start_date'])} t/m {fmt.month(project['end_date'])}",
         "as_of": fmt.day(as_of),
-        "kpis": [{"name": k.name, "target": figures.kpi_number(k.target, k.unit),
+        "kpis": [{"name": k.name, "target": fmt.kpi_value(k.target, k.unit),
                   "period": fmt.period_label(k.target_period),
-                  "expected": figures.kpi_number(k.expected, k.unit), "actual": figures.kpi_number(k.actual, k.unit),
+                  "expected": fmt.kpi_value(k.expected, k.unit), "actual": fmt.kpi_value(k.actual, k.unit),
                   "status": k.status} for k in progress.itertuples(index=False)],
         "milestones": (f"Mijlpalen: {summary['behaald']} behaald, {summary['te laat']} te laat, "
                        f"{summary['binnenkort']} met een deadline in de komende drie maanden."),

@@ -11,7 +11,6 @@ from ui import format as fmt
 from warehouse.indicator import Indicator
 from warehouse.indicators import IndicatorValue
 
-UNIT_WORDS = {"share": "aandeel", "count": "aantal", "ratio": "verhouding", "index": "index"}
 PROGRAMME = "Toptechniek in bedrijf Flevoland"
 DEMO_NOTE = ("De cijfers in dit document zijn gegenereerd: geen echte DUO-, CBS- of UWV-cijfers, en waar er "
              "deelprojecten in staan geen echte voortgang.")
@@ -98,11 +97,3 @@ class Notes:
     def is_demo(self) -> bool:
         return any("(demodata)" in s for s in self.sources)
 
-
-def kpi_number(value: float | None, unit: str) -> str:
-    """A KPI value in its unit: '27,0%' for a KPI in procent, '1.680' for a count ('–' when missing)."""
-    if value is None or pd.isna(value):
-        return "–"
-    if str(unit).strip().lower() in ("procent", "%"):
-        return f"{fmt.number(value, 1)}%"
-    return fmt.number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)

@@ -37,7 +37,7 @@ def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEF
     try:
         report = voortgang.build(con, quarter, _region(con, region), from_year, today)
         return render.html("voortgang.html", r=report, programme=PROGRAMME, day=fmt.day, from_year=from_year,
-                           unit_words=voortgang.figures.UNIT_WORDS)
+                           unit_words=fmt.UNIT_WORDS)
     finally:
         con.close()
 

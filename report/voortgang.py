@@ -178,8 +178,8 @@ def _kpi_rows(progress: pd.DataFrame) -> list[KpiRow]:
     for kpi in progress.itertuples(index=False):
         rows.append(KpiRow(
             name=kpi.name, unit=kpi.unit, period=fmt.period_label(kpi.target_period),
-            target=figures.kpi_number(kpi.target, kpi.unit), expected=figures.kpi_number(kpi.expected, kpi.unit),
-            actual=figures.kpi_number(kpi.actual, kpi.unit),
+            target=fmt.kpi_value(kpi.target, kpi.unit), expected=fmt.kpi_value(kpi.expected, kpi.unit),
+            actual=fmt.kpi_value(kpi.actual, kpi.unit),
             progress=fmt.percent(kpi.ratio, 0) if kpi.ratio is not None and pd.notna(kpi.ratio) else "–",
             status=kpi.status, symbol=STATUS_SYMBOL[kpi.status]))
     return rows
@@ -323,7 +323,7 @@ def _citation(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> str:
 
 
 def _definition(indicator: Indicator, periods: str, sources: str) -> Definition:
-    return Definition(name=indicator.name, code=indicator.id, unit=figures.UNIT_WORDS.get(indicator.unit,
+    return Definition(name=indicator.name, code=indicator.id, unit=fmt.UNIT_WORDS.get(indicator.unit,
                       indicator.unit), definition=indicator.definition, formula=indicator.formula,
                       grain=indicator.grain, periods=periods, sources=sources, caveats=list(indicator.caveats))
 
@@ -405,7 +405,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
     kpi_definitions = []
     if sections:
         for kpi in programme.kpis(con).itertuples(index=False):
-            baseline = (f"{figures.kpi_number(kpi.baseline_value, kpi.unit)} ({fmt.period_label(kpi.baseline_period)})"
+            baseline = (f"{fmt.kpi_value(kpi.baseline_value, kpi.unit)} ({fmt.period_label(kpi.baseline_period)})"
                         if pd.notna(kpi.baseline_value) and kpi.baseline_period else "–")
             kpi_definitions.append({
                 "name": kpi.name, "code": kpi.kpi_code, "unit": kpi.unit,

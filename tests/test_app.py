@@ -88,7 +88,7 @@ def test_overview_shows_headline_metrics_with_nl_and_caption(app_on, demo_db):
     assert share.endswith("%") and "," in share  # Dutch decimal comma
     margin = next(c for c in at.caption if c.value.startswith("Marge: "))
     assert "onderdrukte" in margin.proto.help and re.fullmatch(r"Marge: \d+,\d%–\d+,\d%", margin.value)
-    assert any(re.fullmatch(r"2023/24 · Nederland: \*\*\d+,\d%.*\*\*", c.value) for c in at.caption)
+    assert any(re.fullmatch(r".* in 2023/24\. Nederland: \*\*\d+,\d%\*\*\.", c.value) for c in at.caption)
     # Each tile names its source, period and status; the full source name is its help and, on paper, a footnote.
     source = next(c for c in at.caption if c.value == "Bron: DUO (demodata) · 2019/20–2023/24 · definitief")
     assert source.proto.help == "DUO, Examenkandidaten en geslaagden vo (demodata)"
@@ -126,7 +126,7 @@ def test_unknown_url_values_fall_back_to_defaults(app_on, demo_db, monkeypatch):
 
 def test_supply_page_switches_indicator(app_on, demo_db):
     at = app_on(ROOT / "pages" / "aanbod.py", demo_db)
-    assert len(at.get("vega_lite_chart")) == 6  # chain, trend, map, bars, and vmbo and havo/vwo by sex
+    assert len(at.get("vega_lite_chart")) == 9  # chain (four levels), trend, map, bars, vmbo and havo/vwo by sex
     assert not any("Totalen:" in c.value for c in at.caption)  # a share: Flevoland and NL are bars of their own
     at.radio(key="aanbod_indicator").set_value("vmbo_tech_candidates").run()
     assert not at.exception
@@ -158,7 +158,8 @@ def test_explorer_groups_a_table_and_guards_the_sql_box(app_on, demo_db):
     at.multiselect(key="verkenner_measures").set_value(["candidates_low", "candidates_high"]).run()
     assert not at.exception
     grouped = at.dataframe[-1].value
-    assert list(grouped.columns) == ["school_year", "level", "candidates_low", "candidates_high"]
+    assert list(grouped.columns) == ["schooljaar", "onderwijsniveau", "examenkandidaten (ondergrens)",
+                                     "examenkandidaten (bovengrens)"]  # Dutch headers
     assert len(grouped) == 5 * 3
     at.text_area(key="verkenner_sql").input("select * from read_csv('/etc/passwd')").run()
     at.button(key="verkenner_sql_run").click().run()

@@ -334,9 +334,13 @@ def test_overview_prints_on_one_a4_landscape_page_with_columns_side_by_side(six_
     assert sorted(t["x"] for t in tiles) == [t["x"] for t in tiles]
     assert len({round(c["x"]) for c in cards}) == 3 and len({round(c["y"]) for c in cards}) == 2, cards
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
-    expect(page.locator(".st-key-alleen_op_papier")).to_be_visible()  # the tiles' full source names
+    paper = page.locator(".st-key-alleen_op_papier")
+    expect(paper).to_be_visible()  # the tiles' full source names, the sources' freshness and the day of the print
+    expect(paper).to_contain_text(re.compile(r"Actualiteit van de bronnen: .*stand van \d{1,2} \w{3} \d{4}"))
+    expect(page.locator('[data-testid="stExpander"]')).to_be_hidden()  # a closed expander printed as an empty row
 
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "overzicht.pdf").write_bytes(pdf)
     pages = _pdf_pages(pdf)
     assert len(pages) == 1, pages
@@ -360,7 +364,8 @@ def test_other_pages_print_in_portrait_with_map_and_bars_side_by_side(demo_app: 
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 718, "height": 1047})  # A4 portrait less 1 cm margins
     map_and_bars = page.locator('[data-testid="stHorizontalBlock"]').filter(
-        has=page.locator('[data-testid="stVegaLiteChart"]')).first.locator(':scope > [data-testid="stColumn"]')
+        has=page.locator('[data-testid="stVegaLiteChart"]')).filter(
+        has=page.get_by_text("Gemeentegrenzen", exact=False)).first.locator(':scope > [data-testid="stColumn"]')
     for _ in range(50):  # the charts are drawn anew at the new width (slower on a busy machine); wait for both
         page.wait_for_timeout(200)
         boxes = [c.bounding_box() for c in map_and_bars.all()]
@@ -428,3 +433,55 @@ def test_the_server_warms_every_page_after_start_and_after_a_rebuild(start_app: 
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert "Traceback" not in _log_text(log)
     assert "No runtime found" not in _log_text(log)  # ui.serve imports the app's cached functions before the runtime
+
+
+def test_region_and_period_stay_as_chosen_across_page_changes_through_the_sidebar(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/aanbod?regio=GM0184&van=2019&tot=2023", "Aanbod technici")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("Behoud in de regio", exact=True).click()
+    expect(page.get_by_role("heading", name="Waar studeren mbo-studenten uit Urk?")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/behoud\?regio=GM0184&van=2019&tot=2023$"))
+    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    expect(slider.get_by_text("2019", exact=True).first).to_be_visible()  # the period as chosen, not 2014
+    # A choice made on the next page is the one the following page starts from, also on a page seen before.
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.keyboard.type("Almere")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Waar studeren mbo-studenten uit Almere?")).to_be_visible(timeout=30_000)
+    nav.get_by_text("Aanbod technici", exact=True).click()
+    expect(page.get_by_role("heading", name="De keten in techniek — Almere")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/aanbod\?regio=GM0034&van=2019&tot=2023$"))
+    nav.get_by_text("Overzicht", exact=True).click()
+    expect(page.get_by_role("heading", name="Kernindicatoren — Almere")).to_be_visible(timeout=30_000)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def _cut_off(page: Page, selector: str, right: float) -> list[str]:
+    """The texts matched by `selector` that run past `right` (CSS pixels from the left of the page)."""
+    return [text.text_content() for text in page.locator(selector).all()
+            if (box := text.bounding_box()) and box["width"] and box["x"] + box["width"] > right + 1]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_statuses_legends_and_choices_stay_in_view(demo_app: str, browser: Browser, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 800}, locale="nl-NL")
+    try:
+        page = context.new_page()
+        _open(page, f"{demo_app}/deelprojecten", "Deelprojecten")
+        status = page.locator('[data-testid="stTable"]').first.get_by_role("columnheader", name="Status")
+        box = status.bounding_box()
+        assert box and box["x"] + box["width"] <= width, box  # the KPI's status, whatever the table cuts off
+        legends = '[data-testid="stVegaLiteChart"] .role-legend text'
+        for path, heading, chart in (("deelprojecten", "Deelprojecten", "Mijlpalen"),
+                                     ("aanbod", "Aanbod technici", "Ontwikkeling"),
+                                     ("effecten", "Effecten", "Waargenomen tegen wat zonder project te verwachten")):
+            _open(page, f"{demo_app}/{path}", heading)
+            expect(page.get_by_role("heading", name=chart)).to_be_visible(timeout=60_000)  # an estimate takes a while
+            expect(page.locator(legends).first).to_be_visible(timeout=15_000)
+            assert not _cut_off(page, legends, width), (path, _cut_off(page, legends, width))
+        # The outcome's whole name shows in its box (it was cut off in a third of the page).
+        outcome = page.locator('input[aria-label="Uitkomst"]')
+        assert outcome.evaluate("e => e.scrollWidth <= e.clientWidth"), outcome.input_value()
+        page.screenshot(path=str(ARTIFACTS / f"effecten-{width}.png"), full_page=True)
+    finally:
+        context.close()

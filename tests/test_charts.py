@@ -68,3 +68,29 @@ def test_counts_of_regions_of_different_size_become_an_index_on_their_first_shar
     assert as_index(frame.assign(value=frame["value"].where(frame["period"] != "2020", 0.0))) is None  # base 0
     later = frame[~((frame["reeks"] == "Urk") & (frame["period"] == "2020"))]
     assert as_index(later)[1] == "2021"  # the first period both series have
+
+
+def test_effect_share_axis_never_repeats_a_tick_label():
+    # 15,2–16,9%: whole percents would print '17%, 17%, 16%, 16%, 15%' on ticks half a point apart.
+    series = [{"period": 2019 + i, "observed": 0.152 + 0.004 * i, "synthetic": 0.169 - 0.003 * i} for i in range(5)]
+    axis = charts.counterfactual(series, 2022, "Almere").to_dict()["layer"][0]["encoding"]["y"]["axis"]
+    assert (axis["format"], axis["tickMinStep"]) == (".1%", 0.001)
+
+
+def test_a_kpi_counted_per_period_is_drawn_per_period_with_what_is_due_now():
+    totals = pd.DataFrame({"period": ["2026-Q4", "2026-Q3"], "target": [10.0, 10.0], "actual": [6.0, 13.0],
+                           "months": [2, 3]})
+    spec = charts.kpi_periods(totals, "bezoeken", "Bedrijfsbezoeken", 6.6, "2026-Q4").to_dict()
+    bars, points = spec["layer"]
+    assert bars["mark"]["type"] == "bar" and bars["encoding"]["x"]["sort"] == ["3e kw. 2026", "4e kw. 2026"]
+    shown = {d["reeks"]: d["value"] for d in spec["datasets"][points["data"]["name"]] if d["periode"] == "4e kw. 2026"}
+    assert shown == {"Doel": 10.0, "Verwacht nu": 6.6}
+    assert [d["actual"] for d in spec["datasets"][bars["data"]["name"]]] == [13.0, 6.0]
+    assert "per kwartaal" in spec["title"]["text"]
+
+
+def test_a_percentage_kpi_has_a_percent_sign_on_its_axis():
+    values = pd.DataFrame({"month": ["2026-01", "2026-02"], "value": [25.0, 26.0]})
+    targets = pd.DataFrame({"period": ["2026"], "value": [27.0], "datum": ["2026-12-31"]})
+    axis = charts.kpi_path(values, targets, "procent", "Aandeel").to_dict()["layer"][0]["encoding"]["y"]["axis"]
+    assert "'%'" in axis["labelExpr"] and axis["title"] is None

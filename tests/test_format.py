@@ -40,3 +40,34 @@ def test_counted_nouns_agree_with_their_number():
     assert fmt.counted(1, "fout", "fouten") == "1 fout"
     assert fmt.counted(0, "upload", "uploads") == "0 uploads"
     assert fmt.counted(1204, "KPI", "KPI's") == "1.204 KPI's"
+
+
+def test_kpi_values_carry_their_unit():
+    from ui.format import kpi_value
+
+    assert kpi_value(25.0, "procent") == "25,0%" and kpi_value(28.14, "%") == "28,1%"
+    assert kpi_value(4200.0, "leerlingen") == "4.200" and kpi_value(6.6, "bezoeken") == "6,6"
+    assert kpi_value(None, "procent") == "–" and kpi_value(float("nan"), "bezoeken") == "–"
+
+
+def test_column_labels_are_dutch_words():
+    from ui.format import column_label
+
+    assert [column_label(c) for c in ("school_year", "calendar_year", "students_low", "candidates_suppressed",
+                                      "job_seekers_level_3", "subproject_code")] == [
+        "schooljaar", "kalenderjaar", "studenten (ondergrens)", "examenkandidaten (onderdrukt)",
+        "werkzoekenden niveau 3", "deelprojectcode"]
+    assert column_label("some_new_column") == "some new column"  # never a raw underscore name
+
+
+def test_csv_opens_in_dutch_excel_with_dutch_headers_and_whole_counts():
+    import pandas as pd
+
+    from ui.export import csv_bytes
+
+    frame = pd.DataFrame({"period": ["2023-2024", "2024-2025"], "value": [0.153, 0.2], "numerator": [397.0, 12.5],
+                          "denominator": [2600.0, 2700.0], "region": ["GM0034", "PV24"]})
+    text = csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert text[0] == "periode;waarde;teller;noemer;regio"
+    assert text[1] == "2023-2024;0,153;397,0;2600;GM0034"  # a count with a suppressed half stays as it is
+    assert text[2] == "2024-2025;0,2;12,5;2700;PV24"

@@ -46,11 +46,18 @@ def test_monthly_template_prefilled_from_the_warehouse_plan(tmp_path):
     assert [c.value for c in book["Toelichting"][2]] == ["ALM", "2026-03", None, None]
     def codes(name):
         return [r[0].value for r in book[name].iter_rows(min_row=2) if r[0].value is not None]
-    assert (codes("KPI-waarden"), codes("Mijlpalen"), codes("Acties")) == (["BZK", "LLN", "VMBO"], ["M1"], ["A1", "A2"])
+    # VMBO is an outcome KPI (a school-year indicator): no row asks for a monthly value, the dropdown still has it.
+    assert (codes("KPI-waarden"), codes("Mijlpalen"), codes("Acties")) == (["BZK", "LLN"], ["M1"], ["A1", "A2"])
     lists = book["Lijsten"]
     listed = {lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, lists.max_row + 1)
                                        if lists.cell(r, c).value] for c in range(1, lists.max_column + 1)}
     assert listed["subprojects"] == ["ALM", "LEL"] and listed["actions"] == ["A1", "A2"]
+    assert listed["kpis"] == ["BZK", "LLN", "VMBO"]
+    # Each code carries its name: on the cell, and in the instructions.
+    names = [book["KPI-waarden"].cell(row, 1).comment.text for row in (2, 3)]
+    assert names[0].startswith("BZK: Bedrijfsbezoeken") and names[1].startswith("LLN: Leerlingen bereikt"), names
+    instructions = [c.value for c in book["Instructie"]["A"] if c.value]
+    assert any(line.strip().startswith("LLN: Leerlingen bereikt") for line in instructions), instructions
 
 
 def test_monthly_template_without_plan_has_example_rows(tmp_path):
@@ -63,7 +70,8 @@ def test_template_filled_in_and_validated(tmp_path):
     path = monthly_template(tmp_path / "m.xlsx", "LEL", "2026-03", KnownPlan.from_rows(plan.rows))
     book = load_workbook(path)
     book["Toelichting"]["C2"] = "Goede maand."
-    book["KPI-waarden"]["B2"], book["KPI-waarden"]["B3"], book["KPI-waarden"]["B4"] = 12, "1.250", "23,5"
+    book["KPI-waarden"]["B2"], book["KPI-waarden"]["B3"] = 12, "1.250"
+    book["KPI-waarden"]["A4"], book["KPI-waarden"]["B4"] = "VMBO", "23,5"  # an outcome KPI given anyway
     book["Mijlpalen"]["B2"], book["Mijlpalen"]["C2"] = "behaald", "01-03-2026"
     book["Acties"]["B2"] = "afgerond"
     book.save(path)
@@ -72,3 +80,16 @@ def test_template_filled_in_and_validated(tmp_path):
     assert result.rows["kpi_value"][["kpi_code", "value"]].values.tolist() == [
         ["BZK", 12.0], ["LLN", 1250.0], ["VMBO", 23.5]]
     assert result.rows["milestone_update"]["status"].tolist() == ["behaald"]
+
+
+def test_a_missing_kpi_value_names_the_kpi(tmp_path):
+    plan = validate_workbook(plan_file(tmp_path), today=TODAY)
+    path = monthly_template(tmp_path / "m.xlsx", "LEL", "2026-03", KnownPlan.from_rows(plan.rows))
+    book = load_workbook(path)
+    book["KPI-waarden"]["B2"] = 12  # BZK filled in, LLN (row 3) left empty
+    book["Mijlpalen"]["B2"], book["Acties"]["B2"] = "open", "loopt"
+    book.save(path)
+    result = validate_workbook(path, today=TODAY, plan_path=plan_file(tmp_path))
+    missing = [e for e in result.errors if e.sheet == "KPI-waarden"]
+    assert [(e.row, e.column, e.message) for e in missing] == [
+        (3, "Waarde", "'Waarde' is verplicht voor KPI LLN: vul een waarde in.")]

@@ -42,6 +42,10 @@ def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         labelFontSize=12, titleFontSize=13, orient="bottom")
 
 
+# On a phone a legend's entries in one row run off the chart's right edge: there they stand one under the other.
+NARROW_LEGEND = alt.ExprRef("width < 420 ? 1 : 0")
+
+
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["periode"] = frame["period"].map(fmt.period_label)
@@ -57,19 +61,33 @@ def _axis(unit: str, values: pd.Series, title: str | None) -> alt.Axis:
                     title=title)
 
 
-def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks",
-          legend_columns: int | None = None) -> alt.TopLevelMixin:
+def _in_period_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows in period order (raw periods sort chronologically; series keep theirs), with Dutch labels."""
+    return _with_labels(frame.sort_values("period", kind="stable").reset_index(drop=True))
+
+
+def period_order(periods: pd.Series) -> list[str]:
+    """The Dutch labels of these raw periods, each once, in chronological order: the sort of a period axis."""
+    return [fmt.period_label(p) for p in sorted(set(periods))]
+
+
+def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks", periods: tuple[str, ...] = (),
+          height: int = 320, legend: bool = True, legend_columns: int | None = None) -> alt.TopLevelMixin:
     """Lines per series over periods, with the range suppressed cells allow as a band around each line.
 
-    `legend_columns`: lay the legend out in that many columns with whole labels (long series names on a phone).
+    `periods` (raw, e.g. '2019-2020') fixes the axis to those periods, so that charts side by side line up;
+    `legend=False` for one series that the title or heading names already; `legend_columns`: lay the legend out in
+    that many columns with whole labels (long series names on a phone).
     """
-    data = _with_labels(frame)
-    x = alt.X("periode:O", title=None, sort=list(dict.fromkeys(data["periode"])), axis=alt.Axis(labelAngle=0))
+    data = _in_period_order(frame)
+    order = period_order(pd.Series([*periods, *data["period"]]))
+    x = alt.X("periode:O", title=None, sort=order, scale=alt.Scale(domain=order),
+              axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
     # Full-colour legend symbols drawn as lines (the legend otherwise takes the band's faint colour). One legend:
     # across the two layers Vega-Lite does not merge colour and dash, and printed a second, black one for the dash.
-    columns = {} if legend_columns is None else {"columns": legend_columns, "labelLimit": 0}
-    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(symbolOpacity=1, symbolType="stroke",
-                                                                    symbolStrokeWidth=2.5, **columns))
+    columns = {"columns": NARROW_LEGEND} if legend_columns is None else {"columns": legend_columns, "labelLimit": 0}
+    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(
+        symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=2.5, **columns) if legend else None)
     y_axis = _axis(unit, pd.concat([data["lower"], data["value"], data["upper"]]), None)
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("lower:Q", axis=y_axis), y2="upper:Q",
                                                          color=color)
@@ -82,8 +100,8 @@ def trend(frame: pd.DataFrame, unit: str, title: str, series: str = "reeks",
     # A legend in columns grows downwards: the plot keeps its height and the legend adds to it (see PLOT_HEIGHT).
     sized = {} if legend_columns is None else {"autosize": PLOT_HEIGHT}
     # Wrapped, not cut off with '…' in a half-width column.
-    return dutch((band + line).properties(height=320, title=alt.Title(textwrap.wrap(title, 40), anchor="start",
-                                                                       fontSize=14), **sized))
+    return dutch((band + line).properties(height=height, title=alt.Title(textwrap.wrap(title, 40), anchor="start",
+                                                                          fontSize=14), **sized))
 
 
 def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
@@ -148,9 +166,9 @@ def grouped_bars(frame: pd.DataFrame, unit: str, title: str, category: str, seri
 
 def sparkline(frame: pd.DataFrame, unit: str, height: int = 50) -> alt.TopLevelMixin:
     """A small line without axes for a metric card; dots on the periods unless there are too many to see."""
-    data = _with_labels(frame)
+    data = _in_period_order(frame)
     return dutch(alt.Chart(data).mark_line(point=len(data) <= 16, color=PALETTE[0]).encode(
-        x=alt.X("periode:O", axis=None, sort=list(data["periode"])),
+        x=alt.X("periode:O", axis=None, sort=period_order(data["period"])),
         y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("waarde:N", title="Waarde")],
     ).properties(height=height))
@@ -208,29 +226,45 @@ def _status_scale(statuses: list[str]) -> alt.Scale:
 
 
 def milestone_timeline(frame: pd.DataFrame, today: str) -> alt.TopLevelMixin:
-    """Milestones on a time axis (due date), coloured and labelled by status, with a line for today."""
-    data = frame.assign(label=frame["milestone_code"] + " " + frame["description"],
-                        due=pd.to_datetime(frame["due_date"]).dt.strftime("%Y-%m-%d"))
+    """Milestones on a time axis (due date), coloured by status, with a line for today.
+
+    Each label is the milestone wrapped over lines with its status in words as the last one: on a phone a long
+    label on one line left no room for the plot, and a status written beside the point fell off the right edge.
+    """
+    lines = [[*textwrap.wrap(f"{code} {text}", 34), f"· {status}"] for code, text, status in
+             zip(frame["milestone_code"], frame["description"], frame["status"], strict=True)]
+    data = frame.assign(label=["\n".join(parts) for parts in lines],
+                        due=pd.to_datetime(frame["due_date"]).dt.strftime("%Y-%m-%d")).sort_values("due", kind="stable")
     statuses = [s for s in ("behaald", "open", "te laat", "vervallen") if s in set(data["status"])]
-    y = alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=320, labelFontSize=12))
+    y = alt.Y("label:N", title=None, sort=list(data["label"]),
+              axis=alt.Axis(labelLimit=240, labelFontSize=12, labelExpr="split(datum.label, '\\n')"))
+    # One axis definition for both layers: with two, Vega-Lite drew two overlapping axes ('jan 2025' over '2025').
+    x_axis = alt.Axis(format="%b %Y", labelOverlap=True)
     points = alt.Chart(data).mark_point(filled=True, size=160).encode(
-        x=alt.X("due:T", title="Deadline", axis=alt.Axis(format="%b %Y")), y=y,
+        x=alt.X("due:T", title="Deadline", axis=x_axis), y=y,
         color=alt.Color("status:N", title="Status", scale=_status_scale(statuses)),
         shape=alt.Shape("status:N", title="Status", scale=alt.Scale(domain=statuses)),  # one legend with colour
-        tooltip=[alt.Tooltip("label:N", title="Mijlpaal"), alt.Tooltip("due:T", title="Deadline", format="%d-%m-%Y"),
-                 alt.Tooltip("status:N", title="Status")])
-    text = alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(x="due:T", y=y, text="status:N")
+        tooltip=[alt.Tooltip("milestone_code:N", title="Mijlpaal"), alt.Tooltip("description:N", title="Omschrijving"),
+                 alt.Tooltip("due:T", title="Deadline", format="%d-%m-%Y"), alt.Tooltip("status:N", title="Status")])
     now = alt.Chart(pd.DataFrame({"today": [today]})).mark_rule(color="#000000", strokeDash=[4, 3]).encode(
-        x="today:T")
-    return dutch((points + text + now).properties(height=max(140, 34 * len(data)), autosize=PLOT_HEIGHT))
+        x=alt.X("today:T", title="Deadline", axis=x_axis))
+    rows = sum(len(parts) for parts in lines)
+    return dutch((points + now).properties(height=max(140, 16 * rows + 14 * len(lines)), autosize=PLOT_HEIGHT))
+
+
+def _kpi_axis(unit: str) -> alt.Axis:
+    """A KPI's value axis: a percentage KPI with a % sign on every tick, a count titled with its unit."""
+    if fmt.is_percent_unit(unit):
+        return alt.Axis(title=None, format=",.0f", labelExpr="datum.label + '%'", tickMinStep=1)
+    return alt.Axis(title=unit, format=",.0f", tickMinStep=1)
 
 
 def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str) -> alt.TopLevelMixin:
-    """Reported values per month (line) against the target points (dashed), in the KPI's unit."""
-    actual = values.assign(datum=values["month"] + "-01", reeks="Gerealiseerd")
-    goal = targets.assign(reeks="Doel")
+    """A running total's reported values per month (line) against the target points (dashed), in the KPI's unit."""
+    actual = values.sort_values("month").assign(datum=lambda f: f["month"] + "-01", reeks="Gerealiseerd")
+    goal = targets.sort_values("datum").assign(reeks="Doel")
     x = alt.X("datum:T", title=None, axis=alt.Axis(format="%b %Y"))
-    y_axis = alt.Axis(title=unit, format=",.0f")
+    y_axis = _kpi_axis(unit)
     line = alt.Chart(actual).mark_line(point=True, strokeWidth=2.5).encode(
         x=x, y=alt.Y("value:Q", axis=y_axis), color=alt.Color("reeks:N", title=None),
         tooltip=[alt.Tooltip("month:N", title="Maand"), alt.Tooltip("value:Q", title="Waarde", format=",.1~f")])
@@ -238,6 +272,44 @@ def kpi_path(values: pd.DataFrame, targets: pd.DataFrame, unit: str, title: str)
         x=x, y=alt.Y("value:Q", axis=y_axis), color=alt.Color("reeks:N", title=None),
         tooltip=[alt.Tooltip("period:N", title="Doelperiode"), alt.Tooltip("value:Q", title="Doel", format=",.1~f")])
     return dutch((line + target).properties(height=240, title=alt.Title(title, anchor="start", fontSize=13)))
+
+
+def kpi_periods(totals: pd.DataFrame, unit: str, title: str, expected: float | None = None,
+                running: str | None = None) -> alt.TopLevelMixin:
+    """A KPI counted per period (e.g. visits per quarter): the sum reported in each period (bars) against that
+    period's target (diamond), and for the running period what should have been reached by now (triangle).
+
+    The same numbers as the status: the bar of the running period is what the table calls 'gerealiseerd'.
+    """
+    data = totals.sort_values("period").assign(periode=lambda f: f["period"].map(fmt.period_label))
+    order = list(data["periode"])
+    x = alt.X("periode:O", title=None, sort=order, scale=alt.Scale(domain=order), axis=alt.Axis(labelAngle=-45))
+    y_axis = _kpi_axis(unit)
+    done = data[data["actual"].notna()].assign(reeks="Gerealiseerd")
+    marks = [data.assign(reeks="Doel", value=data["target"])[["periode", "period", "reeks", "value"]]]
+    if expected is not None and running is not None:
+        marks.append(pd.DataFrame({"periode": [fmt.period_label(running)], "period": [running],
+                                   "reeks": ["Verwacht nu"], "value": [expected]}))
+    points = pd.concat(marks, ignore_index=True)
+    kinds = ["Gerealiseerd", *points["reeks"].unique()]
+    # The colours of kpi_path: realised orange, target blue; what is due by now black.
+    colour = alt.Color("reeks:N", title=None, legend=alt.Legend(columns=NARROW_LEGEND),
+                       scale=alt.Scale(domain=kinds, range=[PALETTE[1], PALETTE[0], "#000000"][:len(kinds)]))
+    bars = alt.Chart(done).mark_bar(opacity=0.85).encode(
+        x=x, y=alt.Y("actual:Q", axis=y_axis), color=colour,
+        tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("actual:Q", title="Gerealiseerd",
+                                                                        format=",.1~f"),
+                 alt.Tooltip("months:Q", title="Maanden gemeld")])
+    goal = alt.Chart(points).mark_point(filled=True, size=110).encode(
+        x=x, y=alt.Y("value:Q", axis=y_axis), color=colour,
+        shape=alt.Shape("reeks:N", scale=alt.Scale(domain=["Doel", "Verwacht nu"],
+                                                   range=["diamond", "triangle-up"]), legend=None),
+        tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("reeks:N", title="Reeks"),
+                 alt.Tooltip("value:Q", title="Waarde", format=",.1~f")])
+    first = str(data["period"].iloc[0])
+    per = "per kwartaal" if "-Q" in first else "per maand" if len(first) == 7 else "per jaar"
+    return dutch((bars + goal).properties(height=200, autosize=PLOT_HEIGHT, title=alt.Title(
+        f"{title} ({per})", anchor="start", fontSize=13)))
 
 
 def report_strip(frame: pd.DataFrame) -> alt.TopLevelMixin:
@@ -258,26 +330,28 @@ def counterfactual(series: list[dict], start: int, label: str) -> alt.TopLevelMi
     """Observed outcome against the synthetic control (what would have happened), with the start marked."""
     data = pd.DataFrame(series).melt(id_vars="period", value_vars=["observed", "synthetic"], var_name="reeks")
     data["reeks"] = data["reeks"].map({"observed": label, "synthetic": "Synthetische controle (zonder project)"})
+    data = data.sort_values("period", kind="stable")
     data["jaar"] = data["period"].astype(int).map(lambda y: f"{y}/{(y + 1) % 100:02d}")
-    x = alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0))
+    x = alt.X("jaar:O", title=None, sort=list(dict.fromkeys(data["jaar"])), axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y=alt.Y("value:Q", axis=alt.Axis(format=".0%", title=None), scale=alt.Scale(zero=False)),
-        color=alt.Color("reeks:N", title=None, legend=alt.Legend(labelLimit=360)),  # the whole series name
+        x=x, y=alt.Y("value:Q", axis=_axis("share", data["value"], None), scale=alt.Scale(zero=False)),
+        color=alt.Color("reeks:N", title=None,  # the whole series name, on a phone one under the other
+                        legend=alt.Legend(labelLimit=360, columns=NARROW_LEGEND)),
         strokeDash=alt.StrokeDash("reeks:N", title=None),
         tooltip=[alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("jaar:N", title="Schooljaar"),
                  alt.Tooltip("value:Q", title="Waarde", format=".1%")])
     begin = alt.Chart(pd.DataFrame({"jaar": [f"{start}/{(start + 1) % 100:02d}"], "tekst": ["start"]}))
-    rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="jaar:O")
+    rule = begin.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x=x)
     text = begin.mark_text(align="left", baseline="top", dx=4, fontSize=11).encode(
-        x="jaar:O", y=alt.value(2), text="tekst:N")  # at the top of the plot, right of the line
+        x=x, y=alt.value(2), text="tekst:N")  # at the top of the plot, right of the line
     return dutch((lines + rule + text).properties(height=300))
 
 
 def event_time(rows: list[dict]) -> alt.TopLevelMixin:
     """DiD effect per year relative to the start (pre-trend left of 0), with ±1,96 cluster SE bars."""
-    data = pd.DataFrame(rows)
+    data = pd.DataFrame(rows).sort_values("e")
     data = data.assign(low=data["att"] - 1.96 * data["se_cluster"], high=data["att"] + 1.96 * data["se_cluster"])
-    x = alt.X("e:O", title="Jaren ten opzichte van de start (negatief = vóór de start: pre-trend)",
+    x = alt.X("e:O", title=["Jaren ten opzichte van de start", "(negatief = vóór de start: pre-trend)"],
               axis=alt.Axis(labelAngle=0))
     points = alt.Chart(data).mark_point(filled=True, size=80, color=PALETTE[0]).encode(
         x=x, y=alt.Y("att:Q", axis=alt.Axis(format="+.0%", title="Verschil")),

@@ -8,6 +8,56 @@ from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+UNIT_WORDS = {"share": "aandeel", "count": "aantal", "ratio": "verhouding", "index": "index"}
+PERIOD_TYPE_WORDS = {"school_year": "schooljaar", "calendar_year": "kalenderjaar", "quarter": "kwartaal",
+                     "month": "maand"}
+# Dutch headers for the warehouse's columns wherever a user sees them (Verkenner, downloads). A column missing here
+# keeps its name with '_' as a space; *_low, *_high and *_suppressed follow the column they belong to.
+COLUMN_LABELS = {
+    "indicator": "indicator", "indicator_id": "indicator", "region": "regio", "region_code": "regiocode",
+    "region_name": "regio", "period": "periode", "period_type": "soort periode", "period_id": "periode",
+    "value": "waarde", "lower": "ondergrens", "upper": "bovengrens", "numerator": "teller",
+    "denominator": "noemer", "unit": "eenheid", "source": "bron", "source_id": "bron", "status": "status",
+    "code": "code", "name": "naam", "municipality_code": "gemeentecode", "municipality": "gemeente",
+    "school_year": "schooljaar", "academic_year": "studiejaar", "calendar_year": "kalenderjaar", "year": "jaar",
+    "month": "maand", "quarter": "kwartaal", "start_year": "beginjaar", "peildatum": "peildatum",
+    "snapshot_date": "peildatum", "sex": "geslacht", "level": "onderwijsniveau", "niveau": "niveau",
+    "is_technical": "techniek", "technical_rule": "regel techniek", "track": "profiel of sector",
+    "leerweg": "leerweg", "form": "onderwijsvorm", "ho_type": "hbo of wo", "type_mbo": "soort mbo",
+    "diploma_type": "soort diploma", "education_id": "opleiding", "crebo": "crebo", "brin": "brin",
+    "vestiging": "vestiging", "school_name": "school", "institution_name": "instelling",
+    "institution_municipality_code": "gemeentecode instelling", "home_municipality_code": "gemeentecode woonplaats",
+    "home_name": "woongemeente", "place_name": "plaats", "candidates": "examenkandidaten", "passed": "geslaagden",
+    "pass_rate": "slagingspercentage", "students": "studenten", "graduates": "gediplomeerden",
+    "vacancies": "vacatures", "job_seekers": "werkzoekenden", "occupation_class": "beroepsklasse",
+    "occupation_code": "beroepscode", "occupation_name": "beroep", "age_group": "leeftijdsgroep",
+    "measure": "maat", "measure_label": "maat", "table_id": "tabel", "is_flevoland": "in Flevoland",
+    "subproject_code": "deelprojectcode", "subproject": "deelproject", "kpi_code": "KPI-code", "kpi": "KPI",
+    "target_period": "doelperiode", "target_value": "doel", "baseline_value": "nulmeting",
+    "baseline_period": "periode nulmeting", "accumulation": "telwijze", "direction": "richting", "kind": "soort",
+    "action_code": "actiecode", "milestone_code": "mijlpaalcode", "description": "omschrijving",
+    "owner": "eigenaar", "planned_start": "geplande start", "planned_end": "gepland einde",
+    "due_date": "deadline", "achieved_date": "behaald op", "start_date": "startdatum", "end_date": "einddatum",
+    "comment": "toelichting", "highlights": "hoogtepunten", "risks": "risico's", "technet_circle": "TechNet-kring",
+    "lead_organisation": "penvoerder", "upload_id": "upload", "uploaded_at": "geüpload op",
+    "uploaded_by": "geüpload door", "is_demo": "demodata", "source_file": "bronbestand",
+    "source_line": "regel in bronbestand", "file_name": "bestand", "path": "bestand", "publisher": "uitgever",
+    "title": "titel", "licence": "licentie", "url": "bronpagina", "origin_url": "herkomst",
+    "retrieved_at": "opgehaald op", "sha256": "sha256", "data_rows": "regels", "valid_from": "geldig vanaf",
+    "valid_to": "geldig tot", "parent_code": "bovenliggende code", "successor_code": "opvolger",
+    "regio": "regio", "reeks": "reeks",
+}
+SUFFIX_LABELS = {"_low": " (ondergrens)", "_high": " (bovengrens)", "_suppressed": " (onderdrukt)"}
+
+
+def column_label(name: str) -> str:
+    """A warehouse column's Dutch header: 'school_year' → 'schooljaar', 'students_low' → 'studenten (ondergrens)'."""
+    for suffix, words in SUFFIX_LABELS.items():
+        if name.endswith(suffix) and name != suffix:
+            return column_label(name.removesuffix(suffix)) + words
+    if name.startswith("job_seekers_level_"):
+        return f"werkzoekenden niveau {name.rsplit('_', 1)[1]}"
+    return COLUMN_LABELS.get(name, name.replace("_", " "))
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -69,6 +119,20 @@ def indicator_value(unit: str, value: float | None, lower: float | None, upper: 
     if unit == "index":
         return number(value, 1) if lower == upper else f"{number(value, 1)} ({number(lower, 1)}–{number(upper, 1)})"
     return count_with_bounds(value, lower, upper)
+
+
+def kpi_value(value: float | None, unit: str) -> str:
+    """A programme KPI in its unit: '27,0%' for a KPI in procent, '1.680' for a count ('–' when missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if is_percent_unit(unit):
+        return f"{number(value, 1)}%"
+    return number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
+
+
+def is_percent_unit(unit: str) -> bool:
+    """True for a KPI unit that is a percentage ('procent', '%'): its values carry a % sign."""
+    return str(unit).strip().lower() in ("procent", "%")
 
 
 def period_label(period: str) -> str:

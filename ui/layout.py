@@ -8,6 +8,11 @@ import streamlit as st
 from ui import format as fmt
 from ui.data import build_facts, db_path, db_version, programme_provenance
 
+# Streamlit's own placeholders are English ('Choose an option', shown while typing to search; 'Choose options',
+# 'No options to select') and so is a multiselect's bulk action ('Select all'): every choice passes these instead.
+CHOOSE_ONE = {"placeholder": "Kies of typ om te zoeken"}
+CHOOSE_MANY = {"placeholder": "Kies een of meer", "select_all": False}
+
 
 def warehouse_ready() -> bool:
     """Show a Dutch how-to and return False when the warehouse has not been built yet."""
@@ -64,11 +69,23 @@ def programme_caption() -> str:
 
 
 def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
-    """A static table (wraps long text, prints well) without index; numeric columns right-aligned."""
+    """A static table (wraps long text, prints well) without index; numeric columns right-aligned.
+
+    A column that mixes numbers and text (a refused workbook's cell values) is shown as text: Arrow cannot convert
+    it and the server logged a traceback for it.
+    """
+    mixed = [c for c in frame.columns if frame[c].dtype == object and frame[c].dropna().map(type).nunique() > 1]
+    if mixed:  # empty cells stay empty, not the text 'None'
+        frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else str(v)) for c in mixed})
     styler = frame.style.hide(axis="index")
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     st.table(styler)
+
+
+def source_count(files: pd.DataFrame) -> int:
+    """How many sources the warehouse was built from: one per publisher's dataset (source_id), on every page."""
+    return int(files["source_id"].nunique())
 
 
 def series_caption(frame: pd.DataFrame) -> str:
@@ -108,9 +125,9 @@ OVERVIEW_CSS = """<style>
 .st-key-deelprojecten [data-testid="stMarkdownContainer"] p { font-size: 0.84rem; line-height: 1.3; }
 .st-key-kernindicatoren [data-testid="stCaptionContainer"],
 .st-key-deelprojecten [data-testid="stCaptionContainer"],
-.st-key-alleen_op_papier [data-testid="stCaptionContainer"] { font-size: 0.74rem; line-height: 1.25; }
-.st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.55rem; line-height: 1.2; }
-.st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.55rem; }
+.st-key-alleen_op_papier [data-testid="stCaptionContainer"] { font-size: 0.74rem; line-height: 1.2; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] { font-size: 1.45rem; line-height: 1.1; }
+.st-key-kernindicatoren [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 1.45rem; }
 .st-key-kernindicatoren [data-testid="stMetricDelta"] { font-size: 0.74rem; }
 .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: none; }
 /* Streamlit prints blocks as display: block with 1rem between elements (so long pages can break); the tiles and
@@ -124,7 +141,8 @@ OVERVIEW_CSS = """<style>
   .st-key-kernindicatoren [data-testid="stVerticalBlock"] > *,
   .st-key-deelprojecten [data-testid="stVerticalBlock"] > * { margin-bottom: 0 !important; }
   .st-key-alleen_op_papier, :has(> .st-key-alleen_op_papier) { display: block; }
-  [data-testid="stMainBlockContainer"] { zoom: 0.82; }
+  [data-testid="stExpander"] { display: none !important; }
+  [data-testid="stMainBlockContainer"] { zoom: 0.8; }
 }
 </style>"""
 

@@ -86,8 +86,10 @@ def query_table(con: duckdb.DuckDBPyConnection, table: str, group_by: list[str],
         where.append("t.municipality_code in (select municipality_code from region_membership where region_code = ?)")
         params.append(region)
     if shape.period_column and (from_year is not None or to_year is not None):
-        joins.append(f"join period as p on p.period_id = t.{shape.period_column}")
-        where.append("p.start_year between ? and ?")
+        # The programme's report months are not in `period` (only the sources' periods are): their year counts.
+        joins.append(f"left join period as p on p.period_id = t.{shape.period_column}")
+        where.append(f"coalesce(p.start_year, try_cast(left(cast(t.{shape.period_column} as varchar), 4) as integer)) "
+                     "between ? and ?")
         params += [from_year if from_year is not None else 0, to_year if to_year is not None else 9999]
     if group_by:
         select = ", ".join([*(f"{column(c)} as {c}" for c in group_by),

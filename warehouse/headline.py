@@ -19,6 +19,14 @@ from warehouse.periods import ended_by
 HEADLINE = {"vmbo_tech_share": "vmbo: aandeel techniek", "havo_vwo_nt_share": "havo/vwo: aandeel N&T",
             "ho_tech_first_years": "Eerstejaars hbo/wo techniek", "mbo_tech_students": "Mbo-studenten techniek",
             "youth_retention_5y": "Behoud jongeren na 5 jaar", "unemployment_rate": "Werkloosheid"}
+# What a tile's number means, in words ('{}' is the number): paper and a projector have no help icons to hover.
+# Short: a tile is a sixth of the screen wide.
+MEANING = {"vmbo_tech_share": "{} van de vmbo-examenkandidaten koos techniek",
+           "havo_vwo_nt_share": "{} van de havo/vwo-examenkandidaten had N&T",
+           "ho_tech_first_years": "{} eerstejaars in technisch hbo of wo",
+           "mbo_tech_students": "{} mbo-studenten in een technische opleiding",
+           "youth_retention_5y": "{} jongeren van 20–24 per 100 van 15–19 vijf jaar eerder",
+           "unemployment_rate": "{} van de beroepsbevolking werkloos"}
 NATIONAL = "NL"
 
 

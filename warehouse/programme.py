@@ -250,3 +250,20 @@ def detail(con: duckdb.DuckDBPyConnection, subproject: str, today: date,
         "targets": kpi_targets(con, subproject),
         "outcomes": outcome_indicators(con, subproject),
     }
+
+
+def period_totals(values: pd.DataFrame, targets: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Per target period of an incremental KPI: its target and the sum of the months reported in it by "now".
+
+    One row per target period (columns period, target, actual, months). "Now" and the months that count are those
+    of kpi_progress (up to the end of the last complete month), so a chart of these totals agrees with the status.
+    """
+    as_of = today.replace(day=1) - timedelta(days=1)
+    rows = []
+    for period, target in zip(targets["period"], targets["value"], strict=True):
+        start, end = _period_bounds(period)
+        months = values["month"]
+        inside = values[(months >= f"{start:%Y-%m}") & (months <= f"{min(end, as_of):%Y-%m}")]
+        rows.append({"period": period, "target": target, "actual": inside["value"].sum() if len(inside) else None,
+                     "months": len(inside)})
+    return pd.DataFrame(rows, columns=["period", "target", "actual", "months"]).sort_values("period", ignore_index=True)

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -179,9 +180,33 @@ def monthly_template(path: Path, subproject: str | None = None, month: str | Non
     if subproject is not None or month is not None:
         rows["Toelichting"] = [[subproject, month, None, None]]
     if plan is not None and subproject:
-        for sheet, listed in (("KPI-waarden", "kpis"), ("Mijlpalen", "milestones"), ("Acties", "actions")):
+        # Outcome KPIs follow a public indicator that changes once a school year (HOT, NT, VMBO): nothing to report
+        # monthly, so no row asks for them (they stay in the dropdown: a value given anyway is still accepted).
+        outcome = set(plan.kpis.loc[plan.kpis["kind"].eq("outcome"), "kpi_code"]) if "kind" in plan.kpis else set()
+        codes["monthly_kpis"] = [code for code in codes["kpis"] if code not in outcome]
+        for sheet, listed in (("KPI-waarden", "monthly_kpis"), ("Mijlpalen", "milestones"), ("Acties", "actions")):
             rows[sheet] = [[code] for code in codes[listed]]
-    return _save(_workbook(MONTHLY, rows, codes, DATA_ROWS), path)
+    book = _workbook(MONTHLY, rows, {k: v for k, v in codes.items() if k != "monthly_kpis"}, DATA_ROWS)
+    if "monthly_kpis" in codes and "name" in plan.kpis:
+        _name_kpis(book, plan.kpis.set_index("kpi_code"), codes["monthly_kpis"])
+    return _save(book, path)
+
+
+def _name_kpis(book: Workbook, kpis, listed: list[str]) -> None:
+    """The KPIs' names where a code alone says little: a note on each pre-filled code, and a list on 'Instructie'."""
+    sheet, lines = book["KPI-waarden"], []
+    for row, code in enumerate(listed, start=2):
+        kpi = kpis.loc[code]
+        how = ("de stand tot en met de maand" if kpi.get("accumulation") == "cumulatief"
+               else "alleen deze maand")
+        text = f"{code}: {kpi['name']} ({kpi.get('unit') or 'aantal'}; {how})"
+        sheet.cell(row, 1).comment = Comment(text, "Techniekmonitor Flevoland", width=320, height=60)
+        lines.append(f"  {text}")
+    instructions = book["Instructie"]
+    first = instructions.max_row + 1
+    for offset, text in enumerate(["KPI's van deze rapportage (vul bij elk de waarde in):", *lines]):
+        cell = instructions.cell(first + offset, 1, text)
+        cell.font = Font(bold=offset == 0)
 
 
 def filled_workbook(path: Path, layout: WorkbookLayout, rows: dict[str, list[list]],

@@ -73,7 +73,7 @@ class KnownPlan:
     """The plan a monthly report is checked against: subprojects with their period, KPIs, actions, milestones."""
 
     subprojects: pd.DataFrame  # subproject_code, start_date, end_date
-    kpis: pd.DataFrame  # kpi_code, accumulation
+    kpis: pd.DataFrame  # kpi_code, accumulation (and, from a plan, name, kind and unit)
     actions: pd.DataFrame  # subproject_code, action_code
     milestones: pd.DataFrame  # subproject_code, milestone_code
     history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -93,11 +93,15 @@ class KnownPlan:
             return None
         return cls(
             con.execute("select subproject_code, start_date, end_date from subproject").df(),
-            con.execute("select kpi_code, accumulation from kpi").df(),
+            con.execute("select kpi_code, accumulation, name, kind, unit from kpi").df(),
             con.execute("select subproject_code, action_code from action").df(),
             con.execute("select subproject_code, milestone_code from milestone").df(),
             con.execute("select subproject_code, kpi_code, month, value from kpi_value").df(),
         )
+
+
+# The code column that names what a row of a monthly report is about, as a message says it.
+ROW_SUBJECTS = {"kpi_code": "KPI", "milestone_code": "mijlpaal", "action_code": "actie"}
 
 
 @dataclass
@@ -274,8 +278,16 @@ def _convert(read: tuple[pd.DataFrame, set[str], set[tuple[int, str]]], sheet: S
         out.cells(sheet, typed, bad, column, message)
         if column.required and column.field in present:
             formula = table["row"].map(lambda r, f=column.field: (r, f) in uncached)
-            out.cells(sheet, typed, empty & ~odd & ~formula.astype(bool), column,
-                      f"'{column.header}' is verplicht: vul een waarde in.")
+            missing = empty & ~odd & ~formula.astype(bool)
+            subject = next((f for f in sheet.key if f in ROW_SUBJECTS and f != column.field), None)
+            if subject is None:
+                out.cells(sheet, typed, missing, column, f"'{column.header}' is verplicht: vul een waarde in.")
+            else:  # a report lists many KPIs: name the one whose value is missing, not only its row
+                for row, value, code in zip(typed.loc[missing, "row"], original[missing], table.loc[missing, subject],
+                                            strict=True):
+                    named = "" if is_blank_cell(code) else f" voor {ROW_SUBJECTS[subject]} {str(code).strip()}"
+                    out.error(sheet.name, row, column.header, value,
+                              f"'{column.header}' is verplicht{named}: vul een waarde in.")
         if column.minimum is not None:
             below = values.notna() & (values < column.minimum)
             out.cells(sheet, typed, below, column, f"'{column.header}' mag niet negatief zijn.")
