@@ -8,7 +8,7 @@ from ui import format as fmt
 from ui.access import guard
 from ui.data import db_version
 from ui.filters import sidebar_filters
-from ui.layout import demo_banner, series_caption, show_table, warehouse_ready
+from ui.layout import CHOOSE_ONE, demo_banner, series_caption, show_table, warehouse_ready
 from ui.sections import FLEVOLAND_MUNICIPALITIES, caveats
 
 guard("aansluiting")  # the role may open this page, else a Dutch refusal
@@ -144,10 +144,11 @@ else:
 st.subheader("Inzoomen op een domein")
 names = dict(zip(now["domain_id"], now["domein"], strict=True))
 left, right = st.columns(2)
-domain_id = left.selectbox("Domein", list(names), format_func=names.get, key="aansluiting_domein")
+domain_id = left.selectbox("Domein", list(names), format_func=names.get, key="aansluiting_domein",
+                         **CHOOSE_ONE)
 years = sorted(frame.loc[(frame["domain_id"] == domain_id) & frame["mid"].notna(), "year"].unique(), reverse=True)
 chosen = right.selectbox("Diplomajaar", years or [year], index=(years.index(year) if year in years else 0),
-                         key="aansluiting_jaar", format_func=str)
+                         key="aansluiting_jaar", format_func=str, **CHOOSE_ONE)
 
 levels = mismatch.by_level(version, filters.region, domain_id, int(chosen))
 per_level = levels.assign(niveau=levels["level"], period=str(chosen), value=levels["mid"], lower=levels["low"],

@@ -56,9 +56,10 @@ rows = pd.DataFrame({
 }).iloc[::-1]  # newest first
 
 who_col, kind_col, when_col = st.columns(3)
-who = who_col.multiselect("Wie", sorted(rows["Wie"].unique()), key="logboek_wie", placeholder="iedereen")
+who = who_col.multiselect("Wie", sorted(rows["Wie"].unique()), key="logboek_wie", placeholder="iedereen",
+                         select_all=False)
 kinds = kind_col.multiselect("Soort", [k for k in audit.EVENTS.values() if k in set(rows["Soort"])],
-                             key="logboek_soort", placeholder="alle soorten")
+                             key="logboek_soort", placeholder="alle soorten", select_all=False)
 first, last = rows["dag"].min(), rows["dag"].max()
 period = when_col.date_input("Periode", value=(first, last), min_value=first, max_value=last, format="DD-MM-YYYY",
                              key="logboek_periode")

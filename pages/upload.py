@@ -13,7 +13,7 @@ from ui import format as fmt
 from ui.access import audit_context, guard, refuse, refused_upload
 from ui.data import db_version, has_plan, period_locks, subprojects
 from ui.etl_runner import run_etl, uploads_history, uploads_path, uploads_stamp
-from ui.layout import demo_banner, show_table, warehouse_ready
+from ui.layout import CHOOSE_ONE, demo_banner, show_table, warehouse_ready
 from warehouse.uploads import MAX_UPLOAD_BYTES
 
 grant = guard("upload")  # the role may open this page, else a Dutch refusal
@@ -121,7 +121,7 @@ with left:
 with right:
     own = [c for c in subprojects(version)["subproject_code"] if grant.covers(c)] if has_plan(version) else []
     if own:
-        code = st.selectbox("Deelproject", own, key="upload_template_subproject")
+        code = st.selectbox("Deelproject", own, key="upload_template_subproject", **CHOOSE_ONE)
         last_month = (pd.Timestamp(date.today()) - pd.DateOffset(months=1)).strftime("%Y-%m")
         month = st.text_input("Verslagmaand (JJJJ-MM)", value=last_month, key="upload_template_month").strip()
         if MONTH.fullmatch(month):
@@ -208,7 +208,7 @@ if grant.may_review():
                    "teruggestuurde rapportage ziet de projectleider met uw reden op deze pagina.")
         pick = st.selectbox("Maandrapportage", [r["upload_id"] for r in waiting], key="upload_review_choice",
                             format_func=lambda i: next(f"{described(r)} · {r['review']}" for r in waiting
-                                                       if r["upload_id"] == i))
+                                                       if r["upload_id"] == i), **CHOOSE_ONE)
         target = next(r for r in waiting if r["upload_id"] == pick)
         original = uploads_path() / target["upload_id"] / target["file_name"]
         if original.exists():
@@ -237,10 +237,10 @@ else:
              *sorted({r["subproject"] for r in records if r["subproject"]})]
     left, middle, right = st.columns(3)
     kind = left.selectbox("Soort of deelproject", kinds, key="upload_history_kind",
-                          format_func=lambda k: f"{names[k]} ({k})" if k in names else k)
-    status = middle.selectbox("Status", ["alle", *STATUS_NL.values()], key="upload_history_status")
+                          format_func=lambda k: f"{names[k]} ({k})" if k in names else k, **CHOOSE_ONE)
+    status = middle.selectbox("Status", ["alle", *STATUS_NL.values()], key="upload_history_status", **CHOOSE_ONE)
     review = right.selectbox("Beoordeling", ["alle", "ingediend", "goedgekeurd", "teruggestuurd"],
-                             key="upload_history_review")
+                             key="upload_history_review", **CHOOSE_ONE)
     shown = [r for r in newest_first
              if (kind == "alle" or (kind == "plan van aanpak" and r["kind"] == "plan") or r["subproject"] == kind)
              and (status == "alle" or STATUS_NL.get(r["status"], r["status"]) == status)
@@ -259,7 +259,8 @@ else:
         else:
             st.caption(f"{fmt.counted(len(shown), 'upload', 'uploads')}.")
         chosen = st.selectbox("Upload", [r["upload_id"] for r in shown], key="upload_history_choice",
-                              format_func=lambda i: next(described(r) for r in shown if r["upload_id"] == i))
+                              format_func=lambda i: next(described(r) for r in shown if r["upload_id"] == i),
+                              **CHOOSE_ONE)
         record = next(r for r in records if r["upload_id"] == chosen)
         original = uploads_path() / record["upload_id"] / record["file_name"]
         if original.exists():
@@ -299,7 +300,7 @@ if grant.may_lock():
         else:
             with st.form("upload_unlock", border=False):
                 period = st.selectbox("Kwartaal", list(locks["period"]), format_func=fmt.period_label,
-                                      key="upload_unlock_period")
+                                      key="upload_unlock_period", **CHOOSE_ONE)
                 why = st.text_input("Reden", key="upload_unlock_why")
                 if st.form_submit_button("Ontgrendelen", icon=":material/lock_open:"):
                     run("unlock", period, "--reason", why, "--by", grant.who)

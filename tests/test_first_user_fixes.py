@@ -30,7 +30,7 @@ def run(monkeypatch, demo_db):
     return start
 
 
-@pytest.mark.parametrize("page", [p.stem for p in PAGES if p.stem != "upload"])  # Upload: another issue's
+@pytest.mark.parametrize("page", [p.stem for p in PAGES])
 def test_every_choice_speaks_dutch(run, page):
     at = run(page)
     for box in [*at.selectbox, *at.multiselect]:  # Streamlit's own placeholders are English

@@ -30,6 +30,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from ui.data import db_version, has_plan, real_uploads, subprojects
 from ui.etl_runner import uploads_path
+from ui.layout import CHOOSE_ONE
 from warehouse import audit
 from warehouse.access import (
     PROJECTLEIDER,
@@ -289,12 +290,12 @@ def demo_bar(grant: Grant) -> None:
                     key="toegang_demo"):
         st.markdown("**Demomodus: geen inlog.** Iedereen die deze app opent, kan hier een rol kiezen om te zien wat "
                     "die rol ziet en mag. Alleen demowerkboeken kunnen worden vastgelegd.")
-        st.selectbox("Rol (demo)", ROLES, key=DEMO_ROLE)
+        st.selectbox("Rol (demo)", ROLES, key=DEMO_ROLE, **CHOOSE_ONE)
         st.caption(f"{grant.role}: {ROLE_SUMMARY[grant.role]}.")
         if grant.role == PROJECTLEIDER:
             codes = _demo_codes()
             if codes:
-                st.selectbox("Deelproject (demo)", codes, key=DEMO_SUBPROJECT)
+                st.selectbox("Deelproject (demo)", codes, key=DEMO_SUBPROJECT, **CHOOSE_ONE)
             else:
                 st.caption("Er is nog geen plan van aanpak, dus nog geen deelproject om te kiezen.")
         st.caption("Voor echt gebruik stelt de beheerder inloggen in (docs/access.md).")
