@@ -5,14 +5,14 @@ import streamlit as st
 
 from report import buttons
 from ui import charts, draw
-from ui.access import guard
+from ui.access import counted_reports, guard
 from ui.data import comparable, db_path, db_version, indicator_series, region_options, technical_share_by_sex
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, series_caption, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 from warehouse.catalog import CATALOGUE
 
-guard("aanbod")  # the role may open this page, else a Dutch refusal
+grant = guard("aanbod")  # the role may open this page, else a Dutch refusal
 
 PIPELINE = {"vmbo_tech_candidates": "vmbo techniek (examen)", "havo_vwo_nt_candidates": "havo/vwo N&T (examen)",
             "mbo_tech_students": "mbo techniek (studenten)", "ho_tech_first_years": "hbo/wo techniek (eerstejaars)"}
@@ -27,7 +27,7 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
-pdf = buttons.factsheet(db_path(), filters.region, filters.region_label)
+pdf = buttons.factsheet(db_path(), filters.region, filters.region_label, counted_reports(grant))
 st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
                            disabled=pdf.disabled, on_click="ignore", icon=":material/picture_as_pdf:",
                            key="aanbod_factsheet_pdf")

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from report import buttons
-from ui.access import guard
+from ui.access import counted_reports, guard
 from ui.data import db_path
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 
-guard("arbeidsmarkt")  # the role may open this page, else a Dutch refusal
+grant = guard("arbeidsmarkt")  # the role may open this page, else a Dutch refusal
 
 st.title("Arbeidsmarkt")
 st.caption("Is er werk voor technici, en hoeveel technici komen er van school? Werkloosheid, technische vacatures "
@@ -18,7 +18,7 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
-pdf = buttons.factsheet(db_path(), filters.region, filters.region_label)
+pdf = buttons.factsheet(db_path(), filters.region, filters.region_label, counted_reports(grant))
 st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
                            disabled=pdf.disabled, on_click="ignore", icon=":material/picture_as_pdf:",
                            key="arbeidsmarkt_factsheet_pdf")

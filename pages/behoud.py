@@ -5,13 +5,13 @@ import streamlit as st
 from report import buttons
 from ui import charts, draw
 from ui import format as fmt
-from ui.access import guard
+from ui.access import counted_reports, guard
 from ui.data import db_path, db_version, mbo_destinations, residence_years
 from ui.filters import sidebar_filters
 from ui.layout import demo_banner, warehouse_ready
 from ui.sections import caveats, indicator_by_municipality, indicator_trend
 
-guard("behoud")  # the role may open this page, else a Dutch refusal
+grant = guard("behoud")  # the role may open this page, else a Dutch refusal
 
 st.title("Behoud in de regio")
 st.caption("Blijven jongeren in de regio wonen en studeren? Vijfjaarsbehoud van jongeren en de studieplaats van "
@@ -20,7 +20,7 @@ if not warehouse_ready():
     st.stop()
 demo_banner()
 filters = sidebar_filters()
-pdf = buttons.factsheet(db_path(), filters.region, filters.region_label)
+pdf = buttons.factsheet(db_path(), filters.region, filters.region_label, counted_reports(grant))
 st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
                            disabled=pdf.disabled, on_click="ignore", icon=":material/picture_as_pdf:",
                            key="behoud_factsheet_pdf")

@@ -43,7 +43,7 @@ filters = sidebar_filters()
 reports = reports_filter(grant)  # approved reports only, unless the analyst includes the others
 version = db_version()
 pdf = buttons.voortgang(db_path(), filters.region, filters.region_label, filters.from_year, filters.to_year,
-                        (years(version) or [None])[-1])
+                        (years(version) or [None])[-1], reports=reports)
 st.sidebar.download_button(pdf.label, pdf.data, file_name=pdf.file_name, mime=buttons.PDF, help=pdf.help,
                            on_click="ignore", icon=":material/picture_as_pdf:", key="overzicht_pdf")
 files = sources(version).drop_duplicates("source_id").set_index("source_id")

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from report.periods import last_complete
+from warehouse.programme import Reports
 
 PDF = "application/pdf"
 
@@ -28,7 +29,7 @@ class Download:
 
 
 def voortgang(db_path: Path | str, region: str, region_label: str, from_year: int | None, to_year: int | None,
-              latest_year: int | None = None, today: date | None = None) -> Download:
+              latest_year: int | None = None, today: date | None = None, reports: Reports = ()) -> Download:
     """The progress report on the last complete quarter, for the filters' region and first year.
 
     A period filter that ends before the warehouse's `latest_year` moves the report back to that year's last quarter
@@ -40,25 +41,26 @@ def voortgang(db_path: Path | str, region: str, region_label: str, from_year: in
     def make() -> bytes:
         from report.make import voortgang_pdf
 
-        return voortgang_pdf(db_path, quarter, region, from_year, today).data
+        return voortgang_pdf(db_path, quarter, region, from_year, today, reports).data
 
     return Download(
         label=f"Voortgangsrapportage {quarter.label} (PDF)",
         file_name=f"voortgangsrapportage_{quarter.code}_{region}.pdf",
         help=(f"De voortgangsrapportage voor de stuurgroep over het {quarter.label}, voor {region_label}"
               + (f" vanaf {from_year}" if from_year else "") + ": kernindicatoren, de deelprojecten, effecten en "
-              "de definities. Zelfde bestand als `python -m report voortgang`."),
+              "de definities, met de maandrapportages zoals de pagina ze telt. Zelfde bestand als "
+              "`python -m report voortgang`" + (" --all-reports." if reports is None else ".")),
         data=make)
 
 
-def factsheet(db_path: Path | str, region: str, region_label: str) -> Download:
+def factsheet(db_path: Path | str, region: str, region_label: str, reports: Reports = ()) -> Download:
     """A municipality's one-page factsheet; disabled (with the reason) for a province or the country."""
     municipality = region.upper().startswith("GM")
 
     def make() -> bytes:
         from report.make import factsheet_pdf
 
-        return factsheet_pdf(db_path, region).data
+        return factsheet_pdf(db_path, region, reports=reports).data
 
     return Download(
         label=f"Factsheet {region_label} (PDF)" if municipality else "Factsheet gemeente (PDF)",

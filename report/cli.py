@@ -38,6 +38,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+ALL_REPORTS = ("tel ook maandrapportages die nog niet zijn goedgekeurd (standaard alleen goedgekeurde, zoals de "
+               "stuurgroep ze ziet)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m report", description="Techniekmonitor: rapporten als PDF.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMANDO")
@@ -46,10 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     progress.add_argument("--region", default="PV24", help="CBS-code of naam (standaard PV24, Flevoland)")
     progress.add_argument("--from", dest="from_year", type=int, help="eerste (begin)jaar van de reeksen")
     progress.add_argument("--db", type=Path, default=DEFAULT_DB, help="het datawarehouse")
+    progress.add_argument("--all-reports", action="store_true", help=ALL_REPORTS)
     progress.add_argument("-o", "--output", type=Path, required=True, help="het PDF-bestand dat gemaakt wordt")
     sheet = commands.add_parser("factsheet", help="factsheet van één A4 voor een gemeente")
     sheet.add_argument("--region", required=True, help="gemeente: CBS-code (GM0034) of naam (Almere)")
     sheet.add_argument("--db", type=Path, default=DEFAULT_DB, help="het datawarehouse")
+    sheet.add_argument("--all-reports", action="store_true", help=ALL_REPORTS)
     sheet.add_argument("-o", "--output", type=Path, required=True, help="het PDF-bestand dat gemaakt wordt")
     return parser
 
@@ -60,15 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     from report import make
     from warehouse.connection import WarehouseMissingError
 
+    reports = None if args.all_reports else ()  # warehouse.programme.Reports: every report, or approved ones only
+
     try:
         if not args.output.parent.is_dir():
             raise ReportError(f"De map {args.output.parent} bestaat niet; maak haar eerst of kies een andere plek.")
         if args.output.suffix.lower() != ".pdf":
             raise ReportError(f"Het uitvoerbestand {args.output} moet op .pdf eindigen.")
         if args.command == "voortgang":
-            pdf = make.voortgang_pdf(args.db, args.period, args.region, args.from_year)
+            pdf = make.voortgang_pdf(args.db, args.period, args.region, args.from_year, reports=reports)
         else:
-            pdf = make.factsheet_pdf(args.db, args.region)
+            pdf = make.factsheet_pdf(args.db, args.region, reports=reports)
     except (ReportError, WarehouseMissingError) as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 2

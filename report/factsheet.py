@@ -115,7 +115,7 @@ def _trend(region: Region, indicator_id: str, values: dict[str, list[IndicatorVa
                width=350, height=60)
 
 
-def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date) -> dict | None:
+def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date, reports: programme.Reports) -> dict | None:
     if not programme.has_plan(con):
         return None
     projects = programme.subprojects(con)
@@ -124,9 +124,9 @@ def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date) -> 
         return None
     project = projects.iloc[0]
     code = project["subproject_code"]
-    progress = programme.kpi_progress(con, code, today)
-    summary = programme.milestone_summary(con, code, today)
-    narrative = programme.narratives(con, code)
+    progress = programme.kpi_progress(con, code, today, reports)
+    summary = programme.milestone_summary(con, code, today, reports=reports)
+    narrative = programme.narratives(con, code, reports=reports)
     source = programme.provenance(con)
     latest = narrative.iloc[0] if len(narrative) else None
     as_of = today.replace(day=1) - pd.Timedelta(days=1)
@@ -145,13 +145,15 @@ def _subproject(con: duckdb.DuckDBPyConnection, region: Region, today: date) -> 
         "source": (f"Plan van aanpak en maandrapportages t/m "
                    f"{fmt.period_label(source['last_month']) if source['last_month'] else '–'}, "
                    f"{figures.PROGRAMME}{' (demodata)' if source['is_demo'] else ''}; zoals gemeld door de "
-                   "projectleiders"),
+                   "projectleiders. " + programme.reports_label(reports).removesuffix(".")),
         "is_demo": bool(source["is_demo"]),
     }
 
 
-def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = None) -> Factsheet:
-    """Every figure of the municipality's factsheet, formatted, with its charts being rendered."""
+def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = None,
+          reports: programme.Reports = ()) -> Factsheet:
+    """Every figure of the municipality's factsheet, formatted, with its charts being rendered; `reports` as in
+    report.voortgang.build (the approved ones by default)."""
     if region.level != "gemeente":
         raise ReportError(f"Een factsheet is er per gemeente; {region.name} ({region.code}) is een {region.level}. "
                           "Kies een gemeentecode, bijvoorbeeld GM0034 (Almere).")
@@ -161,7 +163,7 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = N
     retention = [r for g, i in RETENTION if (r := _row(con, g, i, region, notes, remarks, series))]
     labour = [r for g, i in LABOUR if (r := _row(con, g, i, region, notes, remarks, series))]
     trends = [svg for i in TRENDS if i in series and (svg := _trend(region, i, series[i]))]
-    subproject = _subproject(con, region, today)
+    subproject = _subproject(con, region, today, reports)
     if subproject:
         notes.cite(subproject["source"])
     return Factsheet(

@@ -11,6 +11,7 @@ from report.figures import PROGRAMME
 from report.periods import Quarter, check_not_future
 from ui import format as fmt
 from warehouse.connection import connect
+from warehouse.programme import Reports
 from warehouse.regions import Region, find_region
 
 DEFAULT_REGION = "PV24"
@@ -26,7 +27,7 @@ def _region(con, text: str) -> Region:
 
 
 def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEFAULT_REGION,
-                   from_year: int | None = None, today: date | None = None) -> str:
+                   from_year: int | None = None, today: date | None = None, reports: Reports = ()) -> str:
     """The progress report on a quarter as HTML (see report/voortgang.py)."""
     from report import voortgang
 
@@ -35,7 +36,7 @@ def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEF
     render.warm_up()
     con = connect(db_path)
     try:
-        report = voortgang.build(con, quarter, _region(con, region), from_year, today)
+        report = voortgang.build(con, quarter, _region(con, region), from_year, today, reports)
         return render.html("voortgang.html", r=report, programme=PROGRAMME, day=fmt.day, from_year=from_year,
                            unit_words=fmt.UNIT_WORDS)
     finally:
@@ -43,18 +44,18 @@ def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEF
 
 
 def voortgang_pdf(db_path: Path | str, period: Quarter | str, region: str = DEFAULT_REGION,
-                  from_year: int | None = None, today: date | None = None) -> render.Pdf:
-    """The progress report on a quarter as PDF."""
-    return render.pdf(voortgang_html(db_path, period, region, from_year, today))
+                  from_year: int | None = None, today: date | None = None, reports: Reports = ()) -> render.Pdf:
+    """The progress report on a quarter as PDF; `reports`: which monthly reports count (approved ones by default)."""
+    return render.pdf(voortgang_html(db_path, period, region, from_year, today, reports))
 
 
-def _factsheet(db_path: Path | str, region: str, today: date | None):
+def _factsheet(db_path: Path | str, region: str, today: date | None, reports: Reports):
     from report import factsheet
 
     render.warm_up()
     con = connect(db_path)
     try:
-        return factsheet.build(con, _region(con, region), today)
+        return factsheet.build(con, _region(con, region), today, reports)
     finally:
         con.close()
 
@@ -65,14 +66,14 @@ def _factsheet_html(sheet) -> str:
     return render.html("factsheet.html", f=sheet, programme=PROGRAMME, symbols=STATUS_SYMBOL)
 
 
-def factsheet_html(db_path: Path | str, region: str, today: date | None = None) -> str:
+def factsheet_html(db_path: Path | str, region: str, today: date | None = None, reports: Reports = ()) -> str:
     """A municipality's one-page factsheet as HTML (see report/factsheet.py)."""
-    return _factsheet_html(_factsheet(db_path, region, today))
+    return _factsheet_html(_factsheet(db_path, region, today, reports))
 
 
-def factsheet_pdf(db_path: Path | str, region: str, today: date | None = None) -> render.Pdf:
+def factsheet_pdf(db_path: Path | str, region: str, today: date | None = None, reports: Reports = ()) -> render.Pdf:
     """A municipality's one-page factsheet as PDF; set tighter when the first try runs onto a second page."""
-    sheet = _factsheet(db_path, region, today)
+    sheet = _factsheet(db_path, region, today, reports)
     result = render.pdf(_factsheet_html(sheet))
     if result.pages > 1:
         sheet.tight = True

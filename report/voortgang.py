@@ -227,10 +227,11 @@ def measuring_day(quarter: Quarter, today: date) -> date:
     return min(quarter.end, today.replace(day=1) - timedelta(days=1))
 
 
-def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter, measured: date) -> Subproject:
+def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter, measured: date,
+                reports: programme.Reports) -> Subproject:
     today = measured + timedelta(days=1)  # programme.kpi_progress measures on the day before the month of `today`
     until = f"{measured:%Y-%m}"
-    detail = programme.detail(con, project.subproject_code, today, until)
+    detail = programme.detail(con, project.subproject_code, today, until, reports)
     progress = detail["progress"]
     counts = progress["status"].value_counts()
     summary = (" · ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if s in counts) if len(progress)
@@ -356,8 +357,12 @@ def _data_status(con: duckdb.DuckDBPyConnection, quarter: Quarter, tiles_values:
 
 
 def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from_year: int | None = None,
-          today: date | None = None) -> Report:
-    """Every figure of the report on `quarter` for `region`, formatted, with its charts being rendered."""
+          today: date | None = None, reports: programme.Reports = ()) -> Report:
+    """Every figure of the report on `quarter` for `region`, formatted, with its charts being rendered.
+
+    `reports`: which monthly reports count (warehouse.programme.Reports); by default the approved ones, as the
+    steering group sees them.
+    """
     notes = Notes()
     items = headlines_.headlines(con, region.code, from_year, quarter.end)
     tiles = [_tile(item, notes) for item in items]
@@ -379,10 +384,11 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
         source = programme.provenance(con, quarter.months[-1])  # a report handed in early counts as handed in
         programme_demo = bool(source["is_demo"])
         plan = f" (geüpload {fmt.day(source['plan_uploaded'])})" if source["plan_uploaded"] else ""
-        reports = (f"{source['reports']} maandrapportages t/m {fmt.period_label(source['last_month'])}"
-                   if source["reports"] else "nog geen maandrapportages")
-        programme_status = (f"Plan van aanpak{plan} en {reports}, {figures.PROGRAMME}"
-                            + (" (demodata)" if programme_demo else "") + "; zoals gemeld door de projectleiders.")
+        handed_in = (f"{source['reports']} maandrapportages t/m {fmt.period_label(source['last_month'])}"
+                     if source["reports"] else "nog geen maandrapportages")
+        programme_status = (f"Plan van aanpak{plan} en {handed_in}, {figures.PROGRAMME}"
+                            + (" (demodata)" if programme_demo else "") + "; zoals gemeld door de projectleiders. "
+                            + programme.reports_label(reports))
         notes.cite(f"Plan van aanpak en maandrapportages, {figures.PROGRAMME}"
                    + (" (demodata)" if programme_demo else ""))
         if not projects:
@@ -391,7 +397,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
         no_subprojects = ("Nog geen plan van aanpak geüpload: de voortgang van de deelprojecten komt in dit rapport "
                           "na de eerste upload (pagina Upload of python -m etl upload).")
     measured = measuring_day(quarter, today or date.today())
-    sections = [_subproject(con, project, quarter, measured) for project in projects]
+    sections = [_subproject(con, project, quarter, measured, reports) for project in projects]
     effects, effect_notes = _effects(con, projects, notes) if projects else ([], [])
 
     definitions = [_definition(i.indicator, _periods_printed(i), "; ".join(sorted(

@@ -21,7 +21,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from etl.build import build
-from report import buttons, cli, make, render
+from report import buttons, cli, factsheet, make, render, voortgang
 from report.errors import ReportError
 from report.periods import Quarter, last_complete
 from tests.conftest import FIXTURES, ROOT, raw_with, require
@@ -339,3 +339,24 @@ def test_a_report_on_the_running_quarter_measures_at_the_end_of_last_month(demo_
     last_month_end = today.replace(day=1) - timedelta(days=1)  # before the running quarter's end, always
     assert f"Het {running.label} loopt nog" in texts[0]
     assert f"KPI's op {fmt.day(last_month_end)}:" in texts[2]
+
+
+def test_the_reports_count_approved_monthly_reports_unless_asked_for_all(demo_db):
+    # The demo leaves last month's reports unreviewed: the steering group's documents leave them out by default.
+    last_month_end = date.today().replace(day=1) - timedelta(days=1)
+    quarter, last_month = Quarter.containing(last_month_end), f"{last_month_end:%Y-%m}"
+    con = connect(demo_db)
+    try:
+        region = make._region(con, "PV24")
+        approved, every = voortgang.build(con, quarter, region), voortgang.build(con, quarter, region, reports=None)
+        almere = make._region(con, "GM0034")
+        sheets = factsheet.build(con, almere), factsheet.build(con, almere, reports=None)
+    finally:
+        con.close()
+    months = [{n["month"] for s in report.subprojects for n in s.narratives} for report in (approved, every)]
+    assert months[0] < months[1] and voortgang._month_label(last_month) in months[1] - months[0]
+    assert "alleen goedgekeurde maandrapportages" in approved.programme_status
+    assert "alle maandrapportages tellen mee" in every.programme_status
+    assert sheets[1].subproject["narrative"]["month"] == fmt.period_label(last_month)
+    assert sheets[0].subproject["narrative"]["month"] != fmt.period_label(last_month)
+    assert "alleen goedgekeurde" in sheets[0].subproject["source"]

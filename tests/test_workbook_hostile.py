@@ -133,7 +133,13 @@ def test_refused_uploads_write_nothing(tmp_path, demo_db, demo_uploads):
         assert not report["ok"]
         assert_located_dutch(report, path.name)
     assert db.read_bytes() == before_db
-    assert _tree(uploads) == before_uploads
+    after = _tree(uploads)
+    # the audit trail is the one thing a refusal adds: one line per refused file, by whom and from the CLI
+    added = after.pop("audit.jsonl", b"")[len(before_uploads.get("audit.jsonl", b"")):]
+    assert after == {k: v for k, v in before_uploads.items() if k != "audit.jsonl"}
+    events = [json.loads(line) for line in added.decode().splitlines()]
+    assert [(e["event"], e["by"], e["source"]) for e in events] == [("upload_refused", "fuzzer", "cli")] * len(
+        NOTHING_WRITTEN)
 
 
 def test_errors_are_capped_with_a_count(tmp_path, plan_db, capsys):

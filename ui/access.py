@@ -42,6 +42,7 @@ from warehouse.access import (
     access_path,
     load,
 )
+from warehouse.programme import reports_label
 
 # The server's own warm-up sessions (ui/warmup.py) send this header with a secret that exists only in this process.
 WARMUP_HEADER = "X-Techniekmonitor-Warmup"
@@ -317,23 +318,18 @@ def reports_filter(grant: Grant) -> tuple[str, ...] | None:
                           key=_ALL_REPORTS_WIDGET, on_change=_keep_all_reports,
                           help="Standaard tellen alleen goedgekeurde maandrapportages mee, zoals de stuurgroep ze "
                                "ziet. Zet dit aan om ook ingediende en teruggestuurde rapportages mee te tellen.")
-    reports = grant.reports(st.session_state.get(_ALL_REPORTS, False))
+    reports = counted_reports(grant)
     st.sidebar.caption(reports_label(reports))
     return reports
 
 
+def counted_reports(grant: Grant) -> tuple[str, ...] | None:
+    """The reports this visitor's figures count, as reports_filter chose them (for a page without the switch)."""
+    return grant.reports(st.session_state.get(_ALL_REPORTS, False))
+
+
 def _keep_all_reports() -> None:
     st.session_state[_ALL_REPORTS] = st.session_state[_ALL_REPORTS_WIDGET]
-
-
-def reports_label(reports: tuple[str, ...] | None) -> str:
-    """Which monthly reports the programme figures count, in one Dutch sentence (status of those figures)."""
-    if reports is None:
-        return "Deelprojecten: alle maandrapportages tellen mee, ook nog niet goedgekeurde."
-    if reports:
-        return (f"Deelprojecten: goedgekeurde maandrapportages, en die van {', '.join(reports)} ook als ze nog niet "
-                "zijn goedgekeurd.")
-    return "Deelprojecten: alleen goedgekeurde maandrapportages tellen mee."
 
 
 def audit_context(grant: Grant) -> str:

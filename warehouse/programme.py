@@ -33,6 +33,16 @@ def _counted(reports: Reports) -> list[object]:
     return [reports is None, list(reports or ())]
 
 
+def reports_label(reports: Reports) -> str:
+    """Which monthly reports the programme figures count, in one Dutch sentence (status of those figures)."""
+    if reports is None:
+        return "Deelprojecten: alle maandrapportages tellen mee, ook nog niet goedgekeurde."
+    if reports:
+        return (f"Deelprojecten: goedgekeurde maandrapportages, en die van {', '.join(reports)} ook als ze nog niet "
+                "zijn goedgekeurd.")
+    return "Deelprojecten: alleen goedgekeurde maandrapportages tellen mee."
+
+
 def has_plan(con: duckdb.DuckDBPyConnection) -> bool:
     """True when a plan of action has been uploaded (and the programme tables exist)."""
     exists = con.execute("select count(*) from information_schema.tables where table_name = 'subproject'").fetchone()
