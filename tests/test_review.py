@@ -161,6 +161,20 @@ def test_a_command_the_app_runs_records_the_login_not_the_cli(store, monkeypatch
     capsys.readouterr()
 
 
+def test_the_same_file_uploaded_again_is_recorded_as_already_kept_not_as_a_new_upload(store, tmp_path, capsys):
+    _, uploads = store
+    path = correction(uploads, tmp_path, 2)
+    assert _cli(store, "upload", str(path), "--uploader", "Lea Leider") == 0
+    first, kept_before = audit.entries(uploads)[-1], kept(uploads)
+    assert _cli(store, "upload", str(path), "--uploader", "Lea Leider") == 0
+    again = audit.entries(uploads)[-1]
+    assert kept(uploads) == kept_before  # nothing new was kept
+    assert "duplicate" not in first and "vastgelegd (" in first["what"]
+    assert again["event"] == "upload" and again["duplicate"] is True and again["upload_id"] == first["upload_id"]
+    assert f"was al vastgelegd als upload {first['upload_id']}; niets veranderd" in again["what"]
+    capsys.readouterr()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Which reports count
 

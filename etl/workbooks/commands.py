@@ -159,15 +159,16 @@ def _json_safe(value: object) -> object:
     return str(value)
 
 
-def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
-    """(report, closing line, message for standard error) of one upload; raises nothing a user could cause."""
+def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None, str]:
+    """(report, closing line, message for standard error, outcome) of one upload; raises nothing a user could
+    cause. The outcome is commit_upload's (committed, duplicate, rejected), or "checked" for a dry run."""
     from etl.workbooks.commit import CommitError, commit_upload
     from etl.workbooks.dryrun import upload_report
     from etl.workbooks.safety import technical
 
     if not args.file.is_file():
         message = f"Bestand {args.file} bestaat niet (of is een map). Controleer de naam en de map."
-        return _refusal(message), "Er is niets geschreven.", message
+        return _refusal(message), "Er is niets geschreven.", message, "rejected"
     limits = Limits(**{s.name: getattr(args, s.name) for s in SETTINGS})
     refused = _demo_refusal(args) if args.demo else None
     try:
@@ -181,20 +182,20 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
             if refused:  # the checks still show what is wrong inside the workbook
                 report["ok"] = False
                 report["errors"].append(_refusal(refused)["errors"][0])
-            return report, "Proefrun: er is niets geschreven.", None
+            return report, "Proefrun: er is niets geschreven.", None, "checked"
         if refused:
-            return _refusal(refused), "Er is niets vastgelegd.", refused
+            return _refusal(refused), "Er is niets vastgelegd.", refused, "rejected"
         try:
             result = commit_upload(args.file, args.uploader, args.uploads, args.db, limits, demo=args.demo)
         except CommitError as exc:
             message = f"{exc} Er is niets vastgelegd."
-            return _refusal(message), "Afgekeurd: er is niets vastgelegd.", message
+            return _refusal(message), "Afgekeurd: er is niets vastgelegd.", message, "rejected"
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a bug or a library's panic still ends in one Dutch JSON report
         message = (f"{args.file.name} kon niet verwerkt worden door een onverwachte fout; er is niets vastgelegd. "
                    f"Meld dit bij de beheerder van de Techniekmonitor en stuur het bestand mee. {technical(exc)}.")
-        return _refusal(message), "Er is niets vastgelegd.", message
+        return _refusal(message), "Er is niets vastgelegd.", message, "rejected"
     report = {**result.report, "upload_id": result.upload.upload_id if result.upload else None}
     closing = {"committed": f"Vastgelegd als upload {report['upload_id']}.",
                "duplicate": f"Dit bestand is al vastgelegd als upload {report['upload_id']}; er is niets "
@@ -202,7 +203,7 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None]:
                "rejected": "Afgekeurd: er is niets vastgelegd."}[result.outcome]
     for note in result.notes:
         print(f"LET OP: {note}", file=sys.stderr)
-    return report, closing, None
+    return report, closing, None, result.outcome
 
 
 def _locked_message(month: str, held: dict) -> str:
@@ -229,11 +230,11 @@ def _demo_refusal(args: argparse.Namespace) -> str | None:
 def run_upload(args: argparse.Namespace) -> int:
     """Validate (and without --dry-run commit) a workbook; prints the stable report (with --json: one JSON object,
     whatever happened)."""
-    report, closing, failure = _upload(args)
+    report, closing, failure, outcome = _upload(args)
     if failure:
         print(f"FOUT: {failure}", file=sys.stderr)
     if not args.dry_run:
-        _record_upload(args, report)
+        _record_upload(args, report, outcome == "duplicate")
     if args.json:
         print(json.dumps(_json_safe(report), ensure_ascii=False, indent=2, allow_nan=False))
     else:
@@ -241,14 +242,17 @@ def run_upload(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED if report["ok"] else EXIT_REJECTED
 
 
-def _record_upload(args: argparse.Namespace, report: dict) -> None:
-    """The audit line of an upload: committed (or already kept), or refused with its first error."""
+def _record_upload(args: argparse.Namespace, report: dict, duplicate: bool) -> None:
+    """The audit line of an upload: committed, already kept (nothing changed), or refused with its first error."""
     scope = ("plan van aanpak" if report["kind"] == "plan" else
              f"maandrapportage {report['subproject']} {report['month']}" if report["kind"] == "monthly"
              else "onbekend soort bestand")
     details = {"file": args.file.name, "kind": report["kind"], "subproject": report["subproject"],
                "month": report["month"]}
-    if report["ok"]:
+    if report["ok"] and duplicate:
+        _record(args, "upload", args.uploader, f"{scope} was al vastgelegd als upload {report.get('upload_id')}; "
+                f"niets veranderd ({args.file.name})", upload_id=report.get("upload_id"), duplicate=True, **details)
+    elif report["ok"]:
         _record(args, "upload", args.uploader, f"{scope} vastgelegd ({args.file.name})",
                 upload_id=report.get("upload_id"), **details)
     else:
