@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -607,6 +608,43 @@ def test_logged_in_but_no_access_and_logging_out(browser, login_app, who, says):
     finally:
         page.context.close()
     assert any(e["event"] == "no_access" and e.get("name") == PEOPLE[who]["name"] for e in audit.entries(uploads))
+
+
+@pytest.mark.browser
+def test_a_tampered_or_expired_session_cookie_leads_back_to_the_login_page(browser, login_app):  # noqa: F811
+    from unittest import mock
+
+    from itsdangerous import URLSafeTimedSerializer
+    from playwright.sync_api import expect
+    from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    base, _ = login_app
+    page = _login(browser, base, "analist", "Overzicht")
+    try:
+        [cookie] = [c for c in page.context.cookies() if c["name"] == USER_COOKIE_NAME]
+    finally:
+        page.context.close()
+    claims = decode_signed_value(AUTH["cookie_secret"], USER_COOKIE_NAME, cookie["value"])
+    assert claims and b"analist@example.org" in claims  # the session the provider's login made
+    # Streamlit signs the session with a timestamp and refuses it after 30 days (+1 day grace): sign one 40 days ago
+    serializer = URLSafeTimedSerializer(AUTH["cookie_secret"], salt=USER_COOKIE_NAME)
+    with mock.patch("time.time", return_value=time.time() - 40 * 86400):
+        expired = serializer.dumps(claims.decode())
+    tampered = cookie["value"][:-2] + ("BB" if cookie["value"].endswith("AA") else "AA")  # the signature no longer fits
+    for value in (tampered, expired, cookie["value"]):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+        try:
+            context.add_cookies([{**cookie, "value": value}])
+            page = context.new_page()
+            if value == cookie["value"]:  # the untouched cookie still logs in: the refusals above are the changes
+                _open(page, base, "Overzicht")
+                continue
+            _open(page, base, "Techniekmonitor Flevoland")
+            expect(page.get_by_role("button", name="Inloggen")).to_be_visible()
+            expect(page.locator(NAV)).to_have_count(0)
+        finally:
+            context.close()
 
 
 @pytest.mark.browser
