@@ -19,7 +19,7 @@ STANDARD = {"at", "event", "by", "role", "source", "address", "what"}  # the res
 SOURCES = {"app": "app", "cli": "opdrachtregel"}
 DETAILS = {"reason": "reden", "period": "kwartaal", "upload_id": "upload-id", "file": "bestand", "kind": "soort",
            "subproject": "deelproject", "month": "maand", "verdict": "oordeel", "page": "pagina", "errors": "fouten",
-           "name": "naam", "forwarded_for": "doorgestuurd voor"}
+           "name": "naam", "forwarded_for": "doorgestuurd voor", "duplicate": "al eerder vastgelegd"}
 KINDS = {"monthly": "maandrapportage", "plan": "plan van aanpak"}
 
 st.title("Logboek")
@@ -43,8 +43,15 @@ def local_day(at: str) -> date:
 
 def details(entry: dict) -> str:
     """The line's own fields (file, upload, period, reason, …) as 'naam: waarde; …'."""
-    return "; ".join(f"{DETAILS.get(k, k)}: {KINDS.get(v, v) if k == 'kind' else v}" for k, v in entry.items()
+    return "; ".join(f"{DETAILS.get(k, k)}: {_word(k, v)}" for k, v in entry.items()
                      if k not in STANDARD and v not in (None, ""))
+
+
+def _word(key: str, value: object) -> object:
+    """A detail's value in Dutch: kinds by name, yes/no for flags."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return KINDS.get(value, value) if key == "kind" else value
 
 
 rows = pd.DataFrame({

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from etl.build import build
-from etl.demo import generate
-from etl.reference import MunicipalityResolver
-from etl.workbooks.demo import generate_programme
+# No test may read or write the checkout's data folder (a developer's `make run` data, or another test's leftovers):
+# the default data folder of every module and subprocess is a fresh temporary one. Set before the project's modules
+# are imported, because warehouse/paths.py reads it once.
+os.environ["TECHNIEKMONITOR_DATA"] = tempfile.mkdtemp(prefix="techniekmonitor-tests-data-")
+atexit.register(shutil.rmtree, os.environ["TECHNIEKMONITOR_DATA"], True)
+
+from etl.build import build  # noqa: E402
+from etl.demo import generate  # noqa: E402
+from etl.reference import MunicipalityResolver  # noqa: E402
+from etl.workbooks.demo import generate_programme  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
