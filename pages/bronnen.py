@@ -74,7 +74,7 @@ with st.container(border=True, key="laatste_verversing"):
     today = datetime.now(fmt.AMSTERDAM).date()
     show_table(ages.assign(**{
         "Bron": ages["publisher"] + ", " + ages["title"],
-        "Laatste periode": [fmt.period_label(p) if p else "–" for p in ages["latest_period"]],
+        "Laatste periode": [fmt.period_label(p) if isinstance(p, str) and p else "–" for p in ages["latest_period"]],
         "Actualiteit": [age(row, today) for row in ages.itertuples()],
     })[["Bron", "Laatste periode", "Actualiteit"]])
 

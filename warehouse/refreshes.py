@@ -51,7 +51,7 @@ def last_refresh(db_path: Path | str) -> dict | None:
 
 
 def _period_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(table, period column) of every table whose rows carry a source_id and a period."""
+    """(table, period column) of every table of a source's own rows that carry a source_id and a period."""
     columns: dict[str, set[str]] = {}
     for table, column in con.execute("select table_name, column_name from information_schema.columns "
                                      "where table_schema = 'main'").fetchall():
@@ -59,7 +59,10 @@ def _period_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     found = []
     for table, names in sorted(columns.items()):
         period = next((c for c in PERIOD_COLUMNS if c in names), None)
-        if "source_id" in names and period and table not in ("source", "raw_file"):
+        # The sources' own rows only: the mismatch tables derived from them (by calendar year) would list their
+        # periods twice, and "2019" would sort after "2018-2019" as a source's latest period.
+        if "source_id" in names and period and table not in ("source", "raw_file") and not table.startswith(
+                "mismatch_"):
             found.append((table, period))
     return found
 
