@@ -8,12 +8,13 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.cli import main
-from etl.workbooks.store import events, kept, statuses
+from etl.workbooks.store import events, file_of, kept, statuses
 from tests.conftest import ROOT
 from tests.crash_harness import correction
 from tests.test_access import ACCESS_FILE, LEAD, STUURGROEP, UPLOADS_ENV, _as
@@ -144,6 +145,45 @@ def test_a_locked_month_refuses_upload_correction_withdrawal_and_review_and_writ
     assert _cli(store, "unlock", period, "--reason", "correctie toegestaan", "--by", "Bert") == 0
     assert _cli(store, "upload", str(workbook), "--uploader", "Lea") == 0
     assert kept(uploads)[-1].uploaded_by == "Lea"
+
+
+def test_a_plan_that_changes_a_locked_quarters_target_is_refused_until_the_quarter_is_unlocked(store, capsys,
+                                                                                                 tmp_path):
+    db, uploads = store
+    log = events(uploads)
+    plan = next(u for u in reversed(kept(uploads, log)) if u.kind == "plan" and statuses(kept(uploads, log), log)[
+        u.upload_id] == "active")
+    book = openpyxl.load_workbook(file_of(uploads, plan))
+    sheet = book["Doelen"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("Periode")].value)
+    period = str(row[header.index("Periode")].value)
+    quarter = f"{period}-Q1" if len(period) == 4 else period if "-Q" in period else (
+        f"{period[:4]}-Q{(int(period[5:7]) - 1) // 3 + 1}")
+    kpi, subproject = row[header.index("KPI")].value, row[header.index("Deelproject")].value
+    old = row[header.index("Doelwaarde")].value
+    row[header.index("Doelwaarde")].value = old + 7
+    changed = tmp_path / "plan-nieuw.xlsx"
+    book.save(changed)
+    assert _cli(store, "lock", quarter, "--reason", "vastgesteld door de stuurgroep", "--by", "Bert") == 0
+    capsys.readouterr()
+    before, warehouse = events(uploads), db.read_bytes()
+    assert _cli(store, "upload", str(changed), "--dry-run") == 1  # the dry run says so already
+    out = capsys.readouterr().out
+    assert f"doel {kpi} van {subproject} voor {period}: {old:g} → {old + 7:g}" in out
+    assert _cli(store, "upload", str(changed), "--uploader", "Anna") == 1
+    err = capsys.readouterr().err
+    assert "verandert waar een vergrendeld kwartaal aan werd getoetst" in err
+    assert f"{quarter} door Bert op " in err and f"python -m etl unlock {quarter}" in err
+    assert events(uploads) == before and db.read_bytes() == warehouse
+    # the plan as it was (only the unlocked future changed) still goes in under the lock
+    row[header.index("Doelwaarde")].value = old
+    same = tmp_path / "plan-zelfde.xlsx"
+    book.save(same)
+    assert _cli(store, "upload", str(same), "--uploader", "Anna") == 0
+    assert _cli(store, "unlock", quarter, "--reason", "doelen herzien", "--by", "Bert") == 0
+    assert _cli(store, "upload", str(changed), "--uploader", "Anna") == 0
+    capsys.readouterr()
 
 
 def test_a_command_the_app_runs_records_the_login_not_the_cli(store, monkeypatch, tmp_path, capsys):

@@ -173,9 +173,9 @@ def _upload(args: argparse.Namespace) -> tuple[dict, str, str | None, str]:
     refused = _demo_refusal(args) if args.demo else None
     try:
         if args.dry_run:
-            report = upload_report(args.file, args.db, args.plan, limits=limits)
-            held = lock_of(events(args.uploads), report.get("month")) if report.get("kind") == "monthly" and \
-                args.uploads.exists() else None
+            log = events(args.uploads) if args.uploads.exists() else []
+            report = upload_report(args.file, args.db, args.plan, limits=limits, locked=locks(log))
+            held = lock_of(log, report.get("month")) if report.get("kind") == "monthly" else None
             if held:  # the commit would be refused (etl/workbooks/commit.py says so in the same words)
                 report["ok"] = False
                 report["errors"].append(_refusal(_locked_message(report["month"], held))["errors"][0])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from etl.manifest import sha256_of
 from etl.workbooks.dryrun import dry_run, open_warehouse
+from etl.workbooks.planlock import locked_plan_changes
 from etl.workbooks.recovery import CommitError, prepare, remove, swap, sync_locked
 from etl.workbooks.safety import Limits
 from etl.workbooks.store import (
@@ -67,6 +68,8 @@ def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path
         try:
             validation = validate_workbook(path, con, file_of(uploads_dir, plan) if plan else None, limits=limits)
             changes = dry_run(validation.rows, con) if validation.kind else {}
+            frozen = (locked_plan_changes(con, validation.rows, locks(log))
+                      if validation.ok and validation.kind == "plan" else None)
         finally:
             if con is not None:
                 con.close()
@@ -80,6 +83,8 @@ def commit_upload(path: Path, uploaded_by: str, uploads_dir: Path, db_path: Path
             return CommitResult(report, "rejected", notes=synced.notes)
         if validation.kind == "monthly":
             _refuse_if_locked(log, validation.month, f"een maandrapportage van {validation.subproject} over")
+        if frozen:
+            raise CommitError(frozen)
         digest = sha256_of(path)
         same = next((u for u in uploads if u.sha256 == digest and status[u.upload_id] == "active"), None)
         if same:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from etl.workbooks.layout import TABLE_KEYS
-from etl.workbooks.validate import validate_workbook
+from etl.workbooks.validate import Issue, validate_workbook
 
 
 @dataclass
@@ -107,12 +107,19 @@ def open_warehouse(db_path) -> duckdb.DuckDBPyConnection | None:
     return duckdb.connect(str(db_path), read_only=True)
 
 
-def upload_report(path, db_path=None, plan_path=None, today=None, limits=None) -> dict:
-    """Validate a workbook and compare it with the warehouse: the stable JSON of `python -m etl upload --dry-run`."""
+def upload_report(path, db_path=None, plan_path=None, today=None, limits=None, locked=None) -> dict:
+    """Validate a workbook and compare it with the warehouse: the stable JSON of `python -m etl upload --dry-run`.
+    `locked`: the store's period locks, so that a plan changing a locked quarter's targets is refused here already."""
+    from etl.workbooks.planlock import locked_plan_changes
+
     con = open_warehouse(db_path)
     try:
         validation = validate_workbook(path, con, plan_path, today, limits)
         changes = dry_run(validation.rows, con) if validation.kind else {}
+        frozen = (locked_plan_changes(con, validation.rows, locked or {})
+                  if validation.ok and validation.kind == "plan" else None)
+        if frozen:  # the commit would be refused (etl/workbooks/commit.py) in the same words
+            validation.errors.append(Issue(None, None, None, None, frozen))
     finally:
         if con is not None:
             con.close()
