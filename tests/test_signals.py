@@ -113,7 +113,7 @@ def test_the_cli_names_the_file_sheet_row_and_column(tmp_path, capsys):
     db = warehouse_with_plan(tmp_path)
     bad = _report(tmp_path, [HEADER, [date(2026, 3, 5), None, "Almere", "Landbouw", "anders", "Tekst.", None]],
                   name="maart_alm.xlsx")
-    code = main(["upload", str(bad), "--dry-run", "--db", str(db)])
+    code = main(["upload", str(bad), "--dry-run", "--db", str(db), "--uploads", str(tmp_path / "uploads")])
     out = capsys.readouterr().out
     assert code == 1
     assert "FOUT: blad 'Signalen', rij 2, kolom 'Domein', waarde 'Landbouw': 'Domein' moet een technisch domein" in out
