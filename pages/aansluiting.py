@@ -23,6 +23,7 @@ MISSING = {
 
 
 SIGNAL_SOURCE = "maandrapportages van de deelprojecten"
+MAX_TEXTS = 25  # signal texts listed at once; the search box finds the others
 
 
 def show_signals(version: tuple[str, float], region: str, region_label: str, reports: tuple[str, ...] | None) -> None:
@@ -76,14 +77,20 @@ def show_signals(version: tuple[str, float], region: str, region_label: str, rep
     else:
         actions = ["–" if pd.isna(code) else f"{code}: {name}" if isinstance(name, str) else code
                    for code, name in zip(found["action_code"], found["action"], strict=True)]
+        shown = found.assign(actie=actions).head(MAX_TEXTS)  # a long table hides the rest of the page on a phone
         show_table(pd.DataFrame({
-            "Datum": pd.to_datetime(found["signal_date"]).dt.date.map(fmt.day), "Gemeente": found["gemeente"],
-            "Domein": found["domein"], "Soort": found["kind"], "Omschrijving": found["description"],
-            "Actie in het plan": actions, "Deelproject": found["subproject"].fillna(found["subproject_code"]),
-            "TechNet-kring": found["circle"].fillna("–")}))
-        shown = fmt.counted(len(found), "signaal", "signalen")
-        st.caption(f"{shown} van {fmt.number(len(every))}" + (f" met '{search.strip()}'" if search.strip() else "")
-                   + f", nieuwste eerst. {credit}")
+            "Datum": pd.to_datetime(shown["signal_date"]).dt.date.map(fmt.day), "Gemeente": shown["gemeente"],
+            "Domein": shown["domein"], "Soort": shown["kind"], "Omschrijving": shown["description"],
+            "Actie in het plan": shown["actie"], "Gemeld via": shown["circle"].fillna(shown["subproject"])}))
+        which = f" met '{search.strip()}'" if search.strip() else ""
+        if len(found) > MAX_TEXTS:
+            counted = (f"De nieuwste {MAX_TEXTS} van {fmt.number(len(found))} signalen{which}; zoek op een woord "
+                       "om de andere te vinden.")
+        elif which:
+            counted = f"{fmt.number(len(found))} van {fmt.number(len(every))} signalen{which}, nieuwste eerst."
+        else:
+            counted = f"{fmt.counted(len(found), 'signaal', 'signalen')}, nieuwste eerst."
+        st.caption(f"{counted} Gemeld via: de TechNet-kring (of het deelproject) die het signaal doorgaf. {credit}")
 
     st.markdown("**Acties in het plan van aanpak per domein**")
     linked = mismatch.domain_actions(version, region, reports)
