@@ -455,11 +455,12 @@ def _check_signals(signals: pd.DataFrame, plan: KnownPlan, subproject: str | Non
     """A signal's action is one of the subproject's actions, and its date is not in the future; a date after the
     report's month is a warning (it belongs in a later report)."""
     sheet = MONTHLY.sheet("Signalen")
-    codes = set(plan.actions.loc[plan.actions["subproject_code"].eq(subproject), "action_code"])
-    listed = f" ({', '.join(sorted(codes))})" if codes else " (het plan noemt er geen voor dit deelproject)"
-    _unknown(signals, sheet, "action_code", codes, out,
-             f"Onbekende actie voor deelproject {subproject}: laat de cel leeg of gebruik een code uit het plan van "
-             f"aanpak{listed}.")
+    if subproject:  # without one, the Toelichting's error says so; every action would read as unknown
+        codes = set(plan.actions.loc[plan.actions["subproject_code"].eq(subproject), "action_code"])
+        listed = f" ({', '.join(sorted(codes))})" if codes else " (het plan noemt er geen voor dit deelproject)"
+        _unknown(signals, sheet, "action_code", codes, out,
+                 f"Onbekende actie voor deelproject {subproject}: laat de cel leeg of gebruik een code uit het plan "
+                 f"van aanpak{listed}.")
     column = sheet.column("signal_date")
     dates = signals["signal_date"]
     future = dates.notna() & (dates > pd.Timestamp(today))
