@@ -1,17 +1,18 @@
-"""Page 'Aansluiting onderwijs–arbeidsmarkt': per technical domain the graduates against the open vacancies."""
+"""Page 'Aansluiting onderwijs–arbeidsmarkt': per technical domain the graduates against the open vacancies, and the
+signals from the field that the subprojects' monthly reports carry."""
 
 import pandas as pd
 import streamlit as st
 
 from ui import charts, draw, mismatch
 from ui import format as fmt
-from ui.access import guard
+from ui.access import guard, reports_filter, reports_label
 from ui.data import db_version
 from ui.filters import sidebar_filters
 from ui.layout import CHOOSE_ONE, demo_banner, series_caption, show_table, warehouse_ready
 from ui.sections import FLEVOLAND_MUNICIPALITIES, caveats
 
-guard("aansluiting")  # the role may open this page, else a Dutch refusal
+grant = guard("aansluiting")  # the role may open this page, else a Dutch refusal
 
 SUPPLY = "Gediplomeerden"
 DEMAND = "Openstaande vacatures, gemiddelde stand"
@@ -19,6 +20,91 @@ MISSING = {
     "aanbod": "gediplomeerden van DUO (mbo, hbo en wo): haal ze op met `python -m etl fetch --source duo`",
     "vraag": "vacatures van UWV Open Match Data: haal ze op met `python -m etl fetch --source uwv`",
 }
+
+
+SIGNAL_SOURCE = "maandrapportages van de deelprojecten"
+MAX_TEXTS = 25  # signal texts listed at once; the search box finds the others
+
+
+def show_signals(version: tuple[str, float], region: str, region_label: str, reports: tuple[str, ...] | None) -> None:
+    """Signals from the field about the region: counts per domain and municipality, the texts (searchable), and per
+    domain the plan's actions the signals link to it."""
+    st.subheader(f"Signalen uit het veld — {region_label}")
+    st.caption("Wat TechNet-kringen, scholen en bedrijven melden over de aansluiting van het onderwijs op de "
+               "arbeidsmarkt, uit het blad Signalen van de maandrapportages van de deelprojecten.")
+    every = mismatch.signals(version, region, reports, "")
+    if every.empty:
+        st.info(f"Voor {region_label} is nog geen signaal gemeld in de maandrapportages die meetellen. Een "
+                "deelproject meldt signalen in het blad Signalen van zijn maandrapportage (sjabloon op de pagina "
+                "Upload).", icon=":material/info:")
+        return
+    dates = pd.to_datetime(every["signal_date"])
+    span = f"{fmt.day(dates.min().date())} t/m {fmt.day(dates.max().date())}"
+    status = reports_label(reports).removeprefix("Deelprojecten: ")
+    source = f"{SIGNAL_SOURCE}{' (demodata)' if every['is_demo'].any() else ''}"
+    credit = f"Bron: {source}. Periode: {span}. Status: {status}"
+
+    domains = mismatch.signals_per_domain(version, region, reports)
+    bars = pd.DataFrame({"domein": domains["domein"], "period": span, "value": domains["signals"],
+                         "lower": domains["signals"], "upper": domains["signals"], "unit": "count",
+                         "source": source, "status": status})
+    draw.chart(charts.bars, bars, "count", "Aantal signalen", category="domein")
+    st.caption(f"{credit} Eén signaal is één rij in het blad Signalen van een maandrapportage.")
+
+    counts = mismatch.signal_counts(version, region, reports)
+    places = sorted(counts["gemeente"].dropna().unique())
+    table = counts.pivot_table(index="domain_id", columns="gemeente", values="signals", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=domains["domain_id"], columns=places, fill_value=0)
+    most = counts.groupby(["domain_id", "kind"])["signals"].sum().reset_index().sort_values(
+        ["domain_id", "signals", "kind"], ascending=[True, False, True]).drop_duplicates("domain_id")
+    rows = pd.DataFrame({"Domein": domains["domein"].to_numpy(),
+                         **{place: table[place].map(fmt.number).to_numpy() for place in places},
+                         "Totaal": domains["signals"].map(fmt.number).to_numpy(),
+                         "Meest gemeld": domains["domain_id"].map(dict(zip(most["domain_id"], most["kind"],
+                                                                          strict=True))).fillna("–").to_numpy()})
+    st.markdown(f"**Signalen per domein en gemeente, {region_label}**")
+    show_table(rows, numeric=[*places, "Totaal"])
+    st.caption(f"{credit} Meest gemeld: de soort signaal die in het domein het vaakst voorkomt.")
+
+    st.markdown("**De signalen**")
+    search = st.text_input("Zoeken in de signalen", key="aansluiting_zoek",
+                           placeholder="Bijvoorbeeld: stage, BBL, Almere of docent",
+                           help="Zoekt in omschrijving, soort, domein, gemeente, TechNet-kring, deelproject en actie.")
+    found = mismatch.signals(version, region, reports, search) if search.strip() else every
+    if found.empty:
+        st.info(f"Geen signaal bevat '{search.strip()}'. Probeer een ander woord of maak het zoekveld leeg.",
+                icon=":material/search_off:")
+    else:
+        actions = ["–" if pd.isna(code) else f"{code}: {name}" if isinstance(name, str) else code
+                   for code, name in zip(found["action_code"], found["action"], strict=True)]
+        shown = found.assign(actie=actions).head(MAX_TEXTS)  # a long table hides the rest of the page on a phone
+        show_table(pd.DataFrame({
+            "Datum": pd.to_datetime(shown["signal_date"]).dt.date.map(fmt.day), "Gemeente": shown["gemeente"],
+            "Domein": shown["domein"], "Soort": shown["kind"], "Omschrijving": shown["description"],
+            "Actie in het plan": shown["actie"], "Gemeld via": shown["circle"].fillna(shown["subproject"])}))
+        which = f" met '{search.strip()}'" if search.strip() else ""
+        if len(found) > MAX_TEXTS:
+            counted = (f"De nieuwste {MAX_TEXTS} van {fmt.number(len(found))} signalen{which}; zoek op een woord "
+                       "om de andere te vinden.")
+        elif which:
+            counted = f"{fmt.number(len(found))} van {fmt.number(len(every))} signalen{which}, nieuwste eerst."
+        else:
+            counted = f"{fmt.counted(len(found), 'signaal', 'signalen')}, nieuwste eerst."
+        st.caption(f"{counted} Gemeld via: de TechNet-kring (of het deelproject) die het signaal doorgaf. {credit}")
+
+    st.markdown("**Acties in het plan van aanpak per domein**")
+    linked = mismatch.domain_actions(version, region, reports)
+    if linked.empty:
+        st.info("Geen signaal noemt een actie uit het plan van aanpak. Een deelproject koppelt een signaal aan een "
+                "actie in de kolom Actie van het blad Signalen.", icon=":material/info:")
+        return
+    show_table(pd.DataFrame({
+        "Domein": linked["domein"], "Deelproject": linked["subproject"].fillna(linked["subproject_code"]),
+        "Actie": linked["action_code"] + ": " + linked["action"].fillna(""), "Status": linked["status"].fillna("–"),
+        "Signalen": linked["signals"].map(fmt.number),
+        "Laatste signaal": pd.to_datetime(linked["latest"]).dt.date.map(fmt.day)}), numeric=["Signalen"])
+    st.caption("De acties die de signalen van een domein noemen (kolom Actie van het blad Signalen), met hun laatst "
+               f"gerapporteerde status. {credit}")
 
 
 def show_caveats() -> None:
@@ -62,12 +148,14 @@ if not warehouse_ready():
 demo_banner()
 filters = sidebar_filters()
 version = db_version()
+reports = reports_filter(grant)  # approved reports only, unless the analyst includes the others
 
 present = mismatch.sources(version)
 if not all(present.values()):
     lacking = "; ".join(text for side, text in MISSING.items() if not present[side])
     st.info(f"Aanbod en vraag per domein zijn nog niet te vergelijken: in het datawarehouse ontbreken {lacking}. "
             "Bouw daarna opnieuw met `python -m etl build`.", icon=":material/info:")
+    show_signals(version, filters.region, filters.region_label, reports)
     show_caveats()
     st.stop()
 
@@ -81,6 +169,7 @@ if year is None:
             f"vacatures (gediplomeerden: {', '.join(map(str, supply_years)) or 'geen'}; vacatures: "
             f"{', '.join(map(str, demand_years)) or 'geen'}). Kies een andere periode of regio.",
             icon=":material/info:")
+    show_signals(version, filters.region, filters.region_label, reports)
     show_caveats()
     st.stop()
 
@@ -175,6 +264,7 @@ st.caption(series_caption(local) + " Gediplomeerden tellen bij de gemeente van d
            f"mbo-, hbo- of wo-instelling in dit domein heeft er geen. Vacatures: "
            f"{months_text(frame[frame['year'] == int(chosen)])}.")
 
+show_signals(version, filters.region, filters.region_label, reports)
 show_caveats()
 outside, total = mismatch.unplaced(version, filters.region, year)
 if total:

@@ -38,7 +38,8 @@ UPLOADER_CSS = f"""<style>
 </style>"""
 TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
             "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
-            "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
+            "milestone_update": "mijlpaal-updates", "action_update": "actie-updates",
+            "field_signal": "signalen"}
 
 st.title("Upload")
 st.caption("Het plan van aanpak en de maandrapportages van de deelprojecten: sjabloon downloaden, controleren, "

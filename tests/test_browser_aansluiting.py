@@ -44,7 +44,7 @@ def test_page_in_chromium_at_desktop_and_phone_size(demo_app: str, page: Page, w
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="Demodata")).to_be_visible()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    expect(charts).to_have_count(5)
+    expect(charts).to_have_count(6)  # the last: signals from the field per domain
     # The first chart: every domain, graduates and vacancies, each bar labelled with its number, never in English.
     labels = charts.first.locator("text").all_text_contents()
     assert {"ICT", "Bouw en infra", "Installatie en energie"} <= set(labels), labels

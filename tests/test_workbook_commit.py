@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES, ROOT, raw_with
 from tests.test_workbook_support import MONTHLY_SHEETS, copy_sheets, monthly_file, plan_file, write_workbook
 
 PROGRAMME = ("subproject", "action", "milestone", "kpi", "kpi_target", "kpi_value", "report_narrative",
-             "milestone_update", "action_update")
+             "milestone_update", "action_update", "field_signal")
 
 
 @pytest.fixture

@@ -176,7 +176,10 @@ def test_far_apart_cells_are_refused_at_the_far_cell(tmp_path, plan_db):
 
 
 def test_a_missing_file_and_a_commit_error_print_json(tmp_path, capsys):
-    assert main(["upload", str(tmp_path / "weg.xlsx"), "--json", "--db", str(tmp_path / "geen.duckdb")]) == 1
+    # its own uploads folder: the refusal's audit line would otherwise create data/uploads, which later dry runs
+    # (without --uploads) then sync into their warehouse, emptying its plan
+    assert main(["upload", str(tmp_path / "weg.xlsx"), "--json", "--uploads", str(tmp_path / "uploads"), "--db",
+                 str(tmp_path / "geen.duckdb")]) == 1
     report = strict_json(capsys.readouterr().out)
     assert not report["ok"] and "bestaat niet" in report["errors"][0]["message"]
     # a valid plan, but no warehouse to commit to: the commit fails after validation

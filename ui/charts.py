@@ -118,7 +118,7 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
         x=alt.X("value:Q", axis=x_axis), y=y,
         color=alt.condition(alt.FieldOneOfPredicate(field=category, oneOf=list(references)),
                             alt.value("#8C8C8C"), alt.value(PALETTE[0])),
-        tooltip=[alt.Tooltip(f"{category}:N", title="Regio"), alt.Tooltip("waarde:N", title="Waarde"),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category.capitalize()), alt.Tooltip("waarde:N", title="Waarde"),
                  alt.Tooltip("periode:N", title="Periode")])
     ranges = alt.Chart(data).mark_rule(color="#000000", strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q", y=y)
     text = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(

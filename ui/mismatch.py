@@ -1,4 +1,5 @@
-"""Cached access to supply against demand per technical domain (warehouse.mismatch) for the page 'Aansluiting'."""
+"""Cached access to supply against demand per technical domain (warehouse.mismatch) and to the signals from the
+field (warehouse.signals) for the page 'Aansluiting'."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from ui.data import cursor
 from warehouse import mismatch
+from warehouse import signals as warehouse_signals
 
 
 @st.cache_data(show_spinner=False)
@@ -48,3 +50,27 @@ def unplaced(version: tuple[str, float], region: str, year: int) -> tuple[float,
 def latest_common_year(frame: pd.DataFrame) -> int | None:
     """The latest year of an overview with both graduates and vacancies in some domain, or None."""
     return mismatch.latest_common_year(frame)
+
+
+@st.cache_data(show_spinner=False)
+def signals(version: tuple[str, float], region: str, reports: tuple[str, ...] | None, search: str) -> pd.DataFrame:
+    """The counted signals from the field about the region, latest first, filtered by `search`."""
+    return warehouse_signals.signals(cursor(), region, reports, search)
+
+
+@st.cache_data(show_spinner=False)
+def signals_per_domain(version: tuple[str, float], region: str, reports: tuple[str, ...] | None) -> pd.DataFrame:
+    """Every technical domain with its number of counted signals about the region."""
+    return warehouse_signals.per_domain(cursor(), region, reports)
+
+
+@st.cache_data(show_spinner=False)
+def signal_counts(version: tuple[str, float], region: str, reports: tuple[str, ...] | None) -> pd.DataFrame:
+    """Counted signals per domain × municipality × kind."""
+    return warehouse_signals.counts(cursor(), region, reports)
+
+
+@st.cache_data(show_spinner=False)
+def domain_actions(version: tuple[str, float], region: str, reports: tuple[str, ...] | None) -> pd.DataFrame:
+    """Per domain the plan's actions that signals link to it, with their status."""
+    return warehouse_signals.domain_actions(cursor(), region, reports)

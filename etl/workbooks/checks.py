@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
+from etl.workbooks.layout import SIGNAL_KINDS
 
 ACTION_STATUSES = ["niet gestart", "loopt", "afgerond", "vertraagd", "gestopt"]
 MILESTONE_STATUSES = ["open", "behaald", "te laat", "vervallen"]
@@ -43,11 +44,21 @@ PROGRAMME_CHECKS: list[Check] = [
     unique("action_update", "subproject_code", "action_code", "month"),
     _within_plan("action_update", "action_code", "action"),
     accepted_values("action_update", "status", ACTION_STATUSES),
+    *not_null("field_signal", "subproject_code", "month", "sheet_row", "signal_date", "municipality_code",
+              "domain_id", "kind", "description", "upload_id"),
+    unique("field_signal", "subproject_code", "month", "sheet_row"),
+    relationship("field_signal", "domain_id", "technical_domain", "domain_id"),
+    relationship("field_signal", "municipality_code", "region", "code"),
+    accepted_values("field_signal", "kind", list(SIGNAL_KINDS)),
+    rule("field_signal", "action_code leeg of een actie van hetzelfde deelproject",
+         "action_code is not null and not exists (select 1 from action p where p.subproject_code = "
+         "field_signal.subproject_code and p.action_code = field_signal.action_code)", "subproject_code",
+         "action_code"),
     *not_null("upload", "upload_id", "kind", "sha256", "uploaded_at", "status", "is_demo"),
     unique("upload", "upload_id"),
     accepted_values("upload", "status", ["active", "superseded", "withdrawn", "rejected"]),
     # Every programme row comes from an upload that is active in this build.
     *(relationship(table, "upload_id", "upload", "upload_id")
       for table in ("subproject", "action", "milestone", "kpi", "kpi_target", "kpi_value", "report_narrative",
-                    "milestone_update", "action_update")),
+                    "milestone_update", "action_update", "field_signal")),
 ]

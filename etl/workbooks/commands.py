@@ -35,7 +35,8 @@ from warehouse.paths import DEFAULT_UPLOADS
 EXIT_ACCEPTED, EXIT_REJECTED = 0, 1
 _TABLE_NL = {"subproject": "deelprojecten", "action": "acties", "milestone": "mijlpalen", "kpi": "KPI's",
              "kpi_target": "doelen", "kpi_value": "KPI-waarden", "report_narrative": "toelichting",
-             "milestone_update": "mijlpaal-updates", "action_update": "actie-updates"}
+             "milestone_update": "mijlpaal-updates", "action_update": "actie-updates",
+             "field_signal": "signalen"}
 
 
 def add_arguments(template: argparse.ArgumentParser, upload: argparse.ArgumentParser,

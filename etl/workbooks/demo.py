@@ -4,7 +4,8 @@ The workbooks are written in the exact template layout (etl.workbooks.templates,
 kept through etl.workbooks.store with demo=True, so `python -m etl build` replays them like real uploads and the
 pages label them as demo. Everything follows from the seed and `today`: upload times, zip entry times and document
 properties are fixed, so the same (seed, today) gives the same bytes. A few months are missing, three are corrected
-by a later upload and one upload is withdrawn, so the pages show gaps, supersedes and a withdrawal. An uploads
+by a later upload and one upload is withdrawn, so the pages show gaps, supersedes and a withdrawal. About a third of
+the reports carry signals from the field (sheet Signalen), drawn from their own random stream. An uploads
 folder that holds any non-demo upload is never touched.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from etl.workbooks.demomark import mark
 from etl.workbooks.layout import MONTHLY, PLAN, WorkbookLayout
+from etl.workbooks.references import domain_names
 from etl.workbooks.store import (
     APPROVED,
     CACHE_DIR,
@@ -94,6 +96,32 @@ RISKS = (
     "Vervoer naar bedrijven is duur.", "Projectleider vertrekt; opvolging nog niet geregeld.", "",
     "Vertraging bij de levering van lesmaterialen.",
 )
+
+
+# Signals from the field: the domains each subproject hears most about (its region's industry), the action of the
+# plan (by index in ACTIONS) that answers each kind, and a short text per kind ({domain} is the domain's name).
+SIGNAL_DOMAINS = {
+    "ALM": ("ict", "installatie_energie", "bouw_infra"), "LEL": ("mechatronica_maak", "bouw_infra", "proces_lab"),
+    "DRO": ("mechatronica_maak", "proces_lab", "installatie_energie"), "NOP": ("bouw_infra", "installatie_energie"),
+    "URK": ("mobiliteit_logistiek", "mechatronica_maak"), "ZEE": ("installatie_energie", "bouw_infra"),
+}
+SIGNAL_ACTIONS = {"tekort aan vaardigheid": 1, "tekort aan stageplaatsen": 4, "tekort aan docenten": 3,
+                  "verouderd lesmateriaal": 3, "instroom te laag": 0, "anders": 5}
+SIGNAL_TEXTS = {
+    "tekort aan vaardigheid": ("Bedrijven in {domain} missen bij stagiairs praktijkervaring met de nieuwste "
+                               "apparatuur.", "Werkgevers vragen meer aandacht voor veilig werken in {domain}."),
+    "tekort aan stageplaatsen": ("Te weinig BBL-plaatsen in {domain}; studenten wijken uit naar bedrijven buiten de "
+                                 "regio.", "Stagebedrijven in {domain} zitten vol tot na de zomer."),
+    "tekort aan docenten": ("Vacature voor een docent {domain} staat al maanden open.",
+                            "Lessen {domain} worden door invallers gegeven door ziekte en vertrek."),
+    "verouderd lesmateriaal": ("Het lesmateriaal {domain} loopt achter op wat de bedrijven gebruiken.",
+                               "Schoolwerkplaats {domain} heeft verouderde machines; bedrijven bieden hulp aan."),
+    "instroom te laag": ("Minder aanmeldingen voor opleidingen in {domain} dan vorig jaar, volgens de open dag.",
+                         "Ouders kennen de beroepen in {domain} nauwelijks; weinig leerlingen kiezen ervoor."),
+    "anders": ("Bedrijven in {domain} willen een gezamenlijke open dag met de scholen.",
+               "Een brancheorganisatie in {domain} biedt gastdocenten aan."),
+}
+SIGNAL_CHANCE = 0.35  # share of monthly reports that carry signals
 
 
 def _months(today: date) -> list[str]:
@@ -252,6 +280,28 @@ def _report(rng: random.Random, code: str, plan: dict, months: list[str], index:
     return {"Toelichting": narrative, "KPI-waarden": values, "Mijlpalen": milestones, "Acties": actions}
 
 
+def _signals(rng: random.Random, code: str, month: str, plan: dict) -> list[list]:
+    """The rows of a report's sheet Signalen: none in most months, else one to three signals from the field, each
+    about a domain of the subproject's region and, for half of them, linked to the plan's action that answers it."""
+    if rng.random() >= SIGNAL_CHANCE:
+        return []
+    municipality = next(s[2] for s in SUBPROJECTS if s[0] == code)
+    actions = [a_code for a_code, *_dates in plan["schedule"][code]["actions"]]
+    names = domain_names()
+    end = (_next_month(month) - timedelta(days=1)).day
+    rows = []
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        domain = rng.choice(SIGNAL_DOMAINS[code])
+        kind = rng.choice(list(SIGNAL_TEXTS))
+        name = names[domain] if names[domain].isupper() else names[domain][0].lower() + names[domain][1:]  # ICT
+        text = rng.choice(SIGNAL_TEXTS[kind]).format(domain=name)
+        index = SIGNAL_ACTIONS[kind]
+        action = actions[index] if index < len(actions) and rng.random() < 0.5 else None
+        day = _month_start(month) + timedelta(days=rng.randint(0, end - 1))
+        rows.append([day, None, municipality, names[domain], kind, text, action])
+    return rows
+
+
 def _counts(layout: WorkbookLayout, rows: dict[str, list[list]]) -> dict[str, int]:
     return {sheet.table: len(rows[sheet.name]) for sheet in layout.sheets}
 
@@ -292,6 +342,7 @@ def generate_programme(uploads_dir: Path, seed: int, today: date) -> list[Upload
     uploads_dir = Path(uploads_dir)
     clear_demo_uploads(uploads_dir)
     rng = random.Random(seed)
+    signal_rng = random.Random(f"signals-{seed}")  # its own stream: the other demo figures stay as they were
     months = _months(today)
     plan = _plan(rng, months)
     codes = [s[0] for s in SUBPROJECTS]
@@ -319,6 +370,7 @@ def generate_programme(uploads_dir: Path, seed: int, today: date) -> list[Upload
                                                                              minute=rng.randint(0, 59))
                 at = min(at, latest - timedelta(minutes=codes.index(code)))
                 rows = _report(rng, code, plan, months, index, state, at.date())  # also when missing: state moves on
+                rows["Signalen"] = _signals(signal_rng, code, month, plan)
                 if (code, month) in missing:
                     continue
                 lists = {"kpis": [k[0] for k in KPIS], "milestones": [r[0] for r in rows["Mijlpalen"]],

@@ -13,10 +13,16 @@ MILESTONE_STATUSES = ("open", "behaald", "te laat", "vervallen")
 KPI_KINDS = ("output", "outcome")
 ACCUMULATIONS = ("cumulatief", "incrementeel")
 DIRECTIONS = ("hoger is beter", "lager is beter")
+# What a signal from the field is about: the one list of kinds (template dropdown, validation, page and docs).
+SIGNAL_KINDS = ("tekort aan vaardigheid", "tekort aan stageplaatsen", "tekort aan docenten", "verouderd lesmateriaal",
+                "instroom te laag", "anders")
+SIGNAL_TEXT_LENGTH = 500  # a signal is a short description; a longer text belongs in the highlights or risks
 
 # Column types: text (free text), code (short identifier), municipality (GM code), number,
-# date, month (YYYY-MM), period (target period: 'YYYY', 'YYYY-Qn' or 'YYYY-MM'), choice (one of `allowed`).
-TYPES = ("text", "code", "municipality", "number", "date", "month", "period", "choice")
+# date, month (YYYY-MM), period (target period: 'YYYY', 'YYYY-Qn' or 'YYYY-MM'), choice (one of `allowed`),
+# flevoland (a Flevoland municipality by name or CBS code, stored as the code), domain (a technical domain of
+# etl/reference/technical_domains.csv by name or id, stored as the id).
+TYPES = ("text", "code", "municipality", "number", "date", "month", "period", "choice", "flevoland", "domain")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Column:
     help: str = ""
     example: object = None
     list_of: str | None = None  # dropdown: codes from this list (see LISTS in templates.py)
+    max_length: int | None = None  # text: at most this many characters
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,8 @@ class Sheet:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     help: str = ""
+    optional: bool = False  # a workbook without this sheet is still valid (it was added after the first uploads)
+    row_field: str | None = None  # keep each row's Excel row number in this column (the grain of the table)
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
@@ -141,6 +150,24 @@ MONTHLY = WorkbookLayout("monthly", "Maandrapportage", (
         Column("Afgerond op", "achieved_date", "date"),
         Column("Opmerking", "comment", "text"),
     ), ("action_code",), "Eén rij per actie van het deelproject."),
+    Sheet("Signalen", "field_signal", (
+        Column("Datum", "signal_date", "date", True, help="wanneer het signaal binnenkwam", example="2026-03-10"),
+        Column("TechNet-kring", "technet_circle", "text", help="leeg: de kring van het deelproject",
+               example="TechNet Almere"),
+        Column("Gemeente", "municipality_code", "flevoland", True,
+               help="Flevolandse gemeente waar het signaal over gaat (naam of CBS-code)", example="Almere",
+               list_of="municipalities"),
+        Column("Domein", "domain_id", "domain", True, help="technisch domein", example="Installatie en energie",
+               list_of="domains"),
+        Column("Soort", "kind", "choice", True, SIGNAL_KINDS, example="tekort aan stageplaatsen"),
+        Column("Omschrijving", "description", "text", True, help=f"kort, hoogstens {SIGNAL_TEXT_LENGTH} tekens",
+               example="Voorbeeld: installatiebedrijven vinden te weinig BBL-leerlingen.",
+               max_length=SIGNAL_TEXT_LENGTH),
+        Column("Actie", "action_code", "code", help="optioneel: de actie uit het plan van aanpak die dit aanpakt",
+               example="VB-A1", list_of="actions"),
+    ), ("signal_date", "municipality_code", "domain_id", "kind", "description"),
+        "Optioneel: één rij per signaal uit het veld (van TechNet-kring, scholen of bedrijven) over de aansluiting "
+        "van onderwijs op de arbeidsmarkt.", optional=True, row_field="sheet_row"),
 ), "De maandrapportage van één deelproject over één maand.")
 
 LAYOUTS = {PLAN.kind: PLAN, MONTHLY.kind: MONTHLY}
@@ -162,5 +189,6 @@ TABLE_KEYS = {
     "kpi_value": ("subproject_code", "kpi_code", "month"),
     "milestone_update": ("subproject_code", "milestone_code", "month"),
     "action_update": ("subproject_code", "action_code", "month"),
+    "field_signal": ("subproject_code", "month", "sheet_row"),
 }
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")

@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # validation reads workbooks (python-calamine, defusedxml): a
     from etl.workbooks.validate import KnownPlan, Validation
 
 PLAN_TABLES = ("subproject", "action", "milestone", "kpi", "kpi_target")
-MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update")
+MONTHLY_TABLES = ("kpi_value", "report_narrative", "milestone_update", "action_update", "field_signal")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import duckdb
 from etl.appendlog import append_line
 from etl.manifest import sha256_of
 from etl.tempfiles import stale
+from etl.workbooks.references import REFERENCE_DIR, REFERENCE_FILES
 
 EVENTS = "events.jsonl"
 METADATA = "upload.json"
@@ -130,14 +131,15 @@ CODE_KEY = "uploads_code"  # build_info: code_version() of the code that derived
 
 # The modules validate_workbook runs (tests/test_workbook_incremental.py checks the list against its imports), and
 # those that turn validated rows into programme tables and statuses.
-VALIDATION_MODULES = ("validate.py", "reader.py", "layout.py", "safety.py")
+VALIDATION_MODULES = ("validate.py", "reader.py", "layout.py", "safety.py", "references.py")
 DERIVATION_MODULES = ("replay.py", "store.py")
 
 
 @cache
 def validation_version() -> str:
     """A hash of what a validation result depends on besides the files: the validation code, the catalogue's
-    indicator ids (a plan's KPIs may name one) and the versions of the libraries that read workbooks. Part of the key
+    indicator ids (a plan's KPIs may name one), the reference lists a report's signals are checked against
+    (references.py) and the versions of the libraries that read workbooks. Part of the key
     of every cached result (replay.py), so results of other code are never reused; a change to another module of
     etl/workbooks leaves them valid."""
     from warehouse.catalog import CATALOGUE
@@ -146,6 +148,8 @@ def validation_version() -> str:
     for name in VALIDATION_MODULES:
         digest.update((Path(__file__).parent / name).read_bytes())
     digest.update(" ".join(sorted(CATALOGUE)).encode())
+    for name in REFERENCE_FILES:
+        digest.update((REFERENCE_DIR / name).read_bytes())
     for library in ("pandas", "python-calamine", "defusedxml"):
         digest.update(f"{library} {importlib.metadata.version(library)}".encode())
     return digest.hexdigest()

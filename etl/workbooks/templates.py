@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.workbooks.layout import MONTHLY, PLAN, Sheet, WorkbookLayout
+from etl.workbooks.references import domain_names, flevoland_municipalities
 from etl.workbooks.validate import KnownPlan
 
 DATA_ROWS = 1000  # rows below the header that are unlocked and carry dropdowns
@@ -20,7 +21,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
 _TYPE_NL = {"text": "tekst", "code": "code", "municipality": "gemeentecode (GM....)", "number": "getal",
             "date": "datum (dd-mm-jjjj)", "month": "maand (jjjj-mm)", "period": "jaar, kwartaal of maand",
-            "choice": "keuzelijst"}
+            "choice": "keuzelijst", "flevoland": "Flevolandse gemeente (keuzelijst)",
+            "domain": "technisch domein (keuzelijst)"}
 
 
 def _instructions(book: Workbook, layout: WorkbookLayout, note: str) -> None:
@@ -126,6 +128,7 @@ def _workbook(layout: WorkbookLayout, rows: dict[str, list[list] | None], code_l
     A sheet whose rows are None gets the grey example row; `code_lists` (kpis, milestones, actions, subprojects)
     become dropdown lists on the hidden 'Lijsten' sheet; in a plan the codes come from its own sheets instead.
     """
+    code_lists = {**_reference_lists(layout), **code_lists}
     book = Workbook()
     _instructions(book, layout, _NOTES[layout.kind])
     lists, keys = _choice_lists(layout)
@@ -140,6 +143,13 @@ def _workbook(layout: WorkbookLayout, rows: dict[str, list[list] | None], code_l
             ranges[name] = f"{quote_sheetname(sheet)}!$A$2:$A${data_rows + 1}"
     _attach_validations(book, layout, ranges, data_rows)
     return book
+
+
+def _reference_lists(layout: WorkbookLayout) -> dict[str, list[str]]:
+    """The dropdowns that come from the reference files (etl/reference), by name as a person chooses them."""
+    used = {column.list_of for sheet in layout.sheets for column in sheet.columns}
+    lists = {"domains": list(domain_names().values()), "municipalities": list(flevoland_municipalities().values())}
+    return {name: values for name, values in lists.items() if name in used}
 
 
 def plan_template(path: Path) -> Path:
@@ -179,6 +189,7 @@ def monthly_template(path: Path, subproject: str | None = None, month: str | Non
     rows: dict[str, list[list] | None] = {}
     if subproject is not None or month is not None:
         rows["Toelichting"] = [[subproject, month, None, None]]
+        rows["Signalen"] = []  # a pre-filled report has no example rows left to delete; this sheet none either
     if plan is not None and subproject:
         # Outcome KPIs follow a public indicator that changes once a school year (HOT, NT, VMBO): nothing to report
         # monthly, so no row asks for them (they stay in the dropdown: a value given anyway is still accepted).

@@ -37,6 +37,7 @@ from etl.workbooks.reader import (
     parse_text,
     read_workbook,
 )
+from etl.workbooks.references import domain_names, flevoland_municipalities, match_key
 from etl.workbooks.safety import Limits, UnsafeWorkbookError, technical
 from warehouse.catalog import CATALOGUE
 
@@ -46,6 +47,17 @@ _MUNICIPALITY = re.compile(r"^(GM\d{4}|PV\d{2})$")
 MAX_ISSUES = 200  # errors (and warnings) listed one by one; the rest are counted in one closing line
 # Every sheet either layout reads; other sheets are listed by name but never read.
 _DATA_SHEETS = {normalise_header(s.name) for layout in LAYOUTS.values() for s in layout.sheets}
+
+
+def _lookup(values: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Codes for cells holding a code or a name of `names` (case, accents, spaces and '_' ignored); None otherwise."""
+    known = {match_key(code): code for code in names} | {match_key(name): code for code, name in names.items()}
+    return parse_text(values).map(lambda v: None if v is None else known.get(match_key(v)))
+
+
+def _listed(words: list[str]) -> str:
+    """'a, b of c': a Dutch list of alternatives."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} of {words[-1]}"
 
 
 @dataclass(frozen=True)
@@ -271,10 +283,25 @@ def _convert(read: tuple[pd.DataFrame, set[str], set[tuple[int, str]]], sheet: S
             values = parse_text(raw).str.upper()
             bad = ~empty & ~values.fillna("").str.match(_MUNICIPALITY.pattern)
             message = f"'{column.header}' moet een CBS-gemeentecode zijn, bv. GM0034 (Almere)."
+        elif column.type == "flevoland":
+            places = flevoland_municipalities()
+            values = _lookup(raw, places)
+            bad = ~empty & values.isna()
+            message = (f"'{column.header}' moet een Flevolandse gemeente zijn: {_listed(list(places.values()))} "
+                       f"(de naam of de CBS-code, bv. GM0034). Kies er één uit de keuzelijst.")
+        elif column.type == "domain":
+            domains = domain_names()
+            values = _lookup(raw, domains)
+            bad = ~empty & values.isna()
+            message = (f"'{column.header}' moet een technisch domein zijn: {_listed(list(domains.values()))}. Kies "
+                       f"er één uit de keuzelijst.")
         else:
             values = parse_text(raw)
             bad = pd.Series(False, index=raw.index)
-            message = ""
+            if column.max_length is not None:
+                bad = values.str.len().gt(column.max_length).fillna(False).astype(bool)
+            message = (f"'{column.header}' is te lang: hoogstens {column.max_length} tekens. Kort de tekst in, of "
+                       f"verdeel hem over meer rijen." if column.max_length is not None else "")
         out.cells(sheet, typed, bad, column, message)
         if column.required and column.field in present:
             formula = table["row"].map(lambda r, f=column.field: (r, f) in uncached)
@@ -325,7 +352,10 @@ def _detect(sheets: dict[str, RawSheet]) -> WorkbookLayout | None:
 
 
 def _rows(typed: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
-    return typed[[c.field for c in sheet.columns]].reset_index(drop=True)
+    rows = typed[[c.field for c in sheet.columns]].reset_index(drop=True)
+    if sheet.row_field:
+        rows[sheet.row_field] = typed["row"].astype("int64").to_numpy()
+    return rows
 
 
 def _check_plan(typed: dict[str, pd.DataFrame], out: _Collector) -> None:
@@ -414,9 +444,34 @@ def _check_monthly(typed: dict[str, pd.DataFrame], plan: KnownPlan | None, today
         future = frame[column.field].notna() & (frame[column.field] > pd.Timestamp(today))
         out.cells(MONTHLY.sheet(name), frame, future, column,
                   f"'{column.header}' ligt in de toekomst. Vul de datum in waarop het echt gebeurd is.")
+    _check_signals(typed["Signalen"], plan, subproject, month, today, out)
     if subproject and month:
         _check_history(typed["KPI-waarden"], plan, subproject, month, out)
     return subproject, month
+
+
+def _check_signals(signals: pd.DataFrame, plan: KnownPlan, subproject: str | None, month: str | None, today: date,
+                   out: _Collector) -> None:
+    """A signal's action is one of the subproject's actions, and its date is not in the future; a date after the
+    report's month is a warning (it belongs in a later report)."""
+    sheet = MONTHLY.sheet("Signalen")
+    if subproject:  # without one, the Toelichting's error says so; every action would read as unknown
+        codes = set(plan.actions.loc[plan.actions["subproject_code"].eq(subproject), "action_code"])
+        listed = f" ({', '.join(sorted(codes))})" if codes else " (het plan noemt er geen voor dit deelproject)"
+        _unknown(signals, sheet, "action_code", codes, out,
+                 f"Onbekende actie voor deelproject {subproject}: laat de cel leeg of gebruik een code uit het plan "
+                 f"van aanpak{listed}.")
+    column = sheet.column("signal_date")
+    dates = signals["signal_date"]
+    future = dates.notna() & (dates > pd.Timestamp(today))
+    out.cells(sheet, signals, future, column,
+              "De datum ligt in de toekomst. Vul de datum in waarop het signaal binnenkwam.")
+    if month:
+        after = dates.notna() & ~future & (dates.dt.strftime("%Y-%m") > month)
+        for row, value in zip(signals.loc[after, "row"], signals.loc[after, "raw:signal_date"], strict=True):
+            out.warn(sheet.name, row, column.header, value,
+                     f"Dit signaal is van na de verslagmaand {month}; het telt mee, maar hoort eigenlijk in de "
+                     "maandrapportage van de maand waarin het binnenkwam.")
 
 
 def _check_history(values: pd.DataFrame, plan: KnownPlan, subproject: str, month: str, out: _Collector) -> None:
@@ -535,8 +590,9 @@ def validate_workbook(path: Path, con: duckdb.DuckDBPyConnection | None = None, 
     for sheet in layout.sheets:
         raw = by_name.get(normalise_header(sheet.name))
         if raw is None:
-            out.error(sheet.name, None, None, None,
-                      f"Het blad '{sheet.name}' ontbreekt. Voeg het toe met de kolommen uit het sjabloon.")
+            if not sheet.optional:  # an optional sheet left out means: nothing to report on it
+                out.error(sheet.name, None, None, None,
+                          f"Het blad '{sheet.name}' ontbreekt. Voeg het toe met de kolommen uit het sjabloon.")
             raw = RawSheet(sheet.name, [[c.header for c in sheet.columns]])
         typed[sheet.name] = _convert(_table(raw, sheet, out), sheet, out)
         _duplicates(typed[sheet.name], sheet, sheet.key, out)
