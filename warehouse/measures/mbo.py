@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse.coverage import covered_periods, with_zeros
 from warehouse.indicator import Bounds, Indicator, Sums
 
 SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for -1
@@ -106,17 +107,23 @@ order by school_year
 
 
 def tech_students(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
-    """Students (BOL and BBL) in technical programmes at institutions in the region, per school year."""
+    """Students (BOL and BBL) in technical programmes at institutions in the region, per school year (0 where DUO
+    covers the region and lists none)."""
     rows = con.execute(_TECH_STUDENTS, [SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
-    return [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
-            for period, low, mid, high, provisional in rows]
+    found = [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
+             for period, low, mid, high, provisional in rows]
+    return with_zeros(found, covered_periods(con, "fact_mbo_student", "school_year", "f.leerweg in ('BOL', 'BBL')",
+                                             [], region, from_year, to_year))
 
 
 def tech_graduates(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
-    """Graduates of technical programmes at institutions in the region, per school year (diploma year)."""
+    """Graduates of technical programmes at institutions in the region, per school year (diploma year; 0 where DUO
+    covers the region and lists none)."""
     rows = con.execute(_TECH_GRADUATES, [SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
-    return [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
-            for period, low, mid, high, provisional in rows]
+    found = [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
+             for period, low, mid, high, provisional in rows]
+    return with_zeros(found, covered_periods(con, "fact_mbo_graduate", "school_year", "true", [], region, from_year,
+                                             to_year))
 
 
 def study_in_region(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
