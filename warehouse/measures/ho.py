@@ -12,12 +12,16 @@ from warehouse.indicator import Bounds, Indicator, Sums
 SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for a suppressed cell
 
 LOCATION_CAVEAT = (
-    "Gemeente = vestigingsplaats van de hogeschool of universiteit, niet de woongemeente van de student. "
-    "Flevoland heeft alleen hbo-vestigingen in Almere en Dronten en geen universiteit; wo telt daar dus niet mee."
+    "Gemeente = vestigingsplaats van de hogeschool of universiteit, niet de woongemeente van de student. In DUO's "
+    "bestanden tot en met 2019 heeft Flevoland alleen hbo-vestigingen in Almere en Dronten en geen universiteit; "
+    "Dronten heeft geen techniekopleiding. De andere Flevolandse gemeenten tellen daarom 0, net als Dronten."
 )
 TECHNIEK_CAVEAT = (
-    "Techniek = CROHO-onderdeel 'techniek' volgens DUO. Opleidingen in het onderdeel 'natuur' (zoals "
-    "natuurkunde en wiskunde) en ICT-opleidingen die DUO onder een ander onderdeel indeelt, tellen niet mee."
+    "Techniek = CROHO-onderdeel 'techniek' volgens DUO. In het hbo vallen ICT-opleidingen (zoals HBO-ICT en "
+    "Informatica), toegepaste wiskunde en technische natuurkunde daaronder. In het wo staan wiskunde, natuurkunde "
+    "en de meeste informatica-opleidingen (zoals Informatica en Computer Science) in het onderdeel 'natuur' en "
+    "tellen niet mee; wat DUO wel onder techniek indeelt (zoals Technische Informatica en Business Information "
+    "Technology) telt mee."
 )
 SUPPRESSION_CAVEAT = (
     "DUO onderdrukt kleine aantallen in de nieuwe indeling (-1); zulke cellen tellen mee met ondergrens 1 en "

@@ -15,14 +15,18 @@ SUPPRESSION_CAVEAT = (
 )
 TECH_CAVEAT = (
     "Techniek = de SBB-sectorkamers techniek en gebouwde omgeving en mobiliteit, transport, logistiek en maritiem, "
-    "plus het ICT-deel van ICT en creatieve industrie (zie docs/sources/duo_mbo_students_old.md)."
+    "plus het ICT-deel van ICT en creatieve industrie (in DUO's oude bestand: het domein Informatie en "
+    "communicatietechnologie; bij bovensectorale en crossover-opleidingen beslist het domein; zie "
+    "docs/sources/duo_mbo_students_old.md)."
 )
 SEAT_CAVEAT = (
     "Gemeente = plaats van de instelling. Tot en met 2019-2020 (DUO's oude bestand) is dat PLAATSNAAM: de zetel van "
-    "het bestuur, niet de plaats waar gestudeerd wordt. ROC van Flevoland staat daarin onder Amsterdam, zodat "
-    "Flevoland tot en met 2019-2020 te laag uitvalt. Vanaf 2021-2022 (DUO's huidige bestand) is het PLAATSNAAM "
-    "INSTELLING; een sprong tussen die jaren kan uit die wissel komen. Voor 2020-2021 is er geen cijfer: het oude "
-    "bestand eindigt met 2019-2020, het huidige begint met 2021-2022."
+    "het bestuur, niet de plaats waar gestudeerd wordt. Daarin staat geen enkele instelling in Flevoland: ROC van "
+    "Flevoland staat onder Amsterdam en Aeres MBO onder Ede. Flevoland en zijn gemeenten hebben daarom voor "
+    "2015-2016 tot en met 2019-2020 geen cijfer (geen 0: de bron zegt niets over Flevoland), en hun studenten tellen "
+    "mee bij Amsterdam en Ede. Vanaf 2021-2022 (DUO's huidige bestand) is het PLAATSNAAM INSTELLING; een sprong "
+    "tussen die jaren kan uit die wissel komen. Voor 2020-2021 is er geen cijfer: het oude bestand eindigt met "
+    "2019-2020, het huidige begint met 2021-2022."
 )
 PLACE_CAVEAT = "Gemeente = plaats van de instelling (PLAATSNAAM INSTELLING), niet de woongemeente van de student."
 REGION_CAVEAT = (
