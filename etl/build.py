@@ -289,6 +289,9 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
             for cursor in cursors.values():
                 cursor.close()  # drops its temp tables and views
 
+    refused = next((raw for raw in raw_files if raw.refusal), None)
+    if refused is not None:  # two files claim the same periods and neither is a newer edition: never pick silently
+        raise RawFileError(refused.path, refused.refusal)
     fields = tuple(Education.__dataclass_fields__)
     _insert_rows(con, "education", fields, sorted({tuple(getattr(e, f) for f in fields) for e in education}))
     _insert_rows(con, "period", PERIOD_COLUMNS, period_rows(sorted(periods)))

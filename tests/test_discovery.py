@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from etl.build import build
 from etl.errors import RawFileError
 from etl.rawfiles import discover, recognise
 from etl.reference import MunicipalityResolver
@@ -41,14 +42,17 @@ def test_a_copy_of_a_lone_file_under_another_name_is_refused_not_silently_droppe
     for name in ("a-2019-2024.csv", "b-2019-2024.csv"):
         (raw / "duo").mkdir(parents=True, exist_ok=True)
         shutil.copy(vo, raw / "duo" / name)
-    refusal = re.escape("duo/a-2019-2024.csv en duo/b-2019-2024.csv bevatten allebei 5 perioden")
-    with pytest.raises(RawFileError, match=refusal):
-        discover(raw)  # same reach: neither is a newer edition, and the later name no longer wins without a word
+    refusal = "duo/a-2019-2024.csv en duo/b-2019-2024.csv bevatten allebei 5 perioden"
+    files = discover(raw)  # same reach: neither is a newer edition, and the later name no longer wins without a word
+    assert all(f.refusal and f.refusal.startswith(refusal) for f in files)
+    with pytest.raises(RawFileError, match=re.escape(refusal)):
+        build(raw, tmp_path / "w.duckdb", progress=False)
 
 
 def test_the_hbo_and_wo_files_of_one_dataset_do_not_compete(demo_raw):
     files = [f for f in discover(demo_raw) if f.periods]
-    assert files and all(f.note is None for f in files)  # edition_key keeps them apart: nothing refused or replaced
+    # edition_key keeps them apart: nothing refused or replaced
+    assert files and all(f.note is None and f.refusal is None for f in files)
 
 
 @pytest.mark.parametrize("name", ["README.md", ".gitkeep"])
