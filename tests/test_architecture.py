@@ -52,3 +52,20 @@ def test_a_build_loads_neither_pandas_nor_the_http_nor_the_workbook_libraries(de
              "print(sorted(m for m in ('openpyxl', 'requests', 'pandas', 'pyarrow') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("module", ["etl.download", "etl.ckan", "etl.targets"])
+def test_the_downloaders_do_not_load_the_source_registry(module):
+    """No import cycle etl.sources -> uwv_open_match -> ckan -> fetch -> etl.sources (issue 15 part 3): the modules
+    that download a file import neither the registry nor etl.fetch, which walks it."""
+    probe = f"import sys, {module}; print(sorted(m for m in ('etl.sources', 'etl.fetch') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_uwv_source_reaches_the_ckan_fetcher_without_a_cycle():
+    probe = ("import sys; import etl.ckan; assert 'etl.sources' not in sys.modules; "
+             "from etl.sources import uwv_open_match, SOURCES; from etl import fetch; "
+             "print(uwv_open_match in SOURCES and fetch.download is etl.ckan.download)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
