@@ -23,7 +23,6 @@ from etl.workbooks.layout import MONTHLY, PLAN, WorkbookLayout
 from etl.workbooks.store import (
     APPROVED,
     CACHE_DIR,
-    EVENTS,
     RETURNED,
     Upload,
     append,
@@ -35,6 +34,7 @@ from etl.workbooks.store import (
     statuses,
 )
 from etl.workbooks.templates import filled_workbook
+from warehouse.uploads import EVENTS
 
 MONTHS = 24
 BY_OFFICE = "Demo Programmabureau"
