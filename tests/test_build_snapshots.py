@@ -4,10 +4,13 @@ real files; an intended change regenerates them with `python -m tests.build_snap
 from __future__ import annotations
 
 import copy
+import shutil
 
+import duckdb
 import pytest
 
 from tests.build_snapshots import (
+    CODE_HASH_KEYS,
     DEMO_SEED,
     build_without_uploads,
     differences,
@@ -57,3 +60,18 @@ def test_a_changed_row_or_count_is_named_by_table():
         f"period: rows {kept['period']['rows']} -> {kept['period']['rows'] + 1}",
         "upload: table gone",
     ]
+
+
+def test_the_code_hash_in_build_info_is_kept_as_a_row_but_not_as_a_value(small_db, tmp_path):
+    """A commit that edits the upload store's code changes build_info's uploads_code, not what the build makes."""
+    from etl.workbooks.store import CODE_KEY
+
+    assert CODE_KEY in CODE_HASH_KEYS
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(small_db, db)
+    before = fingerprint(db, True)
+    for key, changed in ((CODE_KEY, False), ("schema_version", True)):
+        con = duckdb.connect(str(db))
+        con.execute("update build_info set value = value || 'x' where key = ?", [key])
+        con.close()
+        assert (differences(before, fingerprint(db, True)) != []) is changed, key
