@@ -10,6 +10,7 @@ import pytest
 
 from etl.build import build
 from warehouse.connection import connect
+from warehouse.coverage import shared_coverage
 from warehouse.effects.panel import load_indicator_panel
 from warehouse.indicators import compute
 
@@ -80,3 +81,19 @@ def test_lelystad_and_dronten_get_the_same_zero_hbo_techniek_first_years(real_da
     finally:
         con.close()
     assert listed == {"GM0303"}  # the situation the rule is about: Lelystad is in no row of the file
+
+
+def test_reading_coverage_once_for_many_regions_gives_what_each_region_alone_gets(small_db):
+    """The effects panel asks every municipality inside shared_coverage(); each must get what it gets alone."""
+    regions = ["GM0050", "GM0034", "GM0014", "GM0620", "GM1961", "PV24", "PV20", "NL"]
+    con = connect(small_db)
+    try:
+        for indicator in ("vmbo_tech_candidates", "havo_vwo_candidates", "vmbo_tech_share"):
+            alone = {region: compute(con, indicator, region) for region in regions}
+            with shared_coverage():
+                together = {region: compute(con, indicator, region) for region in regions}
+                assert together == alone, indicator
+                assert compute(con, indicator, "GM0050", 2023, 2023) == [  # years asked are part of the key
+                    v for v in alone["GM0050"] if v.period == "2023-2024"]
+    finally:
+        con.close()

@@ -13,41 +13,89 @@ DUO lists no hbo institution at all, got no record for the same situation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import duckdb
 
 from warehouse.indicator import Bounds, Sums
 
-# The periods (within the years asked) in which the fact table has a row, under the query's own filter, in a
-# province of one of the region's municipalities, and in which the region existed. Table, column and filter are
-# the calling module's constants; values are bound.
-_COVERED = """
-select distinct f.{period}
+# Where the fact table has a row under the query's own filter: province × period (with its first year), within the
+# years asked. Table, column and filter are the calling module's constants; values are bound.
+_COVERAGE = """
+select distinct place.parent_code, f.{period}, p.start_year
 from {table} as f
 join education as e using (education_id)
 join region as place on place.code = f.municipality_code
 join period as p on p.period_id = f.{period}
-join region as target on target.code = ?
-where place.parent_code in (
-        select r.parent_code
-        from region_membership as m
-        join region as r on r.code = m.municipality_code
-        where m.region_code = target.code
-    )
-  and (target.valid_from is null or target.valid_from <= p.start_year)
-  and (target.valid_to is null or target.valid_to >= p.start_year)
-  and p.start_year between ? and ?
+where p.start_year between ? and ?
   and {where}
+"""
+# Per region: the provinces of its municipalities, and the years it existed.
+_REGIONS = """
+select t.code, list(distinct r.parent_code), any_value(t.valid_from), any_value(t.valid_to)
+from region as t
+join region_membership as m on m.region_code = t.code
+join region as r on r.code = m.municipality_code
+{where}
+group by t.code
 """
 
 ZERO = Bounds(0, 0, 0)
+# Within shared_coverage(): what the queries above returned, so that asking every municipality (the effects panel)
+# reads each source's coverage and the regions once instead of once per municipality.
+_SHARED: ContextVar[dict | None] = ContextVar("coverage", default=None)
+
+
+@contextmanager
+def shared_coverage() -> Iterator[None]:
+    """Read coverage and regions once for every covered_periods call in the block (one connection, one warehouse)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _regions(con: duckdb.DuckDBPyConnection, region: str) -> dict[str, tuple]:
+    shared = _SHARED.get()
+    if shared is None:
+        rows = con.execute(_REGIONS.format(where="where t.code = ?"), [region]).fetchall()
+    elif "regions" in shared:
+        return shared["regions"]
+    else:
+        rows = con.execute(_REGIONS.format(where="")).fetchall()
+    found = {code: (set(provinces), valid_from, valid_to) for code, provinces, valid_from, valid_to in rows}
+    if shared is not None:
+        shared["regions"] = found
+    return found
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, table: str, period: str, where: str, parameters: list,
+              from_year: int, to_year: int) -> list[tuple]:
+    key = (table, period, where, repr(parameters), from_year, to_year)
+    shared = _SHARED.get()
+    if shared is not None and key in shared:
+        return shared[key]
+    sql = _COVERAGE.format(table=table, period=period, where=where)  # constants of the calling module
+    rows = con.execute(sql, [from_year, to_year, *parameters]).fetchall()
+    if shared is not None:
+        shared[key] = rows
+    return rows
 
 
 def covered_periods(con: duckdb.DuckDBPyConnection, table: str, period: str, where: str, parameters: list,
                     region: str, from_year: int, to_year: int) -> list[str]:
     """The periods in which the source covers the region (see the module's rule), sorted."""
-    sql = _COVERED.format(table=table, period=period, where=where)  # constants of the calling module
-    rows = con.execute(sql, [region, from_year, to_year, *parameters]).fetchall()
-    return sorted(str(row[0]) for row in rows)
+    known = _regions(con, region).get(region)
+    if known is None:
+        return []
+    provinces, valid_from, valid_to = known
+    return sorted({str(found) for province, found, start in _coverage(con, table, period, where, parameters,
+                                                                      from_year, to_year)
+                   if province in provinces and (valid_from is None or valid_from <= start)
+                   and (valid_to is None or valid_to >= start)})
 
 
 def with_zeros(sums: list[Sums], covered: list[str], other: bool = False) -> list[Sums]:

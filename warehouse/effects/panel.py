@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.catalog import get_indicator
+from warehouse.coverage import shared_coverage
 from warehouse.indicator import Indicator, Sums
 from warehouse.measures import vo_exams
 
@@ -179,8 +180,9 @@ def _sums_row(indicator: Indicator, unit: str, sums: Sums) -> dict[str, object] 
 
 def _generic_rows(con: duckdb.DuckDBPyConnection, indicator: Indicator, units: list[str]) -> pd.DataFrame:
     """Fallback for indicators without a grouped query: the indicator's own query per municipality (slower)."""
-    rows = [row for unit in units for sums in indicator.query(con, unit, 0, 9999)
-            if (row := _sums_row(indicator, unit, sums)) is not None]
+    with shared_coverage():  # which periods a source covers is read once, not once per municipality
+        rows = [row for unit in units for sums in indicator.query(con, unit, 0, 9999)
+                if (row := _sums_row(indicator, unit, sums)) is not None]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
