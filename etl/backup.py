@@ -33,9 +33,10 @@ import duckdb
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import MANIFEST_SUFFIX, sha256_of
 from etl.workbooks.recovery import CommitError, sync, warehouse_position
-from etl.workbooks.store import EVENTS, events, locked, position, sync_to_disk
+from etl.workbooks.store import events, locked, position, sync_to_disk
 from warehouse import audit
 from warehouse.paths import PROJECT_ROOT
+from warehouse.uploads import EVENTS
 
 FORMAT = "techniekmonitor-reservekopie"
 FORMAT_VERSION = 1

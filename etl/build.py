@@ -44,6 +44,7 @@ class BuildReport:
     files: int
     fact_rows: dict[str, int]
     notes: list[str] = field(default_factory=list)  # uploads that could not be replayed, in Dutch
+    overlaps: list[str] = field(default_factory=list)  # raw files whose periods a newer edition took over, in Dutch
 
 
 def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path | None = None) -> BuildReport:
@@ -88,7 +89,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
                 os.replace(tmp_path, db_path)  # atomic on the same filesystem: readers see old or new, never half
         finally:
             con.close()
-        return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, notes)
+        return BuildReport(report.db_path, report.is_demo, report.files, report.fact_rows, notes, report.overlaps)
     finally:
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
@@ -278,7 +279,7 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                 manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
                 file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
-                                  "is_demo": manifest.demo, "data_rows": data_rows})
+                                  "is_demo": manifest.demo, "data_rows": data_rows, "note": raw.note})
         finally:
             for future in staging.values():
                 future.cancel()
@@ -288,6 +289,9 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
             for cursor in cursors.values():
                 cursor.close()  # drops its temp tables and views
 
+    refused = next((raw for raw in raw_files if raw.refusal), None)
+    if refused is not None:  # two files claim the same periods and neither is a newer edition: never pick silently
+        raise RawFileError(refused.path, refused.refusal)
     fields = tuple(Education.__dataclass_fields__)
     _insert_rows(con, "education", fields, sorted({tuple(getattr(e, f) for f in fields) for e in education}))
     _insert_rows(con, "period", PERIOD_COLUMNS, period_rows(sorted(periods)))
@@ -298,7 +302,8 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     sources = _source_rows(raw_files, manifests)
     _insert_rows(con, "source", tuple(sources[0]), [tuple(row.values()) for row in sources])
     _insert_rows(con, "build_info", ("key", "value"), _build_info(file_rows, manifests))
-    return BuildReport(db_path, any(m.demo for m in manifests.values()), len(raw_files), fact_rows)
+    overlaps = [f"{raw.relative}: {raw.note}" for raw in raw_files if raw.note]
+    return BuildReport(db_path, any(m.demo for m in manifests.values()), len(raw_files), fact_rows, [], overlaps)
 
 
 def _source_rows(raw_files: list[RawFile], manifests: dict[str, Manifest]) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""Files of a data.overheid.nl dataset, discovered through its CKAN action API and landed with etl.fetch.download.
+"""Files of a data.overheid.nl dataset, discovered through its CKAN action API and landed with etl.download.download.
 
 data.overheid.nl runs CKAN; `GET <CKAN_BASE_URL>/package_show?id=<dataset>` answers
 `{"help": ..., "success": true, "result": {..., "resources": [{"id", "name", "url", "format", "size",
@@ -25,9 +25,10 @@ from urllib.parse import quote, unquote, urlparse
 
 import requests
 
+from etl.download import download
 from etl.errors import FetchError
 from etl.manifest import Manifest, manifest_path, read_manifest, sha256_of, write_manifest
-from etl.sources.base import FetchTarget
+from etl.targets import FetchTarget
 
 CKAN_BASE_URL = "https://data.overheid.nl/data/api/3/action"
 TIMEOUT = (10, 60)
@@ -202,9 +203,6 @@ def fetch_dataset(http: requests.Session, raw_dir: Path, dataset_id: str, group:
 
     One resource that fails does not stop the others; afterwards one FetchError lists every failure.
     """
-    # Imported here: etl.fetch imports the source registry, which imports the source module calling this.
-    from etl.fetch import download
-
     raw_dir = Path(raw_dir)
     resources = package_resources(http, dataset_id, base_url)
     targets, skipped = data_targets(resources, group, raw_subdir, since)

@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             report = build(args.raw, args.db, progress=not args.quiet, uploads_dir=args.uploads)
-            for note in report.notes:
+            for note in [*report.overlaps, *report.notes]:
                 print(f"LET OP: {note}", file=sys.stderr)
             label = " (DEMODATA)" if report.is_demo else ""
             rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.fact_rows.items())

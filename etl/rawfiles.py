@@ -25,6 +25,8 @@ class RawFile:
     relative: str
     source: ModuleType
     periods: tuple[str, ...] | None
+    note: str | None = None  # Dutch: which periods a newer edition took over, shown in the build and on Bronnen
+    refusal: str | None = None  # Dutch: why the build may not use this file beside another (see discover)
 
 
 def read_header(path: Path) -> list[str]:
@@ -63,7 +65,11 @@ def discover(raw_dir: Path) -> list[RawFile]:
 
     DUO republishes files with a sliding window of years (2019-2024, then 2020-2025). The edition that
     reaches the latest period is the most recent publication and may correct earlier figures, so it wins
-    every period it covers; older editions contribute only the periods no newer one has.
+    every period it covers; older editions contribute only the periods no newer one has, and say so in their note.
+    Two files that reach the same latest period and share a period are no editions of each other (a Flevoland
+    extract beside the national file, a copy under another name): which one is meant cannot be told from the
+    files, so each carries a `refusal` naming both, and the build stops on it (after reading the files, so that an
+    unreadable file is still named at its turn) instead of letting one replace the other's figures.
 
     Only files that share their dataset with another file need their periods (and edition) before they are
     read: a file alone in its dataset keeps every period it holds (periods None). That spares the scan of a
@@ -90,11 +96,49 @@ def discover(raw_dir: Path) -> list[RawFile]:
         edition = module.edition_key(header, path) if hasattr(module, "edition_key") else ""
         candidates.append((path, relative, module, periods, edition))
 
-    claimed: dict[tuple[str, str], set[str]] = {}
+    claimed: dict[tuple[str, str], dict[str, str]] = {}  # (dataset, edition) -> period -> file that has it
     newest_first = sorted(candidates, key=lambda c: (max(c[3], default=""), c[1]), reverse=True)
     for path, relative, module, periods, edition in newest_first:
-        taken = claimed.setdefault((module.DATASET.dataset_id, edition), set())
+        taken = claimed.setdefault((module.DATASET.dataset_id, edition), {})
+        refusal = _same_reach(relative, module, periods, newest_first, edition)
         own = tuple(p for p in periods if p not in taken)
-        taken.update(own)
-        result.append(RawFile(path, relative, module, own))
+        lost = sorted(p for p in periods if p in taken)
+        note = None
+        if lost:
+            newer = sorted({taken[p] for p in lost})
+            note = (f"levert {_span(lost)} niet: de nieuwere editie {' en '.join(newer)} (tot "
+                    f"{max(max(c[3]) for c in newest_first if c[1] in newer)}) vervangt die")
+        taken.update(dict.fromkeys(own, relative))
+        result.append(RawFile(path, relative, module, own, note, refusal))
     return sorted(result, key=lambda r: r.relative)
+
+
+def _span(periods: list[str]) -> str:
+    """Dutch words for a sorted list of periods: 'periode X' or 'N perioden (X t/m Y)'."""
+    if len(periods) == 1:
+        return f"periode {periods[0]}"
+    return f"{len(periods)} perioden ({periods[0]} t/m {periods[-1]})"
+
+
+def _same_reach(relative: str, module: ModuleType, periods: list[str], candidates: list[tuple],
+               edition: str) -> str | None:
+    """Why a file may not be built beside a file of the same dataset and edition that shares a period and reaches
+    no further (Dutch, naming both), or None."""
+    if not periods:
+        return None
+    reach = max(periods)
+    for other in candidates:
+        _, other_relative, other_module, other_periods, other_edition = other
+        if (other_relative == relative or other_module.DATASET.dataset_id != module.DATASET.dataset_id
+                or other_edition != edition or max(other_periods, default="") != reach):
+            continue
+        shared = sorted(set(periods) & set(other_periods))
+        if shared:
+            first, second = sorted((relative, other_relative))
+            dataset = module.DATASET
+            return (f"{first} en {second} bevatten allebei {_span(shared)} van {dataset.publisher} {dataset.title}, "
+                    "en geen van beide reikt verder, dus het is geen nieuwere editie van het andere. De build kiest "
+                    "niet zelf: een uittreksel (bijvoorbeeld alleen Flevoland) naast het landelijke bestand zou de "
+                    "cijfers van Nederland stilzwijgend vervangen. Verwijder een van beide uit de map met ruwe "
+                    "bestanden (meestal het uittreksel of de dubbele kopie) en bouw opnieuw.")
+    return None

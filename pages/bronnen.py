@@ -95,6 +95,8 @@ for _, group in files.groupby("source_id", sort=True):
     label = "Demodata" if first["is_demo"] else "Echte data"
     st.markdown(f"**{first['publisher']} — {first['title']}** · {label} · licentie {first['licence']} · "
                 f"[bronpagina]({first['url']})")
+    # A file whose periods a newer edition took over says so here, as the build did.
+    shown = ["path", "opgehaald", *(["note"] if group["note"].notna().any() else [])]
     show_table(group.assign(opgehaald=group["retrieved_at"].fillna("gegenereerd (demo)" if first["is_demo"]
                                                                    else "onbekend"))
-               [["path", "opgehaald"]].rename(columns={"path": "Bestand", "opgehaald": "Opgehaald"}))
+               [shown].rename(columns={"path": "Bestand", "opgehaald": "Opgehaald", "note": "Opmerking"}))

@@ -14,7 +14,7 @@ from ui.access import audit_context, guard, refuse, refused_upload
 from ui.data import db_version, has_plan, period_locks, subprojects
 from ui.etl_runner import run_etl, uploads_history, uploads_path, uploads_stamp
 from ui.layout import CHOOSE_ONE, demo_banner, show_table, warehouse_ready
-from warehouse.uploads import MAX_UPLOAD_BYTES
+from warehouse.uploads import MAX_UPLOAD_BYTES, original_path
 
 grant = guard("upload")  # the role may open this page, else a Dutch refusal
 
@@ -211,7 +211,7 @@ if grant.may_review():
                             format_func=lambda i: next(f"{described(r)} · {r['review']}" for r in waiting
                                                        if r["upload_id"] == i), **CHOOSE_ONE)
         target = next(r for r in waiting if r["upload_id"] == pick)
-        original = uploads_path() / target["upload_id"] / target["file_name"]
+        original = original_path(uploads_path(), target["upload_id"], target["file_name"])
         if original.exists():
             st.download_button("Download om te beoordelen", original.read_bytes(), target["file_name"], XLSX,
                                key=f"upload_review_download_{pick}")
@@ -263,7 +263,7 @@ else:
                               format_func=lambda i: next(described(r) for r in shown if r["upload_id"] == i),
                               **CHOOSE_ONE)
         record = next(r for r in records if r["upload_id"] == chosen)
-        original = uploads_path() / record["upload_id"] / record["file_name"]
+        original = original_path(uploads_path(), record["upload_id"], record["file_name"])
         if original.exists():
             st.download_button("Download het origineel", original.read_bytes(), record["file_name"], XLSX,
                                key="upload_download_original")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.build import build
+from etl.sources.duo_vo_exams import header_for
 from tests.conftest import ROOT
 from ui.data import DB_ENV
 from warehouse.connection import connect
@@ -149,6 +151,24 @@ def test_sources_page_lists_every_indicator(app_on, demo_db):
     from warehouse.catalog import CATALOGUE
     assert len(at.expander) == len(CATALOGUE)
     assert any("in het datawarehouse" in e.label for e in at.expander)
+
+
+def test_sources_page_says_which_periods_a_newer_edition_took_over(app_on, tmp_path):
+    small = (ROOT / "tests" / "fixtures" / "duo_vo_small.csv").read_bytes()
+    folder = tmp_path / "raw" / "duo" / "vo_examenkandidaten"
+    folder.mkdir(parents=True)
+    (folder / "nieuw.csv").write_bytes(small)
+    older = small.decode("utf-8").split("\r\n")
+    older[0] = ";".join(f'"{c}"' for c in header_for(["2021-2022", "2022-2023"]))  # an edition a year older
+    (folder / "oud.csv").write_text("\r\n".join(older), encoding="utf-8", newline="")
+    build(tmp_path / "raw", tmp_path / "w.duckdb", progress=False)
+    at = app_on(ROOT / "pages" / "bronnen.py", tmp_path / "w.duckdb")
+    assert not at.exception
+    files = at.table[-1].value
+    assert list(files.columns) == ["Bestand", "Opgehaald", "Opmerking"]
+    assert files.set_index("Bestand").loc["duo/vo_examenkandidaten/oud.csv", "Opmerking"] == (
+        "levert periode 2022-2023 niet: de nieuwere editie duo/vo_examenkandidaten/nieuw.csv (tot 2023-2024) "
+        "vervangt die")
 
 
 def test_explorer_groups_a_table_and_guards_the_sql_box(app_on, demo_db):

@@ -18,9 +18,10 @@ from bench.compare_warehouses import compare
 from etl.backup import MANIFEST, WAREHOUSE_FILE, backup, verify
 from etl.cli import main
 from etl.manifest import MANIFEST_SUFFIX, sha256_of
-from etl.workbooks.store import EVENTS, position, recorded_position
+from etl.workbooks.store import position, recorded_position
 from tests.conftest import ROOT
 from tests.crash_harness import correction
+from warehouse.uploads import EVENTS
 
 
 @pytest.fixture

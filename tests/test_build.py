@@ -116,7 +116,7 @@ def test_files_are_recognised_by_header_not_name(tmp_path):
     assert build(raw, tmp_path / "w.duckdb", progress=False).fact_rows == {"fact_vo_exam": 42}
 
 
-def test_newest_edition_wins_overlapping_school_years(tmp_path):
+def test_newest_edition_wins_overlapping_school_years_and_says_so(tmp_path, capsys):
     # An older edition: the same rows relabelled 2021-2022 and 2022-2023, with 99 for one 2022-2023 cell.
     lines = _small_text().split("\r\n")
     lines[0] = ";".join(f'"{c}"' for c in header_for(["2021-2022", "2022-2023"]))
@@ -130,6 +130,33 @@ def test_newest_edition_wins_overlapping_school_years(tmp_path):
         "select school_year, candidates from fact_vo_exam where vestiging = '10AA00' and sex = 'totaal' "
         "and education_id = 'vo:VMBO K - techniek' order by 1").fetchall())
     assert counts == {"2021-2022": 14, "2022-2023": 14, "2023-2024": 10}
+    # Never silently: the older edition's row in raw_file, the build report and the CLI say what it gave up.
+    notes = dict(con.execute("select path, note from raw_file").fetchall())
+    older = "duo/vo_examenkandidaten/editie-2021-2023.csv"
+    assert notes == {older: "levert periode 2022-2023 niet: de nieuwere editie "
+                            "duo/vo_examenkandidaten/editie-2022-2024.csv (tot 2023-2024) vervangt die",
+                     "duo/vo_examenkandidaten/editie-2022-2024.csv": None}
+    con.close()
+    assert build(raw, tmp_path / "w.duckdb", progress=False).overlaps == [f"{older}: {notes[older]}"]
+    assert etl_cli(["build", "--raw", str(raw), "--db", str(tmp_path / "w.duckdb"), "--quiet"]) == 0
+    assert f"LET OP: {older}: levert periode 2022-2023 niet" in capsys.readouterr().err
+
+
+def test_a_flevoland_extract_beside_the_national_file_is_refused_by_name(tmp_path):
+    """The extract covers the same school years: neither is a newer edition, so no file may silently win."""
+    lines = _small_text().split("\r\n")
+    raw = raw_with(tmp_path, "examenkandidaten-2019-2024.csv", "\r\n".join(lines))
+    extract = raw / "duo" / "vo_examenkandidaten" / "examenkandidaten-2019-2024__FLEVOLAND_SUBSET.csv"
+    extract.write_text("\r\n".join(lines[:3]) + "\r\n", encoding="utf-8", newline="")
+    (tmp_path / "w.duckdb").write_bytes(b"")
+    with pytest.raises(RawFileError) as caught:
+        build(raw, tmp_path / "w.duckdb", progress=False)
+    message = str(caught.value)
+    assert ("duo/vo_examenkandidaten/examenkandidaten-2019-2024.csv en "
+            "duo/vo_examenkandidaten/examenkandidaten-2019-2024__FLEVOLAND_SUBSET.csv bevatten allebei 2 perioden "
+            "(2022-2023 t/m 2023-2024) van DUO Examenkandidaten en geslaagden vo") in message
+    assert "Verwijder een van beide uit de map met ruwe bestanden" in message
+    assert (tmp_path / "w.duckdb").read_bytes() == b""  # the existing warehouse is left as it was
 
 
 def test_header_only_file_fails_the_row_count_check(tmp_path):

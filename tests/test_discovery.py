@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from etl.build import build
+from etl.errors import RawFileError
 from etl.rawfiles import discover, recognise
 from etl.reference import MunicipalityResolver
 
@@ -33,16 +36,23 @@ def test_a_files_periods_are_exactly_the_periods_of_its_facts(demo_raw):
         assert sorted(set(facts[module.DATASET.period_column])) == sorted(module.periods(header, path)), path.name
 
 
-def test_a_second_edition_of_a_lone_file_makes_both_compete(demo_raw, tmp_path):
+def test_a_copy_of_a_lone_file_under_another_name_is_refused_not_silently_dropped(demo_raw, tmp_path):
     vo = next(p for p in _data_files(demo_raw) if "vo_examenkandidaten" in p.as_posix())
     raw = tmp_path / "raw"
     for name in ("a-2019-2024.csv", "b-2019-2024.csv"):
         (raw / "duo").mkdir(parents=True, exist_ok=True)
         shutil.copy(vo, raw / "duo" / name)
-    files = discover(raw)
-    module, header = recognise(vo)
-    periods = tuple(module.periods(header, vo))
-    assert [f.periods for f in files] == [(), periods]  # same reach: the later name wins, the other keeps nothing
+    refusal = "duo/a-2019-2024.csv en duo/b-2019-2024.csv bevatten allebei 5 perioden"
+    files = discover(raw)  # same reach: neither is a newer edition, and the later name no longer wins without a word
+    assert all(f.refusal and f.refusal.startswith(refusal) for f in files)
+    with pytest.raises(RawFileError, match=re.escape(refusal)):
+        build(raw, tmp_path / "w.duckdb", progress=False)
+
+
+def test_the_hbo_and_wo_files_of_one_dataset_do_not_compete(demo_raw):
+    files = [f for f in discover(demo_raw) if f.periods]
+    # edition_key keeps them apart: nothing refused or replaced
+    assert files and all(f.note is None and f.refusal is None for f in files)
 
 
 @pytest.mark.parametrize("name", ["README.md", ".gitkeep"])

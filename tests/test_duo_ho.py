@@ -19,9 +19,9 @@ from etl.demo import duo_ho_first_years_old as demo_first_years
 from etl.demo import duo_ho_graduates as demo_portal_graduates
 from etl.demo import duo_ho_graduates_old as demo_graduates
 from etl.demo.world import demo_world
+from etl.download import download
 from etl.education.ho import ho_education
 from etl.errors import FetchError, RawFileError
-from etl.fetch import download
 from etl.rawfiles import read_header, recognise
 from etl.sources import duo_ho_enrolments as portal_enrolments
 from etl.sources import duo_ho_first_years as portal_first_years

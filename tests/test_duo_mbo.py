@@ -18,9 +18,9 @@ from etl.demo import duo_mbo_residence as demo_residence
 from etl.demo import duo_mbo_students as demo_students
 from etl.demo import duo_mbo_students_old as demo_old
 from etl.demo.world import demo_world
+from etl.download import download
 from etl.education.mbo import mbo_education_current, mbo_education_old
 from etl.errors import RawFileError
-from etl.fetch import download
 from etl.manifest import read_manifest
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver

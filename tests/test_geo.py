@@ -17,8 +17,8 @@ from shapely.geometry import shape
 from etl.build import build
 from etl.demo import geo_municipalities as demo
 from etl.demo.world import demo_world
+from etl.download import download
 from etl.errors import RawFileError
-from etl.fetch import download
 from etl.rawfiles import read_header
 from etl.sources import geo_municipalities as geo
 from tests.conftest import FIXTURES

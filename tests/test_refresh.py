@@ -106,9 +106,10 @@ def test_a_failing_build_exits_2_and_keeps_the_old_warehouse_byte_for_byte(tmp_p
     assert code == 0 and ": gelukt." in out, out
     db = tmp_path / "data" / "w.duckdb"
     before = db.read_bytes()
-    # An analyst drops in a DUO file whose line 2 has a column too many, so a count column holds text.
-    good = (tmp_path / "raw" / DUO.raw_subdir / DUO.file_name).read_text(encoding="utf-8").splitlines()
-    broken = tmp_path / "raw" / DUO.raw_subdir / "examenkandidaten-handmatig.csv"
+    # An analyst edits the DUO file by hand and gives line 2 a column too many, so a count column holds text. (A
+    # second copy beside it would be refused as an overlap before it is read: see tests/test_build.py.)
+    broken = tmp_path / "raw" / DUO.raw_subdir / DUO.file_name
+    good = broken.read_text(encoding="utf-8").splitlines()
     broken.write_text("\n".join([good[0], good[1].replace(";", ";veel;", 1).rsplit(";", 1)[0], *good[2:]]) + "\n",
                       encoding="utf-8")
 
@@ -117,7 +118,7 @@ def test_a_failing_build_exits_2_and_keeps_the_old_warehouse_byte_for_byte(tmp_p
     assert code == 2
     record = json.loads(out)
     assert record["outcome"] == "failed"
-    assert "examenkandidaten-handmatig.csv, regel 2, kolom 'EXAMENKANDIDATEN" in record["build_error"]
+    assert f"{DUO.file_name}, regel 2, kolom 'EXAMENKANDIDATEN" in record["build_error"]
     assert db.read_bytes() == before
     assert [r["outcome"] for r in read_log(db)] == ["ok", "failed"]
 

@@ -18,6 +18,7 @@ import streamlit as st
 from ui.data import db_path
 from warehouse.audit import CONTEXT_ENV
 from warehouse.paths import DEFAULT_UPLOADS, PROJECT_ROOT
+from warehouse.uploads import events_path
 
 UPLOADS_ENV = "TECHNIEKMONITOR_UPLOADS"
 TIMEOUT_S = 300
@@ -63,7 +64,7 @@ def run_etl(*args: str, uploads: bool = True, audit: str | None = None) -> EtlRe
 
 def uploads_stamp() -> tuple[str, float]:
     """(folder, time of the last commit or withdrawal): changes whenever the history does."""
-    events = uploads_path() / "events.jsonl"
+    events = events_path(uploads_path())
     return str(uploads_path()), events.stat().st_mtime if events.exists() else 0.0
 
 

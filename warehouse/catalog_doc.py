@@ -33,6 +33,18 @@ extremes the suppressed cells allow. A ratio's bounds are `part_low / other_high
 Where nothing is suppressed, `value = lower = upper`. The app shows such a count as `397 (391–403)` and a single
 suppressed cell as `<5`, never as 0 or 5.
 
+### Zero versus no data
+
+One rule (`warehouse/coverage.py`): a count is 0, with its source, where the source publishes a zero, and "no
+record" only where the source says nothing about the region. DUO's vo, mbo and hbo/wo files list every school or
+institution location in the area they cover, so a municipality with no location (or none with a technical
+programme) in a period the file covers counts 0. The area a file covers in a period is the provinces in which it
+has at least one row that period; a municipality that did not exist in the period's first year has no record.
+Lelystad, where DUO lists no hbo institution, thus gets 0 hbo techniek first-years, as Dronten does, whose
+institution has no techniek programme. A share needs a population: where there is none (no school, no first-year)
+it has no record, not 0 %. The effect estimates' panels follow the same rule. CBS and UWV figures are taken as
+published: a region or period the source does not publish has no record.
+
 ## Catalogue
 """
 

@@ -65,11 +65,11 @@ def table_inventory(con: duckdb.DuckDBPyConnection) -> list[TableSummary]:
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Each source with its raw files: url, licence, retrieved at, demo flag, rows."""
+    """Each source with its raw files: url, licence, retrieved at, demo flag, rows, note (e.g. periods replaced)."""
     rows = con.execute(
         "select s.source_id, s.publisher, s.title, s.url, s.licence, s.is_demo, r.path, r.retrieved_at, "
-        "r.data_rows, r.sha256 from source s join raw_file r using (source_id) order by s.source_id, r.path"
+        "r.data_rows, r.sha256, r.note from source s join raw_file r using (source_id) order by s.source_id, r.path"
     ).fetchall()
     keys = ("source_id", "publisher", "title", "url", "licence", "is_demo", "path", "retrieved_at", "data_rows",
-            "sha256")
+            "sha256", "note")
     return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.targets import FetchTarget
+
+__all__ = ["SOURCE_GROUPS", "Dataset", "FetchTarget"]  # FetchTarget: declared with the dataset, kept in etl/targets.py
+
 SOURCE_GROUPS = ("duo", "cbs", "uwv", "geo")  # what `python -m etl fetch --source` selects
 
 
@@ -26,14 +30,3 @@ class Dataset:
         """Dutch source line as shown under figures; demo data says so."""
         text = f"{self.publisher}, {self.title}"
         return f"{text} (demodata)" if is_demo else text
-
-
-@dataclass(frozen=True)
-class FetchTarget:
-    """One published file to download: its source group, URL, and where it lands in the raw folder."""
-
-    source: str  # duo | cbs | uwv | geo: the group `python -m etl fetch --source` selects
-    url: str
-    raw_subdir: str
-    file_name: str
-    last_year: int | None = None  # the latest year the file covers; `fetch --since` skips older files

@@ -92,7 +92,7 @@ CHECKS: list[Check] = [
 def fetch(http: requests.Session, raw_dir: Path, since: int | None = None, force: bool = False,
           progress: bool = True) -> list[Path]:
     """Land the dataset's CSV files (and the CSVs inside its ZIPs) under data/raw/uwv/open_match/ with manifests."""
-    from etl import ckan  # imports requests; and etl.ckan imports etl.sources, which imports this module
+    from etl import ckan  # imports requests, which a build never needs
 
     return ckan.fetch_dataset(http, Path(raw_dir), CKAN_DATASET, FETCH_GROUP, DATASET.raw_subdir,
                          "UWV Open Match Data", since=since, force=force, progress=progress)

@@ -25,7 +25,6 @@ from etl.workbooks.references import domain_names
 from etl.workbooks.store import (
     APPROVED,
     CACHE_DIR,
-    EVENTS,
     RETURNED,
     Upload,
     append,
@@ -37,6 +36,7 @@ from etl.workbooks.store import (
     statuses,
 )
 from etl.workbooks.templates import filled_workbook
+from warehouse.uploads import EVENTS
 
 MONTHS = 24
 BY_OFFICE = "Demo Programmabureau"

@@ -1,6 +1,6 @@
 """The kept uploads: every accepted workbook byte for byte, its metadata, and an append-only event log.
 
-Layout of the uploads folder (default data/uploads/):
+Layout of the uploads folder (default data/uploads/; the names are defined once in warehouse/uploads.py):
     <upload_id>/<original file name>   the workbook exactly as uploaded
     <upload_id>/upload.json            kind, sha256, uploader, time, subproject, month, row counts
     events.jsonl                       one line per commit, withdrawal, review, lock or unlock, only ever appended to
@@ -36,10 +36,8 @@ from etl.appendlog import append_line
 from etl.manifest import sha256_of
 from etl.tempfiles import stale
 from etl.workbooks.references import REFERENCE_DIR, REFERENCE_FILES
+from warehouse.uploads import CACHE_DIR, METADATA, events_path, original_path
 
-EVENTS = "events.jsonl"
-METADATA = "upload.json"
-CACHE_DIR = ".cache"  # validation results of kept workbooks (etl/workbooks/replay.py)
 NEWLINE = b"\n"
 _UPLOAD_ID = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}")  # what place() names a folder
 
@@ -94,7 +92,7 @@ def metadata(uploads_dir: Path, upload_id: str) -> Upload | None:
 def _log_bytes(uploads_dir: Path) -> bytes:
     """The event log's complete lines: a line cut off by a crash mid-append never happened."""
     try:
-        data = (uploads_dir / EVENTS).read_bytes()
+        data = events_path(uploads_dir).read_bytes()
     except FileNotFoundError:
         return b""
     return data[:data.rfind(NEWLINE) + 1]
@@ -257,7 +255,7 @@ def lock_of(log: list[dict], month: str | None) -> dict | None:
 
 def file_of(uploads_dir: Path, upload: Upload) -> Path:
     """The kept original workbook."""
-    return uploads_dir / upload.upload_id / upload.file_name
+    return original_path(uploads_dir, upload.upload_id, upload.file_name)
 
 
 def place(uploads_dir: Path, source: Path, kind: str, uploaded_by: str, subproject: str | None, month: str | None,
@@ -308,7 +306,7 @@ def _line(fields: dict, now: datetime | None) -> str:
 
 def append(uploads_dir: Path, line: str) -> None:
     """Append one event line, whole and on disk: the commit point of a commit or withdrawal. Hold the lock."""
-    append_line(uploads_dir / EVENTS, line)
+    append_line(events_path(uploads_dir), line)
 
 
 def log(uploads_dir: Path, event: str, upload_id: str, by: str, now: datetime | None = None) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from warehouse.catalog import get_indicator
+from warehouse.coverage import shared_coverage
 from warehouse.indicator import Indicator, Sums
 from warehouse.measures import vo_exams
 
@@ -114,9 +115,33 @@ group by all
 """
 
 
+# Every municipality, existing that year, in a province where DUO lists a school that year: its count is 0 when it
+# has none (warehouse/coverage.py), as the indicator's own query gives. The filter is vo_exams' constant.
+_VO_COVERED = f"""
+select m.code, c.start_year, 0, 0, 0, 0, 0, 0
+from (
+    select distinct place.parent_code, p.start_year
+    from fact_vo_exam as f
+    join education as e using (education_id)
+    join region as place on place.code = f.municipality_code
+    join period as p on p.period_id = f.school_year
+    where {vo_exams.COVERED_WHERE}
+) as c
+join region as m on m.parent_code = c.parent_code
+where m.level = 'gemeente'
+  and (m.valid_from is null or m.valid_from <= c.start_year)
+  and (m.valid_to is null or m.valid_to >= c.start_year)
+  and (m.code, c.start_year) not in (select municipality_code, start_year from grouped)
+"""  # noqa: S608
+
+
 def _vo_rows(con: duckdb.DuckDBPyConnection, levels: tuple[str, ...], measure: str) -> pd.DataFrame:
     mid = vo_exams.SUPPRESSED_MIDPOINT
-    rows = con.execute(_VO_GROUPED, [mid, mid, list(levels)]).fetchall()
+    if measure == "share_technical":  # no school, no share
+        rows = con.execute(_VO_GROUPED, [mid, mid, list(levels)]).fetchall()
+    else:
+        rows = con.execute(f"with grouped as ({_VO_GROUPED}) select * from grouped union all {_VO_COVERED}",  # noqa: S608
+                           [mid, mid, list(levels), list(levels)]).fetchall()
     frame = pd.DataFrame(rows, columns=["unit", "period", "t_low", "t_mid", "t_high", "o_low", "o_mid", "o_high"])
     frame = frame.astype({c: float for c in frame.columns[2:]})
     if measure == "share_technical":
@@ -155,8 +180,9 @@ def _sums_row(indicator: Indicator, unit: str, sums: Sums) -> dict[str, object] 
 
 def _generic_rows(con: duckdb.DuckDBPyConnection, indicator: Indicator, units: list[str]) -> pd.DataFrame:
     """Fallback for indicators without a grouped query: the indicator's own query per municipality (slower)."""
-    rows = [row for unit in units for sums in indicator.query(con, unit, 0, 9999)
-            if (row := _sums_row(indicator, unit, sums)) is not None]
+    with shared_coverage():  # which periods a source covers is read once, not once per municipality
+        rows = [row for unit in units for sums in indicator.query(con, unit, 0, 9999)
+                if (row := _sums_row(indicator, unit, sums)) is not None]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

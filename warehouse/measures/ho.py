@@ -6,17 +6,22 @@ from functools import partial
 
 import duckdb
 
+from warehouse.coverage import covered_periods, with_zeros
 from warehouse.indicator import Bounds, Indicator, Sums
 
 SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for a suppressed cell
 
 LOCATION_CAVEAT = (
-    "Gemeente = vestigingsplaats van de hogeschool of universiteit, niet de woongemeente van de student. "
-    "Flevoland heeft alleen hbo-vestigingen in Almere en Dronten en geen universiteit; wo telt daar dus niet mee."
+    "Gemeente = vestigingsplaats van de hogeschool of universiteit, niet de woongemeente van de student. In DUO's "
+    "bestanden tot en met 2019 heeft Flevoland alleen hbo-vestigingen in Almere en Dronten en geen universiteit; "
+    "Dronten heeft geen techniekopleiding. De andere Flevolandse gemeenten tellen daarom 0, net als Dronten."
 )
 TECHNIEK_CAVEAT = (
-    "Techniek = CROHO-onderdeel 'techniek' volgens DUO. Opleidingen in het onderdeel 'natuur' (zoals "
-    "natuurkunde en wiskunde) en ICT-opleidingen die DUO onder een ander onderdeel indeelt, tellen niet mee."
+    "Techniek = CROHO-onderdeel 'techniek' volgens DUO. In het hbo vallen ICT-opleidingen (zoals HBO-ICT en "
+    "Informatica), toegepaste wiskunde en technische natuurkunde daaronder. In het wo staan wiskunde, natuurkunde "
+    "en de meeste informatica-opleidingen (zoals Informatica en Computer Science) in het onderdeel 'natuur' en "
+    "tellen niet mee; wat DUO wel onder techniek indeelt (zoals Technische Informatica en Business Information "
+    "Technology) telt mee."
 )
 SUPPRESSION_CAVEAT = (
     "DUO onderdrukt kleine aantallen in de nieuwe indeling (-1); zulke cellen tellen mee met ondergrens 1 en "
@@ -49,18 +54,25 @@ order by f.academic_year
 """
 _FIRST_YEARS = _SUMS.format(v="students", table="fact_ho_enrolment", extra="f.measure = 'eerstejaars'")
 _GRADUATES = _SUMS.format(v="graduates", table="fact_ho_graduate", extra="true")
+# The same rows without the region, for the periods in which DUO covers a region (zero versus no data).
+_FIRST_YEARS_COVERED = ("fact_ho_enrolment", "f.sex in ('man', 'vrouw') and e.level in ('hbo', 'wo') "
+                                             "and f.measure = 'eerstejaars'")
+_GRADUATES_COVERED = ("fact_ho_graduate", "f.sex in ('man', 'vrouw') and e.level in ('hbo', 'wo')")
 
 
-def _query(sql: str, measure: str, con: duckdb.DuckDBPyConnection, region: str, from_year: int,
-           to_year: int) -> list[Sums]:
-    """Technical vs other per academic year; measure: share_technical | technical."""
+def _query(sql: str, covered: tuple[str, str], measure: str, con: duckdb.DuckDBPyConnection, region: str,
+           from_year: int, to_year: int) -> list[Sums]:
+    """Technical vs other per academic year; measure: share_technical | technical (0 where DUO covers the region)."""
     rows = con.execute(sql, [SUPPRESSED_MIDPOINT, SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
     result = []
     for period, t_low, t_mid, t_high, o_low, o_mid, o_high, provisional in rows:
         technical, other = Bounds(t_low, t_mid, t_high), Bounds(o_low, o_mid, o_high)
         result.append(Sums(str(period), technical, other if measure == "share_technical" else None,
                            bool(provisional)))
-    return result
+    if measure == "share_technical":
+        return result  # no institution, no share: 0 of 0 has no value
+    table, where = covered
+    return with_zeros(result, covered_periods(con, table, "academic_year", where, [], region, from_year, to_year))
 
 
 INDICATORS = [
@@ -71,7 +83,7 @@ INDICATORS = [
         formula="som eerstejaars hbo+wo met CROHO-onderdeel techniek", kind="count", unit="count",
         source_id="duo_ho_eerstejaars", grain="regio × studiejaar",
         caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT, YEAR_CAVEAT), period_type="school_year",
-        query=partial(_query, _FIRST_YEARS, "technical"),
+        query=partial(_query, _FIRST_YEARS, _FIRST_YEARS_COVERED, "technical"),
     ),
     Indicator(
         id="ho_tech_share", name="Aandeel eerstejaars hbo/wo in techniek",
@@ -80,7 +92,7 @@ INDICATORS = [
         formula="eerstejaars hbo+wo techniek / eerstejaars hbo+wo", kind="share", unit="share",
         source_id="duo_ho_eerstejaars", grain="regio × studiejaar",
         caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT, YEAR_CAVEAT), period_type="school_year",
-        query=partial(_query, _FIRST_YEARS, "share_technical"),
+        query=partial(_query, _FIRST_YEARS, _FIRST_YEARS_COVERED, "share_technical"),
     ),
     Indicator(
         id="ho_tech_graduates", name="Gediplomeerden hbo/wo in techniek",
@@ -90,6 +102,6 @@ INDICATORS = [
         source_id="duo_ho_gediplomeerden", grain="regio × studiejaar",
         caveats=(LOCATION_CAVEAT, TECHNIEK_CAVEAT, SUPPRESSION_CAVEAT,
                  "Studiejaar 2018-2019 is DUO's diplomajaar 2018: diploma's behaald in dat studiejaar."),
-        period_type="school_year", query=partial(_query, _GRADUATES, "technical"),
+        period_type="school_year", query=partial(_query, _GRADUATES, _GRADUATES_COVERED, "technical"),
     ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from warehouse.coverage import covered_periods, with_zeros
 from warehouse.indicator import Bounds, Indicator, Sums
 
 SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for -1
@@ -14,14 +15,18 @@ SUPPRESSION_CAVEAT = (
 )
 TECH_CAVEAT = (
     "Techniek = de SBB-sectorkamers techniek en gebouwde omgeving en mobiliteit, transport, logistiek en maritiem, "
-    "plus het ICT-deel van ICT en creatieve industrie (zie docs/sources/duo_mbo_students_old.md)."
+    "plus het ICT-deel van ICT en creatieve industrie (in DUO's oude bestand: het domein Informatie en "
+    "communicatietechnologie; bij bovensectorale en crossover-opleidingen beslist het domein; zie "
+    "docs/sources/duo_mbo_students_old.md)."
 )
 SEAT_CAVEAT = (
     "Gemeente = plaats van de instelling. Tot en met 2019-2020 (DUO's oude bestand) is dat PLAATSNAAM: de zetel van "
-    "het bestuur, niet de plaats waar gestudeerd wordt. ROC van Flevoland staat daarin onder Amsterdam, zodat "
-    "Flevoland tot en met 2019-2020 te laag uitvalt. Vanaf 2021-2022 (DUO's huidige bestand) is het PLAATSNAAM "
-    "INSTELLING; een sprong tussen die jaren kan uit die wissel komen. Voor 2020-2021 is er geen cijfer: het oude "
-    "bestand eindigt met 2019-2020, het huidige begint met 2021-2022."
+    "het bestuur, niet de plaats waar gestudeerd wordt. Daarin staat geen enkele instelling in Flevoland: ROC van "
+    "Flevoland staat onder Amsterdam en Aeres MBO onder Ede. Flevoland en zijn gemeenten hebben daarom voor "
+    "2015-2016 tot en met 2019-2020 geen cijfer (geen 0: de bron zegt niets over Flevoland), en hun studenten tellen "
+    "mee bij Amsterdam en Ede. Vanaf 2021-2022 (DUO's huidige bestand) is het PLAATSNAAM INSTELLING; een sprong "
+    "tussen die jaren kan uit die wissel komen. Voor 2020-2021 is er geen cijfer: het oude bestand eindigt met "
+    "2019-2020, het huidige begint met 2021-2022."
 )
 PLACE_CAVEAT = "Gemeente = plaats van de instelling (PLAATSNAAM INSTELLING), niet de woongemeente van de student."
 REGION_CAVEAT = (
@@ -106,17 +111,23 @@ order by school_year
 
 
 def tech_students(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
-    """Students (BOL and BBL) in technical programmes at institutions in the region, per school year."""
+    """Students (BOL and BBL) in technical programmes at institutions in the region, per school year (0 where DUO
+    covers the region and lists none)."""
     rows = con.execute(_TECH_STUDENTS, [SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
-    return [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
-            for period, low, mid, high, provisional in rows]
+    found = [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
+             for period, low, mid, high, provisional in rows]
+    return with_zeros(found, covered_periods(con, "fact_mbo_student", "school_year", "f.leerweg in ('BOL', 'BBL')",
+                                             [], region, from_year, to_year))
 
 
 def tech_graduates(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:
-    """Graduates of technical programmes at institutions in the region, per school year (diploma year)."""
+    """Graduates of technical programmes at institutions in the region, per school year (diploma year; 0 where DUO
+    covers the region and lists none)."""
     rows = con.execute(_TECH_GRADUATES, [SUPPRESSED_MIDPOINT, region, from_year, to_year]).fetchall()
-    return [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
-            for period, low, mid, high, provisional in rows]
+    found = [Sums(str(period), Bounds(low, mid, high), None, bool(provisional))
+             for period, low, mid, high, provisional in rows]
+    return with_zeros(found, covered_periods(con, "fact_mbo_graduate", "school_year", "true", [], region, from_year,
+                                             to_year))
 
 
 def study_in_region(con: duckdb.DuckDBPyConnection, region: str, from_year: int, to_year: int) -> list[Sums]:

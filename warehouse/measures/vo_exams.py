@@ -6,6 +6,7 @@ from functools import partial
 
 import duckdb
 
+from warehouse.coverage import covered_periods, with_zeros
 from warehouse.indicator import Bounds, Indicator, Sums
 
 SUPPRESSED_MIDPOINT = 2.5  # the middle of DUO's 1..4 for '<5'
@@ -43,9 +44,14 @@ order by f.school_year
 """
 
 
+# The rows _SUMS sums, without the region: the periods in which DUO covers a region (zero versus no data).
+COVERED_WHERE = "f.sex = 'totaal' and list_contains(?, e.level)"
+
+
 def _candidates(levels: tuple[str, ...], measure: str, con: duckdb.DuckDBPyConnection, region: str,
                 from_year: int, to_year: int) -> list[Sums]:
-    """Technical vs other candidates per school year; measure: share_technical | technical | all."""
+    """Technical vs other candidates per school year; measure: share_technical | technical | all (counts: 0 where
+    DUO covers the region and lists no school)."""
     rows = con.execute(_SUMS, [SUPPRESSED_MIDPOINT, SUPPRESSED_MIDPOINT, region, list(levels), from_year,
                                to_year]).fetchall()
     result = []
@@ -56,7 +62,10 @@ def _candidates(levels: tuple[str, ...], measure: str, con: duckdb.DuckDBPyConne
         elif measure == "technical":
             other = None
         result.append(Sums(str(period), technical, other, bool(provisional)))
-    return result
+    if measure == "share_technical":
+        return result  # no school, no share: 0 of 0 has no value
+    return with_zeros(result, covered_periods(con, "fact_vo_exam", "school_year", COVERED_WHERE, [list(levels)],
+                                              region, from_year, to_year))
 
 
 def _indicator(id: str, name: str, definition: str, formula: str, levels: tuple[str, ...], measure: str,

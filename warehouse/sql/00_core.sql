@@ -33,7 +33,8 @@ create table raw_file (
     origin_url varchar,
     retrieved_at varchar,       -- ISO 8601 from the manifest; null for a file without manifest
     is_demo boolean,
-    data_rows integer
+    data_rows integer,
+    note varchar                -- Dutch, e.g. which periods a newer edition of the file took over; null = none
 );
 
 -- region: one row per region code (municipality, province, landsdeel, country).
