@@ -1,11 +1,13 @@
-"""The effects worker: the progress report's effect estimates, computed in a process of its own.
+"""The effects worker: the progress report's effect estimates that the warehouse has not stored, computed in a
+process of its own.
 
-Started by report/estimates.py as soon as a progress report begins. Importing the estimators (scipy, statsmodels:
-about a second and a half) and running them then happens on the other core while the report's process reads the
-other figures. One JSON document per line on stdin and stdout:
+Started by report/estimates.py when a progress report needs estimates that the warehouse lacks (one built before
+table effect_estimate, or by other estimators' code): importing the estimators (scipy, statsmodels: about a second
+and a half) and running them then happens on the other core while the report's process reads the other figures.
+One JSON document per line on stdin and stdout:
 
     {"db": "/abs/warehouse.duckdb", "identity": [...], "tasks": [["vmbo_tech_share", "GM0034", 2024], ...]}
-    → {"answers": [{"result": {...} | null, "error": "..." | null} | {"panel_error": "..."}, ...]}
+    → {"answers": [...]}, each as warehouse.effects.stored.answer gives it
 
 `identity` is the warehouse file's identity as the report saw it (file_identity); when the file has been replaced
 since, the worker answers {"stale": true} and the report estimates in its own process, so that every figure of a
@@ -21,40 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-Task = tuple[str, str, int]  # indicator id, treated municipality code, first school year (start year)
-
-
 def file_identity(path: Path | str) -> list[int]:
     """The warehouse file's device, inode, size and modification time: a build or commit replaces the file."""
     status = os.stat(path)
     return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns]
 
 
-def answer(con, tasks: list[Task]) -> list[dict]:
-    """Per task the subproject estimate (warehouse.effects.subproject.estimate) or the panel's Dutch error; each
-    indicator's panel is loaded once."""
-    from warehouse.effects import subproject as effects
-    from warehouse.effects.panel import PanelError, load_indicator_panel
-
-    panels: dict[str, object] = {}
-    answers = []
-    for indicator_id, unit, start in tasks:
-        if indicator_id not in panels:
-            try:
-                panels[indicator_id] = load_indicator_panel(con, indicator_id)
-            except PanelError as exc:
-                panels[indicator_id] = exc
-        panel = panels[indicator_id]
-        if isinstance(panel, Exception):
-            answers.append({"panel_error": str(panel)})
-            continue
-        result, _, error = effects.estimate(con, indicator_id, unit, int(start), panel=panel)
-        answers.append({"result": result, "error": error})
-    return answers
-
-
 def _serve(line: str) -> dict:
     from warehouse.connection import connect
+    from warehouse.effects.stored import answer
 
     request = json.loads(line)
     con = connect(request["db"])
@@ -72,7 +49,7 @@ def main() -> None:
     import statsmodels.regression.linear_model  # noqa: F401
 
     import warehouse.connection
-    import warehouse.effects.subproject  # noqa: F401
+    import warehouse.effects.stored  # noqa: F401
 
     for line in sys.stdin:
         try:

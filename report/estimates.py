@@ -1,10 +1,10 @@
 """The progress report's effect estimates, from the effects worker process (report/effects_worker.py).
 
-`warm_up` starts the worker when a report begins: it imports the estimators on the other core while the report
-reads the headline figures and the subprojects; `submit` hands it the estimates the report needs as soon as the
-report knows them. When the worker cannot be started, has died,
-failed, or saw another warehouse file, the answer is None and the report estimates in its own process, on its own
-connection (report.effects_worker.answer, the same function).
+For the estimates a warehouse has not stored (warehouse/effects/stored.py): the report hands them to the worker as
+soon as it knows them, and the worker imports the estimators and estimates on the other core while the report reads
+the subprojects. When the worker cannot be started, has died, failed, or saw another warehouse file, the answer is
+None and the report estimates in its own process, on its own connection (warehouse.effects.stored.answer, the
+same function).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from report.effects_worker import ROOT, Task, file_identity
+from report.effects_worker import ROOT, file_identity
+from warehouse.effects.stored import Task
 
 # Given the estimates a report needs, a Future of the worker's answers (None: the report estimates them itself).
 Estimator = Callable[[list[Task]], Future[list[dict] | None]]
@@ -96,11 +97,6 @@ def _estimator() -> _Estimator:
         if _ESTIMATOR is None:
             _ESTIMATOR = _Estimator()
         return _ESTIMATOR
-
-
-def warm_up() -> None:
-    """Start the worker (its imports take about a second and a half) while the report reads its other figures."""
-    _estimator().start()
 
 
 def estimator(db_path: Path | str) -> Estimator | None:

@@ -34,7 +34,6 @@ def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEF
     quarter = period if isinstance(period, Quarter) else Quarter.parse(period)
     check_not_future(quarter, today or date.today())
     render.warm_up()
-    estimates.warm_up()
     estimator = estimates.estimator(db_path)  # before connecting: the file as it is when the report opens it
     con = connect(db_path)
     try:

@@ -17,9 +17,12 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
 import jinja2
+
+if TYPE_CHECKING:  # the command line starts the worker before it imports Altair (report/cli.py)
+    import altair as alt
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WORKER = Path(__file__).resolve().parent / "svg_worker.py"
@@ -145,6 +148,11 @@ class Pdf:
 
     data: bytes
     pages: int
+
+
+def load_printer() -> None:
+    """Import WeasyPrint (about half a second), e.g. while waiting for another process."""
+    import weasyprint  # noqa: F401
 
 
 def pdf(document: str) -> Pdf:

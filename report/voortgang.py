@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from report import effects_worker, figures
+from report import figures, render
 from report.estimates import Estimator
 from report.figures import Notes
 from report.periods import Quarter
@@ -24,6 +24,7 @@ from ui import format as fmt
 from warehouse import headline as headlines_
 from warehouse import programme
 from warehouse.catalog import CATALOGUE
+from warehouse.effects import stored
 from warehouse.headline import Headline
 from warehouse.indicator import Indicator
 from warehouse.periods import ended_by
@@ -278,24 +279,9 @@ def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter, measu
         actions=actions, reports=reports, completeness=completeness, narratives=narratives)
 
 
-def _effect_tasks(con: duckdb.DuckDBPyConnection, projects: list) -> list[tuple[object, str, int]]:
-    """(subproject, outcome indicator, first school year) for every effect the report estimates, in its order."""
-    from warehouse.effects import subproject as effects
-
-    planned = []
-    for project in projects:
-        if pd.isna(project.start_date) or not str(project.municipality_code or "").startswith("GM"):
-            continue
-        start = effects.first_school_year(pd.Timestamp(project.start_date).date())
-        for indicator_id in effects.outcomes(programme.outcome_indicators(con, project.subproject_code)):
-            if indicator_id in CATALOGUE:
-                planned.append((project, indicator_id, start))
-    return planned
-
-
 def _effects(con: duckdb.DuckDBPyConnection, planned: list[tuple[object, str, int]], answers: list[dict],
              notes: Notes) -> tuple[list[EffectRow], list[str]]:
-    """The DiD and synthetic-control estimates per subproject and outcome (report/effects_worker.py's answers to
+    """The DiD and synthetic-control estimates per subproject and outcome (warehouse.effects.stored's answers to
     `planned`), with the verdict in words."""
     from warehouse.effects.verdict import verdict
 
@@ -365,8 +351,9 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
     """Every figure of the report on `quarter` for `region`, formatted, with its charts being rendered.
 
     `reports`: which monthly reports count (warehouse.programme.Reports); by default the approved ones, as the
-    steering group sees them. `estimator` (report.estimates): estimates the effects in a worker process while the
-    subprojects are read; without one (or when it cannot) they are estimated here.
+    steering group sees them. The effect estimates are those the warehouse stored (warehouse/effects/stored.py); any
+    it lacks `estimator` (report.estimates) estimates in a worker process while the subprojects are read, or, without
+    one or when it cannot, this process.
     """
     notes = Notes()
     items = headlines_.headlines(con, region.code, from_year, quarter.end)
@@ -402,13 +389,20 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
         no_subprojects = ("Nog geen plan van aanpak geüpload: de voortgang van de deelprojecten komt in dit rapport "
                           "na de eerste upload (pagina Upload of python -m etl upload).")
     measured = measuring_day(quarter, today or date.today())
-    planned = _effect_tasks(con, projects) if projects else []
-    tasks = [(indicator_id, project.municipality_code, start) for project, indicator_id, start in planned]
-    asked = estimator(tasks) if planned and estimator is not None else None
+    planned = stored.planned(con, projects) if projects else []
+    tasks = stored.tasks_of(planned)
+    answers = stored.stored(con, tasks)  # those the build or the last plan commit estimated
+    missing = [task for task, answer in zip(tasks, answers, strict=True) if answer is None]
+    asked = estimator(missing) if missing and estimator is not None else None
     sections = [_subproject(con, project, quarter, measured, reports) for project in projects]
-    answers = asked.result() if asked is not None else None
-    if answers is None or len(answers) != len(planned):
-        answers = effects_worker.answer(con, tasks)
+    if missing:
+        if asked is not None and not asked.done():
+            render.load_printer()  # printing comes next: its import fills the wait for the estimates
+        fresh = asked.result() if asked is not None else None
+        if fresh is None or len(fresh) != len(missing):
+            fresh = stored.answer(con, missing)
+        new = iter(fresh)
+        answers = [answer if answer is not None else next(new) for answer in answers]
     effects, effect_notes = _effects(con, planned, answers, notes)
 
     definitions = [_definition(i.indicator, _periods_printed(i), "; ".join(sorted(
