@@ -1,5 +1,5 @@
 """Storing the plan's effect estimates in the warehouse being written (table effect_estimate), so the progress report
-reads them instead of estimating: at the build and whenever a commit replays the plan (load_programme)."""
+reads them instead of estimating: at the build and at every commit (etl/workbooks/recovery.py)."""
 
 from __future__ import annotations
 

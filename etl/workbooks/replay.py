@@ -247,8 +247,7 @@ def _add(tables: dict[str, list[pd.DataFrame]], rows: dict[str, pd.DataFrame], n
 
 
 def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
-    """Empty the programme tables and fill them from a replay, noting its store position (build and commit); then
-    store the plan's effect estimates (etl/effects.py)."""
+    """Empty the programme tables and fill them from a replay, noting its store position (build and commit)."""
     record_position(con, programme.position)
     _load_locks(con, programme.locks)
     for table in (*PLAN_TABLES, *MONTHLY_TABLES, "upload"):
@@ -256,9 +255,6 @@ def load_programme(con: duckdb.DuckDBPyConnection, programme: Programme) -> None
         frame = programme.uploads if table == "upload" else programme.tables[table]
         if len(frame):
             _insert(con, table, frame)
-    from etl.effects import store_estimates
-
-    store_estimates(con)  # the plan's effect estimates, read by the progress report (estimating takes seconds)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

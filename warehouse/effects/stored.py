@@ -3,9 +3,9 @@ them instead of estimating (importing scipy and statsmodels and estimating take 
 
 A task is (outcome indicator, treated municipality, first school year). Its answer is what `answer` gives: the
 estimate of warehouse.effects.subproject.estimate (`result`, `error`) or the panel's Dutch error (`panel_error`).
-The build and every commit that replays the plan store the answers of the plan's tasks (etl/effects.py); a stored
-answer counts only when made by this same code and these same libraries (`version`), and the public figures it
-rests on are those of the same warehouse file (a commit changes the programme tables only).
+The build and every commit store the answers of the plan's tasks (etl/effects.py); a stored answer counts only
+when made by this same code and these same libraries (`version`), and the public figures it rests on are those of
+the same warehouse file (a commit changes the programme tables only).
 """
 
 from __future__ import annotations

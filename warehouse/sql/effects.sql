@@ -1,5 +1,5 @@
--- The effect estimates of the plan's subprojects, stored by the build and by every commit that replays the plan
--- (etl/effects.py), so that the progress report reads them (warehouse/effects/stored.py).
+-- The effect estimates of the plan's subprojects, stored by the build and by every commit (etl/effects.py), so
+-- that the progress report reads them (warehouse/effects/stored.py).
 
 -- effect_estimate: one row per outcome indicator × treated municipality × first school year × comparison size × estimator version.
 -- effect_estimate (nl): één rij per uitkomstindicator × gemeente van een deelproject × eerste schooljaar × aantal vergelijkingsgemeenten × versie van de schatters.
