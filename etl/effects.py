@@ -7,19 +7,24 @@ import json
 
 import duckdb
 
-from warehouse import programme
-from warehouse.effects import stored
-from warehouse.effects.subproject import DEFAULT_K
-
 
 def store_estimates(con: duckdb.DuckDBPyConnection) -> int:
     """Keep the stored answers of the plan's tasks made by this code, estimate the missing ones, drop the rest;
-    the number estimated now (a warehouse built before the table existed gets it at its next build: none)."""
+    the number estimated now (a warehouse built before the table existed gets it at its next build: none).
+
+    Without a plan nothing is imported (a build without uploads loads no pandas)."""
     if not con.execute("select count(*) from information_schema.tables where table_name = 'effect_estimate'"
                        ).fetchone()[0]:
         return 0
-    tasks = list(dict.fromkeys(stored.tasks_of(stored.planned(con, list(programme.subprojects(con).itertuples(
-        index=False)))))) if programme.has_plan(con) else []
+    if not con.execute("select count(*) from subproject").fetchone()[0]:
+        con.execute("delete from effect_estimate")
+        return 0
+    from warehouse import programme  # pandas, and the estimators when something is missing: only with a plan
+    from warehouse.effects import stored
+    from warehouse.effects.subproject import DEFAULT_K
+
+    subprojects = list(programme.subprojects(con).itertuples(index=False))
+    tasks = list(dict.fromkeys(stored.tasks_of(stored.planned(con, subprojects))))
     have = stored.stored(con, tasks)
     missing = [task for task, answer in zip(tasks, have, strict=True) if answer is None]
     answers = stored.answer(con, missing) if missing else []
