@@ -1,5 +1,7 @@
-"""The plan's effect estimates as the warehouse stores them (warehouse/effects/stored.py, etl/effects.py) and as the
-progress report gets those it lacks (report/estimates.py, report/effects_worker.py): the same answers either way."""
+"""What keeps the reports fast without changing them: the plan's effect estimates as the warehouse stores them
+(warehouse/effects/stored.py, etl/effects.py) and as the progress report gets those it lacks (report/estimates.py,
+report/effects_worker.py), the same answers either way; and the command line's print worker (report/print_worker.py),
+the same PDF as printing in the report's own process."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import weasyprint
 
 from etl.effects import store_estimates
-from report import estimates, make
+from report import estimates, make, render
 from report.periods import last_complete
 from tests.conftest import require
 from warehouse import programme as programme_
@@ -96,3 +99,32 @@ def test_a_warehouse_without_stored_estimates_gives_the_same_effects_page_from_t
         assert _effects_page(make.voortgang_pdf(db, quarter).data, tmp_path) == expected
     monkeypatch.setattr(estimates, "estimator", lambda _: None)  # no worker: this process estimates
     assert _effects_page(make.voortgang_pdf(db, quarter).data, tmp_path) == expected
+
+
+DOCUMENT = "<html><body><h1>Kernindicatoren</h1><p>Aandeel techniek: 14,7% (14,4%–15,0%).</p></body></html>"
+
+
+def _text(pdf: render.Pdf, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf.data)
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_the_print_worker_prints_what_this_process_would_and_this_process_takes_over_when_it_is_gone(
+        tmp_path, monkeypatch):
+    require(shutil.which("pdftotext") is not None, "pdftotext not installed (apt-get install poppler-utils)")
+    here = render.pdf(DOCUMENT)
+    render.start_printer()
+    try:
+        with monkeypatch.context() as patch:  # this process may not print: the worker must
+            patch.setattr(weasyprint, "HTML", lambda **_: pytest.fail("printed in the report's own process"))
+            printed = render.pdf(DOCUMENT)
+        assert printed.data.startswith(b"%PDF") and printed.pages == here.pages == 1
+        assert _text(printed, tmp_path) == _text(here, tmp_path)
+        render._PRINTER._process.kill()
+        render._PRINTER._process.wait()
+        assert _text(render.pdf(DOCUMENT), tmp_path) == _text(here, tmp_path)  # printed here instead
+    finally:
+        render.stop_printer()
+    assert render._PRINTER is None
