@@ -3,6 +3,7 @@
 
 -- effect_estimate: one row per outcome indicator × treated municipality × first school year × comparison size × estimator version.
 -- effect_estimate (nl): één rij per uitkomstindicator × gemeente van een deelproject × eerste schooljaar × aantal vergelijkingsgemeenten × versie van de schatters.
+-- effect_estimate (titel): Effectschattingen van de deelprojecten
 create table effect_estimate (
     indicator_id varchar,       -- the outcome, e.g. vmbo_tech_share
     municipality_code varchar,  -- the subproject's municipality, treated from start_year on
