@@ -10,6 +10,7 @@ an 8-byte big-endian length and that many bytes: a request is the document's UTF
 from __future__ import annotations
 
 import json
+import os
 import struct
 import sys
 from pathlib import Path
@@ -39,9 +40,15 @@ def write_frame(stream: BinaryIO, data: bytes) -> None:
 
 def main() -> None:
     """Print each HTML frame on stdin to a PDF frame on stdout, until stdin closes."""
+    # The frames get stdout to themselves: anything else written to it (a library's warning, from Python or C) goes
+    # to stderr instead of into a frame.
+    sys.stdout.flush()
+    sink = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     import weasyprint
 
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    source = sys.stdin.buffer
     while (request := read_frame(source)) is not None:
         try:
             rendered = weasyprint.HTML(string=request.decode("utf-8"), base_url=str(TEMPLATES)).render()
