@@ -156,11 +156,14 @@ class _Printer:
 
     def __init__(self, process: subprocess.Popen) -> None:
         self._process = process
+        self._gone = False
 
     def print(self, document: str) -> Pdf | None:
         """The printed document, or None when the worker cannot print it (the caller then prints it itself)."""
         from report.print_worker import read_frame, write_frame
 
+        if self._gone:
+            return None
         process = self._process
         try:
             write_frame(process.stdin, document.encode("utf-8"))
@@ -171,6 +174,7 @@ class _Printer:
             header, data = None, None
         if data is None:
             if not isinstance(header, dict):  # gone or confused: not asked again
+                self._gone = True
                 self.stop()
             return None
         return Pdf(data, int(header["pages"]))

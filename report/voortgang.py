@@ -391,7 +391,7 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
     measured = measuring_day(quarter, today or date.today())
     planned = stored.planned(con, projects) if projects else []
     tasks = stored.tasks_of(planned)
-    answers = stored.stored(con, tasks)  # those the build or the last plan commit estimated
+    answers = stored.stored(con, tasks) if tasks else []  # those the build or the last commit estimated
     missing = [task for task, answer in zip(tasks, answers, strict=True) if answer is None]
     asked = estimator(missing) if missing and estimator is not None else None
     sections = [_subproject(con, project, quarter, measured, reports) for project in projects]
