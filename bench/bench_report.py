@@ -4,7 +4,8 @@ factsheet (target < 2 s).
 Two cases each:
 - warm: in one process, as the app's buttons run them (the server has imported pandas, Altair, statsmodels and has
   started vl-convert's JavaScript engine already); the median of REPEATS runs after one untimed run;
-- cold: `python -m report …` in a fresh process, interpreter start-up and every import included (median).
+- cold: `python -m report …` in a fresh process, interpreter start-up and every import included (median); its CPU
+  includes the print worker's (report/print_worker.py, a child the command waits for), not the chart worker's.
 Also the split of a warm run: reading and formatting the figures with the charts rendered alongside (html), and
 WeasyPrint's layout and printing (pdf). On a shared machine wall times follow the other load; the CPU seconds of the
 report's own process (the charts are drawn in a worker process beside it, report/svg_worker.py) say what an idle

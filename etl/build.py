@@ -81,6 +81,9 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
                     early = None
             with locked(uploads_dir) if store else nullcontext():
                 notes = _load_programme(con, uploads_dir if store else None, early)
+                from etl.effects import store_estimates  # pandas: only here
+
+                store_estimates(con)  # the plan's effect estimates, which the progress report reads
                 failures = run_checks(con, all_checks())
                 if failures:
                     raise CheckFailedError(failures)

@@ -79,9 +79,11 @@ with by_table:
     shapes = table_shapes(version)
     # The tables of facts first (the one on exam candidates opens): metadata such as build_info is rarely wanted.
     names = sorted(shapes, key=lambda t: (not t.startswith("fact_"), t != OPENING_TABLE, t))
-    table = st.selectbox("Tabel", names, format_func=lambda t: f"{t} — {shapes[t].grain}", key="verkenner_table",
+    # The Dutch title to choose by; the table's name (what the SQL box and the downloads use) comes second.
+    table = st.selectbox("Tabel", names, format_func=lambda t: f"{shapes[t].title} ({t})", key="verkenner_table",
                          **CHOOSE_ONE)
     shape = shapes[table]
+    st.caption("Eén" + shape.grain.removeprefix("één"))  # every Dutch grain reads 'één rij per …'
     group_by = st.multiselect("Groeperen op", shape.dimensions, key="verkenner_group", format_func=fmt.column_label,
                               **CHOOSE_MANY)
     measures = st.multiselect("Optellen", shape.measures, disabled=not group_by, key="verkenner_measures",
@@ -121,7 +123,7 @@ with by_table:
         rows = export.dutch_columns(rows)
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"{fmt.number(len(rows))} rijen. Eén rij in {table}: {shape.grain}")
-        about = [("Tabel", f"{table}: {shape.grain}"),
+        about = [("Tabel", f"{shape.title} ({table}): {shape.grain}"),
                  ("Groepering", ", ".join(map(fmt.column_label, group_by)) or "geen"),
                  ("Opgeteld", ", ".join(map(fmt.column_label, measures)) or "geen"), ("Filters", "; ".join(scope))]
         left, right = st.columns(2)

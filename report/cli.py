@@ -63,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Make one report; exit 0 when written, 2 on unusable arguments or data (a Dutch message on stderr)."""
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    # The chart and print workers start first: their start-up runs on the other core while this process imports its
+    # own modules and reads the figures.
+    from report import render
+
+    render.warm_up()
+    render.start_printer()
+    try:
+        return _make(args)
+    finally:
+        render.stop_printer()
+
+
+def _make(args: argparse.Namespace) -> int:
     from report import make
     from warehouse.connection import WarehouseMissingError
 

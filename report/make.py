@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from report import render
+from report import estimates, render
 from report.errors import ReportError
 from report.figures import PROGRAMME
 from report.periods import Quarter, check_not_future
@@ -34,9 +34,10 @@ def voortgang_html(db_path: Path | str, period: Quarter | str, region: str = DEF
     quarter = period if isinstance(period, Quarter) else Quarter.parse(period)
     check_not_future(quarter, today or date.today())
     render.warm_up()
+    estimator = estimates.estimator(db_path)  # before connecting: the file as it is when the report opens it
     con = connect(db_path)
     try:
-        report = voortgang.build(con, quarter, _region(con, region), from_year, today, reports)
+        report = voortgang.build(con, quarter, _region(con, region), from_year, today, reports, estimator)
         return render.html("voortgang.html", r=report, programme=PROGRAMME, day=fmt.day, from_year=from_year,
                            unit_words=fmt.UNIT_WORDS)
     finally:

@@ -17,12 +17,16 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
 import jinja2
+
+if TYPE_CHECKING:  # the command line starts the worker before it imports Altair (report/cli.py)
+    import altair as alt
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WORKER = Path(__file__).resolve().parent / "svg_worker.py"
+PRINT_WORKER = Path(__file__).resolve().parent / "print_worker.py"
 
 
 class _Converter:
@@ -147,8 +151,79 @@ class Pdf:
     pages: int
 
 
+class _Printer:
+    """A print worker process (report/print_worker.py) that has been importing WeasyPrint since it was started."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self._process = process
+        self._gone = False
+
+    def print(self, document: str) -> Pdf | None:
+        """The printed document, or None when the worker cannot print it (the caller then prints it itself)."""
+        from report.print_worker import read_frame, write_frame
+
+        if self._gone:
+            return None
+        process = self._process
+        try:
+            write_frame(process.stdin, document.encode("utf-8"))
+            process.stdin.flush()
+            header = json.loads(read_frame(process.stdout) or b"null")
+            data = read_frame(process.stdout) if isinstance(header, dict) and "pages" in header else None
+        except (OSError, ValueError):
+            header, data = None, None
+        if data is None:
+            if not isinstance(header, dict):  # gone or confused: not asked again
+                self._gone = True
+                self.stop()
+            return None
+        return Pdf(data, int(header["pages"]))
+
+    def stop(self) -> None:
+        """Let the worker end (its CPU time then counts with this process's children) or, if it hangs, end it."""
+        try:
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self._process.kill()
+
+
+_PRINTER: _Printer | None = None
+
+
+def start_printer() -> None:
+    """Start the print worker, for a process that has not imported WeasyPrint yet (the command line): the import runs
+    on the other core while this process reads the figures, and `pdf` hands it the documents."""
+    global _PRINTER
+    if _PRINTER is not None:
+        return
+    try:
+        process = subprocess.Popen([sys.executable, str(PRINT_WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except OSError:
+        return
+    atexit.register(process.kill)
+    _PRINTER = _Printer(process)
+
+
+def stop_printer() -> None:
+    """Let the print worker end (see start_printer); `pdf` prints in this process again."""
+    global _PRINTER
+    if _PRINTER is not None:
+        _PRINTER.stop()
+        _PRINTER = None
+
+
+def load_printer() -> None:
+    """Import WeasyPrint (about half a second), e.g. while waiting for another process; not when a print worker
+    prints."""
+    if _PRINTER is None:
+        import weasyprint  # noqa: F401
+
+
 def pdf(document: str) -> Pdf:
-    """Print HTML (with its CSS from the templates folder) to PDF."""
+    """Print HTML (with its CSS from the templates folder) to PDF: by the print worker when one was started."""
+    if _PRINTER is not None and (printed := _PRINTER.print(document)) is not None:
+        return printed
     import weasyprint
 
     rendered = weasyprint.HTML(string=document, base_url=str(TEMPLATES)).render()

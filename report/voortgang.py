@@ -14,7 +14,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from report import figures
+from report import figures, render
+from report.estimates import Estimator
 from report.figures import Notes
 from report.periods import Quarter
 from report.render import Svg
@@ -23,6 +24,7 @@ from ui import format as fmt
 from warehouse import headline as headlines_
 from warehouse import programme
 from warehouse.catalog import CATALOGUE
+from warehouse.effects import stored
 from warehouse.headline import Headline
 from warehouse.indicator import Indicator
 from warehouse.periods import ended_by
@@ -277,44 +279,32 @@ def _subproject(con: duckdb.DuckDBPyConnection, project, quarter: Quarter, measu
         actions=actions, reports=reports, completeness=completeness, narratives=narratives)
 
 
-def _effects(con: duckdb.DuckDBPyConnection, projects: list, notes: Notes) -> tuple[list[EffectRow], list[str]]:
-    """The DiD and synthetic-control estimates per subproject and outcome, with the verdict in words."""
-    from warehouse.effects import subproject as effects  # statsmodels and scipy: only when there is a plan
-    from warehouse.effects.panel import PanelError, load_indicator_panel
+def _effects(con: duckdb.DuckDBPyConnection, planned: list[tuple[object, str, int]], answers: list[dict],
+             notes: Notes) -> tuple[list[EffectRow], list[str]]:
+    """The DiD and synthetic-control estimates per subproject and outcome (warehouse.effects.stored's answers to
+    `planned`), with the verdict in words."""
     from warehouse.effects.verdict import verdict
 
-    rows, problems, panels = [], [], {}
-    for project in projects:
-        if pd.isna(project.start_date) or not str(project.municipality_code or "").startswith("GM"):
+    rows, problems = [], []
+    for (project, indicator_id, start), answer in zip(planned, answers, strict=True):
+        indicator = CATALOGUE[indicator_id]
+        if "panel_error" in answer:
+            problems.append(f"{project.name}, {indicator.name}: {answer['panel_error']}")
             continue
-        start = effects.first_school_year(pd.Timestamp(project.start_date).date())
-        for indicator_id in effects.outcomes(programme.outcome_indicators(con, project.subproject_code)):
-            if indicator_id not in CATALOGUE:
-                continue
-            indicator = CATALOGUE[indicator_id]
-            if indicator_id not in panels:
-                try:
-                    panels[indicator_id] = load_indicator_panel(con, indicator_id)
-                except PanelError as exc:
-                    panels[indicator_id] = exc
-            panel = panels[indicator_id]
-            if isinstance(panel, Exception):
-                problems.append(f"{project.name}, {indicator.name}: {panel}")
-                continue
-            result, _, error = effects.estimate(con, indicator_id, project.municipality_code, start, panel=panel)
-            if error or not result or not result.get("did") or result["did"]["ci"] is None:
-                problems.append(f"{project.name}, {indicator.name}: {error or 'nog geen schatting mogelijk'}")
-                continue
-            notes.cite(_citation(con, indicator))
-            did, synth = result["did"], result.get("synth")
-            sentence = verdict(did["estimate"], did["ci"][0], did["ci"][1])
-            rows.append(EffectRow(
-                indicator_id=indicator_id, subproject=project.name, municipality=project.municipality,
-                outcome=headlines_.HEADLINE.get(indicator_id, indicator.name),
-                start=f"{start}/{(start + 1) % 100:02d}", did=_estimate(did), synth=_estimate(synth),
-                placebo=fmt.number(did["placebo_p"], 2) if did.get("placebo_p") is not None else "–",
-                pretrend=fmt.number(did["pretrend_p"], 2) if did.get("pretrend_p") is not None else "–",
-                verdict=sentence.split(":")[0], sentence=sentence.split(":", 1)[1].strip()))
+        result, error = answer["result"], answer["error"]
+        if error or not result or not result.get("did") or result["did"]["ci"] is None:
+            problems.append(f"{project.name}, {indicator.name}: {error or 'nog geen schatting mogelijk'}")
+            continue
+        notes.cite(_citation(con, indicator))
+        did, synth = result["did"], result.get("synth")
+        sentence = verdict(did["estimate"], did["ci"][0], did["ci"][1])
+        rows.append(EffectRow(
+            indicator_id=indicator_id, subproject=project.name, municipality=project.municipality,
+            outcome=headlines_.HEADLINE.get(indicator_id, indicator.name),
+            start=f"{start}/{(start + 1) % 100:02d}", did=_estimate(did), synth=_estimate(synth),
+            placebo=fmt.number(did["placebo_p"], 2) if did.get("placebo_p") is not None else "–",
+            pretrend=fmt.number(did["pretrend_p"], 2) if did.get("pretrend_p") is not None else "–",
+            verdict=sentence.split(":")[0], sentence=sentence.split(":", 1)[1].strip()))
     return rows, problems
 
 
@@ -357,11 +347,13 @@ def _data_status(con: duckdb.DuckDBPyConnection, quarter: Quarter, tiles_values:
 
 
 def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from_year: int | None = None,
-          today: date | None = None, reports: programme.Reports = ()) -> Report:
+          today: date | None = None, reports: programme.Reports = (), estimator: Estimator | None = None) -> Report:
     """Every figure of the report on `quarter` for `region`, formatted, with its charts being rendered.
 
     `reports`: which monthly reports count (warehouse.programme.Reports); by default the approved ones, as the
-    steering group sees them.
+    steering group sees them. The effect estimates are those the warehouse stored (warehouse/effects/stored.py); any
+    it lacks `estimator` (report.estimates) estimates in a worker process while the subprojects are read, or, without
+    one or when it cannot, this process.
     """
     notes = Notes()
     items = headlines_.headlines(con, region.code, from_year, quarter.end)
@@ -397,8 +389,21 @@ def build(con: duckdb.DuckDBPyConnection, quarter: Quarter, region: Region, from
         no_subprojects = ("Nog geen plan van aanpak geüpload: de voortgang van de deelprojecten komt in dit rapport "
                           "na de eerste upload (pagina Upload of python -m etl upload).")
     measured = measuring_day(quarter, today or date.today())
+    planned = stored.planned(con, projects) if projects else []
+    tasks = stored.tasks_of(planned)
+    answers = stored.stored(con, tasks) if tasks else []  # those the build or the last commit estimated
+    missing = [task for task, answer in zip(tasks, answers, strict=True) if answer is None]
+    asked = estimator(missing) if missing and estimator is not None else None
     sections = [_subproject(con, project, quarter, measured, reports) for project in projects]
-    effects, effect_notes = _effects(con, projects, notes) if projects else ([], [])
+    if missing:
+        if asked is not None and not asked.done():
+            render.load_printer()  # printing comes next: its import fills the wait for the estimates
+        fresh = asked.result() if asked is not None else None
+        if fresh is None or len(fresh) != len(missing):
+            fresh = stored.answer(con, missing)
+        new = iter(fresh)
+        answers = [answer if answer is not None else next(new) for answer in answers]
+    effects, effect_notes = _effects(con, planned, answers, notes)
 
     definitions = [_definition(i.indicator, _periods_printed(i), "; ".join(sorted(
         {v.source for v in [*i.series, *([i.national] if i.national else [])]}))) for i in items if i.latest]

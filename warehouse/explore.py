@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.inventory import PERIOD_COLUMNS
-from warehouse.schema import table_grains
+from warehouse.schema import table_grains, table_titles
 
 NUMERIC_TYPES = ("INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "FLOAT", "HUGEINT", "SMALLINT", "TINYINT")
 ROW_LIMIT = 50_000
@@ -27,6 +27,7 @@ class TableShape:
     """What the explorer can do with a table: its dimensions, measures and which filters apply."""
 
     name: str
+    title: str  # Dutch, for the app (the name is for SQL)
     grain: str
     dimensions: list[str]
     measures: list[str]
@@ -37,7 +38,7 @@ class TableShape:
 
 def table_shapes(con: duckdb.DuckDBPyConnection) -> dict[str, TableShape]:
     """Every documented table that exists in this warehouse, with its dimensions and numeric measures."""
-    grains = table_grains(dutch=True)
+    grains, titles = table_grains(dutch=True), table_titles()
     shapes = {}
     for table, grain in grains.items():
         columns = con.execute(
@@ -50,7 +51,7 @@ def table_shapes(con: duckdb.DuckDBPyConnection) -> dict[str, TableShape]:
         dimensions = [c for c in names if c not in measures and c not in ("source_file", "source_line")]
         if "education_id" in names:
             dimensions += ["level", "is_technical"]
-        shapes[table] = TableShape(table, grain, dimensions, measures,
+        shapes[table] = TableShape(table, titles.get(table, table), grain, dimensions, measures,
                                    next((c for c in PERIOD_COLUMNS if c in names), None),
                                    "municipality_code" in names, "education_id" in names)
     return shapes

@@ -8,6 +8,7 @@ from pathlib import Path
 SCHEMA_DIR = Path(__file__).resolve().parent / "sql"
 _GRAIN = re.compile(r"^-- (\w+): (one row per .+)$")
 _GRAIN_NL = re.compile(r"^-- (\w+) \(nl\): (één rij per .+)$")
+_TITLE = re.compile(r"^-- (\w+) \(titel\): (.+)$")
 
 
 def schema_files(schema_dir: Path = SCHEMA_DIR) -> list[Path]:
@@ -28,3 +29,12 @@ def table_grains(schema_dir: Path = SCHEMA_DIR, dutch: bool = False) -> dict[str
         if match := pattern.match(line.strip()):
             grains[match.group(1)] = match.group(2)
     return grains
+
+
+def table_titles(schema_dir: Path = SCHEMA_DIR) -> dict[str, str]:
+    """Table name → its Dutch title for the app ('Examenkandidaten voortgezet onderwijs'), from the schema comments."""
+    titles = {}
+    for line in schema_sql(schema_dir).splitlines():
+        if match := _TITLE.match(line.strip()):
+            titles[match.group(1)] = match.group(2)
+    return titles

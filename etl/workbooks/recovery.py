@@ -61,6 +61,7 @@ def prepare(db_path: Path, uploads_dir: Path, pending: tuple[str, ...]) -> tuple
     """
     if not db_path.exists():
         raise CommitError(f"Er is nog geen datawarehouse ({db_path}); bouw het eerst met 'python -m etl build'.")
+    from etl.effects import store_estimates
     from etl.workbooks.replay import apply_events, load_programme, replay  # pandas and the readers: only here
 
     tmp = temp_path(db_path, "upload")
@@ -73,6 +74,7 @@ def prepare(db_path: Path, uploads_dir: Path, pending: tuple[str, ...]) -> tuple
                 programme = replay(uploads_dir, pending)
                 load_programme(con, programme)
                 notes = programme.notes
+            store_estimates(con)  # for the plan as it is now, by this code (the progress report reads them)
             failures = run_checks(con, PROGRAMME_CHECKS)
             if failures:
                 raise CommitError("De controles op het plan van aanpak zijn niet geslaagd:\n" + "\n".join(failures))

@@ -103,7 +103,8 @@ def point(wide: pd.DataFrame, treated: dict[str, int], controls: list[str]) -> t
 
 def _cluster_covariance(wide: pd.DataFrame, cells: list[Cell]) -> np.ndarray:
     """Covariance of all ATT(g,t) from a stacked saturated OLS, clustered by unit (statsmodels)."""
-    import statsmodels.api as sm
+    # The OLS module alone: statsmodels.api imports every model, its datasets and graphics (a second more).
+    from statsmodels.regression.linear_model import OLS
 
     col = {int(p): j for j, p in enumerate(wide.columns)}
     values = wide.to_numpy(dtype=float)
@@ -121,7 +122,7 @@ def _cluster_covariance(wide: pd.DataFrame, cells: list[Cell]) -> np.ndarray:
     design = np.zeros((len(ys), 2 * n_cells))
     design[np.arange(len(ys)), cell_ids_a] = 1.0
     design[np.arange(len(ys)), n_cells + cell_ids_a] = np.asarray(treat)
-    fit = sm.OLS(np.asarray(ys), design).fit(cov_type="cluster", cov_kwds={"groups": np.asarray(groups)})
+    fit = OLS(np.asarray(ys), design).fit(cov_type="cluster", cov_kwds={"groups": np.asarray(groups)})
     return np.asarray(fit.cov_params())[n_cells:, n_cells:]
 
 

@@ -7,6 +7,7 @@
 -- build_info: one row per build property (is_demo, demo_scale, demo_seed, raw_fingerprint, schema_version,
 -- uploads_position: the upload store position the programme tables were replayed from).
 -- build_info (nl): één rij per eigenschap van de build (demo of echt, schaal, seed, vingerafdruk).
+-- build_info (titel): Over deze build
 create table build_info (
     key varchar,
     value varchar
@@ -14,6 +15,7 @@ create table build_info (
 
 -- source: one row per published dataset (a publisher's table or file series).
 -- source (nl): één rij per gepubliceerde dataset (tabel of bestandsreeks van een bronhouder).
+-- source (titel): Bronnen (datasets)
 create table source (
     source_id varchar,
     publisher varchar,
@@ -26,6 +28,7 @@ create table source (
 
 -- raw_file: one row per raw file that went into this build.
 -- raw_file (nl): één rij per ruw bestand dat in deze build is ingelezen.
+-- raw_file (titel): Ingelezen bestanden
 create table raw_file (
     path varchar,               -- relative to the raw folder, forward slashes
     source_id varchar,
@@ -39,6 +42,7 @@ create table raw_file (
 
 -- region: one row per region code (municipality, province, landsdeel, country).
 -- region (nl): één rij per regiocode (gemeente, provincie, landsdeel, Nederland).
+-- region (titel): Regio's
 create table region (
     code varchar,               -- GM0034, PV24, LD02, NL
     name varchar,               -- CBS spelling
@@ -52,6 +56,7 @@ create table region (
 
 -- region_membership: one row per region × municipality inside it (a municipality contains itself).
 -- region_membership (nl): één rij per regio × gemeente die erbinnen valt.
+-- region_membership (titel): Gemeenten per regio
 create table region_membership (
     region_code varchar,
     municipality_code varchar
@@ -59,6 +64,7 @@ create table region_membership (
 
 -- period: one row per period that any fact uses; school years and calendar years are different periods.
 -- period (nl): één rij per periode die een feit gebruikt; schooljaren en kalenderjaren zijn verschillende perioden.
+-- period (titel): Perioden
 create table period (
     period_id varchar,          -- 2023-2024 | 2023 | 2023-Q4 | 2023-11
     period_type varchar,        -- school_year | calendar_year | quarter | month
@@ -69,6 +75,7 @@ create table period (
 
 -- education: one row per education programme as a source names it (level × track/profile/sector).
 -- education (nl): één rij per opleiding zoals de bron haar noemt (niveau × sector/profiel).
+-- education (titel): Opleidingen
 create table education (
     education_id varchar,       -- e.g. 'vo:VMBO K - techniek'
     level varchar,              -- vmbo | havo | vwo | mbo | hbo | wo

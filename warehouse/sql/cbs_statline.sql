@@ -3,6 +3,7 @@
 
 -- fact_cbs: one row per source × StatLine table × measure × region × other dimension keys × period (CBS StatLine).
 -- fact_cbs (nl): één rij per bron × StatLine-tabel × onderwerp × regio × overige dimensies × periode (CBS StatLine).
+-- fact_cbs (titel): CBS StatLine-cijfers
 -- Values are CBS's published figures for that region: never sum provinces or municipalities of this table.
 create table fact_cbs (
     table_id varchar,           -- StatLine table id, e.g. 03759ned, 85525NED

@@ -3,6 +3,7 @@
 
 -- fact_ho_enrolment: one row per institution (BRIN) × institution municipality × programme × ho type × form × sex × measure × academic year (DUO hbo/wo).
 -- fact_ho_enrolment (nl): één rij per instelling (BRIN) × vestigingsgemeente × opleiding × type ho × opleidingsvorm × geslacht × maat × studiejaar (DUO hbo/wo).
+-- fact_ho_enrolment (titel): Ingeschrevenen hbo en wo
 -- measure 'eerstejaars' = first-year students, 'ingeschrevenen' = all enrolled students, both counted on 1 October.
 -- form 'alle' and sex 'totaal' where a file does not split by them (the portal's geslacht file has no form).
 create table fact_ho_enrolment (

@@ -3,6 +3,7 @@
 
 -- fact_ho_graduate: one row per institution (BRIN) × institution municipality × programme × form × diploma type × sex × academic year (DUO hbo/wo).
 -- fact_ho_graduate (nl): één rij per instelling (BRIN) × vestigingsgemeente × opleiding × opleidingsvorm × soort diploma × geslacht × studiejaar (DUO hbo/wo).
+-- fact_ho_graduate (titel): Gediplomeerden hbo en wo
 create table fact_ho_graduate (
     academic_year varchar,      -- '2018-2019' = DUO's diploma year 2018
     brin varchar,               -- BRIN NUMMER ACTUEEL

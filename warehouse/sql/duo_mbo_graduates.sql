@@ -2,6 +2,7 @@
 
 -- fact_mbo_graduate: one row per institution × place × programme (crebo, leerweg, sectorkamer) × level × sex × school year (DUO gediplomeerde mbo-studenten).
 -- fact_mbo_graduate (nl): één rij per instelling × plaats × opleiding (crebo, leerweg, sectorkamer) × niveau × geslacht × schooljaar (DUO gediplomeerde mbo-studenten).
+-- fact_mbo_graduate (titel): Gediplomeerden mbo
 create table fact_mbo_graduate (
     school_year varchar,        -- diploma year Y = school year Y-1/Y
     brin varchar,               -- INSTELLINGSCODE

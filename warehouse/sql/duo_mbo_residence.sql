@@ -2,6 +2,7 @@
 
 -- fact_mbo_residence: one row per institution × town of the institution × home municipality × age group × leerweg × school year (DUO mbo-studenten per woongemeente).
 -- fact_mbo_residence (nl): één rij per instelling × plaats van de instelling × woongemeente × leeftijdscategorie × leerweg × schooljaar (DUO mbo-studenten per woongemeente).
+-- fact_mbo_residence (titel): Mbo-studenten per woongemeente
 create table fact_mbo_residence (
     school_year varchar,                    -- JAAR Y = students on 1 October Y = school year Y/Y+1
     brin varchar,                           -- INSTELLINGSCODE

@@ -3,6 +3,7 @@
 
 -- fact_mbo_student: one row per institution × place × qualification × TYPE MBO × level × sex × school year (DUO mbo students, old and current layout).
 -- fact_mbo_student (nl): één rij per instelling × plaats × kwalificatie × type mbo × niveau × geslacht × schooljaar (DUO mbo-studenten, oude en huidige indeling).
+-- fact_mbo_student (titel): Mbo-studenten
 -- Rows exist only for the years a qualification had a figure (old: an empty TOTAAL is 'not offered'; current: an
 -- empty count cell); a zero is a real zero.
 create table fact_mbo_student (

@@ -2,6 +2,7 @@
 
 -- fact_vo_exam: one row per school location × programme × sex × school year (DUO examenkandidaten vo).
 -- fact_vo_exam (nl): één rij per schoolvestiging × opleiding × geslacht × schooljaar (DUO examenkandidaten vo).
+-- fact_vo_exam (titel): Examenkandidaten voortgezet onderwijs
 -- sex 'totaal' is DUO's own published total: it is exact where man + vrouw are suppressed.
 create table fact_vo_exam (
     school_year varchar,

@@ -2,6 +2,7 @@
 
 -- region_geometry: one row per region code × year (municipalities as published, provinces dissolved from them).
 -- region_geometry (nl): één rij per regiocode × jaar (gemeentegrenzen zoals gepubliceerd, provincies samengevoegd).
+-- region_geometry (titel): Gemeentegrenzen
 create table region_geometry (
     year varchar,               -- the year of the municipal division, '2024'
     region_code varchar,        -- GM0034 | PV24

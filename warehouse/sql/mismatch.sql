@@ -3,6 +3,7 @@
 
 -- technical_domain: one row per technical domain (etl/reference/technical_domains.csv).
 -- technical_domain (nl): één rij per technisch domein (bouw en infra, ICT, ...).
+-- technical_domain (titel): Technische domeinen
 create table technical_domain (
     domain_id varchar,          -- bouw_infra, installatie_energie, ...
     name varchar,               -- Dutch name shown in the app
@@ -12,6 +13,7 @@ create table technical_domain (
 
 -- education_domain: one row per technical programme (education.is_technical) with its domain or the reason it has none.
 -- education_domain (nl): één rij per technische opleiding met haar domein, of de reden dat ze in geen domein valt.
+-- education_domain (titel): Technische opleidingen per domein
 create table education_domain (
     education_id varchar,
     domain_id varchar,          -- null when the programme is listed as unmapped
@@ -22,6 +24,7 @@ create table education_domain (
 
 -- occupation_domain: one row per BRC 2014 beroepsgroep in etl/reference/crosswalk_brc.csv with its domain or reason.
 -- occupation_domain (nl): één rij per BRC-beroepsgroep met haar technisch domein, of de reden dat ze in geen domein valt.
+-- occupation_domain (titel): Beroepsgroepen per technisch domein
 create table occupation_domain (
     occupation_code varchar,    -- BRC 2014 beroepsgroep, 4 digits
     occupation_name varchar,
@@ -33,6 +36,7 @@ create table occupation_domain (
 
 -- mismatch_supply: one row per domain (or none) × institution municipality × level (mbo 2-4, hbo, wo) × diploma year × source.
 -- mismatch_supply (nl): één rij per domein (of geen) × vestigingsgemeente × niveau × diplomajaar × bron (technisch gediplomeerden).
+-- mismatch_supply (titel): Aanbod: technisch gediplomeerden per domein
 create table mismatch_supply (
     domain_id varchar,          -- null: technical programmes listed as in no domain (education_domain.unmapped_reason)
     municipality_code varchar,  -- where the institution is, not where the graduates live
@@ -48,6 +52,7 @@ create table mismatch_supply (
 
 -- mismatch_demand: one row per domain × municipality × calendar year × source (UWV vacancies and job-seekers).
 -- mismatch_demand (nl): één rij per domein × gemeente × kalenderjaar × bron (vacatures en werkzoekenden bij UWV).
+-- mismatch_demand (titel): Vraag: vacatures en werkzoekenden per domein
 create table mismatch_demand (
     domain_id varchar,
     municipality_code varchar,

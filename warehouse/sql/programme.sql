@@ -3,6 +3,7 @@
 
 -- subproject: one row per subproject of the programme (plan of action).
 -- subproject (nl): één rij per deelproject van het programma (plan van aanpak).
+-- subproject (titel): Deelprojecten
 create table subproject (
     subproject_code varchar,
     name varchar,
@@ -16,6 +17,7 @@ create table subproject (
 
 -- action: one row per subproject × action (plan of action).
 -- action (nl): één rij per deelproject × actie (plan van aanpak).
+-- action (titel): Acties van de deelprojecten
 create table action (
     subproject_code varchar,
     action_code varchar,
@@ -29,6 +31,7 @@ create table action (
 
 -- milestone: one row per subproject × milestone (plan of action).
 -- milestone (nl): één rij per deelproject × mijlpaal (plan van aanpak).
+-- milestone (titel): Mijlpalen van de deelprojecten
 create table milestone (
     subproject_code varchar,
     milestone_code varchar,
@@ -41,6 +44,7 @@ create table milestone (
 
 -- kpi: one row per KPI definition (shared by all subprojects).
 -- kpi (nl): één rij per KPI-definitie (geldt voor alle deelprojecten).
+-- kpi (titel): KPI's
 create table kpi (
     kpi_code varchar,
     name varchar,
@@ -56,6 +60,7 @@ create table kpi (
 
 -- kpi_target: one row per subproject × KPI × target period.
 -- kpi_target (nl): één rij per deelproject × KPI × doelperiode.
+-- kpi_target (titel): KPI-doelen per deelproject
 create table kpi_target (
     subproject_code varchar,
     kpi_code varchar,
@@ -66,6 +71,7 @@ create table kpi_target (
 
 -- kpi_value: one row per subproject × KPI × month (monthly report).
 -- kpi_value (nl): één rij per deelproject × KPI × maand (maandrapportage).
+-- kpi_value (titel): Gemelde KPI-waarden per maand
 create table kpi_value (
     subproject_code varchar,
     kpi_code varchar,
@@ -77,6 +83,7 @@ create table kpi_value (
 
 -- report_narrative: one row per subproject × month (monthly report: highlights and risks).
 -- report_narrative (nl): één rij per deelproject × maand (maandrapportage: hoogtepunten en risico's).
+-- report_narrative (titel): Toelichting in de maandrapportages
 create table report_narrative (
     subproject_code varchar,
     month varchar,
@@ -87,6 +94,7 @@ create table report_narrative (
 
 -- milestone_update: one row per subproject × milestone × month (monthly report).
 -- milestone_update (nl): één rij per deelproject × mijlpaal × maand (maandrapportage).
+-- milestone_update (titel): Mijlpalen in de maandrapportages
 create table milestone_update (
     subproject_code varchar,
     milestone_code varchar,
@@ -99,6 +107,7 @@ create table milestone_update (
 
 -- action_update: one row per subproject × action × month (monthly report).
 -- action_update (nl): één rij per deelproject × actie × maand (maandrapportage).
+-- action_update (titel): Acties in de maandrapportages
 create table action_update (
     subproject_code varchar,
     action_code varchar,
@@ -127,6 +136,7 @@ create table field_signal (
 
 -- upload: one row per kept workbook (plan of action or monthly report), with its status in this build.
 -- upload (nl): één rij per bewaard werkboek (plan van aanpak of maandrapportage), met de status in deze build.
+-- upload (titel): Geüploade werkboeken
 create table upload (
     upload_id varchar,
     kind varchar,                -- plan | monthly
@@ -148,6 +158,7 @@ create table upload (
 -- period_lock: one row per quarter locked now (python -m etl lock); uploads, corrections, withdrawals and reviews
 -- of its months are refused until it is unlocked.
 -- period_lock (nl): één rij per kwartaal dat nu vergrendeld is.
+-- period_lock (titel): Vergrendelde kwartalen
 create table period_lock (
     period varchar,              -- 'YYYY-Qn'
     first_month varchar,         -- 'YYYY-MM'

@@ -2,6 +2,7 @@
 
 -- fact_uwv_match: one row per snapshot date × municipality × occupation (BRC 2014 beroepsgroep).
 -- fact_uwv_match (nl): één rij per peildatum (wekelijkse momentopname) × gemeente × beroep (BRC-beroepsgroep).
+-- fact_uwv_match (titel): UWV-vacatures en werkzoekenden per beroep
 -- Postcode areas (PC4) are summed to the municipality the file names; month = the snapshot's month.
 create table fact_uwv_match (
     month varchar,              -- '2023-05': the month of the snapshot (period_type month)
