@@ -120,6 +120,7 @@ create table action_update (
 
 -- field_signal: one row per monthly report × row of its sheet Signalen (a signal from the field).
 -- field_signal (nl): één rij per maandrapportage × rij van het blad Signalen (een signaal uit het veld).
+-- field_signal (titel): Signalen uit het veld in de maandrapportages
 create table field_signal (
     subproject_code varchar,    -- the subproject whose monthly report carried the signal
     month varchar,              -- the report's month, 'YYYY-MM'
