@@ -111,8 +111,9 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     Categories named in `references` (e.g. Flevoland, Nederland) are drawn grey: a reference, not a peer.
     """
     data = _with_labels(frame)
+    wrapped = _wrapped(list(data[category]), 28)  # long names (domains) on two lines, with room for them
     y = alt.Y(f"{category}:N", title=None, sort=list(data[category]),
-              axis=alt.Axis(labelOverlap=False, labelLimit=220, labelFontSize=13))
+              axis=alt.Axis(labelOverlap=False, labelLimit=220, labelFontSize=13, **wrapped))
     x_axis = _axis(unit, pd.concat([pd.Series([0.0]), data["value"], data["upper"]]), title)  # bars start at 0
     bar = alt.Chart(data).mark_bar().encode(
         x=alt.X("value:Q", axis=x_axis), y=y,
@@ -123,7 +124,7 @@ def bars(frame: pd.DataFrame, unit: str, title: str, category: str = "regio",
     ranges = alt.Chart(data).mark_rule(color="#000000", strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q", y=y)
     text = alt.Chart(data).mark_text(align="left", dx=4, color="#000000").encode(
         x="upper:Q", y=y, text="waarde:N")
-    return dutch((bar + ranges + text).properties(height=max(160, 34 * len(data))))
+    return dutch((bar + ranges + text).properties(height=max(160, (48 if wrapped else 34) * len(data))))
 
 
 def _wrapped(names: list[str], width: int) -> dict[str, str]:
