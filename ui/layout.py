@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -78,9 +80,28 @@ def show_table(frame: pd.DataFrame, numeric: list[str] | None = None) -> None:
     if mixed:  # empty cells stay empty, not the text 'None'
         frame = frame.assign(**{c: frame[c].map(lambda v: v if pd.isna(v) else str(v)) for c in mixed})
     styler = frame.style.hide(axis="index")
+    numeric = numeric_columns(frame) if numeric is None else numeric
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right !important"})
     st.table(styler)
+
+
+# A cell as the pages write numbers: 1.234,5 · −3 · 12% · <5 (DUO's suppressed count) · 5–9 (its bounds) · – (none).
+_NUMBER_TEXT = re.compile(r"[<>≈]?\s?[−-]?\d[\d.]*(,\d+)?\s?(%|–\s?[−-]?\d[\d.]*(,\d+)?)?|–")
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns holding only numbers, or numbers written out in Dutch, so that their digits line up on the right."""
+    found = []
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if pd.api.types.is_bool_dtype(values) or values.empty:
+            continue
+        written = pd.api.types.is_numeric_dtype(values) or all(
+            isinstance(v, str) and _NUMBER_TEXT.fullmatch(v.strip()) for v in values)
+        if written and not (values.astype(str).str.strip() == "–").all():  # dashes only say nothing
+            found.append(column)
+    return found
 
 
 def source_count(files: pd.DataFrame) -> int:
