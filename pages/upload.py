@@ -122,7 +122,8 @@ with left:
 with right:
     own = [c for c in subprojects(version)["subproject_code"] if grant.covers(c)] if has_plan(version) else []
     if own:
-        code = st.selectbox("Deelproject", own, key="upload_template_subproject", **CHOOSE_ONE)
+        code = st.selectbox("Deelproject", own, key="upload_template_subproject",
+                            format_func=lambda k: f"{names[k]} ({k})" if k in names else k, **CHOOSE_ONE)
         last_month = (pd.Timestamp(date.today()) - pd.DateOffset(months=1)).strftime("%Y-%m")
         month = st.text_input("Verslagmaand (JJJJ-MM)", value=last_month, key="upload_template_month").strip()
         if MONTH.fullmatch(month):
