@@ -36,7 +36,8 @@ GOOD = [
     HEADER,
     [date(2026, 3, 2), None, "Almere", "Installatie en energie", "tekort aan stageplaatsen",
      "Installateurs vinden te weinig BBL-leerlingen.", "A1"],
-    ["12-03-2026", "TechNet Almere", "gm0995", "ict", "Verouderd  lesmateriaal", "Netwerklessen lopen achter.", None],
+    ["12-03-2026", "TechNet Flevoland", "gm0995", "ict", "Verouderd  lesmateriaal", "Netwerklessen lopen achter.",
+     None],
     ["2026-03-20", None, "LELYSTAD", "bouw_infra", "instroom te laag", "Weinig aanmeldingen voor bouw.", "A2"],
 ]
 
@@ -67,7 +68,7 @@ def test_a_report_with_signals_gives_one_row_per_signal(tmp_path):
         ["ALM", "2026-03", 4, "GM0995", "bouw_infra", "instroom te laag", "A2"],
     ]
     assert [d.date() for d in frame["signal_date"]] == [date(2026, 3, 2), date(2026, 3, 12), date(2026, 3, 20)]
-    assert frame["technet_circle"].tolist()[:2] == [None, "TechNet Almere"]
+    assert frame["technet_circle"].tolist()[:2] == [None, "TechNet Flevoland"]
 
 
 def test_bad_signals_are_named_by_sheet_row_and_column_with_what_to_do(tmp_path):
@@ -81,13 +82,14 @@ def test_bad_signals_are_named_by_sheet_row_and_column_with_what_to_do(tmp_path)
         [date(2026, 3, 5), None, "Amsterdam", "ICT", "anders", "Niet in Flevoland.", None],
         [date(2026, 3, 5), None, "Almere", "ICT", "anders", "x" * 501, None],
         [date(2026, 3, 5), None, "Almere", "ICT", "anders", None, None],
+        [date(2026, 3, 5), "TechNet Friesland", "Almere", "ICT", "anders", "Onbekende kring.", None],
     ]
     result = _validate(tmp_path, rows)
     assert not result.ok
     assert sorted(issues(result)) == [
         ("Signalen", 2, "Datum"), ("Signalen", 3, "Domein"), ("Signalen", 4, "Soort"), ("Signalen", 5, "Actie"),
         ("Signalen", 6, "Datum"), ("Signalen", 7, "Gemeente"), ("Signalen", 8, "Omschrijving"),
-        ("Signalen", 9, "Omschrijving")]
+        ("Signalen", 9, "Omschrijving"), ("Signalen", 10, "TechNet-kring")]
     message = {(i.row, i.column): i.message for i in result.errors}
     assert "moet een datum zijn, bv. 15-03-2026" in message[2, "Datum"]
     assert message[3, "Domein"].startswith("'Domein' moet een technisch domein zijn: Bouw en infra, ")
@@ -99,6 +101,9 @@ def test_bad_signals_are_named_by_sheet_row_and_column_with_what_to_do(tmp_path)
     assert "Flevolandse gemeente" in message[7, "Gemeente"] and "Zeewolde" in message[7, "Gemeente"]
     assert "hoogstens 500 tekens" in message[8, "Omschrijving"]
     assert message[9, "Omschrijving"] == "'Omschrijving' is verplicht: vul een waarde in."
+    assert message[10, "TechNet-kring"] == ("Onbekende TechNet-kring: gebruik een kring uit het plan van aanpak "
+                                            "(TechNet Flevoland), of laat de cel leeg voor de kring van het "
+                                            "deelproject.")
     assert "field_signal" in result.rows  # the rows of a refused report are never written; see the commit test
 
 

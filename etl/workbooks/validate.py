@@ -84,7 +84,7 @@ class Issue:
 class KnownPlan:
     """The plan a monthly report is checked against: subprojects with their period, KPIs, actions, milestones."""
 
-    subprojects: pd.DataFrame  # subproject_code, start_date, end_date
+    subprojects: pd.DataFrame  # subproject_code, start_date, end_date, technet_circle
     kpis: pd.DataFrame  # kpi_code, accumulation (and, from a plan, name, kind and unit)
     actions: pd.DataFrame  # subproject_code, action_code
     milestones: pd.DataFrame  # subproject_code, milestone_code
@@ -104,7 +104,7 @@ class KnownPlan:
         if not con.execute("select count(*) from subproject").fetchone()[0]:
             return None
         return cls(
-            con.execute("select subproject_code, start_date, end_date from subproject").df(),
+            con.execute("select subproject_code, start_date, end_date, technet_circle from subproject").df(),
             con.execute("select kpi_code, accumulation, name, kind, unit from kpi").df(),
             con.execute("select subproject_code, action_code from action").df(),
             con.execute("select subproject_code, milestone_code from milestone").df(),
@@ -452,8 +452,8 @@ def _check_monthly(typed: dict[str, pd.DataFrame], plan: KnownPlan | None, today
 
 def _check_signals(signals: pd.DataFrame, plan: KnownPlan, subproject: str | None, month: str | None, today: date,
                    out: _Collector) -> None:
-    """A signal's action is one of the subproject's actions, and its date is not in the future; a date after the
-    report's month is a warning (it belongs in a later report)."""
+    """A signal's action is one of the subproject's actions, its TechNet circle one of the plan's, and its date is not
+    in the future; a date after the report's month is a warning (it belongs in a later report)."""
     sheet = MONTHLY.sheet("Signalen")
     if subproject:  # without one, the Toelichting's error says so; every action would read as unknown
         codes = set(plan.actions.loc[plan.actions["subproject_code"].eq(subproject), "action_code"])
@@ -461,6 +461,14 @@ def _check_signals(signals: pd.DataFrame, plan: KnownPlan, subproject: str | Non
         _unknown(signals, sheet, "action_code", codes, out,
                  f"Onbekende actie voor deelproject {subproject}: laat de cel leeg of gebruik een code uit het plan "
                  f"van aanpak{listed}.")
+    circles = set(plan.subprojects["technet_circle"].dropna()) if "technet_circle" in plan.subprojects else set()
+    if circles:  # the five TechNet circles as the plan names them, in any capitals
+        known = {c.casefold() for c in circles}
+        given = signals["technet_circle"]
+        unknown = given.notna() & ~given.map(lambda v: str(v).strip().casefold() in known)
+        out.cells(sheet, signals, unknown, sheet.column("technet_circle"),
+                  f"Onbekende TechNet-kring: gebruik een kring uit het plan van aanpak ({', '.join(sorted(circles))}), "
+                  "of laat de cel leeg voor de kring van het deelproject.")
     column = sheet.column("signal_date")
     dates = signals["signal_date"]
     future = dates.notna() & (dates > pd.Timestamp(today))
