@@ -146,7 +146,11 @@ def test_template_has_the_signals_sheet_with_dropdowns(tmp_path):
     path = monthly_template(tmp_path / "m.xlsx", "LEL", "2026-03", plan)
     book = load_workbook(path)
     assert book["Signalen"]["A2"].value is None
-    assert {str(v.sqref)[0] for v in book["Signalen"].data_validations.dataValidation} == {"C", "D", "E", "G"}
+    assert {str(v.sqref)[0] for v in book["Signalen"].data_validations.dataValidation} == {"B", "C", "D", "E", "G"}
+    circles = book["Lijsten"]
+    column = next(c for c in range(1, circles.max_column + 1) if circles.cell(1, c).value == "circles")
+    assert [circles.cell(r, column).value for r in range(2, circles.max_row + 1)
+            if circles.cell(r, column).value] == ["TechNet Flevoland"]  # the plan's circles, once each
     for column, value in zip("ACDEFG", ("10-03-2026", "Lelystad", "Mechatronica, metaal en maakindustrie",
                                         "tekort aan docenten", "Vacature docent metaal staat open.", "A1"),
                              strict=True):
@@ -192,8 +196,11 @@ def test_signals_are_committed_refused_and_withdrawn_with_their_report(live, tmp
     assert refused.outcome == "rejected"
     assert [(e["sheet"], e["row"], e["column"]) for e in refused.report["errors"]] == [("Signalen", 3, "Domein")]
     assert sha256_of(db) == before and len(kept(uploads)) == 2
-    # The dry run of the same report again: every signal unchanged.
-    again = commit_upload(_report(tmp_path, GOOD, name="nogmaals.xlsx"), "Demo Leider", uploads, db)
+    # A correction of the narrative only (other bytes within the same second too): every signal unchanged.
+    narrative = [MONTHLY_SHEETS["Toelichting"][0], ["ALM", "2026-03", "Vier nieuwe bedrijven.", "Weinig docenten."]]
+    again = commit_upload(_report(tmp_path, GOOD, name="nogmaals.xlsx", Toelichting=narrative), "Demo Leider",
+                          uploads, db)
+    assert again.outcome == "committed"
     assert again.report["changes"]["field_signal"] == {"new": 0, "changed": 0, "unchanged": 3}
     withdraw_upload(again.upload.upload_id, "Demo Analist", uploads, db)
     withdraw_upload(report.upload.upload_id, "Demo Analist", uploads, db)

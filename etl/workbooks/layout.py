@@ -153,7 +153,7 @@ MONTHLY = WorkbookLayout("monthly", "Maandrapportage", (
     Sheet("Signalen", "field_signal", (
         Column("Datum", "signal_date", "date", True, help="wanneer het signaal binnenkwam", example="2026-03-10"),
         Column("TechNet-kring", "technet_circle", "text", help="leeg: de kring van het deelproject",
-               example="TechNet Almere"),
+               example="TechNet Almere", list_of="circles"),
         Column("Gemeente", "municipality_code", "flevoland", True,
                help="Flevolandse gemeente waar het signaal over gaat (naam of CBS-code)", example="Almere",
                list_of="municipalities"),

@@ -125,8 +125,9 @@ def _workbook(layout: WorkbookLayout, rows: dict[str, list[list] | None], code_l
               data_rows: int) -> Workbook:
     """A workbook in the template layout: instructions, one data sheet per layout sheet, dropdowns, protection.
 
-    A sheet whose rows are None gets the grey example row; `code_lists` (kpis, milestones, actions, subprojects)
-    become dropdown lists on the hidden 'Lijsten' sheet; in a plan the codes come from its own sheets instead.
+    A sheet whose rows are None gets the grey example row; `code_lists` (kpis, milestones, actions, subprojects,
+    circles) become dropdown lists on the hidden 'Lijsten' sheet; in a plan the codes come from its own sheets
+    instead.
     """
     code_lists = {**_reference_lists(layout), **code_lists}
     book = Workbook()
@@ -186,6 +187,8 @@ def monthly_template(path: Path, subproject: str | None = None, month: str | Non
             codes["actions"] = sorted(plan.actions.loc[plan.actions["subproject_code"].eq(subproject),
                                                        "action_code"].dropna())
         codes["subprojects"] = sorted(plan.subprojects["subproject_code"].dropna())
+        if "technet_circle" in plan.subprojects:  # the circles the signals' check accepts
+            codes["circles"] = sorted(set(plan.subprojects["technet_circle"].dropna()))
     rows: dict[str, list[list] | None] = {}
     if subproject is not None or month is not None:
         rows["Toelichting"] = [[subproject, month, None, None]]
