@@ -178,9 +178,13 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     them sorted in a temp table for the file's turn. Temp objects belong to `cursor` and go when it is closed.
     """
     dataset = raw.source.DATASET
+    one_path = not hasattr(raw.source, "read")  # a reader with one path names every problem itself (issue 15)
     try:
         staged = raw.source.stage(cursor, raw.path, raw.relative, resolver, "staged")
-    except duckdb.Error:
+    except duckdb.Error as exc:
+        if one_path:  # a reader should have named the line; never an English message or a silent skip
+            raise RawFileError(raw.path, "het bestand kan niet worden gelezen; controleer of het een ongewijzigde "
+                                         "download van de bron is") from exc
         staged = None  # whatever DuckDB refuses, the pandas path reads or names in Dutch
     if staged is None:
         return None

@@ -1,35 +1,37 @@
-"""Reading a delimited raw file inside DuckDB, for the readers' fast path (Python only on the error path).
+"""Reading a delimited raw file inside DuckDB: the one read path of the CSV readers (issue 15).
 
-A reader's fast path stages its facts with SQL and declines (returns None) whenever the file is not plainly
-well-formed, so that the reader's pandas path reads it instead and raises its usual Dutch message naming file,
-line and column. The fast path therefore only has to be right for files the pandas path accepts; anything
-unusual (a parse error, a stray quote or a line break inside a value, a value the stricter ASCII patterns below do not
-match) falls back.
+`read_text` loads every record as text with DuckDB's CSV reader and its rejects table, then checks the readers'
+rules and value patterns in SQL. Anything wrong stops the build with a Dutch RawFileError naming the file, the
+line as a text editor counts it, the column and what to do: a record DuckDB cannot parse (too few or too many
+fields, a byte that is not UTF-8, a stray quote), a line break inside a value, a record that breaks a rule or a
+value that does not match its pattern. Values are stripped of spaces only (pystrip); other whitespace is part of the
+value, so a number with a tab in it breaks its pattern and is named.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import duckdb
 
-# Python's str.strip() removes every Unicode whitespace character, DuckDB's trim(x, ' ') only spaces. A file
-# with a value that starts or ends with other whitespace goes the pandas way, so in the fast path both agree.
-# The class lists what str.isspace() accepts, except the plain space.
-_OTHER_SPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-# Checked on all of a record's values at once, joined by \x00: every value's edges touch a separator or an end,
-# so nothing is missed (a NUL inside a value can only cause a needless fallback).
-_ODD = f'[\\r\\n]|(^|\\x{{0}}) *{_OTHER_SPACE}|{_OTHER_SPACE} *(\\x{{0}}|$)'
-# What _plain() looks for: the ASCII characters of _OTHER_SPACE, and the UTF-8 lead bytes of its others (NEL and
-# NBSP start with C2, the rest with E1, E2 or E3). Single bytes, so each test is one fast memchr over the file.
-_SCREENED_BYTES = (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\xc2", b"\xe1", b"\xe2", b"\xe3")
-
+from etl.errors import RawFileError
 
 # read_csv's null string, which no real field is: empty fields then read as '' without a coalesce on every scan.
-# A field that is exactly this reads as null, and a file with a null goes the pandas way.
 NEVER = "\x01\x02\x03"
+
+# DuckDB's reject types in Dutch, with what to do.
+_REJECTS = {
+    "MISSING COLUMNS": "te weinig velden op deze regel (verwacht {n}, gescheiden door '{sep}'); herstel de regel of "
+                       "download het bestand opnieuw",
+    "TOO MANY COLUMNS": "te veel velden op deze regel (verwacht {n}, gescheiden door '{sep}'); staat er een '{sep}' "
+                        "in een waarde zonder aanhalingstekens? Herstel de regel of download het bestand opnieuw",
+    "INVALID ENCODING": "het bestand is geen UTF-8: sla het op als UTF-8 (CSV UTF-8) of download het opnieuw",
+    "INVALID UNICODE": "het bestand is geen UTF-8: sla het op als UTF-8 (CSV UTF-8) of download het opnieuw",
+    "UNQUOTED VALUE": "een aanhalingsteken staat midden in een waarde of wordt niet gesloten; herstel de waarde "
+                      "(een aanhalingsteken in een waarde wordt verdubbeld: \"\")",
+    "LINE SIZE OVER MAXIMUM": "deze regel is te lang om te lezen; download het bestand opnieuw",
+}
 
 
 def quoted(name: str) -> str:
@@ -37,93 +39,103 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+Rule = tuple[str, str, str]  # (SQL condition every record meets, the column it is about, Dutch message if not)
+
+
 def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list[str], table: str,
-              rules: list[str], patterns: dict[str, str] | None = None) -> int | None:
+              rules: list[Rule] = (), patterns: dict[str, tuple[str, str]] | None = None) -> int:
     """Load the file's records as text: view `table` with `source_line` (header = line 1) and the header's names.
 
-    Empty fields read as '' (as pandas' keep_default_na=False). `rules` are SQL conditions (on the header's
-    names, with pystrip() for str.strip()) that every record must meet; `patterns` maps a column to a regular
-    expression (RE2, ASCII) its stripped value must match in full, and must never match the control character
-    \x01. Returns the number of records, or None
-    when the file should go the pandas way: duplicate or missing header names, no records, anything DuckDB
-    refuses (wrong field count, bad UTF-8), a stray quote or a line break inside a value (where parsers may
-    differ), other whitespace than spaces around a value, or a record that breaks a rule.
+    Empty fields read as ''. `rules` are (condition, column, Dutch message): SQL conditions on the header's names
+    (with pystrip() to strip spaces) that every record must meet. `patterns` maps a column to (regular expression
+    in RE2 syntax that its value, spaces stripped, must match in full and that never matches the control character
+    \\x01; what is expected, in Dutch). Returns the number of records; raises RawFileError at the first problem.
     """
-    if len(set(header)) != len(header) or "" in header or "source_line" in header:
-        return None
+    _check_header(path, header)
     columns = {f"c{i}": "varchar" for i in range(len(header))}
-    try:
-        con.execute(
-            f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
-            "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-            "auto_detect = false, nullstr = ?)", [str(path), sep, columns, NEVER])
-    except duckdb.Error:
-        return None
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here, see above
-    # rowid follows the file's order (insertion order is preserved), so it gives the same line as pandas' index.
+    rejects = f"{table}_rejects"
+    con.execute(
+        f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
+        "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+        f"auto_detect = false, nullstr = ?, store_rejects = true, rejects_table = '{rejects}', "
+        f"rejects_scan = '{rejects}_scan')", [str(path), sep, columns, NEVER])
+    reject = con.execute(f"select line, column_name, error_type from {rejects} order by line, byte_position "  # noqa: S608
+                         "limit 1").fetchall()
+    if reject:
+        line, name, error_type = reject[0]  # name: c<i>, or none when the record has too many fields
+        column = header[int(name[1:])] if name else header[-1]
+        message = _REJECTS.get(error_type, "deze regel kan niet worden gelezen; herstel hem of download het "
+                                           "bestand opnieuw").format(n=len(header), sep=sep)
+        raise RawFileError(path, message, int(line), column)
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    # rowid follows the file's order (insertion order is preserved); a record is one line (checked below).
     select = ", ".join(f"c{i} as {quoted(name)}" for i, name in enumerate(header))
     con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
                 f"from {table}_raw")
-    data = path.read_bytes()
-    breaks = " and ".join([*rules, *_pattern_rule(patterns or {})]) or "true"
-    # Values are searched for quotes only when the file has one at all (a quoted field, a quote in a value).
-    quotes = " or ".join(f"contains({quoted(name)}, '\"')" for name in header) if b'"' in data else "false"
-    nulls = " or ".join(f"{quoted(name)} is null" for name in header)
-    count, breaks_rule, has_quote, has_null = con.execute(
-        f"select count(*), coalesce(bool_or(not ({breaks})), false), coalesce(bool_or({quotes}), false), "  # noqa: S608
-        f"coalesce(bool_or({nulls}), false) from {table}").fetchall()[0]
-    if count == 0 or breaks_rule or has_null:
-        return None
-    if not _plain(data, count):  # something unusual somewhere: look at every value's edges
-        joined = f"concat_ws(chr(0), {', '.join(quoted(name) for name in header)})"
-        if con.execute(f"select coalesce(bool_or(regexp_matches({joined}, '{_ODD}')), false) "  # noqa: S608
-                       f"from {table}").fetchall()[0][0]:
-            return None
-    if has_quote and _stray_quote(data, sep):  # a quote inside a value: was it written the standard way?
-        return None
+    count = con.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+    if count == 0:
+        raise RawFileError(path, "het bestand heeft geen gegevensregels onder de kopregel; download het opnieuw", 2)
+    if _line_count(path) != count + 1:
+        _raise_line_break(con, path, header, table)
+    _check_rules(con, path, table, list(rules), patterns or {})
     return count
 
 
-def _pattern_rule(patterns: dict[str, str]) -> list[str]:
-    """One SQL condition for all patterns: the values joined by \x01 against the patterns joined the same way.
-
-    One regular expression per record instead of one per value is several times faster. It is exact because
-    no pattern matches \x01: a value containing one adds a segment, so the record fails and the file goes the
-    pandas way.
-    """
-    if not patterns:
-        return []
-    joined = f"concat_ws(chr(1), {', '.join(quoted(column) for column in patterns)})"
-    regex = r"\x01".join(f" *(?:{pattern}) *" for pattern in patterns.values()).replace("'", "''")
-    return [f"regexp_full_match({joined}, '{regex}')"]
+def _check_header(path: Path, header: list[str]) -> None:
+    """Every column has a name, and no name twice."""
+    for index, name in enumerate(header):
+        if name == "" or name == "source_line":
+            raise RawFileError(path, f"kolom {index + 1} van de kopregel heeft geen (bruikbare) naam", 1)
+        if name in header[:index]:
+            raise RawFileError(path, "deze kolomnaam staat twee keer in de kopregel", 1, name)
 
 
-def _plain(data: bytes, records: int) -> bool:
-    """A cheap screen of the whole file: no value can hold a line break or other whitespace than spaces.
-
-    True when the file has none of the single-byte whitespace characters, none of the UTF-8 lead bytes of the
-    multi-byte ones, no carriage return outside CRLF, and one line per record (so no quoted line break).
-    Conservative: False only means the values must be looked at one by one.
-    """
-    if any(byte in data for byte in _SCREENED_BYTES):
-        return False
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    return data.count(b"\r") == data.count(b"\r\n") and lines == records + 1
+def _line_count(path: Path) -> int:
+    """Lines of the file as a text editor counts them (a last line without a line break counts)."""
+    data = path.read_bytes()
+    return data.count(b"\n") + (not data.endswith(b"\n"))
 
 
-def _stray_quote(data: bytes, sep: str) -> bool:
-    """A quote that neither opens nor closes a field nor is doubled (`ab"cd`): parsers may read that differently.
+def _raise_line_break(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> None:
+    """Name the first value with a line break in it: its record starts on that line, as every earlier one is one."""
+    condition = " or ".join(f"regexp_matches({quoted(name)}, '[\\r\\n]')" for name in header)
+    found = con.execute(f"select source_line, [{', '.join(quoted(n) for n in header)}] from {table} "  # noqa: S608
+                        f"where {condition} order by source_line limit 1").fetchall()
+    if not found:  # blank lines between the records: DuckDB skips them, a user should remove them
+        raise RawFileError(path, "het bestand heeft lege regels tussen de gegevens; verwijder die regels")
+    line, values = found[0]
+    column = next(name for name, value in zip(header, values, strict=True) if "\n" in value or "\r" in value)
+    raise RawFileError(path, "een waarde bevat een regeleinde; haal het regeleinde uit de waarde", int(line), column)
 
-    Quotes in values written the standard way (`"VMBO ""De Jutter"" Vlieland"`) read the same in pandas and DuckDB.
-    """
-    other = re.escape(sep.encode())
-    text = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark is not a value
-    return re.search(rb'[^' + other + rb'\r\n"]"[^' + other + rb'\r\n"]', text) is not None
+
+def _check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
+                 patterns: dict[str, tuple[str, str]]) -> None:
+    """Raise at the first record that breaks a rule or a pattern, naming the first such column on it."""
+    checks = [(condition, column, message) for condition, column, message in rules]
+    for column, (pattern, expected) in patterns.items():
+        regex = f" *(?:{pattern}) *".replace("'", "''")
+        checks.append((f"regexp_full_match({quoted(column)}, '{regex}')", column, f"verwacht {expected}"))
+    if not checks:
+        return
+    # All patterns in one expression per record first (several times faster than one per value); exact because no
+    # pattern matches \x01, so a value holding one adds a segment and fails.
+    quick = [condition for condition, _, _ in rules]
+    if patterns:
+        joined = f"concat_ws(chr(1), {', '.join(quoted(column) for column in patterns)})"
+        regex = r"\x01".join(f" *(?:{pattern}) *" for pattern, _ in patterns.values()).replace("'", "''")
+        quick.append(f"regexp_full_match({joined}, '{regex}')")
+    first = con.execute(f"select min(source_line) from {table} where not ({' and '.join(quick)})").fetchall()[0][0]  # noqa: S608
+    if first is None:
+        return
+    conditions = ", ".join(f"coalesce({condition}, false)" for condition, _, _ in checks)
+    results = con.execute(f"select [{conditions}] from {table} where source_line = ?", [first]).fetchall()[0][0]  # noqa: S608
+    column, message = next(check[1:] for check, ok in zip(checks, results, strict=True) if not ok)
+    described = con.execute(f"select {quoted(column)} from {table} where source_line = ?", [first]).fetchall()[0][0]  # noqa: S608
+    raise RawFileError(path, f"{message} (gevonden: '{described}')", int(first), column)
 
 
 def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
-    """The header line split as pandas splits it (names stripped when `strip`), or None when it is unusual:
-    not UTF-8, or a quote inside a name."""
+    """The header line split at `sep` (quotes as in CSV; names stripped when `strip`), or None when it is not UTF-8."""
     with path.open("rb") as handle:
         first = handle.readline()
     try:
@@ -131,7 +143,4 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
     except UnicodeDecodeError:
         return None
     names = next(csv.reader([line], delimiter=sep), [])
-    if any('"' in name or "\r" in name for name in names):
-        return None
     return [name.strip() for name in names] if strip else names
-
