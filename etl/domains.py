@@ -4,7 +4,7 @@ Each education crosswalk is an ordered list of rules (level, group, code, name p
 fields all match a programme decides its domain, or names the reason it is not placed in one. The occupation
 crosswalk maps each BRC 2014 beroepsgroep code to a domain or a reason. The build fills the domain tables from these
 files and stops (see CHECKS) when a technical programme or occupation matches no rule, naming it and the file to
-edit. After that the mismatch tables are filled in SQL from the fact tables (see warehouse/sql/mismatch.sql).
+edit. After that the mismatch tables are filled in SQL from the fact tables (see warehouse/sql/mismatch_*.sql).
 """
 
 from __future__ import annotations

@@ -198,7 +198,7 @@ def test_real_70072ned_every_municipality(real_data: Path):
 
 def test_percentage_check_refuses_a_share_above_100_but_not_a_demographic_pressure():
     con = duckdb.connect()
-    con.execute((ROOT / "warehouse" / "sql" / "cbs_statline.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "warehouse" / "sql" / "fact_cbs.sql").read_text(encoding="utf-8"))
     con.execute("insert into fact_cbs (measure_label, unit, value, source_id, source_file, source_line) values "
                 "('Leeftijd/Demografische druk/Totale druk', '%', 113.0, 's', 'f.csv', 2), "
                 "('Onderwijsniveau/Hbo, wo', '%', 101.5, 's', 'f.csv', 3)")

@@ -1,7 +1,7 @@
 """Supply against demand per technical domain for the page 'Aansluiting onderwijs–arbeidsmarkt' (read layer).
 
 The tables are mismatch_supply (graduates per domain × institution municipality × level × year) and mismatch_demand
-(mean open vacancies and job-seekers per domain × municipality × year); see warehouse/sql/mismatch.sql and
+(mean open vacancies and job-seekers per domain × municipality × year); see warehouse/sql/mismatch_*.sql and
 docs/mismatch.md. Ratios carry the bounds that DUO's suppressed counts allow; vacancies have none.
 """
 

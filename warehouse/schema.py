@@ -1,4 +1,11 @@
-"""The warehouse schema: one SQL file for the core tables and one per source dataset, with each table's grain."""
+"""The warehouse schema: one SQL file per table, named after it (warehouse/sql/<table>.sql), with its grain.
+
+Owned by the read layer, created by the ETL. Every table states its grain in the comment lines above its
+`create table` ("-- name: one row per ...", "-- name (nl): één rij per ...", "-- name (titel): ..."); this module
+reads those lines for the app. There are no constraints in the DDL: not null, unique grain, accepted values and
+relationships are checked by etl/checks.py after loading, so that a violation is reported with the raw file and
+line it came from (and the files can run in any order).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ _TITLE = re.compile(r"^-- (\w+) \(titel\): (.+)$")
 
 
 def schema_files(schema_dir: Path = SCHEMA_DIR) -> list[Path]:
-    """The DDL files in the order they run (core first, then per source by name)."""
+    """The DDL files, one per table, in name order (so the build is the same every time)."""
     return sorted(schema_dir.glob("*.sql"))
 
 

@@ -1,7 +1,7 @@
 """Signals from the field per technical domain and municipality, for the page 'Aansluiting onderwijs–arbeidsmarkt'
 (read layer).
 
-The table is field_signal (one row per monthly report × row of its sheet Signalen; warehouse/sql/programme.sql), so
+The table is field_signal (one row per monthly report × row of its sheet Signalen; warehouse/sql/field_signal.sql), so
 the signals count as the reports that carry them: by default only approved reports, as `reports` says (see
 warehouse.programme). A region keeps the signals about its municipalities (region_membership). See docs/mismatch.md.
 """

@@ -7,7 +7,7 @@ a CSV file's, which the build uses to start costly files first); optionally FETC
 or fetch(http, raw_dir, since, force, progress) -> list[Path] with FETCH_GROUP (API sources); optionally
 explain(header) -> (column, Dutch message) | None, for a reader of an assumed layout to say which column of a
 look-alike file it does not recognise.
-Its demo writer is etl/demo/<same module name>.py and its DDL warehouse/sql/<same module name>.sql.
+Its demo writer is etl/demo/<same module name>.py; its fact table's DDL is warehouse/sql/<fact table>.sql.
 """
 
 from __future__ import annotations
