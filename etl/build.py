@@ -27,9 +27,7 @@ from etl.workbooks.checks import PROGRAMME_CHECKS
 from etl.workbooks.store import kept, locked, position, read_log, record_position
 from warehouse.schema import schema_sql
 
-if TYPE_CHECKING:  # pandas is imported only when a reader falls back to its pandas path (or uploads are replayed)
-    import pandas as pd
-
+if TYPE_CHECKING:  # the programme's replay imports pandas; a build without uploads never does
     from etl.workbooks.replay import Programme
 
 SCHEMA_VERSION = "1"
@@ -139,26 +137,9 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str,
     con.execute(f"insert into {table} by name select {select}", values)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, order_by: tuple[str, ...] = ()) -> None:
-    """Append a pandas path's DataFrame to a table, matching columns by name, in the order of `order_by` if given.
-
-    The frame goes in as an Arrow table: DuckDB scans that several times faster than pandas' string and
-    object (date) columns, and sorts faster than pandas does.
-    """
-    import pyarrow as pa
-
-    incoming = pa.Table.from_pandas(frame, preserve_index=False)
-    order = f" order by {', '.join(order_by)}" if order_by else ""  # column names are the dataset's constants
-    con.register("incoming", incoming)
-    try:
-        con.execute(f"insert into {table} by name select * from incoming{order}")  # noqa: S608 (constants)
-    finally:
-        con.unregister("incoming")
-
-
 @dataclass(frozen=True)
 class _Staged:
-    """A file read by its fast path: its facts of this build's periods, already in the fact table when `table` is
+    """A file read by its reader: its facts of this build's periods, already in the fact table when `table` is
     None, else sorted in temp table `table` of connection `cursor`, to be appended at the file's turn."""
 
     cursor: duckdb.DuckDBPyConnection
@@ -170,25 +151,18 @@ class _Staged:
     sha256: str
 
 
-def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver,
-           direct: bool) -> _Staged | None:
-    """Run a reader's fast path (`stage`) on its own connection; None when it declines the file.
+def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: MunicipalityResolver, direct: bool) -> _Staged:
+    """Run a reader (`stage`) on its own connection; raises its Dutch RawFileError for a file it cannot read.
 
     `direct`: append the sorted facts to the fact table now (no earlier file feeds that table); otherwise keep
     them sorted in a temp table for the file's turn. Temp objects belong to `cursor` and go when it is closed.
     """
     dataset = raw.source.DATASET
-    one_path = not hasattr(raw.source, "read")  # a reader with one path names every problem itself (issue 15)
     try:
-        staged = raw.source.stage(cursor, raw.path, raw.relative, resolver, "staged")
-    except duckdb.Error as exc:
-        if one_path:  # a reader should have named the line; never an English message or a silent skip
-            raise RawFileError(raw.path, "het bestand kan niet worden gelezen; controleer of het een ongewijzigde "
-                                         "download van de bron is") from exc
-        staged = None  # whatever DuckDB refuses, the pandas path reads or names in Dutch
-    if staged is None:
-        return None
-    data_rows, education = staged
+        data_rows, education = raw.source.stage(cursor, raw.path, raw.relative, resolver, "staged")
+    except duckdb.Error as exc:  # a reader names the line itself; this is the last resort, never English
+        raise RawFileError(raw.path, "het bestand kan niet worden gelezen; controleer of het een ongewijzigde "
+                                     "download van de bron is") from exc
     where = "" if raw.periods is None else f"where {dataset.period_column} in (select unnest(?::varchar[])) "
     wanted = f"select * from staged {where}order by {', '.join(dataset.grain)}"  # noqa: S608 (names are constants)
     parameters = [] if raw.periods is None else [list(raw.periods)]
@@ -204,21 +178,6 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
                                                 [raw.relative]).fetchall()]
     # Hashed here, on the worker: hashlib releases the GIL, and the loop in _load stays short.
     return _Staged(cursor, table, rows, data_rows, education, periods, sha256_of(raw.path))
-
-
-def _read_with_pandas(raw: RawFile, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, list[Education], int]:
-    """A reader's read and to_facts: (facts of this build's periods, education rows, data rows)."""
-    import pandas as pd
-
-    dataset = raw.source.DATASET
-    long = raw.source.read(raw.path)
-    facts, education = raw.source.to_facts(long, raw.path, raw.relative, resolver)
-    fields = list(Education.__dataclass_fields__)
-    programmes = [Education(*(None if pd.isna(value) else value for value in row))  # object: Python scalars
-                  for row in education[fields].astype(object).itertuples(index=False)]
-    if raw.periods is not None:
-        facts = facts[facts[dataset.period_column].isin(raw.periods)]
-    return facts, programmes, int(long["source_line"].nunique())
 
 
 LARGE_FILE = 1 << 20  # bytes of plain CSV, or the same work in another format
@@ -237,9 +196,8 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     """Create the schema and fill every table; checks run afterwards.
 
     Files are appended in their (sorted) order, so tables come out the same every time. Two worker threads run
-    the readers' fast paths side by side (DuckDB releases the GIL); this thread appends each file at its turn and
-    reads a file its fast path declined with the pandas path, so an error surfaces at its file's turn, as if the
-    files had been read one after another.
+    the readers side by side (DuckDB releases the GIL); this thread appends each file at its turn, so an error
+    surfaces at its file's turn, as if the files had been read one after another.
     """
     con.execute(schema_sql())
     regions = read_regions()
@@ -253,40 +211,32 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     fact_rows: dict[str, int] = {}
     file_rows = []
     periods: set[tuple[str, str]] = set()
-    fast = [raw for raw in raw_files if hasattr(raw.source, "stage")]
-    # A fast file goes straight into its fact table when it is the first file of that table; a later one waits,
-    # sorted, for its turn in the loop below, so rows always land in file order.
+    # A file goes straight into its fact table when it is the first file of that table; a later one waits, sorted,
+    # for its turn in the loop below, so rows always land in file order.
     first = {}
     for raw in raw_files:
         first.setdefault(raw.source.DATASET.fact_table, raw.relative)
-    cursors = {raw.relative: con.cursor() for raw in fast}  # one connection each: they run side by side
+    cursors = {raw.relative: con.cursor() for raw in raw_files}  # one connection each: they run side by side
     with ThreadPoolExecutor(max_workers=2) as stages:
         # Large files first, so that the two workers end together instead of one finishing a large file alone;
         # then the others in file order, so that this thread can append each as soon as the workers have it.
         staging = {raw.relative: stages.submit(_stage, cursors[raw.relative], raw, resolver,
                                                first[raw.source.DATASET.fact_table] == raw.relative)
-                   for raw in sorted(fast, key=_stage_order)}
+                   for raw in sorted(raw_files, key=_stage_order)}
         try:
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
-                done = staging[raw.relative].result() if raw.relative in staging else None
-                if done is None:
-                    facts, edu, data_rows = _read_with_pandas(raw, resolver)
-                    _insert(con, dataset.fact_table, facts, dataset.grain)
-                    rows, found = len(facts), facts[dataset.period_column].unique()
-                else:
-                    if done.table is not None:  # sorted already; a plain scan keeps that order
-                        done.cursor.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
-                    rows, edu, data_rows, found = done.rows, done.education, done.data_rows, done.periods
-                education.extend(edu)
-                periods |= {(p, dataset.period_type) for p in found}
-                fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + rows
+                done = staging[raw.relative].result()  # the reader's RawFileError, at the file's turn
+                if done.table is not None:  # sorted already; a plain scan keeps that order
+                    done.cursor.execute(f"insert into {dataset.fact_table} by name select * from {done.table}")  # noqa: S608
+                education.extend(done.education)
+                periods |= {(p, dataset.period_type) for p in done.periods}
+                fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + done.rows
                 # The bytes actually loaded, whatever the manifest says.
-                sha256 = done.sha256 if done is not None else sha256_of(raw.path)
-                manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, sha256)
-                file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": sha256,
+                manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, done.sha256)
+                file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": done.sha256,
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
-                                  "is_demo": manifest.demo, "data_rows": data_rows, "note": raw.note})
+                                  "is_demo": manifest.demo, "data_rows": done.data_rows, "note": raw.note})
         finally:
             for future in staging.values():
                 future.cancel()

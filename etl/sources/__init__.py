@@ -1,12 +1,12 @@
 """Registry of the public source datasets: every module in this package that declares a DATASET.
 
-A source module exposes DATASET, CHECKS (its fact tables' data checks), recognises(header), periods(header, path),
-read(path) and to_facts(...) (the pandas path), and stage(...) (the fast path a build takes, see docs/etl.md;
-optional: a source without one is read by its pandas path; STAGE_COST, optional, is its work per byte relative to
-a CSV file's, which the build uses to start costly files first); optionally FETCH_TARGETS (static files to download),
-or fetch(http, raw_dir, since, force, progress) -> list[Path] with FETCH_GROUP (API sources); optionally
-explain(header) -> (column, Dutch message) | None, for a reader of an assumed layout to say which column of a
-look-alike file it does not recognise.
+A source module exposes DATASET, CHECKS (its fact tables' data checks), recognises(header), periods(header, path)
+and stage(con, path, relative_path, resolver, table): its one read path (issue 15), which leaves the file's fact
+rows in temp table or view `table` and returns (data rows, education rows), or raises a RawFileError naming file,
+line, column and what to do. Optionally STAGE_COST, its work per byte relative to a CSV file's, which the build uses
+to start costly files first; FETCH_TARGETS (static files to download), or fetch(http, raw_dir, since, force,
+progress) -> list[Path] with FETCH_GROUP (API sources); explain(header) -> (column, Dutch message) | None, for a
+reader of an assumed layout to say which column of a look-alike file it does not recognise.
 Its demo writer is etl/demo/<same module name>.py; its fact table's DDL is warehouse/sql/<fact table>.sql.
 """
 
