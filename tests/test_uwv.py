@@ -157,7 +157,10 @@ def test_not_utf8_is_explained(tmp_path):
     path.write_bytes(FIXTURE.read_bytes().replace(b"Lelystad;8232", "Lelystad\u00e9;8232".encode("latin-1"), 1))
     error = _error(path)
     assert (error.line, error.column) == (9, "GEMEENTE")
-    assert "geen UTF-8" in error.message
+    assert "hier staat een teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')" in error.message
+    path.write_bytes(FIXTURE.read_bytes().replace(b"BEROEP;", b"BEROEP\xe9;", 1))
+    error = _error(path)
+    assert (error.line, error.column) == (1, "teken 66") and "geen UTF-8" in error.message
 
 
 def test_unknown_municipality(tmp_path):
