@@ -12,17 +12,20 @@ import duckdb
 import pytest
 
 from etl.sources import duo_vo_exams
+from tests.staged import staged_facts
 from warehouse.cli import main as warehouse_cli
 from warehouse.connection import connect
 from warehouse.indicators import compute
 
 
 def test_reader_on_the_real_file(real_vo_file):
-    long = duo_vo_exams.read(real_vo_file)
-    assert len(long) == 12_782 * 5 * 3
-    assert sorted(long["school_year"].unique()) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023",
-                                                    "2023-2024"]
-    assert long["source_line"].max() == 12_783
+    facts, education, records = staged_facts(duo_vo_exams, real_vo_file)
+    assert records == 12_782 and len(facts) == 12_782 * 5 * 3
+    assert sorted(facts["school_year"].unique()) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023",
+                                                     "2023-2024"]
+    assert (facts["source_line"].min(), facts["source_line"].max()) == (2, 12_783)
+    assert facts["municipality_code"].notna().all() and facts["education_id"].notna().all()
+    assert len(education) == len({e.education_id for e in education})
 
 
 def test_flevoland_facts_in_the_warehouse(real_db):

@@ -6,12 +6,14 @@ layout and every expected figure below was added up by hand from its lines.
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from etl.build import build
@@ -19,9 +21,9 @@ from etl.demo import uwv_open_match as demo
 from etl.demo.world import demo_world
 from etl.errors import RawFileError
 from etl.rawfiles import read_header
-from etl.reference import MunicipalityResolver
 from etl.sources import uwv_open_match as uwv
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 
 FIXTURE = FIXTURES / "uwv" / "open_match_small.csv"
@@ -29,8 +31,25 @@ HEADER = ("PEILDATUM;REC_TYPE;PROVINCIE;GEMEENTE;POSTCODE;BEROEP_CODE;BEROEP;AAN
           "AANT_OPLNIV_3;AANT_OPLNIV_4;AANT_OPLNIV_5;AANT_OPLNIV_6")
 
 
-def _facts(path: Path):
-    return uwv.to_facts(uwv.read(path), path, path.name, MunicipalityResolver())[0]
+def _facts(path: Path) -> pd.DataFrame:
+    facts = staged_facts(uwv, path, "f.csv")[0]
+    facts["snapshot_date"] = facts["snapshot_date"].dt.date
+    return facts
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    data = FIXTURE.read_bytes()
+    assert old.encode() in data, old
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
+    return path
+
+
+def _error(path: Path) -> RawFileError:
+    with pytest.raises(RawFileError) as error:
+        staged_facts(uwv, path)
+    assert str(error.value).startswith(f"{path}, regel {error.value.line}")
+    return error.value
 
 
 def test_reader_on_the_fixture():
@@ -38,8 +57,8 @@ def test_reader_on_the_fixture():
     assert uwv.recognises(header)
     assert uwv.periods(header, FIXTURE) == ["2023-04", "2023-05"]
     assert uwv.edition_key(header, FIXTURE) == "2023-04-25..2023-05-16"
-    long = uwv.read(FIXTURE)
-    assert len(long) == 21 and long["source_line"].tolist() == list(range(2, 23))
+    facts, education, records = staged_facts(uwv, FIXTURE)
+    assert records == 21 and education == []
     facts = _facts(FIXTURE).set_index(["snapshot_date", "municipality_code", "occupation_code"])
     assert len(facts) == 11
     almere = facts.loc[(date(2023, 5, 2), "GM0034", "0711")]
@@ -47,11 +66,33 @@ def test_reader_on_the_fixture():
     assert (almere["vacancies"], almere["job_seekers"], almere["source_line"]) == (20, 5, 2)
     assert [almere[f"job_seekers_level_{n}"] for n in range(1, 7)] == [1, 2, 2, 0, 0, 0]
     assert (almere["month"], almere["occupation_class"], bool(almere["is_technical"])) == ("2023-05", "07", True)
+    assert almere["occupation_name"] == "Bouwarbeiders ruwbouw"
     lelystad = facts.loc[(date(2023, 5, 16), "GM0995", "0711")]
     assert (lelystad["vacancies"], lelystad["job_seekers"]) == (2.5, 5)  # decimal comma
     nurses = facts.loc[(date(2023, 4, 25), "GM0034", "1011")]
     assert (nurses["vacancies"], nurses["job_seekers"], bool(nurses["is_technical"])) == (0, 8, False)
     assert facts.loc[(date(2023, 5, 2), "GM0034", "0821"), "is_technical"]  # ICT counts as technical
+
+
+def test_dutch_dates_lower_case_record_types_and_decimal_commas_are_read(tmp_path):
+    expected = _facts(FIXTURE)
+    dutch = _facts(_edited(tmp_path, "2023-05-02;VACATURE;Flevoland;Almere;1315",
+                           "2-5-2023;vacature;Flevoland;Almere;1315"))
+    pd.testing.assert_frame_equal(dutch, expected)
+    half = _facts(_edited(tmp_path, ";12;0;0;0;0;0;0", ";12,25;0;0;0;0;0;0")).set_index(
+        ["snapshot_date", "municipality_code", "occupation_code"])
+    assert half.loc[(date(2023, 5, 2), "GM0034", "0711"), "vacancies"] == 20.25
+
+
+def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
+    text = FIXTURE.read_bytes().decode("utf-8")
+    expected = staged_facts(uwv, FIXTURE, "f.csv")[0]
+    variants = {"bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
+                "lf.csv": text.replace("\r\n", "\n").encode("utf-8"),
+                "end.csv": text.rstrip("\r\n").encode("utf-8")}
+    for name, data in variants.items():
+        (tmp_path / name).write_bytes(data)
+        pd.testing.assert_frame_equal(staged_facts(uwv, tmp_path / name, "f.csv")[0], expected)
 
 
 def test_technical_rule_is_brc_classes_07_and_08():
@@ -62,43 +103,81 @@ def test_technical_rule_is_brc_classes_07_and_08():
 
 @pytest.mark.parametrize(("old", "new", "line", "column", "message"), [
     ("2023-05-02;VACATURE;Flevoland;Almere;1325", "2023-05-02;VACATURE;Flevoland;Almere;1325A", 3, "POSTCODE",
-     "waarde '1325A'"),
-    ("Bouwarbeiders ruwbouw;8;", "Bouwarbeiders ruwbouw;8.5;", 3, "AANTAL", "decimaalteken"),
+     "verwacht een postcodegebied van 4 cijfers (gevonden: '1325A')"),
+    ("Bouwarbeiders ruwbouw;8;", "Bouwarbeiders ruwbouw;8.5;", 3, "AANTAL", "',' als decimaalteken"),
+    ("Bouwarbeiders ruwbouw;12;", "Bouwarbeiders ruwbouw;1,1234567891;", 2, "AANTAL", "hooguit 9 decimalen"),
     ("2023-05-16;VACATURE;Flevoland;Almere", "2023-05-16;VACATUREX;Flevoland;Almere", 11, "REC_TYPE",
-     "VACATURE of WERKZOEKENDE"),
-    ("2023-04-25;VACATURE;Flevoland;Lelystad", "2023-13-25;VACATURE;Flevoland;Lelystad", 19, "PEILDATUM", "datum"),
+     "verwacht VACATURE of WERKZOEKENDE"),
+    ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-05-02;VACATURE\u212a;Flevoland;Almere;1315", 2, "REC_TYPE",
+     "verwacht VACATURE of WERKZOEKENDE"),  # not ASCII
+    ("2023-04-25;VACATURE;Flevoland;Lelystad", "2023-13-25;VACATURE;Flevoland;Lelystad", 19, "PEILDATUM",
+     "deze dag bestaat niet"),
+    ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-02-30;VACATURE;Flevoland;Almere;1315", 2, "PEILDATUM",
+     "deze dag bestaat niet; verwacht een datum jjjj-mm-dd of d-m-jjjj (gevonden: '2023-02-30')"),
+    ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2 mei 2023;VACATURE;Flevoland;Almere;1315", 2, "PEILDATUM",
+     "verwacht een datum jjjj-mm-dd of d-m-jjjj"),
+    (";0711;Bouwarbeiders ruwbouw;12;", ";9911;Bouwarbeiders ruwbouw;12;", 2, "BEROEP_CODE",
+     "valt in geen BRC-beroepsklasse (01-13) (gevonden: '9911')"),
+    (";0711;Bouwarbeiders ruwbouw;12;", ";711;Bouwarbeiders ruwbouw;12;", 2, "BEROEP_CODE",
+     "verwacht een BRC-beroepsgroepcode van 4 cijfers"),
+    ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-05-02;VACATURE;Flevoland; ;1315", 2, "GEMEENTE",
+     "verwacht een gemeentenaam"),
 ])
 def test_wrong_values_name_line_and_column(tmp_path, old, new, line, column, message):
-    path = tmp_path / "uwv.csv"
-    path.write_bytes(FIXTURE.read_bytes().replace(old.encode(), new.encode(), 1))
-    with pytest.raises(RawFileError, match=message) as error:
-        uwv.read(path)
-    assert (error.value.line, error.value.column) == (line, column)
+    error = _error(_edited(tmp_path, old, new))
+    assert message in error.message
+    assert (error.line, error.column) == (line, column)
 
 
 def test_missing_column(tmp_path):
-    path = tmp_path / "uwv.csv"
-    path.write_bytes(FIXTURE.read_bytes().replace(b";AANT_OPLNIV_6\r\n", b"\r\n", 1))
+    path = _edited(tmp_path, ";AANT_OPLNIV_6\r\n", "\r\n")
     assert not uwv.recognises(read_header(path))
-    with pytest.raises(RawFileError) as error:
-        uwv.read(path)
-    assert (error.value.line, error.value.column) == (1, "AANT_OPLNIV_6")
+    error = _error(path)
+    assert (error.line, error.column) == (1, "AANT_OPLNIV_6")
+    assert "de kopregel is niet die van UWV Open Match Data" in error.message
 
 
 def test_truncated_last_line(tmp_path):
     path = tmp_path / "uwv.csv"
     path.write_bytes(FIXTURE.read_bytes()[:-12])
-    with pytest.raises(RawFileError, match="lege waarde") as error:
-        uwv.read(path)
-    assert error.value.line == 22 and error.value.column == "AANT_OPLNIV_2"
+    error = _error(path)
+    assert "de regel heeft 9 velden, de kopregel 14" in error.message and "afgebroken" in error.message
+    assert error.line == 22 and error.column == "AANT_OPLNIV_2"
+
+
+def test_a_header_only_file_is_named(tmp_path):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes().split(b"\n", 1)[0] + b"\n")
+    error = _error(path)
+    assert error.line == 2 and "geen gegevensregels" in error.message
+
+
+def test_not_utf8_is_explained(tmp_path):
+    path = tmp_path / "uwv.csv"
+    path.write_bytes(FIXTURE.read_bytes().replace(b"Lelystad;8232", "Lelystad\u00e9;8232".encode("latin-1"), 1))
+    error = _error(path)
+    assert (error.line, error.column) == (9, "GEMEENTE")
+    assert "hier staat een teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')" in error.message
+    path.write_bytes(FIXTURE.read_bytes().replace(b"BEROEP;", b"BEROEP\xe9;", 1))
+    error = _error(path)
+    assert (error.line, error.column) == (1, "teken 66") and "geen UTF-8" in error.message
 
 
 def test_unknown_municipality(tmp_path):
-    path = tmp_path / "uwv.csv"
-    path.write_bytes(FIXTURE.read_bytes().replace(b"Lelystad;8232", b"Atlantis;8232", 1))
-    with pytest.raises(RawFileError, match="Atlantis") as error:
-        _facts(path)
-    assert (error.value.line, error.value.column) == (9, "GEMEENTE")
+    error = _error(_edited(tmp_path, "Lelystad;8232", "Atlantis;8232"))
+    assert "gemeente 'Atlantis' is onbekend" in error.message and "region_aliases.csv" in error.message
+    assert (error.line, error.column) == (9, "GEMEENTE")
+
+
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path):
+    raw = tmp_path / "raw"
+    target = raw / uwv.DATASET.raw_subdir / FIXTURE.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(_edited(tmp_path, "Almere;1325", "Nergenshuizen;1325").read_bytes())
+    with pytest.raises(RawFileError, match=re.escape(
+            "open_match_small.csv, regel 3, kolom 'GEMEENTE': gemeente 'Nergenshuizen' is onbekend")):
+        build(raw, tmp_path / "warehouse.duckdb", progress=False)
+    assert not (tmp_path / "warehouse.duckdb").exists()
 
 
 @pytest.fixture(scope="module")

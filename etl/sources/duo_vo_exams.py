@@ -8,9 +8,7 @@ EXAMENKANDIDATEN / GESLAAGDEN / SLAAGPERC for MAN / VROUW / TOTAAL. Counts from 
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -23,10 +21,6 @@ from etl.reference import MunicipalityResolver
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.temp_table import temp_table
-from etl.validation import require
-
-if TYPE_CHECKING:  # pandas only on the pandas path (read, to_facts); a build of well-formed files never imports it
-    import pandas as pd
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -42,9 +36,8 @@ SEXES = ("MAN", "VROUW", "TOTAAL")
 SUPPRESSED = "<5"
 SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
 
-_YEAR_COLUMN = re.compile(r"^(EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC) SCHOOLJAAR (\d{4})-(\d{4}) - (MAN|VROUW|TOTAAL)$")
-_COUNT = re.compile(r"^(\d+|<5)$")
-_PERCENT = re.compile(r"^(\d+(\.\d+)?)?$")
+_YEAR_COLUMN = re.compile(
+    r"^(EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC) SCHOOLJAAR ([0-9]{4})-([0-9]{4}) - (MAN|VROUW|TOTAAL)$")
 
 DATASET = Dataset(
     dataset_id="duo_vo_examens",
@@ -129,144 +122,39 @@ def periods(header: list[str], path: Path) -> list[str]:
     return school_years_in(header, path)
 
 
-def read(path: Path) -> pd.DataFrame:
-    """Parse the file into one row per location × programme × sex × school year, values still as text."""
-    import pandas as pd
-
-    wide = rawtext.read_csv(path, ";")
-    header = list(wide.columns)
-    if not recognises(header):
-        raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo", 1)
-    school_years = school_years_in(header, path)
-    wide["source_line"] = wide.index + 2  # header is line 1, records have no embedded newlines
-    _require_filled(wide, path)
-
-    parts = []
-    for school_year in school_years:
-        for sex in SEXES:
-            part = wide[[*FIXED_COLUMNS, "source_line"]].copy()
-            part["school_year"] = school_year
-            part["sex"] = sex.lower()
-            for measure in MEASURES:
-                column = year_column(measure, school_year, sex)
-                pattern = _PERCENT if measure == "SLAAGPERC" else _COUNT
-                _require_pattern(wide, column, pattern, path)
-                part[measure] = wide[column].str.strip()
-            parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _require_filled(wide: pd.DataFrame, path: Path) -> None:
-    for column in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"):
-        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-
-
-def _require_pattern(wide: pd.DataFrame, column: str, pattern: re.Pattern[str], path: Path) -> None:
-    expected = "een getal met '.' als decimaalteken" if pattern is _PERCENT else "een geheel getal of '<5'"
-    require(wide, column, wide[column].str.strip().str.match(pattern), f"verwacht {expected}", path, show_value=True)
-
-
-def _count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
-    """Value, bounds and suppression flag of a count column: '<5' becomes null with bounds 1..4."""
-    import pandas as pd
-
-    suppressed = values == SUPPRESSED
-    exact = pd.to_numeric(values.where(~suppressed), errors="raise").astype("Int64")
-    return {
-        prefix: exact,
-        f"{prefix}_low": exact.where(~suppressed, SUPPRESSED_LOW).astype("Int64"),
-        f"{prefix}_high": exact.where(~suppressed, SUPPRESSED_HIGH).astype("Int64"),
-        f"{prefix}_suppressed": suppressed,
-    }
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Map names to CBS codes and programmes to education rows; returns (facts, education)."""
-    import pandas as pd
-
-    programmes = long.drop_duplicates(["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM"])
-    education = [vo_education(kind, label, path, int(line)) for kind, label, line in
-                 programmes[["ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", "source_line"]].itertuples(index=False)]
-    education_ids = dict(zip(programmes["ONDERWIJSTYPE VO"] + "\0" + programmes["OPLEIDINGSNAAM"],
-                             (e.education_id for e in education), strict=True))
-
-    places = long.drop_duplicates(["GEMEENTENAAM", "school_year"])
-    codes = {}
-    for name, school_year, line in places[["GEMEENTENAAM", "school_year", "source_line"]].itertuples(index=False):
-        code = resolver.resolve(name, int(school_year[:4]))
-        if code is None:
-            raise RawFileError(
-                path,
-                f"gemeente '{name}' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv",
-                int(line),
-                "GEMEENTENAAM",
-            )
-        codes[f"{name}\0{school_year}"] = code
-    # DUO publishes no separate reference date for exam results: the school year's last day.
-    peildata = {y: date(int(y[5:]), 7, 31) for y in long["school_year"].unique()}
-
-    facts = pd.DataFrame(
-        {
-            "school_year": long["school_year"],
-            "brin": long["INSTELLINGSCODE"].str.strip(),
-            "vestiging": long["VESTIGINGSCODE"].str.strip(),
-            "school_name": long["INSTELLINGSNAAM VESTIGING"].str.strip(),
-            "municipality_code": (long["GEMEENTENAAM"] + "\0" + long["school_year"]).map(codes),
-            "education_id": (long["ONDERWIJSTYPE VO"] + "\0" + long["OPLEIDINGSNAAM"]).map(education_ids),
-            "sex": long["sex"],
-            **_count_columns(long["EXAMENKANDIDATEN"], "candidates"),
-            **_count_columns(long["GESLAAGDEN"], "passed"),
-            "pass_rate": pd.to_numeric(long["SLAAGPERC"].replace("", None)),
-            "source_id": DATASET.dataset_id,
-            "peildatum": long["school_year"].map(peildata),
-            "status": "definitief",
-            "source_file": relative_path,
-            "source_line": long["source_line"].astype("int32"),
-        }
-    )
-    edu = pd.DataFrame([e.as_row() for e in education], columns=list(Education.__dataclass_fields__))
-    return facts, edu
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts inside DuckDB: temp table `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Read the file inside DuckDB into view `table`: one row per location × programme × sex × school year.
 
-    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
-    message) for any file that path would refuse or that the SQL below might read differently; see fast_csv.py.
+    Returns (data rows, education rows); raises RawFileError naming the file, line and column for anything wrong:
+    an unreadable record or value (fast_csv.read_text), an unknown programme or municipality.
     """
     header = fast_csv.header_of(path, ";", strip=False)
-    if header is None or not recognises(header):
-        return None
-    try:
-        school_years = school_years_in(header, path)
-    except RawFileError:
-        return None
+    if header is None:
+        raise rawtext.not_utf8(path, ";")
+    if not recognises(header):
+        raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo; download het bestand opnieuw", 1)
+    school_years = school_years_in(header, path)
     wide = f"{table}_wide"
     q = fast_csv.quoted
-    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
-    rules = [f"pystrip({q(c)}) <> ''" for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO",
-                                                "OPLEIDINGSNAAM")]
-    percent, count = "([0-9]{1,15}(\\.[0-9]{1,15})?)?", "[0-9]{1,18}|<5"
-    patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else count
+    rules = [(f"pystrip({q(c)}) <> ''", c, "deze verplichte kolom is leeg; download het bestand opnieuw")
+             for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM")]
+    whole = (f"[0-9]{{1,18}}|{SUPPRESSED}", f"een geheel getal of '{SUPPRESSED}'")  # 18 digits: fits a bigint
+    percent = ("([0-9]{1,15}(\\.[0-9]{1,15})?)?", "een getal met '.' als decimaalteken")
+    patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else whole
                 for school_year in school_years for sex in SEXES for m in MEASURES}
     records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
-    if records is None:
-        return None
     kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
-    try:
-        programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
-                                 "order by 3").fetchall()
-        education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
-    except RawFileError:
-        return None
+    programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
+                             "order by 3").fetchall()
+    education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
     codes = []
-    for (name,) in con.execute(f"select distinct {place} from {wide}").fetchall():  # noqa: S608
+    for name, line in con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall():  # noqa: S608
         for school_year in school_years:
             code = resolver.resolve(name, int(school_year[:4]))
             if code is None:
-                return None
+                raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
+                                         "etl/reference/region_aliases.csv", int(line), "GEMEENTENAAM")
             codes.append((name, school_year, code))
     temp_table(con, f"{wide}_edu", {"kind": ("varchar", [k for k, _, _ in programmes]),
                                     "label": ("varchar", [lab for _, lab, _ in programmes]),
@@ -274,10 +162,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     temp_table(con, f"{wide}_place", {"name": ("varchar", [c[0] for c in codes]),
                                       "school_year": ("varchar", [c[1] for c in codes]),
                                       "code": ("varchar", [c[2] for c in codes])})
-    # Text columns stripped once per record, counts as bigint with '<5' as null (so bounds and the suppressed
-    # flag follow from null), one struct per school year × sex; the view unnests them in read()'s order.
+    # Text columns stripped once per record, counts as bigint with SUPPRESSED as null (so bounds and the suppressed
+    # flag follow from null), one struct per school year × sex; the view unnests them.
     def count(column: str) -> str:
-        return f"cast(nullif(pystrip({q(column)}), '<5') as bigint)"
+        return f"cast(nullif(pystrip({q(column)}), '{SUPPRESSED}') as bigint)"
 
     blocks, measures = [], []
     for school_year in school_years:
@@ -303,12 +191,14 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
             from {wide}_typed t, {wide}_blocks b
         )
         select long.school_year, brin, vestiging, school_name, p.code as municipality_code, education_id, sex,
-               v.c as candidates, coalesce(v.c, 1) as candidates_low, coalesce(v.c, 4) as candidates_high,
+               v.c as candidates, coalesce(v.c, {SUPPRESSED_LOW}) as candidates_low,
+               coalesce(v.c, {SUPPRESSED_HIGH}) as candidates_high,
                v.c is null as candidates_suppressed,
-               v.g as passed, coalesce(v.g, 1) as passed_low, coalesce(v.g, 4) as passed_high,
+               v.g as passed, coalesce(v.g, {SUPPRESSED_LOW}) as passed_low,
+               coalesce(v.g, {SUPPRESSED_HIGH}) as passed_high,
                v.g is null as passed_suppressed, v.r as pass_rate, source_id,
                make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum, 'definitief' as status,
                source_file, cast(source_line as integer) as source_line
         from long left join {wide}_place p on p.name = long.place and p.school_year = long.school_year
-    """)  # noqa: S608 (identifiers from the recognised header)
+    """)  # noqa: S608 (identifiers from the recognised header; peildatum: DUO publishes none, the school year's end)
     return records, education

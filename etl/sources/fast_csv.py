@@ -3,35 +3,40 @@
 `read_text` loads every record as text with DuckDB's CSV reader and its rejects table, then checks the readers'
 rules and value patterns in SQL. Anything wrong stops the build with a Dutch RawFileError naming the file, the
 line as a text editor counts it, the column and what to do: a record DuckDB cannot parse (too few or too many
-fields, a byte that is not UTF-8, a stray quote), a line break inside a value, a record that breaks a rule or a
-value that does not match its pattern. Values are stripped of spaces only (pystrip); other whitespace is part of the
-value, so a number with a tab in it breaks its pattern and is named.
+fields, a byte that is not UTF-8, a stray quote), a line break inside a value, a blank line between records, a
+value equal to the null string, a record that breaks a rule or a value that does not match its pattern. Values are
+stripped of spaces only (pystrip); other whitespace is part of the value, so a number with a tab in it breaks its
+pattern and is named. Only an error path reads the file again in Python (the csv module), to turn DuckDB's record
+count into the editor's line where a value with a line break or a blank line came before.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
+from etl import rawtext
 from etl.errors import RawFileError
 
 # read_csv's null string, which no real field is: empty fields then read as '' without a coalesce on every scan.
 NEVER = "\x01\x02\x03"
 
-# DuckDB's reject types in Dutch, with what to do.
+# DuckDB's reject types in Dutch, with what to do ({seen}: the record's fields; a record that is not UTF-8 is named
+# by rawtext.not_utf8, which shows the byte).
 _REJECTS = {
-    "MISSING COLUMNS": "te weinig velden op deze regel (verwacht {n}, gescheiden door '{sep}'); herstel de regel of "
-                       "download het bestand opnieuw",
-    "TOO MANY COLUMNS": "te veel velden op deze regel (verwacht {n}, gescheiden door '{sep}'); staat er een '{sep}' "
-                        "in een waarde zonder aanhalingstekens? Herstel de regel of download het bestand opnieuw",
-    "INVALID ENCODING": "het bestand is geen UTF-8: sla het op als UTF-8 (CSV UTF-8) of download het opnieuw",
-    "INVALID UNICODE": "het bestand is geen UTF-8: sla het op als UTF-8 (CSV UTF-8) of download het opnieuw",
+    "MISSING COLUMNS": "de regel heeft {seen} velden, de kopregel {n} (gescheiden door '{sep}'); is de regel of het "
+                       "bestand afgebroken? Herstel de regel of download het bestand opnieuw",
+    "TOO MANY COLUMNS": "de regel heeft {seen} velden, de kopregel {n}; staat er een '{sep}' in een waarde zonder "
+                        "aanhalingstekens? Zet die waarde tussen aanhalingstekens of download het bestand opnieuw",
     "UNQUOTED VALUE": "een aanhalingsteken staat midden in een waarde of wordt niet gesloten; herstel de waarde "
                       "(een aanhalingsteken in een waarde wordt verdubbeld: \"\")",
     "LINE SIZE OVER MAXIMUM": "deze regel is te lang om te lezen; download het bestand opnieuw",
 }
+_NOT_UTF8 = ("INVALID ENCODING", "INVALID UNICODE")
 
 
 def quoted(name: str) -> str:
@@ -54,29 +59,44 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
     _check_header(path, header)
     columns = {f"c{i}": "varchar" for i in range(len(header))}
     rejects = f"{table}_rejects"
+    # DuckDB appends to an existing rejects table: a second read on this connection must not see the first's.
+    con.execute(f"drop table if exists {rejects}; drop table if exists {rejects}_scan")
     con.execute(
         f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
         "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
         f"auto_detect = false, nullstr = ?, store_rejects = true, rejects_table = '{rejects}', "
         f"rejects_scan = '{rejects}_scan')", [str(path), sep, columns, NEVER])
-    reject = con.execute(f"select line, column_name, error_type from {rejects} order by line, byte_position "  # noqa: S608
-                         "limit 1").fetchall()
+    reject = con.execute(f"select line, column_name, error_type, csv_line from {rejects} "  # noqa: S608
+                         "order by line, byte_position limit 1").fetchall()
     if reject:
-        line, name, error_type = reject[0]  # name: c<i>, or none when the record has too many fields
+        line, name, error_type, text = reject[0]  # name: c<i>, or none when the record has too many fields
+        if error_type in _NOT_UTF8:
+            raise rawtext.not_utf8(path, sep)
         column = header[int(name[1:])] if name else header[-1]
+        record = (text or "").strip("\r\n")  # DuckDB's text of the record, after any blank line before it
+        seen = len(next(csv.reader(io.StringIO(record, newline=""), delimiter=sep), []))
         message = _REJECTS.get(error_type, "deze regel kan niet worden gelezen; herstel hem of download het "
-                                           "bestand opnieuw").format(n=len(header), sep=sep)
-        raise RawFileError(path, message, int(line), column)
+                                           "bestand opnieuw").format(n=len(header), sep=sep, seen=seen)
+        line = _physical_line(path, sep, int(line))
+        _check_lines(path, sep, header, before=line)  # a problem on an earlier line comes first
+        raise RawFileError(path, message, line, column)
     con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
     # rowid follows the file's order (insertion order is preserved); a record is one line (checked below).
     select = ", ".join(f"c{i} as {quoted(name)}" for i, name in enumerate(header))
     con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
                 f"from {table}_raw")
-    count = con.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+    # A field equal to the null string reads as null: no real file has one, but it must not pass unnoticed.
+    nulls = " or ".join(f"c{i} is null" for i in range(len(header)))
+    count, null_row = con.execute(f"select count(*), min(rowid) filter (where {nulls}) from {table}_raw").fetchall()[0]  # noqa: S608
     if count == 0:
         raise RawFileError(path, "het bestand heeft geen gegevensregels onder de kopregel; download het opnieuw", 2)
     if _line_count(path) != count + 1:
-        _raise_line_break(con, path, header, table)
+        _check_lines(path, sep, header)
+    if null_row is not None:  # every record is one line (checked above): rowid + 2 is its line
+        values = con.execute(f"select [{', '.join(f'c{i}' for i in range(len(header)))}] from {table}_raw "  # noqa: S608
+                             "where rowid = ?", [null_row]).fetchall()[0][0]
+        raise RawFileError(path, "een waarde bestaat uit stuurtekens (\\x01\\x02\\x03); herstel de waarde",
+                           int(null_row) + 2, header[values.index(None)])
     _check_rules(con, path, table, list(rules), patterns or {})
     return count
 
@@ -96,16 +116,49 @@ def _line_count(path: Path) -> int:
     return data.count(b"\n") + (not data.endswith(b"\n"))
 
 
-def _raise_line_break(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> None:
-    """Name the first value with a line break in it: its record starts on that line, as every earlier one is one."""
-    condition = " or ".join(f"regexp_matches({quoted(name)}, '[\\r\\n]')" for name in header)
-    found = con.execute(f"select source_line, [{', '.join(quoted(n) for n in header)}] from {table} "  # noqa: S608
-                        f"where {condition} order by source_line limit 1").fetchall()
-    if not found:  # blank lines between the records: DuckDB skips them, a user should remove them
-        raise RawFileError(path, "het bestand heeft lege regels tussen de gegevens; verwijder die regels")
-    line, values = found[0]
-    column = next(name for name, value in zip(header, values, strict=True) if "\n" in value or "\r" in value)
-    raise RawFileError(path, "een waarde bevat een regeleinde; haal het regeleinde uit de waarde", int(line), column)
+def _records(path: Path, sep: str) -> Iterator[tuple[int, list[str]]]:
+    """(line it starts on, fields) of every record after the header, a blank line as no fields (the csv module
+    splits as read_csv does; undecodable bytes are replaced, so only an error path reads with it)."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep, quotechar='"', doublequote=True, strict=False)
+        next(reader, None)
+        end = reader.line_num
+        for fields in reader:
+            yield end + 1, fields
+            end = reader.line_num
+
+
+def _physical_line(path: Path, sep: str, line: int) -> int:
+    """The line a record starts on, from DuckDB's count of its records and blank lines (header = 1): the two differ
+    after a value with a line break in it."""
+    for number, (start, _) in enumerate(_records(path, sep), start=2):
+        if number == line:
+            return start
+    return line
+
+
+def _check_lines(path: Path, sep: str, header: list[str], before: int | None = None) -> None:
+    """A file with more lines than records: name its first value with a line break, or its first blank line that
+    records follow (DuckDB skips it, so the lines after it would be named wrong); blank lines at the end are read.
+    With `before` (the line of a record DuckDB refused), only what comes before that record is looked at."""
+    blank = None
+    for start, fields in _records(path, sep):
+        if before is not None and start >= before:
+            break
+        if not fields:
+            blank = blank or start
+            continue
+        if blank is not None:
+            break
+        for index, value in enumerate(fields):
+            if "\n" in value or "\r" in value:
+                column = header[index] if index < len(header) else header[-1]
+                raise RawFileError(path, "een waarde bevat een regeleinde; haal het regeleinde uit de waarde", start,
+                                   column)
+    else:
+        return  # no record after the blank lines, if any
+    if blank is not None:
+        raise RawFileError(path, "een lege regel tussen de gegevens; verwijder die regel", blank)
 
 
 def _check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
@@ -119,7 +172,7 @@ def _check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: 
         return
     # All patterns in one expression per record first (several times faster than one per value); exact because no
     # pattern matches \x01, so a value holding one adds a segment and fails.
-    quick = [condition for condition, _, _ in rules]
+    quick = [f"coalesce(({condition}), false)" for condition, _, _ in rules]
     if patterns:
         joined = f"concat_ws(chr(1), {', '.join(quoted(column) for column in patterns)})"
         regex = r"\x01".join(f" *(?:{pattern}) *" for pattern, _ in patterns.values()).replace("'", "''")
@@ -127,7 +180,7 @@ def _check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: 
     first = con.execute(f"select min(source_line) from {table} where not ({' and '.join(quick)})").fetchall()[0][0]  # noqa: S608
     if first is None:
         return
-    conditions = ", ".join(f"coalesce({condition}, false)" for condition, _, _ in checks)
+    conditions = ", ".join(f"coalesce(({condition}), false)" for condition, _, _ in checks)
     results = con.execute(f"select [{conditions}] from {table} where source_line = ?", [first]).fetchall()[0][0]  # noqa: S608
     column, message = next(check[1:] for check, ok in zip(checks, results, strict=True) if not ok)
     described = con.execute(f"select {quoted(column)} from {table} where source_line = ?", [first]).fetchall()[0][0]  # noqa: S608
@@ -139,7 +192,7 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
     with path.open("rb") as handle:
         first = handle.readline()
     try:
-        line = first.decode("utf-8-sig").rstrip("\r\n")
+        line = first.decode("utf-8-sig").split("\r", 1)[0].rstrip("\n")  # also a file with old Mac line ends
     except UnicodeDecodeError:
         return None
     names = next(csv.reader([line], delimiter=sep), [])

@@ -34,8 +34,7 @@ from etl.sources import fast_csv
 from etl.sources.base import Dataset
 from etl.sources.temp_table import temp_table
 
-if TYPE_CHECKING:  # requests only when fetching; pandas only on the pandas path (read, to_facts)
-    import pandas as pd
+if TYPE_CHECKING:  # requests only when fetching
     import requests
 
 LEVELS = tuple(f"AANT_OPLNIV_{n}" for n in range(1, 7))
@@ -45,9 +44,6 @@ REC_TYPES = {"VACATURE": "vacancies", "WERKZOEKENDE": "job_seekers"}
 OCCUPATIONS_FILE = REFERENCE_DIR / "uwv_technical_occupations.csv"
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
-_NUMBER = re.compile(r"^\d+(,\d+)?$")  # decimal comma
-_POSTCODE = re.compile(r"^\d{4}$")
-_OCCUPATION = re.compile(r"^\d{4}$")
 
 DATASET = Dataset(
     dataset_id="uwv_open_match",
@@ -104,11 +100,8 @@ def recognises(header: list[str]) -> bool:
 
 
 def parse_date(text: str) -> date | None:
-    """A 'jjjj-mm-dd' or 'd-m-jjjj' date (surrounding spaces ignored, ASCII digits only); None if not a real day.
-
-    Agrees with _dates() on every value the fast path and discovery meet; other digit characters, which the
-    pandas path reads differently, give None, so the fast path declines the file.
-    """
+    """A 'jjjj-mm-dd' or 'd-m-jjjj' date (surrounding whitespace ignored, ASCII digits only); None if it is neither
+    or not a real day. Discovery (periods) and stage both read PEILDATUM with it."""
     match = _DATE.match(text.strip())
     if match is None or not text.strip().isascii():
         return None
@@ -117,35 +110,6 @@ def parse_date(text: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    """ISO dates from 'jjjj-mm-dd' or 'd-m-jjjj'; NaT where neither matches (parsed once per distinct value)."""
-    import pandas as pd
-
-    distinct = pd.Series(values.unique())
-    parts = distinct.str.strip().str.extract(_DATE)
-    iso = parts[0] + "-" + parts[1] + "-" + parts[2]
-    dutch = parts[5] + "-" + parts[4].str.zfill(2) + "-" + parts[3].str.zfill(2)
-    parsed = pd.to_datetime(iso.fillna(dutch), format="%Y-%m-%d", errors="coerce")
-    return values.map(dict(zip(distinct, parsed, strict=True))).astype("datetime64[ns]")
-
-
-def _matches(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    """values.str.match(pattern), tested once per distinct value (the columns repeat a few values a lot)."""
-    import pandas as pd
-
-    distinct = pd.Series(values.unique())
-    return ~values.isin(distinct[~distinct.str.match(pattern)])
-
-
-def _numbers(values: pd.Series) -> pd.Series:
-    """Decimal-comma text to floats, converted once per distinct value."""
-    import pandas as pd
-
-    distinct = values.unique()
-    return values.map(dict(zip(distinct, pd.to_numeric(pd.Series(distinct).str.replace(",", ".", regex=False)),
-                               strict=True)))
 
 
 def _snapshot_dates(path: Path) -> list[date]:
@@ -178,149 +142,85 @@ def edition_key(header: list[str], path: Path) -> str:
     return f"{dates[0]:%Y-%m-%d}..{dates[-1]:%Y-%m-%d}" if dates else ""
 
 
-def read(path: Path) -> pd.DataFrame:
-    """Parse and validate the file; one row per published record, values still as text."""
-    frame = rawtext.read_csv(path, ";")
-    header = list(frame.columns)
-    if header != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
-                           1, missing[0] if missing else None)
-    frame["source_line"] = frame.index + 2
-    for column in COLUMNS:
-        frame[column] = frame[column].str.strip()
-    # A truncated last line leaves its trailing fields empty: caught here as a missing value.
-    frame["snapshot_date"] = _dates(frame["PEILDATUM"])
-    _require(frame, path, "PEILDATUM", frame["snapshot_date"].notna(), "een datum jjjj-mm-dd")
-    _require(frame, path, "REC_TYPE", frame["REC_TYPE"].str.upper().isin(list(REC_TYPES)),
-             "VACATURE of WERKZOEKENDE")
-    _require(frame, path, "GEMEENTE", frame["GEMEENTE"] != "", "een gemeentenaam")
-    _require(frame, path, "POSTCODE", _matches(frame["POSTCODE"], _POSTCODE), "een postcodegebied van 4 cijfers")
-    _require(frame, path, "BEROEP_CODE", _matches(frame["BEROEP_CODE"], _OCCUPATION),
-             "een BRC-beroepsgroepcode van 4 cijfers")
-    for column in ("AANTAL", *LEVELS):
-        _require(frame, path, column, _matches(frame[column], _NUMBER), "een getal met ',' als decimaalteken")
-    return frame
-
-
-def _require(frame: pd.DataFrame, path: Path, column: str, ok: pd.Series, expected: str) -> None:
-    if ok.all():
-        return
-    bad = frame.loc[~ok, [column, "source_line"]]
-    value = bad[column].iloc[0]
-    found = f"waarde '{value}'" if value else "lege waarde (ontbrekend veld of afgebroken regel?)"
-    raise RawFileError(path, f"{found}; verwacht {expected} ({len(bad)} regel(s))", int(bad["source_line"].iloc[0]),
-                       column)
-
-
 def occupation_classes() -> dict[str, bool]:
     """BRC 2014 beroepsklasse code → technical? (the rule in etl/reference/uwv_technical_occupations.csv)."""
     with OCCUPATIONS_FILE.open(encoding="utf-8", newline="") as handle:
         return {row["beroepsklasse_code"]: row["is_technical"] == "true" for row in csv.DictReader(handle)}
 
 
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sum postcode areas to municipalities and pivot the record types; returns (facts, no education rows)."""
-    import pandas as pd
-
-    frame = long.copy()
-    frame["measure"] = frame["REC_TYPE"].str.upper().map(REC_TYPES)
-    for column in ("AANTAL", *LEVELS):
-        frame[column] = _numbers(frame[column])
-
-    frame["place"] = frame["GEMEENTE"] + "\0" + frame["snapshot_date"].dt.year.astype(str)
-    places = frame.drop_duplicates("place")
-    codes = {}
-    for place, name, line in places[["place", "GEMEENTE", "source_line"]].itertuples(index=False):
-        code = resolver.resolve(name, int(place[-4:]))
-        if code is None:
-            raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTE")
-        codes[place] = code
-    frame["municipality_code"] = frame["place"].map(codes)
-
-    classes = occupation_classes()
-    frame["occupation_class"] = frame["BEROEP_CODE"].str[:2]
-    unknown = ~frame["occupation_class"].isin(list(classes))
-    if unknown.any():
-        first = frame.loc[unknown].iloc[0]
-        raise RawFileError(path, f"beroepscode '{first['BEROEP_CODE']}' valt in geen BRC-beroepsklasse (01-13)",
-                           int(first["source_line"]), "BEROEP_CODE")
-
-    # Postcode areas summed per municipality, record types side by side.
-    keys = ["snapshot_date", "municipality_code", "BEROEP_CODE"]
-    counts = frame.pivot_table(index=keys, columns="measure", values="AANTAL", aggfunc="sum", fill_value=0)
-    seekers = frame[frame["measure"] == "job_seekers"].groupby(keys)[list(LEVELS)].sum()
-    grouped = frame.groupby(keys).agg(occupation_name=("BEROEP", "first"), source_line=("source_line", "min"))
-    facts = grouped.join(counts).join(seekers).fillna(0).reset_index()
-    for measure in REC_TYPES.values():
-        if measure not in facts:
-            facts[measure] = 0.0
-    facts = facts.rename(columns={"BEROEP_CODE": "occupation_code",
-                                  **{level: f"job_seekers_level_{n}" for n, level in enumerate(LEVELS, start=1)}})
-    facts["occupation_class"] = facts["occupation_code"].str[:2]
-    facts["is_technical"] = facts["occupation_class"].map(classes).astype(bool)
-    facts["month"] = facts["snapshot_date"].dt.strftime("%Y-%m")
-    facts["snapshot_date"] = facts["snapshot_date"].dt.date
-    facts["source_id"] = DATASET.dataset_id
-    facts["peildatum"] = facts["snapshot_date"]
-    facts["status"] = "definitief"
-    facts["source_file"] = relative_path
-    facts["source_line"] = facts["source_line"].astype("int32")
-    return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts inside DuckDB: view `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Read the file inside DuckDB into view `table`: one row per snapshot × municipality × occupation.
 
-    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
-    Dutch message) for any file that path would refuse or that the SQL below might read differently (see
-    fast_csv.py); also for counts with a decimal comma, whose float sums could differ in the last bit from
-    pandas' summation: whole numbers sum exactly in both.
+    Returns (data rows, no education rows); raises RawFileError naming the file, line and column for anything
+    wrong: an unreadable record or value (fast_csv.read_text), a day that does not exist, an unknown municipality.
     """
     header = fast_csv.header_of(path, ";", strip=False)
-    if header is None or not recognises(header):
-        return None
+    if header is None:
+        raise rawtext.not_utf8(path, ";")
+    if header != COLUMNS:
+        missing = [c for c in COLUMNS if c not in header]
+        raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
+                           1, missing[0] if missing else None)
     wide = f"{table}_wide"
-    # The same rules as read(), with ASCII-only patterns and whole numbers only; dates are checked below.
-    rules = ["upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "pystrip(GEMEENTE) <> ''"]
-    patterns = {"REC_TYPE": "[A-Za-z]+", "POSTCODE": "[0-9]{4}", "BEROEP_CODE": "[0-9]{4}",
-                **dict.fromkeys(("AANTAL", *LEVELS), "[0-9]{1,15}")}
-    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
-    if records is None:
-        return None
-    texts = [row[0] for row in con.execute(f"select distinct pystrip(PEILDATUM) from {wide}").fetchall()]  # noqa: S608
-    dates = [parse_date(text) for text in texts]
-    if any(d is None or not 1900 <= d.year <= 2100 for d in dates):
-        return None
-    places = {(row[0], year) for row in con.execute(f"select distinct pystrip(GEMEENTE) from {wide}").fetchall()  # noqa: S608
-              for year in {d.year for d in dates}}
-    codes = [(name, year, resolver.resolve(name, year)) for name, year in sorted(places)]
     classes = occupation_classes()
-    used = {row[0] for row in con.execute(f"select distinct pystrip(BEROEP_CODE)[1:2] from {wide}").fetchall()}  # noqa: S608
-    if any(code is None for *_, code in codes) or not used <= set(classes):
-        return None
+    known = ", ".join("'" + code.replace("'", "''") + "'" for code in classes)
+    rules = [("upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "REC_TYPE",
+              "verwacht VACATURE of WERKZOEKENDE"),
+             ("pystrip(GEMEENTE) <> ''", "GEMEENTE", "verwacht een gemeentenaam"),
+             # The class of a well-formed code (a malformed one breaks the pattern below).
+             (f"not regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{{4}}') or pystrip(BEROEP_CODE)[1:2] in ({known})",
+              "BEROEP_CODE", "de beroepscode valt in geen BRC-beroepsklasse (01-13)")]
+    # Counts with at most 9 decimals: read as decimal(24, 9), so sums are exact whatever the order.
+    number = ("[0-9]{1,15}(,[0-9]{1,9})?", "een getal met ',' als decimaalteken (hooguit 9 decimalen)")
+    patterns = {"PEILDATUM": ("[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
+                              "een datum jjjj-mm-dd of d-m-jjjj"),
+                "POSTCODE": ("[0-9]{4}", "een postcodegebied van 4 cijfers"),
+                "BEROEP_CODE": ("[0-9]{4}", "een BRC-beroepsgroepcode van 4 cijfers"),
+                **dict.fromkeys(("AANTAL", *LEVELS), number)}
+    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
+    texts, dates = [], []
+    for text, line in con.execute(f"select pystrip(PEILDATUM), min(source_line) from {wide} group by 1 "  # noqa: S608
+                                  "order by 2").fetchall():
+        day = parse_date(text)
+        if day is None:
+            raise RawFileError(path, f"deze dag bestaat niet; verwacht een datum jjjj-mm-dd of d-m-jjjj (gevonden: "
+                                     f"'{text}')", int(line), "PEILDATUM")
+        texts.append(text)
+        dates.append(day)
     con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
                 "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
                 [texts, dates, DATASET.dataset_id, relative_path])
+    codes = []
+    for name, year, line in con.execute(f"""
+            select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
+            join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
+    """).fetchall():  # noqa: S608
+        code = resolver.resolve(name, year)
+        if code is None:
+            raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
+                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTE")
+        codes.append((name, year, code))
     temp_table(con, f"{wide}_places", {"name": ("varchar", [c[0] for c in codes]),
                                        "year": ("integer", [c[1] for c in codes]),
                                        "code": ("varchar", [c[2] for c in codes])})
     temp_table(con, f"{wide}_classes", {"code": ("varchar", list(classes)),
                                         "is_technical": ("boolean", list(classes.values()))})
-    levels = ", ".join(f"cast(pystrip({c}) as double) as l{n}" for n, c in enumerate(LEVELS, start=1))
-    level_sums = ", ".join(f"coalesce(sum(l{n}) filter (where not vacancy), 0) as job_seekers_level_{n}"
+
+    def number_of(column: str) -> str:
+        return f"cast(replace(pystrip({column}), ',', '.') as decimal(24, 9))"
+
+    levels = ", ".join(f"{number_of(c)} as l{n}" for n, c in enumerate(LEVELS, start=1))
+    level_sums = ", ".join(f"cast(coalesce(sum(l{n}) filter (where not vacancy), 0) as double) as job_seekers_level_{n}"
                            for n in range(1, len(LEVELS) + 1))
-    # Postcode areas summed per municipality, record types side by side (as to_facts' pivot); the name is the
-    # first one in the file, the line the first line summed.
+    # Postcode areas summed per municipality, record types side by side; the name is the first one in the file,
+    # the line the first line summed.
     con.execute(f"""
         create or replace temp view {table} as
         with records as (
             select w.source_line, d.snapshot_date, p.code as municipality_code,
                    pystrip(BEROEP_CODE) as occupation_code, pystrip(BEROEP) as occupation_name,
-                   upper(pystrip(REC_TYPE)) = 'VACATURE' as vacancy, cast(pystrip(AANTAL) as double) as number,
+                   upper(pystrip(REC_TYPE)) = 'VACATURE' as vacancy, {number_of('AANTAL')} as number,
                    {levels}, d.source_id, d.source_file
             from {wide} w
             join {wide}_dates d on d.text = pystrip(w.PEILDATUM)
@@ -329,8 +229,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         select strftime(snapshot_date, '%Y-%m') as month, snapshot_date, municipality_code, occupation_code,
                arg_min(occupation_name, source_line) as occupation_name, occupation_code[1:2] as occupation_class,
                any_value(c.is_technical) as is_technical,
-               coalesce(sum(number) filter (where vacancy), 0) as vacancies,
-               coalesce(sum(number) filter (where not vacancy), 0) as job_seekers, {level_sums},
+               cast(coalesce(sum(number) filter (where vacancy), 0) as double) as vacancies,
+               cast(coalesce(sum(number) filter (where not vacancy), 0) as double) as job_seekers, {level_sums},
                any_value(source_id) as source_id, snapshot_date as peildatum, 'definitief' as status,
                any_value(source_file) as source_file, cast(min(source_line) as integer) as source_line
         from records join {wide}_classes c on c.code = records.occupation_code[1:2]
