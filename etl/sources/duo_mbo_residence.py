@@ -75,9 +75,6 @@ def recognises(header: list[str]) -> bool:
             and names <= set(REQUIRED) | set(OPTIONAL) | set(COUNT_COLUMNS))
 
 
-school_year = current.school_year
-
-
 def periods(header: list[str], path: Path) -> list[str]:
     """The school years in the JAAR column (the year is a column, so the file is scanned)."""
     return current.jaar_periods(header, path)
@@ -88,8 +85,8 @@ _code = current.gemeente_code
 
 def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
                line: int) -> str | None:
-    """WOONGEMEENTENUMMER, else the name resolved; None for abroad or unknown."""
-    code = _code(number.strip())
+    """WOONGEMEENTENUMMER, else the name resolved; None for abroad or unknown (values stripped)."""
+    code = _code(number)
     if code is None and normalise_name(name) not in NOT_A_MUNICIPALITY:
         code = resolver.resolve(name, year)
         if code is None:
