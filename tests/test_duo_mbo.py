@@ -1,7 +1,11 @@
-"""DUO mbo: readers on hand-written fixtures, bad input, build, indicators, demo writers and fetch."""
+"""DUO mbo (old layout, graduates, home municipality): the one read path (stage) on hand-written fixtures, harmless
+variations it reads, bad input it names in Dutch by file, line and column, the build, indicators, demo writers and
+fetch. The current students layout is in test_duo_mbo_students.py."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_graduates, duo_mbo_residence, duo_mbo_students, duo_mbo_students_old
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.indicator import Bounds
 from warehouse.measures import mbo
 
@@ -38,9 +43,18 @@ MODULES = {OLD: duo_mbo_students_old, GRADUATES: duo_mbo_graduates, RESIDENCE: d
            STUDENTS: duo_mbo_students}
 
 
-def _facts(path: Path, resolver: MunicipalityResolver):
-    module = MODULES[path]
-    return module.to_facts(module.read(path), path, path.name, resolver)
+def _facts(path: Path, resolver: MunicipalityResolver, module=None):
+    """(facts in grain order, education rows) of the one read path."""
+    facts, education, _ = staged_facts(module or MODULES[path], path, path.name, resolver)
+    return facts, education
+
+
+def _refused(module, path: Path, resolver: MunicipalityResolver) -> RawFileError:
+    """The located Dutch error the one read path raises for `path` (which names the file)."""
+    with pytest.raises(RawFileError) as caught:
+        staged_facts(module, path, path.name, resolver)
+    assert path.name in str(caught.value)
+    return caught.value
 
 
 def _copy(tmp_path: Path, source: Path, text: str | None = None) -> Path:
@@ -107,36 +121,59 @@ def test_old_layout_reads_fixture_exactly(resolver):
     assert set(facts.loc[facts["place_name"] == "EDE GLD", "municipality_code"]) == {"GM0228"}
     assert set(facts.loc[facts["brin"] == "25LR", "municipality_code"]) == {"GM0363"}
     assert set(facts.loc[facts["crebo"] == "25491", "type_mbo"]) == {"BOLDT"}
-    technical = set(education.loc[education["is_technical"], "source_label"])
-    assert technical == {"Monteur elektrotechnische installaties (25303)", "Medewerker ICT support (25187)",
-                         "Elektrotechnische industriele producten en systemen (Monteur) (92390)"}
-    assert str(facts["peildatum"].iloc[0]) == "2015-10-01"
+    assert {e.source_label for e in education if e.is_technical} == {
+        "Monteur elektrotechnische installaties (25303)", "Medewerker ICT support (25187)",
+        "Elektrotechnische industriele producten en systemen (Monteur) (92390)"}
+    assert set(facts.loc[facts["school_year"] == "2015-2016", "peildatum"].astype(str)) == {"2015-10-01"}
 
 
 OLD_TEXT = OLD.read_bytes().decode("utf-8")
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    (OLD_TEXT.replace(";62;9;71", ";62;x;71"), 3, "VROUW2019"),
-    (OLD_TEXT.replace(";62;9;71", ";62;9;72"), 3, "TOTAAL2019"),
-    (OLD_TEXT.replace(";62;9;71\r\n", ";62;9\r\n"), 3, "TOTAAL2019"),
-    (OLD_TEXT.replace("25LR;ROC;ROC van Flevoland;AMSTERDAM;BBL", "25LR;ROC;ROC van Flevoland;AMSTERDAM;BXL"), 2,
-     "TYPE MBO"),
-    (OLD_TEXT.replace(";EDE GLD;", ";NERGENSDORP;"), 9, "PLAATSNAAM"),
+def test_old_layout_reads_spaces_mixed_line_ends_and_stray_lines(tmp_path, resolver):
+    # Spaces around values (also around TYPE MBO), LF beside CRLF and more stray lines at the end: the same facts.
+    text = OLD_TEXT.replace(";62;9;71", "; 62;9 ; 71 ", 1).replace("AMSTERDAM;BBL", "AMSTERDAM; BBL ", 1)
+    path = _copy(tmp_path, OLD, text.replace("\r\n", "\n", 3) + '""\r\n\r\n')
+    assert _facts(path, resolver, duo_mbo_students_old)[0].equals(_facts(OLD, resolver)[0])
+
+
+@pytest.mark.parametrize(("old", "new", "line", "column", "message"), [
+    (";62;9;71", ";62;x;71", 3, "VROUW2019", "verwacht een geheel getal of niets (gevonden: 'x')"),
+    (";62;9;71", ";62;9;72", 3, "TOTAAL2019", "TOTAAL is niet MAN + VROUW"),
+    (";62;9;71", ";62;\u0669;71", 3, "VROUW2019", "verwacht een geheel getal"),  # a digit that is not 0-9
+    (";62;9;71", ";62;\u00a09;71", 3, "VROUW2019", "verwacht een geheel getal"),  # only spaces are stripped
+    (";62;9;71", ";62;\t9;71", 3, "VROUW2019", "verwacht een geheel getal"),
+    (";62;9;71", ";62;\r9;71", 3, "VROUW2019", "verwacht een geheel getal"),  # a CR that ends no line
+    (";62;9;71\r\n", ";62;9\r\n", 3, "TOTAAL2019", "de regel heeft 27 velden, de kopregel 28"),
+    (";62;9;71\r\n", ";62;9;71;1\r\n", 3, "TOTAAL2019", "de regel heeft 29 velden, de kopregel 28"),
+    ("AMSTERDAM;BBL", "AMSTERDAM;BXL", 2, "TYPE MBO", "verwacht BOLVT, BOLDT of BBL (gevonden: 'BXL')"),
+    ("AMSTERDAM;BBL;2", "AMSTERDAM;BBL;5", 2, "KWALIFICATIENIVEAU", "verwacht niveau 1 tot en met 4"),
+    ("25LR;ROC;ROC van Flevoland;AMSTERDAM;BBL", " ;ROC;ROC van Flevoland;AMSTERDAM;BBL", 2, "BRIN NUMMER",
+     "lege waarde in een verplichte kolom"),
+    (";EDE GLD;", ";NERGENSDORP;", 9, "PLAATSNAAM", "plaats 'NERGENSDORP' is onbekend"),
+    ("Sectorunit zorg, welzijn en sport", "Sectorunit onbekend", 6, "SECTORUNIT SBB",
+     "onbekende SBB-sectorunit 'Sectorunit onbekend'"),
 ])
-def test_old_layout_bad_input_names_line_and_column(tmp_path, resolver, text, line, column):
-    path = _copy(tmp_path, OLD, text)
-    with pytest.raises(RawFileError) as error:
-        duo_mbo_students_old.to_facts(duo_mbo_students_old.read(path), path, "x", resolver)
-    assert (error.value.line, error.value.column) == (line, column)
-    assert str(path.name) in str(error.value)
+def test_old_layout_bad_input_names_file_line_and_column(tmp_path, resolver, old, new, line, column, message):
+    assert old in OLD_TEXT
+    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, OLD_TEXT.replace(old, new, 1)), resolver)
+    assert (error.line, error.column) == (line, column)
+    assert message in error.message
 
 
-def test_old_layout_missing_column_is_refused(tmp_path):
-    path = _copy(tmp_path, OLD, OLD_TEXT.replace(";TOTAAL2019", "", 1))
-    with pytest.raises(RawFileError) as error:
-        duo_mbo_students_old.read(path)
-    assert error.value.line == 1
+def test_old_layout_bad_header_no_records_and_no_utf8_are_named(tmp_path, resolver):
+    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, OLD_TEXT.replace(";TOTAAL2019", "", 1)), resolver)
+    assert (error.line, error.column) == (1, "VROUW2019") and "drie kolommen MAN, VROUW, TOTAAL" in error.message
+    header = OLD_TEXT.split("\r\n", 1)[0]
+    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, header + '\r\n""\r\n'), resolver)
+    assert error.line == 2 and "geen gegevensregels" in error.message
+    empty = [";".join(line.split(";")[:13] + [""] * 15) for line in OLD_TEXT.split("\r\n")[1:] if ";" in line]
+    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, "\r\n".join([header, *empty])), resolver)
+    assert error.line == 2 and "geen enkel aantal" in error.message
+    path = tmp_path / OLD.name
+    path.write_bytes(OLD_TEXT.replace("ROC van Flevoland", "ROC van Fléveland", 2).encode("latin-1"))
+    error = _refused(duo_mbo_students_old, path, resolver)
+    assert (error.line, error.column) == (2, "INSTELLINGSNAAM") and "geen UTF-8" in error.message
 
 
 # --- graduates ------------------------------------------------------------------------------------------------
@@ -147,11 +184,11 @@ def test_graduates_read_fixture_exactly(resolver):
     facts, education = _facts(GRADUATES, resolver)
     assert len(facts) == 58  # 6 records × 5 years × 2 sexes, less the empty 2023 pair
     row = facts[(facts["crebo"] == "25303") & (facts["school_year"] == "2020-2021") & (facts["sex"] == "vrouw")]
-    assert row[["graduates", "graduates_low", "graduates_high", "graduates_suppressed"]].iloc[0].tolist() == [
-        pd.NA, 1, 4, True]
+    assert row[["graduates_low", "graduates_high", "graduates_suppressed"]].iloc[0].tolist() == [1, 4, True]
+    assert pd.isna(row["graduates"].iloc[0])
     assert int(facts["graduates_suppressed"].sum()) == 8
     assert set(facts.loc[facts["place_name"] == "LELYSTAD", "municipality_code"]) == {"GM0995"}
-    assert dict(zip(education["source_label"], education["is_technical"], strict=True)) == {
+    assert {e.source_label: e.is_technical for e in education} == {
         "Monteur elektrotechnische installaties (25303)": True, "Software developer (25604)": True,
         "Mediavormgever (25592)": False, "Autotechnicus (25225)": True, "Mbo-Verpleegkundige (25480)": False,
         "Medewerker dierverzorging (25434)": False}
@@ -160,33 +197,85 @@ def test_graduates_read_fixture_exactly(resolver):
 GRADUATES_TEXT = GRADUATES.read_bytes().decode("utf-8")
 
 
-@pytest.mark.parametrize(("text", "line", "column"), [
-    (GRADUATES_TEXT.replace("40,-1,42,0", "40,-2,42,0"), 2, "DIPVROUW2021"),
-    (GRADUATES_TEXT.replace(",4,8\r\n", ",4\r\n"), 7, "DIPVROUW2025"),
-    (GRADUATES_TEXT.replace("BBL,2,25303", "BBL,7,25303"), 2, "NIVEAU"),
-    (GRADUATES_TEXT.replace("Sectorkamer handel", "x").replace("zorg, welzijn en sport", "ruimtevaart"), 6,
-     "SECTORKAMER NAAM"),
+def test_graduates_read_bom_lf_spaces_semicolons_and_quotes(tmp_path, resolver):
+    expected = _facts(GRADUATES, resolver)[0]
+    text = GRADUATES_TEXT.replace("\r\n", "\n")
+    spaced = text.replace("25LR,ROC van Flevoland,ALMERE,BBL,2,", " 25LR , ROC van Flevoland ,ALMERE, BBL, 2 ,", 1)
+    rows = list(csv.reader(io.StringIO(text)))
+    semicolons = io.StringIO()
+    csv.writer(semicolons, delimiter=";", lineterminator="\n").writerows(rows)
+    for variant in ("\ufeff" + GRADUATES_TEXT, text, text.removesuffix("\n"), spaced, semicolons.getvalue()):
+        assert _facts(_copy(tmp_path, GRADUATES, variant), resolver, duo_mbo_graduates)[0].equals(expected)
+    quoted = text.replace("Software developer", '"Software ""full stack"" developer"')
+    _, education = _facts(_copy(tmp_path, GRADUATES, quoted), resolver, duo_mbo_graduates)
+    assert 'Software "full stack" developer (25604)' in {e.source_label for e in education}
+    nbsp = text.replace("ALMERE,BBL,2", "ALMERE\u00a0,BBL,2")  # kept in the name, the municipality still found
+    facts, _ = _facts(_copy(tmp_path, GRADUATES, nbsp), resolver, duo_mbo_graduates)
+    assert set(facts.loc[facts["place_name"] == "ALMERE\u00a0", "municipality_code"]) == {"GM0034"}
+    inner = text.replace("Mediavormgever", 'Media"vormgever"')  # a quote inside an unquoted value is a character
+    _, education = _facts(_copy(tmp_path, GRADUATES, inner), resolver, duo_mbo_graduates)
+    assert 'Media"vormgever" (25592)' in {e.source_label for e in education}
+
+
+def test_graduates_keep_the_first_name_of_a_programme(tmp_path, resolver):
+    # Two names for one crebo give one education_id: the one of its first row, year by year, is kept.
+    lines = GRADUATES_TEXT.replace("\r\n", "\n").split("\n")
+    extra = lines[1].replace("Monteur elektrotechnische installaties", "Monteur elektrotechniek")
+    extra = ",".join(extra.split(",")[:9] + ["1"] * (len(extra.split(",")) - 9))
+    bare = ",".join(lines[1].split(",")[:9] + [""] * 2 + lines[1].split(",")[11:])
+    path = _copy(tmp_path, GRADUATES, "\n".join([lines[0], bare, *lines[2:-1], extra, lines[-1]]))
+    _, education = _facts(path, resolver, duo_mbo_graduates)
+    assert "Monteur elektrotechniek (25303)" in {e.source_label for e in education}
+
+
+@pytest.mark.parametrize(("old", "new", "line", "column", "message"), [
+    ("40,-1,42,0", "40,-2,42,0", 2, "DIPVROUW2021", "verwacht een geheel getal, -1 of niets (gevonden: '-2')"),
+    (",30,5,", ",30,5x,", 3, "DIPVROUW2021", "(gevonden: '5x')"),
+    (",30,5,", ",\u0664\u0660,5,", 3, "DIPMAN2021", "verwacht een geheel getal"),  # digits that are not 0-9
+    (",30,5,", ",12345678901234567890,5,", 3, "DIPMAN2021", "verwacht een geheel getal"),  # beyond a bigint
+    (",4,8\r\n", ",4\r\n", 7, "DIPVROUW2025", "te weinig velden"),
+    (",4,8\r\n", ",4,8,0\r\n", 7, "DIPVROUW2025", "te veel velden"),
+    ("BBL,2,25303", "BBL,7,25303", 2, "NIVEAU", "verwacht niveau 1 tot en met 4"),
+    ("25LR,ROC van Flevoland,ALMERE,BBL", " ,ROC van Flevoland,ALMERE,BBL", 2, "INSTELLINGSCODE",
+     "lege waarde in een verplichte kolom"),
+    ("\"Sectorkamer zorg, welzijn en sport\"", "Sectorkamer ruimtevaart", 6, "SECTORKAMER NAAM",
+     "onbekende sectorkamer 'Sectorkamer ruimtevaart'"),
+    ("ALMERE,BBL,2", "ALMERE,BXL,2", 2, "LEERWEG", "onbekende leerweg 'BXL'"),
+    ("LELYSTAD,BOL,4", "NERGENSHUIZEN,BOL,4", 4, "PLAATSNAAM INSTELLING", "plaats 'NERGENSHUIZEN' is onbekend"),
+    ("Software developer", '"Software "developer"', 3, "ERKENDE OPLEIDING NAAM", "aanhalingsteken"),
+    ("Software developer", '"Software\ndeveloper"', 3, "ERKENDE OPLEIDING NAAM", "regeleinde"),
+    ("Software developer", "Software\rdeveloper", 3, "ERKENDE OPLEIDING NAAM", "een CR midden in een waarde"),
+    ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", 3, "DIPVROUW2025",
+     "gemengde regeleinden"),
+    ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\r\n\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", None, None,
+     "lege regels"),
 ])
-def test_graduates_bad_input_names_line_and_column(tmp_path, resolver, text, line, column):
-    path = _copy(tmp_path, GRADUATES, text)
-    with pytest.raises(RawFileError) as error:
-        duo_mbo_graduates.to_facts(duo_mbo_graduates.read(path), path, "x", resolver)
-    assert (error.value.line, error.value.column) == (line, column)
+def test_graduates_bad_input_names_file_line_and_column(tmp_path, resolver, old, new, line, column, message):
+    assert old in GRADUATES_TEXT
+    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, GRADUATES_TEXT.replace(old, new, 1)), resolver)
+    assert (error.line, error.column) == (line, column)
+    assert message in error.message
 
 
-def test_graduates_missing_column_is_refused(tmp_path):
-    path = _copy(tmp_path, GRADUATES, GRADUATES_TEXT.replace("HOOFDGROEP NAAM,", "", 1))
-    with pytest.raises(RawFileError) as error:
-        duo_mbo_graduates.read(path)
-    assert error.value.line == 1
-
-
-def test_graduates_year_without_both_sexes_is_refused_in_dutch(tmp_path):
+def test_graduates_bad_header_no_records_no_figures_and_no_utf8_are_named(tmp_path, resolver):
+    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, GRADUATES_TEXT.replace("HOOFDGROEP NAAM,", "", 1)),
+                     resolver)
+    assert error.line == 1 and "kopregel" in error.message
     lines = [line.rsplit(",", 1)[0] for line in GRADUATES_TEXT.splitlines()]  # drops DIPVROUW2025
-    path = _copy(tmp_path, GRADUATES, "\n".join(lines) + "\n")
-    with pytest.raises(RawFileError, match="kolom DIPVROUW2025 ontbreekt") as error:
-        duo_mbo_graduates.read(path)
-    assert (error.value.line, error.value.column) == (1, "DIPVROUW2025")
+    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, "\n".join(lines) + "\n"), resolver)
+    assert (error.line, error.column) == (1, "DIPVROUW2025") and "kolom DIPVROUW2025 ontbreekt" in error.message
+    header = GRADUATES_TEXT.split("\r\n", 1)[0]
+    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, header + "\r\n"), resolver)
+    assert error.line == 2 and "geen gegevensregels" in error.message
+    rows = list(csv.reader(io.StringIO(GRADUATES_TEXT)))
+    empty = io.StringIO()
+    csv.writer(empty, lineterminator="\r\n").writerows([rows[0], *([*row[:9], *[""] * 10] for row in rows[1:])])
+    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, empty.getvalue()), resolver)
+    assert error.line == 2 and "geen enkel aantal" in error.message
+    path = tmp_path / GRADUATES.name
+    path.write_bytes(GRADUATES_TEXT.replace("Mediavormgever", "Médiavormgever", 1).encode("latin-1"))
+    error = _refused(duo_mbo_graduates, path, resolver)
+    assert (error.line, error.column) == (4, "ERKENDE OPLEIDING NAAM") and "geen UTF-8" in error.message
 
 
 # --- residence ------------------------------------------------------------------------------------------------
@@ -195,22 +284,83 @@ def test_residence_reads_fixture_exactly(resolver):
     assert recognise(RESIDENCE)[0] is duo_mbo_residence
     assert duo_mbo_residence.periods(read_header(RESIDENCE), RESIDENCE) == ["2023-2024", "2024-2025"]
     facts, education = _facts(RESIDENCE, resolver)
-    assert len(facts) == 40 and education.empty
+    assert len(facts) == 40 and education == []
     abroad = facts[facts["home_name"] == "BUITENLAND"]
     assert abroad["home_municipality_code"].isna().all() and int(abroad["students_suppressed"].sum()) == 1
     urk = facts[(facts["home_municipality_code"] == "GM0184") & (facts["brin"] == "25PJ")]
     assert int(urk["students"].sum()) == 75 and set(urk["institution_municipality_code"]) == {"GM0193"}
 
 
-def test_residence_unknown_home_municipality_names_line(tmp_path, resolver):
-    path = _copy(tmp_path, RESIDENCE, RESIDENCE.read_bytes().decode("utf-8").replace(",URK,", ",ATLANTIS,", 1))
-    with pytest.raises(RawFileError) as error:
-        duo_mbo_residence.to_facts(duo_mbo_residence.read(path), path, "x", resolver)
-    assert (error.value.line, error.value.column) == (6, "WOONGEMEENTE")
+RESIDENCE_TEXT = RESIDENCE.read_bytes().decode("utf-8")
+
+
+def test_residence_reads_a_bom_lf_and_no_optional_columns(tmp_path, resolver):
+    expected = _facts(RESIDENCE, resolver)[0]
+    for variant in ("\ufeff" + RESIDENCE_TEXT, RESIDENCE_TEXT.replace("\r\n", "\n")):
+        assert _facts(_copy(tmp_path, RESIDENCE, variant), resolver, duo_mbo_residence)[0].equals(expected)
+    # Without WOONGEMEENTENUMMER (not in the fixture either) and LEEFTIJDSCATEGORIE: the age group is empty.
+    rows = list(csv.reader(io.StringIO(RESIDENCE_TEXT)))
+    bare = io.StringIO()
+    csv.writer(bare, delimiter=";", lineterminator="\r\n").writerows([*row[:7], *row[8:]] for row in rows)
+    facts = _facts(_copy(tmp_path, RESIDENCE, bare.getvalue()), resolver, duo_mbo_residence)[0]
+    assert set(facts["age_group"]) == {""}
+    assert facts.drop(columns="age_group").equals(expected.drop(columns="age_group"))
 
 
 def test_residence_other_columns_are_refused():
     assert not duo_mbo_residence.recognises([*duo_mbo_residence.REQUIRED, "BBL", "SECTORKAMER NAAM"])
+
+
+@pytest.mark.parametrize(("line", "old", "new", "column", "message"), [
+    (6, ",URK,", ",ATLANTIS,", "WOONGEMEENTE", "woongemeente 'ATLANTIS' is onbekend"),
+    (3, "ALMERE,0034", "NERGENSHUIZEN,", "PLAATSNAAM INSTELLING", "plaats 'NERGENSHUIZEN' is onbekend"),
+    (2, "2023,", "20x3,", "JAAR", "verwacht een jaartal (gevonden: '20x3')"),
+    (4, ",0995,", ",99995,", "GEMEENTENUMMER INSTELLING", "verwacht een CBS-gemeentenummer"),
+    (5, ",250,-1", ",250,", "EX", "verwacht een geheel getal of -1 (gevonden: '')"),
+    (7, ",25LR,", ",,", "INSTELLINGSCODE", "lege waarde in een verplichte kolom"),
+    (9, ",3,0\r", ",3\r", "EX", "te weinig velden"),
+])
+def test_residence_bad_input_names_file_line_and_column(tmp_path, resolver, line, old, new, column, message):
+    lines = RESIDENCE_TEXT.split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    error = _refused(duo_mbo_residence, _copy(tmp_path, RESIDENCE, "\n".join(lines)), resolver)
+    assert (error.line, error.column) == (line, column)
+    assert message in error.message
+
+
+def test_residence_header_only_and_no_utf8_are_named(tmp_path, resolver):
+    error = _refused(duo_mbo_residence, _copy(tmp_path, RESIDENCE, RESIDENCE_TEXT.split("\n", 1)[0] + "\n"), resolver)
+    assert error.line == 2 and "geen gegevensregels" in error.message
+    path = tmp_path / RESIDENCE.name
+    path.write_bytes(RESIDENCE_TEXT.replace("Deltion", "Deltión", 1).encode("latin-1"))
+    error = _refused(duo_mbo_residence, path, resolver)
+    assert (error.line, error.column) == (6, "INSTELLINGSNAAM") and "geen UTF-8" in error.message
+
+
+# --- a build meeting a bad file -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "line", "old", "new", "message"), [
+    (GRADUATES, 3, ",30,5,", ",30,5x,", "regel 3, kolom 'DIPVROUW2021': verwacht een geheel getal, -1 of niets"),
+    (GRADUATES, 4, "LELYSTAD,BOL,4", "NERGENSHUIZEN,BOL,4",
+     "regel 4, kolom 'PLAATSNAAM INSTELLING': plaats 'NERGENSHUIZEN' is onbekend"),
+    (OLD, 3, ";62;9;71", ";62;9;72", "regel 3, kolom 'TOTAAL2019': TOTAAL is niet MAN + VROUW"),
+    (OLD, 2, "AMSTERDAM;BBL", "AMSTERDAM;BXL", "regel 2, kolom 'TYPE MBO'"),
+    (RESIDENCE, 3, "LELYSTAD,FLEVOLAND", "NERGENSHUIZEN,FLEVOLAND",
+     "regel 3, kolom 'WOONGEMEENTE': woongemeente 'NERGENSHUIZEN' is onbekend"),
+])
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(source, line, old, new, message, tmp_path):
+    module = MODULES[source]
+    lines = source.read_bytes().decode("utf-8").split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    target = tmp_path / "raw" / module.DATASET.raw_subdir / source.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes("\n".join(lines).encode("utf-8"))
+    with pytest.raises(RawFileError) as caught:
+        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
+    assert message in str(caught.value) and source.name in str(caught.value)
+    assert not (tmp_path / "warehouse.duckdb").exists()
 
 
 # --- build and indicators -------------------------------------------------------------------------------------
@@ -279,7 +429,7 @@ def test_demo_is_deterministic_and_readable(tmp_path, resolver, writer):
     assert path.read_bytes() == first
     assert writer.write(tmp_path / "c", world, np.random.default_rng(10)).read_bytes() != first
     module, _ = recognise(path)
-    facts, _ = module.to_facts(module.read(path), path, "x", resolver)
+    facts, _ = _facts(path, resolver, module)
     assert len(facts) > 100 and facts["institution_name"].str.startswith("Demo").all()
 
 

@@ -1,22 +1,25 @@
-"""DUO mbo students, current layout (resource 03, an assumed layout): the reader on a hand-written fixture, bad
-input named by line and column, a look-alike header, and the demo build's indicator."""
+"""DUO mbo students, current layout (resource 03, an assumed layout): the one read path (stage) on a hand-written
+fixture, harmless variations it reads, bad input named in Dutch by file, line and column, a look-alike header, and
+the demo build's indicator."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from etl.build import build
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_students
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 
 STUDENTS = FIXTURES / "duo_mbo" / "studenten_small.csv"
@@ -46,8 +49,17 @@ EXPECTED = {
 MUNICIPALITY = {"ALMERE": "GM0034", "LELYSTAD": "GM0995", "EMMELOORD": "GM0171", "ZAANDAM": "GM0479"}
 
 
-def _facts(path: Path, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return duo_mbo_students.to_facts(duo_mbo_students.read(path), path, "x", resolver)
+def _facts(path: Path, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, list[Education]]:
+    facts, education, _ = staged_facts(duo_mbo_students, path, "f.csv", resolver)
+    return facts, education
+
+
+def _refused(path: Path, resolver: MunicipalityResolver) -> RawFileError:
+    """The located Dutch error the one read path raises for `path` (which names the file)."""
+    with pytest.raises(RawFileError) as caught:
+        _facts(path, resolver)
+    assert path.name in str(caught.value)
+    return caught.value
 
 
 def _write(tmp_path: Path, text: str, name: str = "f.csv") -> Path:
@@ -93,11 +105,11 @@ def test_reads_the_fixture_exactly(resolver):
     first = facts[facts["source_line"] == 2].iloc[0]
     assert (first["school_year"], first["brin"], first["institution_name"], first["crebo"], first["niveau"],
             first["sex"], first["peildatum"], first["source_id"]) == (
-        "2023-2024", "25LR", "ROC van Flevoland", "25303", 2, "man", date(2023, 10, 1), "duo_mbo_studenten")
+        "2023-2024", "25LR", "ROC van Flevoland", "25303", 2, "man", pd.Timestamp(2023, 10, 1), "duo_mbo_studenten")
     assert set(facts.loc[facts["source_line"] == 11, "school_year"]) == {"2024-2025"}
     assert set(facts.loc[facts["source_line"] == 3, "sex"]) == {"vrouw"}
     # Without HOOFDGROEP NAAM the ICT part of 'ICT en creatieve industrie' is told by the programme name.
-    assert {(e, t) for e, t in zip(education["education_id"], education["is_technical"], strict=True)} == {
+    assert {(e.education_id, e.is_technical) for e in education} == {
         ("mbo:25303 BBL | techniek en gebouwde omgeving | ", True),
         ("mbo:25303 BOL | techniek en gebouwde omgeving | ", True),
         ("mbo:25604 BOL | ICT en creatieve industrie | ", True),
@@ -110,7 +122,7 @@ def test_reads_the_fixture_exactly(resolver):
         ("mbo:25480 BOL | zorg, welzijn en sport | ", False),
         ("mbo:25480 EX | zorg, welzijn en sport | ", False),
     }
-    assert set(education["leerweg"]) == {"BBL", "BOL", "EX"}
+    assert {e.leerweg for e in education} == {"BBL", "BOL", "EX"}
 
 
 def test_gemeentenummer_and_hoofdgroep_are_used_when_present(tmp_path, resolver):
@@ -124,61 +136,116 @@ def test_gemeentenummer_and_hoofdgroep_are_used_when_present(tmp_path, resolver)
     assert len(facts) == 33
     assert dict(zip(facts["place_name"], facts["municipality_code"], strict=True)) == {
         "ALMERE HAVEN": "GM0034", "LELYSTAD": "GM0995", "EMMELOORD": "GM0171", "ZAANDAM": "GM0479"}
-    technical = dict(zip(education["education_id"], education["is_technical"], strict=True))
+    technical = {e.education_id: e.is_technical for e in education}
     assert technical["mbo:25604 BOL | ICT en creatieve industrie | ICT en mediabeheer"] is True
     assert technical["mbo:25592 BOL | ICT en creatieve industrie | Mediavormgeving"] is False
 
 
+def test_reads_optional_columns_semicolons_quotes_spaces_and_any_column_order(tmp_path, resolver):
+    expected = _facts(STUDENTS, resolver)[0]
+    spaced = TEXT.replace("2023,25LR,ROC van Flevoland,ALMERE,", " 2023 , 25LR ,ROC van Flevoland , ALMERE,", 1)
+    spaced = spaced.replace(",2,MAN,40,0,-1,", ", 2 , MAN ,40 , 0 , -1 , ", 1)
+    frame = pd.read_csv(STUDENTS, dtype=str, keep_default_na=False)
+    reordered = frame[list(reversed(frame.columns))].to_csv(index=False)
+    for name, text in (("bom.csv", "\ufeff" + TEXT), ("lf.csv", TEXT.replace("\r\n", "\n")), ("spaced.csv", spaced),
+                       ("reordered.csv", reordered),
+                       ("optional.csv", with_columns({"PROVINCIE INSTELLING": {"ALMERE": "FLEVOLAND"}}, ";"))):
+        assert _facts(_write(tmp_path, text, name), resolver)[0].equals(expected), name
+    quoted = TEXT.replace("Software developer", '"Software ""full stack"" developer"')
+    _, education = _facts(_write(tmp_path, quoted), resolver)
+    assert 'Software "full stack" developer (25604)' in {e.source_label for e in education}
+
+
+def test_keeps_the_first_name_of_a_programme(tmp_path, resolver):
+    # Two names for one crebo and route give one education_id: the one first column by column, then by line, is
+    # kept: the BOLDT figure of line 5 comes before the BOLVT figure of the new line 2.
+    header, rest = TEXT.split("\r\n", 1)
+    extra = ("2022,25LR,ROC van Flevoland,ALMERE,Sectorkamer ICT en creatieve industrie,25604,Software ontwikkelaar,4,"
+             "MAN,,,7,")
+    _, education = _facts(_write(tmp_path, "\r\n".join([header, extra, rest])), resolver)
+    labels = {e.education_id: e.source_label for e in education}
+    assert labels["mbo:25604 BOL | ICT en creatieve industrie | "] == "Software developer (25604)"
+
+
 @pytest.mark.parametrize(("line", "old", "new", "column", "message"), [
     (5, ",4,VROUW,", ",7,VROUW,", "NIVEAU", "verwacht niveau 1 tot en met 4"),
-    (4, ",120,", ",12x,", "BOLVT", "waarde '12x'; verwacht een geheel getal of -1"),
-    (11, ",45,-1,", ",45,-2,", "BOLDT", "waarde '-2'"),
+    (4, ",120,", ",12x,", "BOLVT", "verwacht een geheel getal, -1 of niets (gevonden: '12x')"),
+    (4, ",120,", ",\u0661\u0662,", "BOLVT", "verwacht een geheel getal"),  # digits that are not 0-9
+    (4, ",120,", ",12345678901234567890,", "BOLVT", "verwacht een geheel getal"),  # beyond a bigint
+    (11, ",45,-1,", ",45,-2,", "BOLDT", "(gevonden: '-2')"),
     (3, ",VROUW,", ",V,", "GESLACHT", "verwacht MAN of VROUW"),
+    (3, ",VROUW,", ",vrouw,", "GESLACHT", "verwacht MAN of VROUW"),
     (2, "2023,", "20x3,", "JAAR", "verwacht een jaartal"),
     (6, ",25592,", ",,", "ERKENDE OPLEIDING CODE", "lege waarde in een verplichte kolom"),
+    (7, ",25LR,", ", ,", "INSTELLINGSCODE", "lege waarde in een verplichte kolom"),
     (8, "EMMELOORD", "NERGENSDORP", "PLAATSNAAM INSTELLING", "plaats 'NERGENSDORP' is onbekend"),
     (10, '"Sectorkamer zorg, welzijn en sport"', "Sectorkamer ruimtevaart", "SECTORKAMER NAAM",
      "onbekende sectorkamer"),
-    (18, ",28,-1,210,", ",28,-1,", "EX", "de regel heeft 12 velden, de kopregel 13"),
+    (4, "Software developer", '"Software\ndeveloper"', "ERKENDE OPLEIDING NAAM", "regeleinde"),
+    (4, "Software developer", '"Software "developer"', "ERKENDE OPLEIDING NAAM", "aanhalingsteken"),
+    (18, ",28,-1,210,", ",28,-1,", "EX", "te weinig velden op deze regel (verwacht 13"),
+    (18, ",28,-1,210,", ",28,-1,210,,", "EX", "te veel velden op deze regel (verwacht 13"),
 ])
 def test_bad_input_names_file_line_and_column_in_dutch(tmp_path, resolver, line, old, new, column, message):
-    path = _edited(tmp_path, line, old, new)
-    with pytest.raises(RawFileError) as error:
-        _facts(path, resolver)
-    assert (error.value.line, error.value.column) == (line, column)
-    assert message in str(error.value) and path.name in str(error.value)
+    error = _refused(_edited(tmp_path, line, old, new), resolver)
+    assert (error.line, error.column) == (line, column)
+    assert message in error.message
 
 
-def test_a_missing_required_column_is_named(tmp_path):
+def test_a_town_the_municipality_number_gives_is_read_and_a_bad_number_is_named(tmp_path, resolver):
+    text = with_columns({"GEMEENTENUMMER INSTELLING": {"ALMERE": "34", "LELYSTAD": "x995", "ZAANDAM": "0479"}})
+    error = _refused(_write(tmp_path, text), resolver)
+    assert (error.line, error.column) == (6, "GEMEENTENUMMER INSTELLING") and "CBS-gemeentenummer" in error.message
+
+
+def test_a_missing_required_column_is_named(tmp_path, resolver):
     frame = pd.read_csv(STUDENTS, dtype=str, keep_default_na=False)
     path = tmp_path / "f.csv"
     frame.drop(columns="NIVEAU").to_csv(path, index=False)
-    with pytest.raises(RawFileError, match="verplichte kolom ontbreekt") as error:
-        duo_mbo_students.read(path)
-    assert (error.value.line, error.value.column) == (1, "NIVEAU")
-    with pytest.raises(RawFileError, match="aangenomen") as error:  # the build's recognition says the same
+    error = _refused(path, resolver)
+    assert (error.line, error.column) == (1, "NIVEAU") and "verplichte kolom ontbreekt" in error.message
+    with pytest.raises(RawFileError, match="aangenomen") as caught:  # the build's recognition says the same
         recognise(path)
-    assert (error.value.line, error.value.column) == (1, "NIVEAU")
+    assert (caught.value.line, caught.value.column) == (1, "NIVEAU")
 
 
-def test_an_unknown_column_stops_with_what_to_do(tmp_path):
+def test_an_unknown_column_stops_with_what_to_do(tmp_path, resolver):
     # DUO's real file may differ from the assumed layout: the user learns the column and where to adapt the reader.
     path = _write(tmp_path, TEXT.replace("NIVEAU,", "NIVEAU CODE,", 1))
     with pytest.raises(RawFileError) as error:
         recognise(path)
     assert (error.value.line, error.value.column) == (1, "NIVEAU CODE")
     assert "aangenomen" in str(error.value) and "etl/sources/duo_mbo_students.py" in str(error.value)
+    assert (_refused(path, resolver).line, _refused(path, resolver).column) == (1, "NIVEAU CODE")
     assert not duo_mbo_students.recognises([*duo_mbo_students.REQUIRED, "BBL", "WOONGEMEENTE"])
     assert duo_mbo_students.explain(["JAAR", "INSTELLINGSCODE", "WOONGEMEENTE", "BBL"]) is None  # not a look-alike
 
 
-def test_a_file_without_any_figure_is_refused(tmp_path):
+def test_a_file_without_records_or_any_figure_or_not_utf8_is_refused(tmp_path, resolver):
+    error = _refused(_write(tmp_path, TEXT.split("\r\n", 1)[0] + "\r\n"), resolver)
+    assert error.line == 2 and "geen gegevensregels" in error.message
     frame = pd.read_csv(STUDENTS, dtype=str, keep_default_na=False)
     path = tmp_path / "f.csv"
     frame.assign(**dict.fromkeys(duo_mbo_students.COUNT_COLUMNS, "")).to_csv(path, index=False)
-    with pytest.raises(RawFileError, match="geen enkel aantal") as error:
-        duo_mbo_students.read(path)
-    assert error.value.line == 2
+    error = _refused(path, resolver)
+    assert (error.line, error.column) == (2, "BBL") and "geen enkel aantal" in error.message
+    path.write_bytes(TEXT.replace("Mediavormgever", "Médiavormgever", 1).encode("latin-1"))
+    error = _refused(path, resolver)
+    assert (error.line, error.column) == (6, "ERKENDE OPLEIDING NAAM") and "geen UTF-8" in error.message
+
+
+@pytest.mark.parametrize(("line", "old", "new", "message"), [
+    (5, ",0,15,-1", ",0,15,x", "regel 5, kolom 'EX': verwacht een geheel getal, -1 of niets (gevonden: 'x')"),
+    (8, "EMMELOORD", "NERGENSDORP", "regel 8, kolom 'PLAATSNAAM INSTELLING': plaats 'NERGENSDORP' is onbekend"),
+])
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path, line, old, new, message):
+    target = tmp_path / "raw" / duo_mbo_students.DATASET.raw_subdir / STUDENTS.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(_edited(tmp_path, line, old, new).read_bytes())
+    with pytest.raises(RawFileError) as caught:
+        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
+    assert message in str(caught.value) and STUDENTS.name in str(caught.value)
+    assert not (tmp_path / "warehouse.duckdb").exists()
 
 
 def test_demo_build_has_current_students_for_flevoland(demo_db):

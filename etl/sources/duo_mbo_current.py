@@ -1,10 +1,11 @@
 """Shared reading of DUO's current mbo files (onderwijsdata.duo.nl, CKAN), 2021 onwards.
 
 Not a dataset module itself (no DATASET): duo_mbo_graduates.py, duo_mbo_residence.py and duo_mbo_students.py use
-it. The catalogue
-(catalogs/duo_resources.json) gives the column names; the portal writes comma-separated CSV with a header line, and
-counts from 1 to 4 as -1. A `;`-separated copy (as DUO's older site wrote) is read as well: the separator is taken
-from the header line.
+it, duo_mbo_students_old.py its stage_wide. The catalogue (catalogs/duo_resources.json) gives the column names; the
+portal writes comma-separated CSV with a header line, and counts from 1 to 4 as -1. A `;`-separated copy (as DUO's
+older site wrote) is read as well: the separator is taken from the header line. The files are read inside DuckDB
+by etl/sources/fast_csv.py, which stops the build at the first problem with a Dutch message naming file, line and
+column.
 """
 
 from __future__ import annotations
@@ -14,24 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from etl import rawtext
 from etl.education import Education, first_per_id
-from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.sources import fast_csv
 from etl.sources.temp_table import temp_table
 
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import pandas as pd
-
-SUPPRESSED = "-1"
-SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
-_COUNT = re.compile(r"^(\d+|-1)$")
 _YEAR = re.compile(r"^\d{4}$")
+# A count as DUO writes it, -1 for 1 to 4 (a pattern for fast_csv.read_text; 18 digits always fit a bigint).
+COUNT = ("[0-9]{1,18}|-1", "een geheel getal of -1")
+COUNT_OR_EMPTY = ("[0-9]{1,18}|-1|", "een geheel getal, -1 of niets")
+NUMBER = ("[0-9]{0,4}", "een CBS-gemeentenummer (tot 4 cijfers)")
 
 
 def separator(path: Path) -> str:
@@ -68,67 +65,45 @@ def gemeente_code(number: str) -> str | None:
     return f"GM{int(number):04d}" if number else None
 
 
-def read_wide(path: Path, title: str, recognises) -> pd.DataFrame:
-    """The file as text with `source_line` (header = line 1); raises RawFileError naming line and column."""
+def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> tuple[str, list[str]]:
+    """(separator, the header's names stripped); RawFileError when the header is not UTF-8 or not `title`'s."""
     sep = separator(path)
-    wide = rawtext.read_csv(path, sep)
-    wide.columns = [c.strip() for c in wide.columns]
-    if not recognises(list(wide.columns)):
+    names = fast_csv.header_of(path, sep)
+    if names is None:
+        raise rawtext.not_utf8(path, sep)
+    if not recognises(names):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    if wide.empty:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    wide["source_line"] = wide.index + 2
-    rawtext.require_full_records(path, sep)
-    return wide
+    return sep, names
 
 
-def require(frame: pd.DataFrame, column: str, ok: pd.Series, message: str, path: Path) -> None:
-    """Raise for the first row where `ok` is false, with its line, column and value."""
-    bad = frame[~ok]
-    if len(bad):
-        first = bad.iloc[0]
-        value = str(first[column])
-        found = f"waarde '{value}'; " if value.strip() else "lege waarde; "
-        raise RawFileError(path, f"{found}{message} ({len(bad)} regel(s))", int(first["source_line"]), column)
+def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list[str], table: str,
+              rules: list[fast_csv.Rule], patterns: dict[str, tuple[str, str]]) -> int:
+    """fast_csv.read_text, and a located message for the line ends DuckDB's CSV reader refuses without saying where
+    (a CR inside an unquoted value, LF and CR LF mixed): a workaround until fast_csv names them itself."""
+    try:
+        return fast_csv.read_text(con, path, sep, header, table, rules, patterns)
+    except duckdb.InvalidInputException as exc:
+        data = path.read_bytes()
+        first = data.find(b"\n")
+        odd = re.search(rb"\r(?!\n)|(?<!\r)\n" if first > 0 and data[first - 1] == ord("\r") else rb"\r", data)
+        if odd is None:
+            raise
+        start = data.rfind(b"\n", 0, odd.start()) + 1
+        field = sum(part.count(sep.encode()) for part in data[start:odd.start()].split(b'"')[::2])  # outside quotes
+        raise RawFileError(path, "hier staat een regeleinde (CR of LF) dat niet past bij dat van de kopregel: een CR "
+                                 "midden in een waarde of gemengde regeleinden; haal de CR weg of sla het bestand op "
+                                 "met één soort regeleinde", data.count(b"\n", 0, odd.start()) + 1,
+                           header[min(field, len(header) - 1)]) from exc
 
 
-def require_counts(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
-    """Every count cell a whole number or -1 (suppressed)."""
-    for column in columns:
-        require(frame, column, frame[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of -1", path)
+def filled(columns: list[str]) -> list[fast_csv.Rule]:
+    """fast_csv rules: each column holds more than spaces."""
+    return [(f"pystrip({fast_csv.quoted(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in columns]
 
-
-def programmes(long: pd.DataFrame, keys: list[str], path: Path) -> tuple[pd.DataFrame, list[Education]]:
-    """Classify each distinct programme of a pandas path (keys: crebo, name, leerweg, sectorkamer and hoofdgroep
-    columns) by the sectorkamer rule: per row of `long` its education_id and leerweg, and the education rows."""
-    distinct = long.drop_duplicates(keys)[[*keys, "source_line"]]
-    education = [mbo_education_current(*values, path, int(line)) for *values, line in
-                 distinct.itertuples(index=False)]
-    distinct = distinct.assign(education_id=[e.education_id for e in education],
-                               leerweg=[e.leerweg for e in education]).drop(columns="source_line")
-    return long[keys].merge(distinct, on=keys, how="left"), education
-
-
-def count_columns(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
-    """Value, bounds and suppression flag: -1 becomes null with bounds 1..4."""
-    import pandas as pd
-
-    values = values.str.strip()
-    suppressed = values == SUPPRESSED
-    exact = pd.to_numeric(values.where(~suppressed)).astype("Int64")
-    return {
-        prefix: exact,
-        f"{prefix}_low": exact.where(~suppressed, SUPPRESSED_LOW).astype("Int64"),
-        f"{prefix}_high": exact.where(~suppressed, SUPPRESSED_HIGH).astype("Int64"),
-        f"{prefix}_suppressed": suppressed.to_numpy(),
-    }
-
-
-# --- fast path (see etl/sources/fast_csv.py), shared with duo_mbo_students_old.py -----------------------------------
 
 @dataclass(frozen=True)
 class Block:
-    """The rows the pandas path melts out of one count column: one school year × sex."""
+    """The fact rows of one count column of a wide record: one school year × sex."""
 
     count: str  # SQL on the wide table: the count as text, null for no row, '-1' when suppressed (1 to 4)
     school_year: str
@@ -137,19 +112,20 @@ class Block:
     place_year: int  # the year in which the institution's town is resolved to a municipality
 
 
-def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: list[Block], programme: list[str],
-               classify: Callable[[tuple[str, ...]], Education], place: str, resolve: Callable[[str, int], str],
-               columns: dict[str, str], from_education: dict[str, Callable[[Education], str | None]], prefix: str,
-               constants: dict[str, str], rules: list[str] | None = None) -> tuple[int, list[Education]] | None:
-    """Temp view `table`: one row per record of `wide` × block with a count, as read() melts the file and
-    to_facts adds codes; returns (data rows, education rows), or None when classify or resolve refuses.
+def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str, blocks: list[Block],
+               programme: list[str], classify: Callable[[tuple[str, ...], int], Education], place: str,
+               resolve: Callable[[str, int, int], str], columns: dict[str, str],
+               from_education: dict[str, Callable[[Education], str | None]], prefix: str,
+               constants: dict[str, str]) -> tuple[int, list[Education]]:
+    """Temp view `table`: one row per record of `wide` × block with a count; returns (data rows, education rows).
 
-    `wide` holds the checked records as text with `source_line`. As in to_facts, only programmes (the `programme`
-    columns) and towns (`place`) with rows are classified and resolved: programmes in the order of their first
-    row, which decides the education row kept per education_id. `columns` maps output columns to SQL on `wide`;
-    `from_education` adds columns from the programme's Education. The count becomes `prefix` with its bounds and
-    suppression flag (-1: null, 1..4). `rules` (SQL on `wide`) are checked in the same scan: any record that breaks
-    one returns None.
+    `wide` holds the checked records as text with `source_line`. Only programmes (the `programme` columns) and
+    towns (`place`) with a figure are classified and resolved, each with its values stripped and the first line it
+    is on: `classify(values, line)` and `resolve(town, year, line)` raise a located RawFileError for one they do not
+    know. Programmes go in the order of their first row, block by block and then by line, which decides the
+    education row kept per education_id. `columns` maps output columns to SQL on `wide`; `from_education` adds
+    columns from the programme's Education. The count becomes `prefix` with its bounds and suppression flag (-1:
+    null, 1..4). A file without any figure raises too.
     """
     q = fast_csv.quoted
     keys = [f"k{i}" for i in range(len(programme))]
@@ -157,31 +133,27 @@ def stage_wide(con: duckdb.DuckDBPyConnection, table: str, wide: str, blocks: li
     con.execute(f"""
         create or replace temp table {table}_typed as
         select *, case {first} end as first_block from (
-            select source_line, {', '.join(f'{q(c)} as {k}' for c, k in zip(programme, keys, strict=True))},
-                   {q(place)} as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
-                   [{', '.join(f'try_cast({b.count} as bigint)' for b in blocks)}] as counts,
-                   coalesce({' and '.join(rules or ['true'])}, false) as ok
+            select source_line, {', '.join(f'pystrip({q(c)}) as {k}' for c, k in zip(programme, keys, strict=True))},
+                   pystrip({q(place)}) as place_key, {', '.join(f'{sql} as {name}' for name, sql in columns.items())},
+                   [{', '.join(f'cast({b.count} as bigint)' for b in blocks)}] as counts
             from {wide})
     """)  # noqa: S608 (identifiers from the recognised header and code constants)
-    if not con.execute(f"select coalesce(bool_and(ok), false) from {table}_typed").fetchall()[0][0]:  # noqa: S608
-        return None
     con.execute(f"create or replace temp table {table}_blocks as select unnest(range(1, ?)) as i, "
                 "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as sex, unnest(?::date[]) as peildatum, "
                 "unnest(?::integer[]) as place_year",
                 [len(blocks) + 1, [b.school_year for b in blocks], [b.sex for b in blocks],
                  [b.peildatum for b in blocks], [b.place_year for b in blocks]])
     # Long order is block by block, records in file order: a programme's first row has the least (block, line).
-    found = con.execute(f"select {', '.join(keys)} from {table}_typed where first_block is not null "  # noqa: S608
-                        "group by all order by min(first_block * 4294967296 + source_line)").fetchall()
-    pairs = con.execute(f"select distinct place_key, b.place_year from {table}_typed t, {table}_blocks b "  # noqa: S608
-                        "where t.counts[b.i] is not null").fetchall()
+    found = con.execute(f"select {', '.join(keys)}, min(source_line) from {table}_typed "  # noqa: S608
+                        "where first_block is not null group by all "
+                        "order by min(first_block * 4294967296 + source_line)").fetchall()
     if not found:
-        return None  # no figures at all: leave that case to the pandas path
-    try:
-        education = [classify(key) for key in found]
-        codes = [(name, year, resolve(name, year)) for name, year in pairs]
-    except RawFileError:
-        return None
+        raise RawFileError(path, "het bestand bevat geen enkel aantal; download het opnieuw", 2)
+    pairs = con.execute(f"select place_key, b.place_year, min(t.source_line) as line "  # noqa: S608
+                        f"from {table}_typed t, {table}_blocks b where t.counts[b.i] is not null "
+                        "group by all order by line, place_key, place_year").fetchall()
+    education = [classify(tuple(row[:-1]), row[-1]) for row in found]
+    codes = [(name, year, resolve(name, year, line)) for name, year, line in pairs]
     extra = {name: [attribute(e) for e in education] for name, attribute in from_education.items()}
     temp_table(con, f"{table}_edu", {**{k: ("varchar", [row[i] for row in found]) for i, k in enumerate(keys)},
                                      **{name: ("varchar", values) for name, values in extra.items()}})

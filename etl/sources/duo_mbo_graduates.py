@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import duckdb
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
-from etl.education import Education, education_frame
+from etl.education import Education
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
@@ -24,10 +25,6 @@ from etl.sources import duo_mbo_current as current
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import duckdb
-    import pandas as pd
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -41,7 +38,6 @@ FIXED_COLUMNS = [
     "HOOFDGROEP NAAM",
 ]
 SEXES = ("MAN", "VROUW")
-LEVELS = {"1", "2", "3", "4"}
 _YEAR_COLUMN = re.compile(r"^DIP(MAN|VROUW)(\d{4})$")
 
 FILE_NAME = "2020-2024-gediplomeerden.csv"
@@ -110,99 +106,32 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [school_year(y) for y in years_in(header)]
 
 
-def read(path: Path) -> pd.DataFrame:
-    """One row per record × diploma year × sex for the years the record has figures; values as text."""
-    import pandas as pd
-
-    wide = current.read_wide(path, "DUO gediplomeerde mbo-studenten", recognises)
-    years = years_in(list(wide.columns))
-    for column in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"):
-        current.require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-    current.require(wide, "NIVEAU", wide["NIVEAU"].str.strip().isin(LEVELS), "verwacht niveau 1 tot en met 4", path)
-    parts = []
-    for year in years:
-        for sex in SEXES:
-            column = f"DIP{sex}{year}"
-            if column not in wide:  # DUO writes both sexes for every diploma year
-                raise RawFileError(path, f"kolom {column} ontbreekt terwijl het jaar {year} wel in de kopregel staat; "
-                                         "download het bestand opnieuw", 1, column)
-            present = wide[column].str.strip() != ""
-            current.require_counts(wide[present], [column], path)
-            part = wide.loc[present, [*FIXED_COLUMNS, "source_line"]].copy()
-            part["year"] = year
-            part["sex"] = sex.lower()
-            part["count"] = wide.loc[present, column]
-            parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Classify programmes (sectorkamer rule) and map towns to municipalities; returns (facts, education)."""
-    import pandas as pd
-
-    matched, education = current.programmes(long, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
-                                                   "SECTORKAMER NAAM", "HOOFDGROEP NAAM"], path)
-    places = long.drop_duplicates(["PLAATSNAAM INSTELLING", "year"])[["PLAATSNAAM INSTELLING", "year", "source_line"]]
-    places["municipality_code"] = [place_code(name, int(year) - 1, resolver, path, int(line), "PLAATSNAAM INSTELLING")
-                                   for name, year, line in places.itertuples(index=False)]
-    municipality = long[["PLAATSNAAM INSTELLING", "year"]].merge(
-        places.drop(columns="source_line"), how="left", on=["PLAATSNAAM INSTELLING", "year"])["municipality_code"]
-    # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
-    peildata = {y: date(int(y), 7, 31) for y in long["year"].unique()}
-    facts = pd.DataFrame(
-        {
-            "school_year": long["year"].map(school_year),
-            "brin": long["INSTELLINGSCODE"].str.strip(),
-            "institution_name": long["INSTELLINGSNAAM"].str.strip(),
-            "place_name": long["PLAATSNAAM INSTELLING"].str.strip(),
-            "municipality_code": municipality.to_numpy(),
-            "education_id": matched["education_id"].to_numpy(),
-            "crebo": long["ERKENDE OPLEIDING CODE"].str.strip(),
-            "leerweg": matched["leerweg"].to_numpy(),
-            "niveau": long["NIVEAU"].str.strip().astype("int32"),
-            "sex": long["sex"],
-            **current.count_columns(long["count"], "graduates"),
-            "source_id": DATASET.dataset_id,
-            "peildatum": long["year"].map(peildata),
-            "status": "definitief",
-            "source_file": relative_path,
-            "source_line": long["source_line"].astype("int32"),
-        }
-    )
-    return facts, education_frame(education)
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """The file as rows of fact_mbo_graduate: temp view `table`; returns (data rows, education rows).
 
-    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
-    message) for any file that path would refuse or that the SQL might read differently; see fast_csv.py.
+    Any problem (see etl/sources/fast_csv.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
+    the line and column.
     """
-    sep = current.separator(path)
-    header = fast_csv.header_of(path, sep)
-    if header is None or not recognises(header):
-        return None
+    sep, header = current.header(path, recognises, "DUO gediplomeerde mbo-studenten")
     years = years_in(header)
     counts = [f"DIP{sex}{year}" for year in years for sex in SEXES]
-    if not set(counts) <= set(header):
-        return None  # read() would fail on the missing column
-    q = fast_csv.quoted
-    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
-    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING",
-                                                   "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM")),
-             "pystrip(NIVEAU) in ('1', '2', '3', '4')",
-             *(f"regexp_full_match(pystrip({q(c)}), '([0-9]{{1,18}}|-1)?')" for c in counts)]
-    wide = f"{table}_wide"
-    if fast_csv.read_text(con, path, sep, header, wide, rules) is None:
-        return None
+    if missing := [c for c in counts if c not in header]:  # DUO writes both sexes for every diploma year
+        raise RawFileError(path, f"kolom {missing[0]} ontbreekt terwijl het jaar {missing[0][-4:]} wel in de "
+                                 "kopregel staat; download het bestand opnieuw", 1, missing[0])
+    q, wide = fast_csv.quoted, f"{table}_wide"
+    rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
+                            "SECTORKAMER NAAM"])
+    patterns = {"NIVEAU": ("[1-4]", "niveau 1 tot en met 4"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY)}
+    current.read_text(con, path, sep, header, wide, rules, patterns)
+    # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
     blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
                             date(year, 7, 31), year - 1) for year in years for sex in SEXES]
     return current.stage_wide(
-        con, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG", "SECTORKAMER NAAM",
-                                   "HOOFDGROEP NAAM"], lambda key: mbo_education_current(*key, path, 0),
-        "PLAATSNAAM INSTELLING", lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM INSTELLING"),
+        con, path, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
+                                         "SECTORKAMER NAAM", "HOOFDGROEP NAAM"],
+        lambda key, line: mbo_education_current(*key, path, line), "PLAATSNAAM INSTELLING",
+        lambda name, year, line: place_code(name, year, resolver, path, line, "PLAATSNAAM INSTELLING"),
         {"brin": "pystrip(INSTELLINGSCODE)", "institution_name": "pystrip(INSTELLINGSNAAM)",
          "place_name": f"pystrip({q('PLAATSNAAM INSTELLING')})", "crebo": f"pystrip({q('ERKENDE OPLEIDING CODE')})",
          "niveau": "cast(pystrip(NIVEAU) as integer)"},

@@ -20,13 +20,13 @@ other mbo layouts (etl/reference/mbo_places.csv, then municipality names).
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import duckdb
+
+from etl import rawtext
 from etl.checks import Check
-from etl.education import Education, education_frame, first_per_id
+from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
@@ -36,10 +36,6 @@ from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
 from etl.sources.temp_table import temp_table
 
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import duckdb
-    import pandas as pd
-
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "SECTORKAMER NAAM",
             "ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "NIVEAU", "GESLACHT"]
 OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INSTELLING", "GEMEENTE INSTELLING",
@@ -47,10 +43,6 @@ OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INST
 COUNT_COLUMNS = ["BBL", "BOLDT", "BOLVT", "EX"]
 # The assumed layout in the order the resource's name gives (the demo writes it; the reader takes any order).
 ASSUMED_HEADER = [*REQUIRED, *COUNT_COLUMNS]
-SEXES = {"MAN", "VROUW"}
-LEVELS = {"1", "2", "3", "4"}
-_YEAR = re.compile(r"^\d{4}$")
-_NUMBER = re.compile(r"^\d{1,4}$")
 
 FILE_NAME = "2021-2025-03-studenten-per-instelling-plaats-van-de-instelling-sectorkamer-leerweg-opleiding-niv.csv"
 DATASET = Dataset(
@@ -116,37 +108,6 @@ def periods(header: list[str], path: Path) -> list[str]:
     return current.jaar_periods(header, path)
 
 
-def read(path: Path) -> pd.DataFrame:
-    """One row per record × leerweg column with a figure (in column order, then file order); values as text."""
-    header = fast_csv.header_of(path, current.separator(path))
-    if header is not None and not recognises(header):
-        column, message = _problem(_names(header))
-        raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)
-    wide = current.read_wide(path, f"DUO {DATASET.title}", recognises)
-    current.require(wide, "JAAR", wide["JAAR"].str.strip().str.match(_YEAR), "verwacht een jaartal", path)
-    for column in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"):
-        current.require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-    current.require(wide, "NIVEAU", wide["NIVEAU"].str.strip().isin(LEVELS), "verwacht niveau 1 tot en met 4", path)
-    current.require(wide, "GESLACHT", wide["GESLACHT"].str.strip().isin(SEXES), "verwacht MAN of VROUW", path)
-    if "GEMEENTENUMMER INSTELLING" in wide:
-        values = wide["GEMEENTENUMMER INSTELLING"].str.strip()
-        current.require(wide, "GEMEENTENUMMER INSTELLING", (values == "") | values.str.match(_NUMBER),
-                        "verwacht een CBS-gemeentenummer (tot 4 cijfers)", path)
-    for column in ("GEMEENTENUMMER INSTELLING", "HOOFDGROEP NAAM"):
-        if column not in wide:
-            wide[column] = ""
-    counts = [c for c in COUNT_COLUMNS if c in wide]
-    for column in counts:  # an empty cell is no figure, anything else a count or -1
-        current.require_counts(wide[wide[column].str.strip() != ""], [column], path)
-    keep = [*REQUIRED, "GEMEENTENUMMER INSTELLING", "HOOFDGROEP NAAM", "source_line"]
-    long = wide.melt(id_vars=keep, value_vars=counts, var_name="type_mbo", value_name="count")
-    long = long[long["count"].str.strip() != ""].reset_index(drop=True)
-    if long.empty:
-        raise RawFileError(path, f"het bestand bevat geen enkel aantal in {', '.join(counts)}; download het "
-                                 "opnieuw", 2, counts[0])
-    return long
-
-
 def _institution_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
                       line: int) -> str:
     """GEMEENTENUMMER INSTELLING when given, else the town (PLAATSNAAM INSTELLING) mapped to its municipality."""
@@ -154,80 +115,37 @@ def _institution_code(name: str, number: str, year: int, resolver: MunicipalityR
                                                                "PLAATSNAAM INSTELLING")
 
 
-_PROGRAMME = ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "type_mbo", "SECTORKAMER NAAM", "HOOFDGROEP NAAM"]
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Classify programmes per leerweg (sectorkamer rule) and map institutions to municipalities; (facts, education)."""
-    import pandas as pd
-
-    # The count column is the programme's route: BOLVT and BOLDT share the education row of leerweg BOL.
-    matched, education = current.programmes(long, _PROGRAMME, path)
-    year = long["JAAR"].str.strip().astype(int)
-    keyed = long.assign(year=year)
-    keys = ["PLAATSNAAM INSTELLING", "GEMEENTENUMMER INSTELLING", "year"]
-    institutions = keyed.drop_duplicates(keys)[[*keys, "source_line"]]
-    institutions["code"] = [_institution_code(name, number, y, resolver, path, int(line))
-                            for name, number, y, line in institutions.itertuples(index=False)]
-    municipality = keyed[keys].merge(institutions.drop(columns="source_line"), how="left", on=keys)["code"]
-    peildata = {y: date(y, 10, 1) for y in year.unique()}
-    facts = pd.DataFrame(
-        {
-            "school_year": year.map(current.school_year),
-            "brin": long["INSTELLINGSCODE"].str.strip(),
-            "institution_name": long["INSTELLINGSNAAM"].str.strip(),
-            "place_name": long["PLAATSNAAM INSTELLING"].str.strip(),
-            "municipality_code": municipality.to_numpy(),
-            "education_id": matched["education_id"].to_numpy(),
-            "crebo": long["ERKENDE OPLEIDING CODE"].str.strip(),
-            "type_mbo": long["type_mbo"],
-            "leerweg": matched["leerweg"].to_numpy(),
-            "niveau": long["NIVEAU"].str.strip().astype("int32"),
-            "sex": long["GESLACHT"].str.strip().str.lower(),
-            **current.count_columns(long["count"], "students"),
-            "source_id": DATASET.dataset_id,
-            "peildatum": year.map(peildata),
-            "status": "definitief",
-            "source_file": relative_path,
-            "source_line": long["source_line"].astype("int32"),
-        }
-    )
-    return facts, education_frame(education)
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
 
-    Returns (data rows, education rows), or None (and the build takes the pandas path, which raises the Dutch
-    message) for any file that path would refuse or that the SQL might read differently; see fast_csv.py.
+    Any problem (see etl/sources/fast_csv.py, a header off the assumed layout, an unknown sectorkamer or town, a
+    file without any figure) raises a RawFileError naming the line and column.
     """
     sep = current.separator(path)
     header = fast_csv.header_of(path, sep)
-    if header is None or not recognises(header):
-        return None
+    if header is None:
+        raise rawtext.not_utf8(path, sep)
+    if not recognises(header):
+        column, message = _problem(_names(header))
+        raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)
     wide, q = f"{table}_wide", fast_csv.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
-    # The same rules as read(), with ASCII-only patterns: a value they refuse goes the pandas way.
-    rules = [f"pystrip({q(c)}) <> ''" for c in ("INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
-                                                 "SECTORKAMER NAAM")]
-    patterns = {"JAAR": "[0-9]{4}", "NIVEAU": "[1-4]", "GESLACHT": "MAN|VROUW",
-                **dict.fromkeys(counts, "[0-9]{1,18}|-1|"),
-                **({"GEMEENTENUMMER INSTELLING": "[0-9]{0,4}"} if "GEMEENTENUMMER INSTELLING" in header else {})}
-    if fast_csv.read_text(con, path, sep, header, wide, rules, patterns) is None:
-        return None
-    optional = {c: q(c) if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING", "HOOFDGROEP NAAM")}
-    # One row per record, text stripped once; a count is null for no figure and -1 when suppressed. The programme
-    # and institution keys stay unstripped, as the pandas path groups them.
+    rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"])
+    patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), "NIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
+                "GESLACHT": ("MAN|VROUW", "MAN of VROUW"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY),
+                **({"GEMEENTENUMMER INSTELLING": current.NUMBER} if "GEMEENTENUMMER INSTELLING" in header else {})}
+    current.read_text(con, path, sep, header, wide, rules, patterns)
+    optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
+                                                                          "HOOFDGROEP NAAM")}
+    # One row per record, text stripped once; a count is null for no figure and -1 when suppressed.
     con.execute(f"""
         create or replace temp table {wide}_typed as
-        select source_line, cast(pystrip(JAAR) as integer) as year, {q('ERKENDE OPLEIDING CODE')} as k0,
-               {q('ERKENDE OPLEIDING NAAM')} as k1, {q('SECTORKAMER NAAM')} as k2,
-               {optional['HOOFDGROEP NAAM']} as k3, {q('PLAATSNAAM INSTELLING')} as place_key,
-               {optional['GEMEENTENUMMER INSTELLING']} as number_key, pystrip(INSTELLINGSCODE) as brin,
-               pystrip(INSTELLINGSNAAM) as institution_name, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
-               pystrip({q('ERKENDE OPLEIDING CODE')}) as crebo, cast(pystrip(NIVEAU) as integer) as niveau,
+        select source_line, cast(pystrip(JAAR) as integer) as year, pystrip({q('ERKENDE OPLEIDING CODE')}) as crebo,
+               pystrip({q('ERKENDE OPLEIDING NAAM')}) as name, pystrip({q('SECTORKAMER NAAM')}) as sectorkamer,
+               {optional['HOOFDGROEP NAAM']} as hoofdgroep, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
+               {optional['GEMEENTENUMMER INSTELLING']} as number, pystrip(INSTELLINGSCODE) as brin,
+               pystrip(INSTELLINGSNAAM) as institution_name, cast(pystrip(NIVEAU) as integer) as niveau,
                lower(pystrip(GESLACHT)) as sex,
                [{', '.join(f"cast(nullif(pystrip({q(c)}), '') as bigint)" for c in counts)}] as counts
         from {wide}
@@ -238,20 +156,20 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         select t.*, b.type_mbo, b.i, t.counts[b.i] as v
         from {wide}_typed t, {wide}_blocks b where t.counts[b.i] is not null
     """)  # noqa: S608 (names from code constants)
-    # Programmes in the order of their first row in read()'s long order (column by column, then by line), which
-    # decides the education row kept per education_id; towns only for records with a figure, as in to_facts.
-    found = con.execute(f"select k0, k1, type_mbo, k2, k3 from {wide}_long group by all "  # noqa: S608
-                        "order by min(i * 4294967296 + source_line)").fetchall()
-    places = con.execute(f"select distinct place_key, number_key, year from {wide}_long").fetchall()  # noqa: S608
+    # Programmes in the order of their first row, column by column and then by line, which decides the education
+    # row kept per education_id; towns only for records with a figure. Each with the first line it is on.
+    found = con.execute(f"select crebo, name, type_mbo, sectorkamer, hoofdgroep, min(source_line) "  # noqa: S608
+                        f"from {wide}_long group by all order by min(i * 4294967296 + source_line)").fetchall()
     if not found:
-        return None  # no figures at all: the pandas path says so in Dutch
-    try:
-        education = [mbo_education_current(*key, path, 0) for key in found]
-        codes = [_institution_code(name, number, year, resolver, path, 0) for name, number, year in places]
-    except RawFileError:
-        return None
+        raise RawFileError(path, f"het bestand bevat geen enkel aantal in {', '.join(counts)}; download het "
+                                 "opnieuw", 2, counts[0])
+    places = con.execute(f"select place_name, number, year, min(source_line) as line from {wide}_long "  # noqa: S608
+                         "group by all order by line, place_name, number, year").fetchall()
+    education = [mbo_education_current(*key, path, line) for *key, line in found]
+    codes = [_institution_code(name, number, year, resolver, path, line) for name, number, year, line in places]
     temp_table(con, f"{wide}_edu", {**{k: ("varchar", [row[i] for row in found])
-                                       for i, k in enumerate(("k0", "k1", "type_mbo", "k2", "k3"))},
+                                       for i, k in enumerate(("crebo", "name", "type_mbo", "sectorkamer",
+                                                              "hoofdgroep"))},
                                     "education_id": ("varchar", [e.education_id for e in education]),
                                     "leerweg": ("varchar", [e.leerweg for e in education])})
     temp_table(con, f"{wide}_inst", {"name": ("varchar", [p[0] for p in places]),
@@ -268,9 +186,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                c.source_id, make_date(l.year, 10, 1) as peildatum, 'definitief' as status, c.source_file,
                cast(l.source_line as integer) as source_line
         from {wide}_long l
-        left join {wide}_edu e on e.k0 = l.k0 and e.k1 = l.k1 and e.type_mbo = l.type_mbo and e.k2 = l.k2
-             and e.k3 = l.k3
-        left join {wide}_inst i on i.name = l.place_key and i.number = l.number_key and i.year = l.year,
+        left join {wide}_edu e on e.crebo = l.crebo and e.name = l.name and e.type_mbo = l.type_mbo
+             and e.sectorkamer = l.sectorkamer and e.hoofdgroep = l.hoofdgroep
+        left join {wide}_inst i on i.name = l.place_name and i.number = l.number and i.year = l.year,
              {wide}_constants c
     """)  # noqa: S608 (names from code constants)
     data_rows = con.execute(f"select count(distinct source_line) from {wide}_long").fetchall()[0][0]  # noqa: S608

@@ -15,22 +15,18 @@ import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import duckdb
+
+from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
-from etl.duo_old_csv import records, text_lines
-from etl.education import Education, education_frame
+from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
 from etl.sources import duo_mbo_current as current
 from etl.sources import fast_csv
 from etl.sources.base import Dataset, FetchTarget
-from etl.validation import require
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import duckdb
-    import pandas as pd
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -48,11 +44,9 @@ FIXED_COLUMNS = [
     "NAAM KENNISCENTRUM",
 ]
 SEXES = ("MAN", "VROUW", "TOTAAL")
-LEVELS = {"1", "2", "3", "4"}
 TYPES = {"BOLVT", "BOLDT", "BBL"}
 
 _YEAR_COLUMN = re.compile(r"^(MAN|VROUW|TOTAAL)(\d{4})$")
-_COUNT = re.compile(r"^\d*$")
 
 FILE_NAME = ("03-deelnemers-per-instelling-plaats-kenniscentrum-sector-bedrijfstak-type-mbo-opleiding-niveau-"
              "geslacht-2015-2019.csv")
@@ -144,46 +138,11 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [school_year(y) for y in years_in(header, path)]
 
 
-def read(path: Path) -> pd.DataFrame:
-    """One row per record × year × sex (man, vrouw) for the years the record has figures; values as text."""
-    import pandas as pd
-
-    lines = text_lines(path)
-    header = lines[0].split(";") if lines else []
-    if not recognises(header):
-        raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
-    years = years_in(header, path)
-    wide = records(path, lines, header)
-    for column in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB", "DOMEIN"):
-        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-    require(wide, "TYPE MBO", wide["TYPE MBO"].isin(TYPES), "verwacht BOLVT, BOLDT of BBL", path, True)
-    require(wide, "KWALIFICATIENIVEAU", wide["KWALIFICATIENIVEAU"].isin(LEVELS), "verwacht niveau 1 tot en met 4",
-             path, True)
-    for column in year_columns(years):
-        require(wide, column, wide[column].str.strip().str.match(_COUNT), "verwacht een geheel getal of leeg",
-                 path, True)
-
-    parts = []
-    for year in years:
-        counts = {sex: pd.to_numeric(wide[f"{sex}{year}"].str.strip().replace("", "0")).astype("int64")
-                  for sex in SEXES}
-        require(wide, f"TOTAAL{year}", counts["MAN"] + counts["VROUW"] == counts["TOTAAL"],
-                 "TOTAAL is niet MAN + VROUW", path, True)
-        offered = wide[f"TOTAAL{year}"].str.strip() != ""  # an empty total: not offered that year
-        for sex in ("MAN", "VROUW"):
-            part = wide.loc[offered, [*FIXED_COLUMNS, "source_line"]].copy()
-            part["year"] = year
-            part["sex"] = sex.lower()
-            part["count"] = counts[sex][offered]
-            parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
 @lru_cache(maxsize=1)
 def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
     with (reference_dir / "mbo_places.csv").open(encoding="utf-8-sig", newline="") as handle:
-        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped, as pandas does
+        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped
     return {normalise_name(row["place"]): row["code"] for row in table}
 
 
@@ -196,78 +155,25 @@ def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path,
     return code
 
 
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Classify qualifications and map places to municipalities; returns (facts, education)."""
-    import pandas as pd
-
-    keys = ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"]
-    programmes = long.drop_duplicates(keys)[[*keys, "source_line"]]
-    education = [mbo_education_old(*values, path, int(line)) for *values, line in
-                 programmes.itertuples(index=False)]
-    programmes = programmes.assign(education_id=[e.education_id for e in education]).drop(columns="source_line")
-    education_id = long[keys].merge(programmes, on=keys, how="left")["education_id"].to_numpy()
-    places = long.drop_duplicates(["PLAATSNAAM", "year"])[["PLAATSNAAM", "year", "source_line"]]
-    places["municipality_code"] = [place_code(name, int(year), resolver, path, int(line), "PLAATSNAAM")
-                                   for name, year, line in places.itertuples(index=False)]
-    municipality = long[["PLAATSNAAM", "year"]].merge(places.drop(columns="source_line"), how="left",
-                                                      on=["PLAATSNAAM", "year"])["municipality_code"].to_numpy()
-    peildata = {y: date(int(y), 10, 1) for y in long["year"].unique()}
-    count = long["count"].astype("Int64")
-    facts = pd.DataFrame(
-        {
-            "school_year": long["year"].map(school_year),
-            "brin": long["BRIN NUMMER"].str.strip(),
-            "institution_name": long["INSTELLINGSNAAM"].str.strip(),
-            "place_name": long["PLAATSNAAM"].str.strip(),
-            "municipality_code": municipality,
-            "education_id": education_id,
-            "crebo": long["KWALIFICATIE CODE"].str.strip(),
-            "type_mbo": long["TYPE MBO"],
-            "leerweg": long["TYPE MBO"].map({"BOLVT": "BOL", "BOLDT": "BOL", "BBL": "BBL"}),
-            "niveau": long["KWALIFICATIENIVEAU"].astype("int32"),
-            "sex": long["sex"],
-            "students": count,
-            "students_low": count,
-            "students_high": count,
-            "students_suppressed": False,
-            "source_id": DATASET.dataset_id,
-            "peildatum": long["year"].map(peildata),
-            "status": "definitief",
-            "source_file": relative_path,
-            "source_line": long["source_line"].astype("int32"),
-        }
-    )
-    # BOLVT and BOLDT share one education row (leerweg BOL).
-    return facts, education_frame(education)
-
-
-# Whitespace other than spaces and line ends: str.strip() removes it, DuckDB's trim(x, ' ') does not; a lone CR
-# would be stripped from a line's end only by text_lines. Files with either go the pandas way.
-_ODD = re.compile(r"[^\S \r\n]|\r(?!\n)|\x00")
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts inside DuckDB: temp view `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
 
-    The layout is unquoted, so DuckDB splits lines on LF and fields on ';' exactly as read() does. Returns (data
-    rows, education rows), or None (and the build takes the pandas path, which raises the Dutch message) for any
-    file that path would refuse or that has whitespace the SQL might strip differently.
+    The layout is unquoted: lines are split on LF (a CR before it dropped) and fields on ';'; stray lines (empty or
+    `""`) are skipped while every other line keeps its number. Any problem raises a RawFileError naming the line and
+    column: a wrong number of fields, an empty required value, a count that is not a whole number, a TOTAAL that is
+    not MAN + VROUW, an unknown TYPE MBO, level, sectorunit or place.
     """
     try:
         text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+    except UnicodeDecodeError as exc:
+        raise rawtext.not_utf8(path, ";") from exc
     header = text.split("\n", 1)[0].rstrip("\r").split(";")
-    if not recognises(header) or _ODD.search(text):
-        return None
-    try:
-        years = years_in(header, path)
-    except RawFileError:
-        return None
+    if not recognises(header):
+        raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
+    years = years_in(header, path)
     lines, wide, q = f"{table}_lines", f"{table}_wide", fast_csv.quoted
-    # Line i of the text is element i of the split; stray lines are skipped, as by duo_old_csv.records.
+    # Line i of the text is element i of the split.
     con.execute(f"""
         create or replace temp table {lines} as
         select i as source_line, string_split(line, ';') as f
@@ -275,36 +181,42 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
               from (select string_split(?, chr(10)) as l))
         where i > 1 and line not in ('', '""')
     """, [text])  # noqa: S608 (identifiers from code constants)
-    records, whole = con.execute(f"select count(*), coalesce(bool_and(len(f) = ?), false) from {lines}",  # noqa: S608
-                                 [len(header)]).fetchall()[0]
-    if records == 0 or not whole:
-        return None
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")  # str.strip() here: see _ODD
+    records, line, fields = con.execute(f"select count(*), min(source_line) filter (len(f) <> ?), "  # noqa: S608
+                                        f"arg_min(len(f), source_line) filter (len(f) <> ?) from {lines}",
+                                        [len(header), len(header)]).fetchall()[0]
+    if records == 0:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    if line is not None:
+        raise RawFileError(path, f"de regel heeft {fields} velden, de kopregel {len(header)}; is de regel afgebroken "
+                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.", line,
+                           header[min(fields, len(header) - 1)])
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
     con.execute(f"create or replace temp view {wide} as select source_line, "  # noqa: S608
                 + ", ".join(f"f[{i}] as {q(name)}" for i, name in enumerate(header, 1)) + f" from {lines}")
 
-    def number(column: str) -> str:
-        return f"coalesce(try_cast(nullif(pystrip({q(column)}), '') as bigint), 0)"
+    def number(column: str) -> str:  # null for a value that is not a number: its own pattern names it
+        return f"try_cast(coalesce(nullif(pystrip({q(column)}), ''), '0') as bigint)"
 
-    # The same rules as read(), with ASCII-only patterns (a value they refuse goes the pandas way), checked while
-    # stage_wide types the records. Fields hold no ';', so the counts are checked in one pattern per record.
-    counted = ", ".join(f"pystrip({q(c)})" for c in year_columns(years))
-    rules = [*(f"pystrip({q(c)}) <> ''" for c in ("BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB",
-                                                   "DOMEIN")),
-             f"{q('TYPE MBO')} in ('BOLVT', 'BOLDT', 'BBL')", "KWALIFICATIENIVEAU in ('1', '2', '3', '4')",
-             f"regexp_full_match(concat_ws(';', {counted}), '[0-9]{{0,18}}(;[0-9]{{0,18}})*')",
-             *(f"{number(f'MAN{y}')} + {number(f'VROUW{y}')} = {number(f'TOTAAL{y}')}" for y in years)]
+    rules = [*current.filled(["BRIN NUMMER", "PLAATSNAAM", "KWALIFICATIE CODE", "SECTORUNIT SBB", "DOMEIN"]),
+             *((f"coalesce({number(f'MAN{y}')} + {number(f'VROUW{y}')} = {number(f'TOTAAL{y}')}, true)",
+                f"TOTAAL{y}", "TOTAAL is niet MAN + VROUW") for y in years)]
+    patterns = {"TYPE MBO": ("BOLVT|BOLDT|BBL", "BOLVT, BOLDT of BBL"),
+                "KWALIFICATIENIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
+                **dict.fromkeys(year_columns(years), ("[0-9]{0,18}", "een geheel getal of niets"))}
+    fast_csv._check_rules(con, path, wide, rules, patterns)  # fast_csv.read_text's own checks
     # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
     blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
                             "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)
               for year in years for sex in ("MAN", "VROUW")]
     return current.stage_wide(
-        con, table, wide, blocks, ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
-        lambda key: mbo_education_old(*key, path, 0), "PLAATSNAAM",
-        lambda name, year: place_code(name, year, resolver, path, 0, "PLAATSNAAM"),
+        con, path, table, wide, blocks,
+        ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
+        lambda key, line: mbo_education_old(*key, path, line), "PLAATSNAAM",
+        lambda name, year, line: place_code(name, year, resolver, path, line, "PLAATSNAAM"),
         {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
          "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
-         "type_mbo": q("TYPE MBO"), "leerweg": f"case {q('TYPE MBO')} when 'BBL' then 'BBL' else 'BOL' end",
-         "niveau": "try_cast(KWALIFICATIENIVEAU as integer)"},
+         "type_mbo": f"pystrip({q('TYPE MBO')})",
+         "leerweg": f"case pystrip({q('TYPE MBO')}) when 'BBL' then 'BBL' else 'BOL' end",
+         "niveau": "cast(pystrip(KWALIFICATIENIVEAU) as integer)"},
         {"education_id": lambda e: e.education_id}, "students",
-        {"source_id": DATASET.dataset_id, "source_file": relative_path}, rules)
+        {"source_id": DATASET.dataset_id, "source_file": relative_path})
