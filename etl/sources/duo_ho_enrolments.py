@@ -9,19 +9,15 @@ Shares its dataset id with the old layout where one exists, so that per academic
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import duckdb
 
 from etl.checks import Check
+from etl.education import Education
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
 from etl.sources import duo_ho_portal as portal
 from etl.sources.base import Dataset, FetchTarget
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
-    import duckdb
-    import pandas as pd
-
-    from etl.education import Education
 
 COLUMNS = portal.enrolment_columns("AANTAL_INGESCHREVENEN")
 MEASURE = "ingeschrevenen"
@@ -57,30 +53,19 @@ def recognises(header: list[str]) -> bool:
 def periods(header: list[str], path: Path) -> list[str]:
     """The academic years in the file's STUDIEJAAR column: 2023 is 2023-2024."""
     del header
-    return portal.periods(path, COLUMNS)
+    return portal.periods(path)
 
 
 def edition_key(header: list[str], path: Path) -> str:
     """'hbo' or 'wo' (both files share one header)."""
     del header
-    return portal.edition_key(path, COLUMNS)
-
-
-def read(path: Path) -> pd.DataFrame:
-    """The rows as text with `source_line`, checked for empty fields, years and counts."""
-    return portal.read_long(path, COLUMNS, f"DUO {DATASET.title.lower()} (onderwijsdata.duo.nl)")
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Municipality via GEMEENTENAAM, programme = (sub)onderdeel, -1 = suppressed; returns (facts, education)."""
-    return portal.enrolment_facts(long, path, relative_path, resolver, MEASURE, COLUMNS[-1],
-                                   DATASET.dataset_id)
+    return portal.edition_key(path)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts (etl/sources/duo_ho_portal.py `stage`); None leaves the file to them."""
-    return portal.stage(con, path, relative_path, resolver, table, COLUMNS, "students",
-                        {"ho_type": "TYPE_HOGER_ONDERWIJS"},
-                        {"measure": MEASURE, "source_id": DATASET.dataset_id}, old.first_years_peildatum)
+          table: str) -> tuple[int, list[Education]]:
+    """Temp view `table` with the facts (etl/sources/duo_ho_portal.py `stage`); a bad file is a named error."""
+    return portal.stage(con, path, relative_path, resolver, table, COLUMNS,
+                        f"DUO {DATASET.title.lower()} (onderwijsdata.duo.nl)", "students",
+                        {"ho_type": "TYPE_HOGER_ONDERWIJS"}, {"measure": MEASURE, "source_id": DATASET.dataset_id},
+                        old.first_years_peildatum)

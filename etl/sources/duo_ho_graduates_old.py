@@ -8,18 +8,14 @@ Layout details in etl/sources/duo_ho_oldlayout.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import duckdb
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.education import Education
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as layout
 from etl.sources.base import Dataset, FetchTarget
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
-    import duckdb
-    import pandas as pd
-
-    from etl.education import Education
 
 FIXED_COLUMNS = layout.GRADUATE_COLUMNS
 BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
@@ -80,45 +76,10 @@ def edition_key(header: list[str], path: Path) -> str:
     return layout.edition_key(header, path)
 
 
-def read(path: Path) -> pd.DataFrame:
-    """One row per location × programme × form × diploma type × sex × year, counts as text, with `source_line`."""
-    wide = layout.read_wide(path, FIXED_COLUMNS, "DUO gediplomeerden hbo/wo (oude indeling)")
-    return layout.to_long(wide, FIXED_COLUMNS, path)
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Codes for municipality and programme, academic years, counts; returns (facts, education)."""
-    import pandas as pd
-
-    del resolver  # the layout gives the CBS number itself
-    levels = layout.row_levels(long, path)
-    education_ids, education = layout.education(long, levels, path)
-    forms, sexes = layout.forms_and_sexes(long, path)
-    years = long["year"].astype(int)
-    facts = pd.DataFrame({
-        "academic_year": years.map(layout.academic_year),
-        "brin": long["BRIN NUMMER ACTUEEL"].str.strip(),
-        "institution_name": long["INSTELLINGSNAAM ACTUEEL"].str.strip(),
-        "municipality_code": layout.municipality_codes(long, path),
-        "education_id": education_ids,
-        "level": levels,
-        "form": forms,
-        "diploma_type": long["SOORT DIPLOMA"].str.strip(),
-        "sex": sexes,
-        **layout.exact_counts(long["count"], "graduates"),
-        "source_id": DATASET.dataset_id,
-        "peildatum": years.map(layout.graduates_peildatum),
-        "status": "definitief",
-        "source_file": relative_path,
-        "source_line": long["source_line"].astype("int32"),
-    })
-    return facts, education
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts (etl/sources/duo_ho_oldlayout.py `stage`); None leaves the file to them."""
+          table: str) -> tuple[int, list[Education]]:
+    """Temp view `table` with the facts (etl/sources/duo_ho_oldlayout.py `stage`); a bad file is a named error."""
     del resolver  # the layout gives the CBS number itself
-    return layout.stage(con, path, relative_path, table, FIXED_COLUMNS, "graduates", {"diploma_type": "SOORT DIPLOMA"},
-                        {"source_id": DATASET.dataset_id}, layout.graduates_peildatum)
+    return layout.stage(con, path, relative_path, table, FIXED_COLUMNS, "DUO gediplomeerden hbo/wo (oude indeling)",
+                        "graduates", {"diploma_type": "SOORT DIPLOMA"}, {"source_id": DATASET.dataset_id},
+                        layout.graduates_peildatum)
