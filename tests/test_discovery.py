@@ -12,6 +12,7 @@ from etl.build import build
 from etl.errors import RawFileError
 from etl.rawfiles import discover, recognise
 from etl.reference import MunicipalityResolver
+from tests.staged import staged_facts
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -32,7 +33,7 @@ def test_a_files_periods_are_exactly_the_periods_of_its_facts(demo_raw):
     resolver = MunicipalityResolver()
     for path in _data_files(demo_raw):
         module, header = recognise(path)
-        facts, _ = module.to_facts(module.read(path), path, "x", resolver)
+        facts, _, _ = staged_facts(module, path, "x", resolver)
         assert sorted(set(facts[module.DATASET.period_column])) == sorted(module.periods(header, path)), path.name
 
 

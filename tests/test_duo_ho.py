@@ -25,11 +25,12 @@ from etl.education.ho import ho_education
 from etl.errors import FetchError, RawFileError
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
-from etl.sources import duo_ho_enrolments as portal_enrolments
-from etl.sources import duo_ho_first_years as portal_first_years
+from etl.sources import SOURCES
 from etl.sources import duo_ho_first_years_old as first_years
-from etl.sources import duo_ho_graduates as portal_graduates
 from etl.sources import duo_ho_graduates_old as graduates
+from etl.sources.duo_ho_portal import ENROLMENTS as portal_enrolments
+from etl.sources.duo_ho_portal import FIRST_YEARS as portal_first_years
+from etl.sources.duo_ho_portal import GRADUATES as portal_graduates
 from tests.conftest import FIXTURES
 from tests.staged import staged_facts
 from warehouse.measures.ho import INDICATORS
@@ -286,6 +287,22 @@ def test_portal_headers_follow_the_catalogue():
     assert portal_first_years.periods(read_header(PORTAL_FIRST), PORTAL_FIRST) == ["2019-2020", "2020-2021"]
     assert portal_graduates.periods(read_header(PORTAL_GRAD), PORTAL_GRAD) == ["2018-2019", "2019-2020"]
     assert portal_enrolments.edition_key(read_header(PORTAL_ENROL), PORTAL_ENROL) == "wo"
+
+
+def test_the_portal_datasets_are_entries_of_one_definition_listed_by_name():
+    names = [source.__name__.rsplit(".", 1)[-1] for source in SOURCES]
+    assert names == sorted(names)
+    entries = [s for s in SOURCES if s.__name__.rsplit(".", 1)[-1] in (
+        "duo_ho_enrolments", "duo_ho_first_years", "duo_ho_graduates")]
+    assert entries == [portal_enrolments, portal_first_years, portal_graduates]
+    assert [e.DATASET.dataset_id for e in entries] == [
+        "duo_ho_ingeschrevenen", "duo_ho_eerstejaars", "duo_ho_gediplomeerden"]
+    assert [e.DATASET.fact_table for e in entries] == ["fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_graduate"]
+    # each shares its dataset id (and so the newest-edition rule) with the old layout where one exists
+    assert portal_first_years.DATASET.grain == first_years.DATASET.grain
+    assert portal_graduates.DATASET.grain == graduates.DATASET.grain
+    assert [e.DATASET.raw_subdir for e in entries] == [
+        "duo/ho_ingeschrevenen", "duo/ho_eerstejaars", "duo/ho_gediplomeerden"]
 
 
 def test_portal_facts_suppression_case_and_names(resolver):

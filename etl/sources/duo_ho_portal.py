@@ -1,9 +1,13 @@
-"""DUO's current hbo/wo layout on onderwijsdata.duo.nl (CKAN): shared reader for the "inclusief geslacht" files.
+"""DUO's current hbo/wo layout on onderwijsdata.duo.nl (CKAN): the "inclusief geslacht" files of three datasets.
 
-Not a dataset module itself (no DATASET): duo_ho_first_years.py, duo_ho_enrolments.py and duo_ho_graduates.py
-use it. Columns as in DUO's catalogue (real-data/catalogs/duo_resources.json): long, `,`-separated, every field
-double-quoted, UTF-8, one row per study/diploma year × institution location × onderdeel × subonderdeel ×
-type (or soort diploma) × sex. STUDIEJAAR / DIPLOMAJAAR is the 4-digit start year of the academic year,
+First-years, enrolments and graduates differ only in constants (dataset, URLs, header), so they are one definition,
+`PortalSource`, with three entries in ENTRIES that the source registry (etl/sources/__init__.py) lists as
+duo_ho_first_years, duo_ho_enrolments and duo_ho_graduates (the names of their demo writers and docs). Each shares
+its dataset id with the old layout where one exists, so that per academic year the newest edition wins.
+
+Columns as in DUO's catalogue (real-data/catalogs/duo_resources.json): long, `,`-separated, every field
+double-quoted, UTF-8, one row per study/diploma year × institution location × onderdeel × subonderdeel × type (or
+soort diploma) × sex. STUDIEJAAR / DIPLOMAJAAR is the 4-digit start year of the academic year,
 ONDERDEEL is upper case (TECHNIEK), GEMEENTENUMMER a 4-digit text, small counts are published as -1.
 This variant has no opleidingscode and no opleidingsvorm: programmes are (sub)onderdelen and form is 'alle'.
 hbo and wo files have the same header; the level follows from the data: SOORT_DIPLOMA's prefix for graduates,
@@ -20,9 +24,11 @@ from collections.abc import Callable
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 
+from etl.checks import Check
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
@@ -30,6 +36,7 @@ from etl.rawtext import not_utf8
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
 from etl.sources import fast_csv
+from etl.sources.base import Dataset, FetchTarget
 
 PLACE = ["PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING"]
 INSTITUTION = ["INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL", "SUBONDERDEEL"]
@@ -59,13 +66,13 @@ def _records(path: Path, limit: int | None = None) -> list[list[str]]:
         raise not_utf8(path, ",") from None
 
 
-def periods(path: Path) -> list[str]:
+def _periods(path: Path) -> list[str]:
     """The academic years a file covers, from its year column (the layout is long, not wide)."""
     years = {row[0].strip() for row in _records(path)[1:] if row}
     return sorted(old.academic_year(int(y)) for y in years if len(y) == 4 and y.isascii() and y.isdigit())
 
 
-def edition_key(path: Path) -> str:
+def _edition_key(path: Path) -> str:
     """'hbo' or 'wo' (both files share one header), from the first data row."""
     records = _records(path, 2)
     if len(records) < 2:
@@ -106,15 +113,14 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
                 [[p[0] for p in places], [p[1] for p in places], codes])
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str, columns: list[str], title: str, prefix: str, text: dict[str, str], constants: dict[str, str],
-          peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
-    """Read the file into temp view `table` with its facts: one row per record.
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+           table: str, columns: list[str], title: str, prefix: str, text: dict[str, str], constants: dict[str, str],
+           peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
+    """Read the file into temp view `table` with its facts: one row per record (see PortalSource.stage).
 
-    `title` names the layout in a message about the header, `prefix` the count columns, `text` maps further fact
+    `title` names the dataset in a message about the header, `prefix` the count columns, `text` maps further fact
     columns to the file column they copy (stripped, lower case), `constants` gives the columns with one value for
     the whole file, `peildatum` the date of a year. -1 is a suppressed count: null with bounds 1..4.
-    Returns (data rows, education rows); raises RawFileError at the first problem, naming line and column.
     """
     header = fast_csv.header_of(path, ",")
     if header is None:
@@ -172,3 +178,81 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         join {table}_programmes p on p.level = r.level and p.onderdeel = r."ONDERDEEL" and p.sub = r."SUBONDERDEEL"
     """)  # noqa: S608 (names from code)
     return records, first_per_id(programmes)
+
+
+ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
+GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
+
+
+class PortalSource:
+    """One portal dataset as an entry of the source registry, with the attributes of a source module."""
+
+    # The fact tables' checks are declared once, in duo_ho_first_years_old.py and duo_ho_graduates_old.py.
+    CHECKS: ClassVar[list[Check]] = []
+
+    def __init__(self, name: str, dataset_id: str, title: str, measure: str | None, count_column: str,
+                 raw_folder: str, base_url: str, files: dict[str, str]) -> None:
+        """`measure` None: a graduates dataset (DIPLOMAJAAR, SOORT_DIPLOMA); else first-years or enrolments."""
+        self.__name__ = f"etl.sources.{name}"  # as a module's name: the demo writer and docs go by it
+        self.MEASURE = measure
+        self.COLUMNS = enrolment_columns(count_column) if measure else GRADUATE_COLUMNS
+        self.FILES = files
+        self.DATASET = Dataset(
+            dataset_id=dataset_id, publisher="DUO", title=title, url=base_url + files["hbo"], licence="CC0",
+            period_type="school_year", raw_subdir=f"duo/{raw_folder}",
+            fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
+            grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+        self.FETCH_TARGETS = [FetchTarget("duo", base_url + path, self.DATASET.raw_subdir, path.rsplit("/", 1)[-1])
+                              for path in files.values()]
+
+    def __repr__(self) -> str:
+        return f"<source {self.__name__}>"
+
+    def recognises(self, header: list[str]) -> bool:
+        """True for this dataset's header (hbo and wo share it)."""
+        return header == self.COLUMNS
+
+    def periods(self, header: list[str], path: Path) -> list[str]:
+        """The academic years in the file's year column (STUDIEJAAR or DIPLOMAJAAR): 2023 is 2023-2024."""
+        del header
+        return _periods(path)
+
+    def edition_key(self, header: list[str], path: Path) -> str:
+        """'hbo' or 'wo' (both files share one header)."""
+        del header
+        return _edition_key(path)
+
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+              table: str) -> tuple[int, list[Education]]:
+        """Temp view `table` with the file's facts: municipality via GEMEENTENAAM, programme = (sub)onderdeel, -1 =
+        suppressed. Returns (data rows, education rows); raises RawFileError at the first problem, naming line and
+        column."""
+        title = f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)"
+        source = {"source_id": self.DATASET.dataset_id}
+        if self.MEASURE is None:
+            return _stage(con, path, relative_path, resolver, table, self.COLUMNS, title, "graduates",
+                          {"diploma_type": "SOORT_DIPLOMA"}, source, old.graduates_peildatum)
+        return _stage(con, path, relative_path, resolver, table, self.COLUMNS, title, "students",
+                      {"ho_type": "TYPE_HOGER_ONDERWIJS"}, {"measure": self.MEASURE, **source},
+                      old.first_years_peildatum)
+
+
+FIRST_YEARS = PortalSource(
+    "duo_ho_first_years", "duo_ho_eerstejaars", "Eerstejaars ingeschrevenen hbo en wo", "eerstejaars",
+    "AANTAL_EERSTEJAARS_INGESCHREVENEN", "ho_eerstejaars",
+    "https://onderwijsdata.duo.nl/dataset/eec8c988-66a6-4b06-9bcf-4038d016f2a1/resource/",
+    {"hbo": "5338f63e-af6a-434c-8086-c4584767c3fc/download/eerstejaarsingeschrevenengeslhbo.csv",
+     "wo": "2e0a58a1-f7aa-4ed6-9a76-65bc569edcfc/download/eerstejaarsingeschrevenengeslwo.csv"})
+ENROLMENTS = PortalSource(
+    "duo_ho_enrolments", "duo_ho_ingeschrevenen", "Ingeschrevenen hbo en wo", "ingeschrevenen",
+    "AANTAL_INGESCHREVENEN", "ho_ingeschrevenen",
+    "https://onderwijsdata.duo.nl/dataset/978f900e-088e-4d27-804f-2d897c161c70/resource/",
+    {"hbo": "c454d7e1-b9b1-4460-b9ff-55938c85788e/download/ingeschrevenengeslhbo.csv",
+     "wo": "b88721ef-9787-4299-afc7-5d74380d29ba/download/ingeschrevenengeslwo.csv"})
+GRADUATES = PortalSource(
+    "duo_ho_graduates", "duo_ho_gediplomeerden", "Gediplomeerden hbo en wo", None,
+    "AANTAL_GEDIPLOMEERDEN", "ho_gediplomeerden",
+    "https://onderwijsdata.duo.nl/dataset/169aef42-1588-4602-b1ac-d06616db788b/resource/",
+    {"hbo": "e7b2aabd-1c10-4990-a33c-bf558f02ed12/download/gediplomeerdengeslhbo.csv",
+     "wo": "4938e55f-45f5-4f74-a512-baa2db99f5a9/download/gediplomeerdengeslwo.csv"})
+ENTRIES = [FIRST_YEARS, ENROLMENTS, GRADUATES]
