@@ -26,8 +26,8 @@ from etl.errors import FetchError, RawFileError
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
 from etl.sources import SOURCES
-from etl.sources import duo_ho_first_years_old as first_years
-from etl.sources import duo_ho_graduates_old as graduates
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as first_years
+from etl.sources.duo_ho_oldlayout import GRADUATES_OLD as graduates
 from etl.sources.duo_ho_portal import ENROLMENTS as portal_enrolments
 from etl.sources.duo_ho_portal import FIRST_YEARS as portal_first_years
 from etl.sources.duo_ho_portal import GRADUATES as portal_graduates
@@ -163,7 +163,7 @@ def test_old_layout_bad_input_is_named_by_line_and_column(module, source, line, 
 def test_old_layout_missing_column_is_not_recognised(tmp_path):
     path = _edited(HBO_GRAD, tmp_path, 1, "SOORT DIPLOMA;", "")
     assert not graduates.recognises(read_header(path))
-    _located(graduates, path, 1, None, "de kopregel is niet die van DUO gediplomeerden hbo/wo (oude indeling)")
+    _located(graduates, path, 1, None, "de kopregel is niet die van DUO gediplomeerden hbo en wo (oude indeling)")
 
 
 def test_old_layout_other_bytes_and_a_file_without_records_are_named(tmp_path):
@@ -289,20 +289,23 @@ def test_portal_headers_follow_the_catalogue():
     assert portal_enrolments.edition_key(read_header(PORTAL_ENROL), PORTAL_ENROL) == "wo"
 
 
-def test_the_portal_datasets_are_entries_of_one_definition_listed_by_name():
+def test_the_datasets_of_each_layout_are_entries_of_one_definition_listed_by_name():
     names = [source.__name__.rsplit(".", 1)[-1] for source in SOURCES]
     assert names == sorted(names)
-    entries = [s for s in SOURCES if s.__name__.rsplit(".", 1)[-1] in (
-        "duo_ho_enrolments", "duo_ho_first_years", "duo_ho_graduates")]
-    assert entries == [portal_enrolments, portal_first_years, portal_graduates]
+    entries = [s for s in SOURCES if s.__name__.rsplit(".", 1)[-1].startswith("duo_ho_")]
+    assert entries == [portal_enrolments, portal_first_years, first_years, portal_graduates, graduates]
     assert [e.DATASET.dataset_id for e in entries] == [
-        "duo_ho_ingeschrevenen", "duo_ho_eerstejaars", "duo_ho_gediplomeerden"]
-    assert [e.DATASET.fact_table for e in entries] == ["fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_graduate"]
-    # each shares its dataset id (and so the newest-edition rule) with the old layout where one exists
+        "duo_ho_ingeschrevenen", "duo_ho_eerstejaars", "duo_ho_eerstejaars", "duo_ho_gediplomeerden",
+        "duo_ho_gediplomeerden"]  # the layouts share a dataset id, so the newest edition wins a year
+    assert [e.DATASET.fact_table for e in entries] == [
+        "fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_graduate", "fact_ho_graduate"]
     assert portal_first_years.DATASET.grain == first_years.DATASET.grain
     assert portal_graduates.DATASET.grain == graduates.DATASET.grain
     assert [e.DATASET.raw_subdir for e in entries] == [
-        "duo/ho_ingeschrevenen", "duo/ho_eerstejaars", "duo/ho_gediplomeerden"]
+        "duo/ho_ingeschrevenen", "duo/ho_eerstejaars", "duo/ho_eerstejaars-oude-indeling", "duo/ho_gediplomeerden",
+        "duo/ho_gediplomeerden-oude-indeling"]
+    # the old layout declares the fact tables' checks for both layouts
+    assert [len(e.CHECKS) for e in entries] == [0, 0, 28, 0, 26]
 
 
 def test_portal_facts_suppression_case_and_names(resolver):

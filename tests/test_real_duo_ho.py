@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from etl.rawfiles import read_header, recognise
-from etl.sources import duo_ho_first_years_old as first_years
-from etl.sources import duo_ho_graduates_old as graduates
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as first_years
+from etl.sources.duo_ho_oldlayout import GRADUATES_OLD as graduates
 from tests.staged import staged_facts
 
 FOLDER = "duo_ho_mbo_2019_oldlayout"

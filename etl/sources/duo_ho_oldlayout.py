@@ -1,14 +1,20 @@
-"""DUO's old hbo/wo layout (duo.nl/open_onderwijsdata/images/..., editions up to 2019): shared reader.
+"""DUO's old hbo/wo layout (duo.nl/open_onderwijsdata/images/..., editions up to 2019): first-years and graduates.
 
-Not a dataset module itself (no DATASET): duo_ho_first_years_old.py and duo_ho_graduates_old.py use it.
-The files are `;`-separated, unquoted, UTF-8/ASCII, CRLF, one row per institution location × programme × form
-(× diploma type) × sex with one count column per year ('2015' … '2019'). GEMEENTENUMMER is the 4-digit CBS
-number of the institution's location; CROHO ONDERDEEL is lower case. Between records DUO's export left stray
-lines holding only `""`: they are skipped, and the other lines keep their true line numbers.
-hbo and wo files have the same header; the level follows from the data (SOORT DIPLOMA, else the CROHO code).
+The two datasets differ only in constants (dataset, files, fixed columns), so they are one definition,
+`OldLayoutSource`, with two entries in ENTRIES that the source registry (etl/sources/__init__.py) lists as
+duo_ho_first_years_old and duo_ho_graduates_old (the names of their demo writers, DDL and docs). They declare the
+checks of fact_ho_enrolment and fact_ho_graduate for both layouts.
 
-`stage` reads the file in DuckDB as lines (read_text), splits them at `;` and checks every value with SQL rules;
-the first problem stops the build with a Dutch message naming the file, line and column.
+One file per level (03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv, 05-gediplomeerden-wo-2019.csv, ...),
+same header per dataset: the fixed columns, then one count column per (diploma) year. The files are `;`-separated,
+unquoted, UTF-8/ASCII, CRLF, one row per institution location × programme × form (× diploma type) × sex with one
+count column per year ('2015' … '2019'). GEMEENTENUMMER is the 4-digit CBS number of the institution's location;
+CROHO ONDERDEEL is lower case. Between records DUO's export left stray lines holding only `""`: they are skipped,
+and the other lines keep their true line numbers. hbo and wo files have the same header; the level follows from the
+data (SOORT DIPLOMA, else the CROHO code).
+
+`stage` reads the file in DuckDB as lines (read_text), splits them at `;` and checks every value with SQL rules; the
+first problem stops the build with a Dutch message naming the file, line and column.
 """
 
 from __future__ import annotations
@@ -21,12 +27,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
-from etl.reference import read_regions
+from etl.reference import MunicipalityResolver, read_regions
 from etl.sources import fast_csv
+from etl.sources.base import Dataset, FetchTarget
 
 COMMON_START = [
     "PROVINCIE",
@@ -173,10 +181,11 @@ def _list(values: dict[str, str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str], title: str,
-          prefix: str, text: dict[str, str], constants: dict[str, str],
-          peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
-    """Read the file into temp view `table` with its facts: one row per record × year column.
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str], title: str,
+           prefix: str, text: dict[str, str], constants: dict[str, str],
+           peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
+    """Read the file into temp view `table` with its facts: one row per record × year column (see
+    OldLayoutSource.stage).
 
     `title` names the layout in a message about the header, `prefix` the count columns, `text` maps further fact
     columns to the (stripped) file column they copy, `constants` gives the columns that hold one value for the whole
@@ -224,3 +233,98 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table:
         cross join {table}_years y
     """)  # noqa: S608 (names from code)
     return records, first_per_id(programme for _, programme in programmes)
+
+
+BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
+ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
+GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
+
+
+def _checks(dataset: Dataset, prefix: str, year_word: str) -> list[Check]:
+    """The checks of a fact table of both layouts (hbo/wo enrolments or graduates), declared once here."""
+    table = dataset.fact_table
+    measure = [accepted_values(table, "measure", ["eerstejaars", "ingeschrevenen"])] if prefix == "students" else []
+    return [
+        *not_null(table, "academic_year", "brin", "municipality_code", "education_id", *dataset.grain[3:-1],
+                  "source_id", "peildatum", "status"),
+        unique(table, *dataset.grain),
+        accepted_values(table, "sex", ["man", "vrouw", "totaal"]),
+        accepted_values(table, "form", ["voltijd", "deeltijd", "duaal", "alle"]),
+        *measure,
+        accepted_values(table, "status", ["definitief", "voorlopig"]),
+        relationship(table, "municipality_code", "region", "code"),
+        relationship(table, "education_id", "education", "education_id"),
+        relationship(table, "academic_year", "period", "period_id"),
+        relationship(table, "source_id", "source", "source_id"),
+        *count_columns(table, prefix),
+        rule(table, "alleen hbo- en wo-opleidingen",
+             "education_id not in (select education_id from education where level in ('hbo', 'wo'))", "education_id"),
+        # Row-count sanity per file: a year with far fewer rows than the file's other years means a truncated file.
+        rule(table, f"elk {year_word} heeft per bestand minstens half zoveel rijen als het gemiddelde",
+             "exists (select 1 from (select source_file, academic_year, count(*) as n, "  # noqa: S608 (constants)
+             f"avg(count(*)) over (partition by source_file) as mean from {table} "
+             "group by source_file, academic_year) as s "
+             f"where s.source_file = {table}.source_file and s.academic_year = {table}.academic_year "
+             "and s.n < 0.5 * s.mean)", "academic_year"),
+    ]
+
+
+class OldLayoutSource:
+    """One old-layout dataset as an entry of the source registry, with the attributes of a source module."""
+
+    def __init__(self, name: str, dataset_id: str, title: str, measure: str | None, raw_folder: str,
+                 files: dict[str, str], last_year: int) -> None:
+        """`measure` None: the graduates dataset (SOORT DIPLOMA, diploma years); else first-years."""
+        self.__name__ = f"etl.sources.{name}"  # as a module's name: the demo writer, DDL and docs go by it
+        self.MEASURE = measure
+        self.FIXED_COLUMNS = ENROLMENT_COLUMNS if measure else GRADUATE_COLUMNS
+        self.FILES = files
+        self.DATASET = Dataset(
+            dataset_id=dataset_id, publisher="DUO", title=title, url=BASE_URL + files["hbo"], licence="CC0",
+            period_type="school_year", raw_subdir=f"duo/{raw_folder}",
+            fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
+            grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+        self.FETCH_TARGETS = [FetchTarget("duo", BASE_URL + file, self.DATASET.raw_subdir, file, last_year)
+                              for file in files.values()]
+        self.CHECKS = (_checks(self.DATASET, "students", "studiejaar") if measure else
+                       _checks(self.DATASET, "graduates", "diplomajaar"))
+
+    def __repr__(self) -> str:
+        return f"<source {self.__name__}>"
+
+    def recognises(self, header: list[str]) -> bool:
+        """True for this dataset's header (hbo and wo share it): the fixed columns, then year columns."""
+        return recognises(header, self.FIXED_COLUMNS)
+
+    def periods(self, header: list[str], path: Path) -> list[str]:
+        """The academic years the file covers: column '2018' is 2018-2019."""
+        return [academic_year(y) for y in years_in(header, self.FIXED_COLUMNS, path)]
+
+    def edition_key(self, header: list[str], path: Path) -> str:
+        """'hbo' or 'wo' (both files share one header)."""
+        return edition_key(header, path)
+
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+              table: str) -> tuple[int, list[Education]]:
+        """Temp view `table` with the file's facts: codes for municipality (the CBS number the layout gives) and
+        programme, academic years, counts. Returns (data rows, education rows); raises RawFileError at the first
+        problem, naming line and column."""
+        del resolver  # the layout gives the CBS number itself
+        title = f"DUO {self.DATASET.title.lower()} (oude indeling)"
+        source = {"source_id": self.DATASET.dataset_id}
+        if self.MEASURE is None:
+            return _stage(con, path, relative_path, table, self.FIXED_COLUMNS, title, "graduates",
+                          {"diploma_type": "SOORT DIPLOMA"}, source, graduates_peildatum)
+        return _stage(con, path, relative_path, table, self.FIXED_COLUMNS, title, "students",
+                      {"ho_type": "TYPE HOGER ONDERWIJS"}, {"measure": self.MEASURE, **source}, first_years_peildatum)
+
+
+FIRST_YEARS_OLD = OldLayoutSource(
+    "duo_ho_first_years_old", "duo_ho_eerstejaars", "Eerstejaars ingeschrevenen hbo en wo", "eerstejaars",
+    "ho_eerstejaars-oude-indeling", {"hbo": "03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv",
+                                     "wo": "03b-eerstejaars-ingeschrevenen-wo-domein-wo-2019.csv"}, 2019)
+GRADUATES_OLD = OldLayoutSource(
+    "duo_ho_graduates_old", "duo_ho_gediplomeerden", "Gediplomeerden hbo en wo", None,
+    "ho_gediplomeerden-oude-indeling", {"hbo": "05-gediplomeerden-hbo-2019.csv", "wo": "05-gediplomeerden-wo-2019.csv"},
+    2018)
+ENTRIES = [FIRST_YEARS_OLD, GRADUATES_OLD]

@@ -187,7 +187,7 @@ GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_
 class PortalSource:
     """One portal dataset as an entry of the source registry, with the attributes of a source module."""
 
-    # The fact tables' checks are declared once, in duo_ho_first_years_old.py and duo_ho_graduates_old.py.
+    # The fact tables' checks are declared once, by the old layout's entries (duo_ho_oldlayout.py).
     CHECKS: ClassVar[list[Check]] = []
 
     def __init__(self, name: str, dataset_id: str, title: str, measure: str | None, count_column: str,
