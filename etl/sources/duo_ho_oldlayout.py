@@ -20,7 +20,6 @@ first problem stops the build with a Dutch message naming the file, line and col
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -181,63 +180,33 @@ def _list(values: dict[str, str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str], title: str,
-           prefix: str, text: dict[str, str], constants: dict[str, str],
-           peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
-    """Read the file into temp view `table` with its facts: one row per record × year column (see
-    OldLayoutSource.stage).
-
-    `title` names the layout in a message about the header, `prefix` the count columns, `text` maps further fact
-    columns to the (stripped) file column they copy, `constants` gives the columns that hold one value for the whole
-    file, `peildatum` the date of a year. Returns (data rows, education rows); raises RawFileError at the first
-    problem, naming line and column. The layout suppresses nothing, so the bounds are the count.
-    """
-    header, years = _header(path, fixed, title)
-    wide = f"{table}_wide"
-    records = _read_lines(con, path, header, wide)
-    con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
-                [list(_municipality_codes())])
-    fast_csv._check_rules(con, path, wide, _rules(header, fixed, table), {})
-    level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if "SOORT DIPLOMA" in fixed else
-             "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
+def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
+    """Temp table `table`: level × CROHO onderdeel × subonderdeel × code of view `rows` → education id (the name
+    of the first record); returns the education rows in order of first appearance. An unknown onderdeel stops the
+    build at its first line."""
     key = '"CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL"'
-    con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
     found = con.execute(f"select level, {key}, arg_min(\"OPLEIDINGSNAAM ACTUEEL\", source_line), "  # noqa: S608
-                        f"min(source_line) as first from {table}_rows group by all order by first").fetchall()
-    programmes = [(row[:4], ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL")) for row in found]
-    con.execute(f"create or replace temp table {table}_programmes as select unnest(?::varchar[]) as level, "
+                        f"min(source_line) as first from {rows} group by all order by first").fetchall()
+    programmes = [ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL") for row in found]
+    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
                 "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as code, "
                 "unnest(?::varchar[]) as education_id",
-                [*(list(column) for column in zip(*(k for k, _ in programmes), strict=True)),
-                 [programme.education_id for _, programme in programmes]])
-    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
-                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
-                + ", ".join(f"?::varchar as {n}" for n in constants),
-                [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
-                 relative_path, *constants.values()])
-    counts = f"[{', '.join(f'pystrip({fast_csv.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
-    forms = " ".join(f"when '{k}' then '{v}'" for k, v in FORMS.items())
-    con.execute(f"""
-        create or replace temp view {table} as
-        select y.academic_year, pystrip(r."BRIN NUMMER ACTUEEL") as brin,
-               pystrip(r."INSTELLINGSNAAM ACTUEEL") as institution_name,
-               'GM' || pystrip(r."GEMEENTENUMMER") as municipality_code, p.education_id, r.level,
-               case pystrip(r."OPLEIDINGSVORM") {forms} end as form, pystrip(r."GESLACHT") as sex,
-               {", ".join(f"pystrip(r.{fast_csv.quoted(c)}) as {n}" for n, c in text.items())},
-               {counts} as {prefix}, {counts} as {prefix}_low, {counts} as {prefix}_high,
-               false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
-               'definitief' as status, y.source_file, r.source_line
-        from {table}_rows r
-        join {table}_programmes p on p.level = r.level and p.onderdeel = r."CROHO ONDERDEEL"
-             and p.sub = r."CROHO SUBONDERDEEL" and p.code = r."OPLEIDINGSCODE ACTUEEL"
-        cross join {table}_years y
-    """)  # noqa: S608 (names from code)
-    return records, first_per_id(programme for _, programme in programmes)
+                [*(list(column) for column in zip(*(row[:4] for row in found), strict=True)),
+                 [programme.education_id for programme in programmes]])
+    return first_per_id(programmes)
 
 
 BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
 ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
 GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
+
+
+def ho_dataset(dataset_id: str, title: str, url: str, raw_folder: str, measure: str | None) -> Dataset:
+    """A DUO hbo/wo dataset (either layout): enrolments with a measure, or graduates (`measure` None)."""
+    return Dataset(dataset_id=dataset_id, publisher="DUO", title=title, url=url, licence="CC0",
+                   period_type="school_year", raw_subdir=f"duo/{raw_folder}",
+                   fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
+                   grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
 
 
 def _checks(dataset: Dataset, prefix: str, year_word: str) -> list[Check]:
@@ -279,15 +248,10 @@ class OldLayoutSource:
         self.MEASURE = measure
         self.FIXED_COLUMNS = ENROLMENT_COLUMNS if measure else GRADUATE_COLUMNS
         self.FILES = files
-        self.DATASET = Dataset(
-            dataset_id=dataset_id, publisher="DUO", title=title, url=BASE_URL + files["hbo"], licence="CC0",
-            period_type="school_year", raw_subdir=f"duo/{raw_folder}",
-            fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
-            grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+        self.DATASET = ho_dataset(dataset_id, title, BASE_URL + files["hbo"], raw_folder, measure)
         self.FETCH_TARGETS = [FetchTarget("duo", BASE_URL + file, self.DATASET.raw_subdir, file, last_year)
                               for file in files.values()]
-        self.CHECKS = (_checks(self.DATASET, "students", "studiejaar") if measure else
-                       _checks(self.DATASET, "graduates", "diplomajaar"))
+        self.CHECKS = _checks(self.DATASET, *(("students", "studiejaar") if measure else ("graduates", "diplomajaar")))
 
     def __repr__(self) -> str:
         return f"<source {self.__name__}>"
@@ -306,17 +270,47 @@ class OldLayoutSource:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
-        """Temp view `table` with the file's facts: codes for municipality (the CBS number the layout gives) and
-        programme, academic years, counts. Returns (data rows, education rows); raises RawFileError at the first
-        problem, naming line and column."""
+        """Temp view `table` with the file's facts, one row per record × year column: the CBS number the layout
+        gives, programme codes, academic years; the layout suppresses nothing, so the bounds are the count.
+        Returns (data rows, education rows); raises RawFileError at the first problem, naming line and column."""
         del resolver  # the layout gives the CBS number itself
-        title = f"DUO {self.DATASET.title.lower()} (oude indeling)"
-        source = {"source_id": self.DATASET.dataset_id}
-        if self.MEASURE is None:
-            return _stage(con, path, relative_path, table, self.FIXED_COLUMNS, title, "graduates",
-                          {"diploma_type": "SOORT DIPLOMA"}, source, graduates_peildatum)
-        return _stage(con, path, relative_path, table, self.FIXED_COLUMNS, title, "students",
-                      {"ho_type": "TYPE HOGER ONDERWIJS"}, {"measure": self.MEASURE, **source}, first_years_peildatum)
+        fixed, graduates = self.FIXED_COLUMNS, self.MEASURE is None
+        prefix, peildatum = ("graduates", graduates_peildatum) if graduates else ("students", first_years_peildatum)
+        text = {"diploma_type": "SOORT DIPLOMA"} if graduates else {"ho_type": "TYPE HOGER ONDERWIJS"}
+        constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
+        header, years = _header(path, fixed, f"DUO {self.DATASET.title.lower()} (oude indeling)")
+        wide = f"{table}_wide"
+        records = _read_lines(con, path, header, wide)
+        con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
+                    [list(_municipality_codes())])
+        fast_csv._check_rules(con, path, wide, _rules(header, fixed, table), {})
+        level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
+                 "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
+        con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
+        programmes = _programmes(con, path, f"{table}_rows", f"{table}_programmes")
+        con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
+                    "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
+                    + ", ".join(f"?::varchar as {n}" for n in constants),
+                    [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
+                     relative_path, *constants.values()])
+        counts = f"[{', '.join(f'pystrip({fast_csv.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
+        forms = " ".join(f"when '{k}' then '{v}'" for k, v in FORMS.items())
+        con.execute(f"""
+            create or replace temp view {table} as
+            select y.academic_year, pystrip(r."BRIN NUMMER ACTUEEL") as brin,
+                   pystrip(r."INSTELLINGSNAAM ACTUEEL") as institution_name,
+                   'GM' || pystrip(r."GEMEENTENUMMER") as municipality_code, p.education_id, r.level,
+                   case pystrip(r."OPLEIDINGSVORM") {forms} end as form, pystrip(r."GESLACHT") as sex,
+                   {", ".join(f"pystrip(r.{fast_csv.quoted(c)}) as {n}" for n, c in text.items())},
+                   {counts} as {prefix}, {counts} as {prefix}_low, {counts} as {prefix}_high,
+                   false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
+                   'definitief' as status, y.source_file, r.source_line
+            from {table}_rows r
+            join {table}_programmes p on p.level = r.level and p.onderdeel = r."CROHO ONDERDEEL"
+                 and p.sub = r."CROHO SUBONDERDEEL" and p.code = r."OPLEIDINGSCODE ACTUEEL"
+            cross join {table}_years y
+        """)  # noqa: S608 (names from code)
+        return records, programmes
 
 
 FIRST_YEARS_OLD = OldLayoutSource(

@@ -20,8 +20,6 @@ Dutch message naming the file, line and column.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import ClassVar
@@ -36,7 +34,7 @@ from etl.rawtext import not_utf8
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
 from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
+from etl.sources.base import FetchTarget
 
 PLACE = ["PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING"]
 INSTITUTION = ["INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL", "SUBONDERDEEL"]
@@ -113,75 +111,45 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
                 [[p[0] for p in places], [p[1] for p in places], codes])
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-           table: str, columns: list[str], title: str, prefix: str, text: dict[str, str], constants: dict[str, str],
-           peildatum: Callable[[int], date]) -> tuple[int, list[Education]]:
-    """Read the file into temp view `table` with its facts: one row per record (see PortalSource.stage).
+def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title: str, rows: str) -> int:
+    """Temp view `rows`: the records as text (fast_csv.read_text) checked by the rules, with `year` and `level`.
 
-    `title` names the dataset in a message about the header, `prefix` the count columns, `text` maps further fact
-    columns to the file column they copy (stripped, lower case), `constants` gives the columns with one value for
-    the whole file, `peildatum` the date of a year. -1 is a suppressed count: null with bounds 1..4.
-    """
+    The level is SOORT_DIPLOMA's prefix for graduates, else the institution's (WO_INSTITUTIONS)."""
     header = fast_csv.header_of(path, ",")
     if header is None:
         raise not_utf8(path, ",")
     if header != columns:
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    q, year_column, count_column = fast_csv.quoted, columns[0], columns[-1]
-    text_table = f"{table}_text"
     try:
-        records = fast_csv.read_text(con, path, ",", header, text_table, _rules(columns), {
-            year_column: ("[0-9]{4}", "een jaartal (jjjj)"),
-            count_column: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
+        records = fast_csv.read_text(con, path, ",", header, f"{rows}_text", _rules(columns), {
+            columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
+            columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
     except RawFileError as error:  # rawtext names the byte that is not UTF-8 and what it would be in Windows-1252
         if "geen UTF-8" not in error.message:
             raise
         raise not_utf8(path, ",") from None
-    year = f"pystrip({q(year_column)})::integer"
     if "SOORT_DIPLOMA" in columns:
         level = "split_part(lower(pystrip(\"SOORT_DIPLOMA\")), ' ', 1)"
     else:
-        level = (f"case when pystrip(\"INSTELLINGSCODE_ACTUEEL\") in ({', '.join(map(repr, sorted(WO_INSTITUTIONS)))}) "
-                 "then 'wo' else 'hbo' end")
-    rows = f"{table}_rows"
-    con.execute(f"create or replace temp view {rows} as select {year} as year, {level} as level, * "  # noqa: S608
-                f"from {text_table}")
-    _municipalities(con, path, resolver, rows, f"{table}_places")
+        universities = ", ".join(f"'{brin}'" for brin in sorted(WO_INSTITUTIONS))
+        level = f"case when pystrip(\"INSTELLINGSCODE_ACTUEEL\") in ({universities}) then 'wo' else 'hbo' end"
+    con.execute(f"create or replace temp view {rows} as select pystrip({fast_csv.quoted(columns[0])})::integer "  # noqa: S608
+                f"as year, {level} as level, * from {rows}_text")
+    return records
+
+
+def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
+    """Temp table `table`: level × ONDERDEEL × SUBONDERDEEL of view `rows` → education id; returns the education
+    rows in order of first appearance. An unknown onderdeel stops the build at its first line."""
     found = con.execute(f"select level, \"ONDERDEEL\", \"SUBONDERDEEL\", min(source_line) as first "  # noqa: S608
                         f"from {rows} group by all order by first").fetchall()
     programmes = [ho_education(level, onderdeel, sub, None, None, path, line, "ONDERDEEL")
                   for level, onderdeel, sub, line in found]
-    con.execute(f"create or replace temp table {table}_programmes as select unnest(?::varchar[]) as level, "
+    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
                 "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as education_id",
                 [*(list(column) for column in zip(*(row[:3] for row in found), strict=True)),
                  [programme.education_id for programme in programmes]])
-    years = [row[0] for row in con.execute(f"select distinct year from {rows} order by 1").fetchall()]  # noqa: S608
-    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
-                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
-                + ", ".join(f"?::varchar as {n}" for n in constants),
-                [years, [old.academic_year(y) for y in years], [peildatum(y) for y in years], relative_path,
-                 *constants.values()])
-    count = f"nullif(pystrip(r.{q(count_column)}), '{SUPPRESSED}')::integer"
-    con.execute(f"""
-        create or replace temp view {table} as
-        select y.academic_year, pystrip(r."INSTELLINGSCODE_ACTUEEL") as brin,
-               pystrip(r."INSTELLINGSNAAM_ACTUEEL") as institution_name, m.municipality_code, p.education_id,
-               r.level, lower(pystrip(r."GESLACHT")) as sex,
-               {", ".join(f"lower(pystrip(r.{q(c)})) as {n}" for n, c in text.items())}, 'alle' as form,
-               {count} as {prefix}, coalesce({count}, {SUPPRESSED_LOW}) as {prefix}_low,
-               coalesce({count}, {SUPPRESSED_HIGH}) as {prefix}_high, {count} is null as {prefix}_suppressed,
-               {", ".join(f"y.{n}" for n in constants)}, y.peildatum, 'definitief' as status, y.source_file,
-               r.source_line::integer as source_line
-        from {rows} r
-        join {table}_years y using (year)
-        join {table}_places m on m.name = pystrip(r."GEMEENTENAAM") and m.year = r.year
-        join {table}_programmes p on p.level = r.level and p.onderdeel = r."ONDERDEEL" and p.sub = r."SUBONDERDEEL"
-    """)  # noqa: S608 (names from code)
-    return records, first_per_id(programmes)
-
-
-ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
-GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
+    return first_per_id(programmes)
 
 
 class PortalSource:
@@ -197,11 +165,7 @@ class PortalSource:
         self.MEASURE = measure
         self.COLUMNS = enrolment_columns(count_column) if measure else GRADUATE_COLUMNS
         self.FILES = files
-        self.DATASET = Dataset(
-            dataset_id=dataset_id, publisher="DUO", title=title, url=base_url + files["hbo"], licence="CC0",
-            period_type="school_year", raw_subdir=f"duo/{raw_folder}",
-            fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
-            grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+        self.DATASET = old.ho_dataset(dataset_id, title, base_url + files["hbo"], raw_folder, measure)
         self.FETCH_TARGETS = [FetchTarget("duo", base_url + path, self.DATASET.raw_subdir, path.rsplit("/", 1)[-1])
                               for path in files.values()]
 
@@ -224,17 +188,40 @@ class PortalSource:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
-        """Temp view `table` with the file's facts: municipality via GEMEENTENAAM, programme = (sub)onderdeel, -1 =
-        suppressed. Returns (data rows, education rows); raises RawFileError at the first problem, naming line and
-        column."""
-        title = f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)"
-        source = {"source_id": self.DATASET.dataset_id}
-        if self.MEASURE is None:
-            return _stage(con, path, relative_path, resolver, table, self.COLUMNS, title, "graduates",
-                          {"diploma_type": "SOORT_DIPLOMA"}, source, old.graduates_peildatum)
-        return _stage(con, path, relative_path, resolver, table, self.COLUMNS, title, "students",
-                      {"ho_type": "TYPE_HOGER_ONDERWIJS"}, {"measure": self.MEASURE, **source},
-                      old.first_years_peildatum)
+        """Temp view `table` with the file's facts, one row per record: municipality via GEMEENTENAAM, programme =
+        (sub)onderdeel, -1 = suppressed (null with bounds 1..4). Returns (data rows, education rows); raises
+        RawFileError at the first problem, naming line and column."""
+        graduates, q, count_column = self.MEASURE is None, fast_csv.quoted, self.COLUMNS[-1]
+        prefix = "graduates" if graduates else "students"
+        peildatum = old.graduates_peildatum if graduates else old.first_years_peildatum
+        kind = ("lower(pystrip(r.\"SOORT_DIPLOMA\")) as diploma_type" if graduates else
+                "lower(pystrip(r.\"TYPE_HOGER_ONDERWIJS\")) as ho_type, y.measure")
+        rows = f"{table}_rows"
+        records = _read(con, path, self.COLUMNS, f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)", rows)
+        _municipalities(con, path, resolver, rows, f"{table}_places")
+        programmes = _programmes(con, path, rows, f"{table}_programmes")
+        years = [row[0] for row in con.execute(f"select distinct year from {rows} order by 1").fetchall()]  # noqa: S608
+        con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
+                    "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
+                    "?::varchar as source_id, ?::varchar as measure",
+                    [years, [old.academic_year(y) for y in years], [peildatum(y) for y in years], relative_path,
+                     self.DATASET.dataset_id, self.MEASURE])
+        count = f"nullif(pystrip(r.{q(count_column)}), '{SUPPRESSED}')::integer"
+        con.execute(f"""
+            create or replace temp view {table} as
+            select y.academic_year, pystrip(r."INSTELLINGSCODE_ACTUEEL") as brin,
+                   pystrip(r."INSTELLINGSNAAM_ACTUEEL") as institution_name, m.municipality_code, p.education_id,
+                   r.level, lower(pystrip(r."GESLACHT")) as sex, {kind}, 'alle' as form,
+                   {count} as {prefix}, coalesce({count}, {SUPPRESSED_LOW}) as {prefix}_low,
+                   coalesce({count}, {SUPPRESSED_HIGH}) as {prefix}_high, {count} is null as {prefix}_suppressed,
+                   y.source_id, y.peildatum, 'definitief' as status, y.source_file,
+                   r.source_line::integer as source_line
+            from {rows} r
+            join {table}_years y using (year)
+            join {table}_places m on m.name = pystrip(r."GEMEENTENAAM") and m.year = r.year
+            join {table}_programmes p on p.level = r.level and p.onderdeel = r."ONDERDEEL" and p.sub = r."SUBONDERDEEL"
+        """)  # noqa: S608 (names from code)
+        return records, programmes
 
 
 FIRST_YEARS = PortalSource(
