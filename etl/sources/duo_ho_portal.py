@@ -94,9 +94,9 @@ def _rules(columns: list[str]) -> list[fast_csv.Rule]:
 
 
 def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: MunicipalityResolver, rows: str,
-                    table: str) -> None:
+                    table: str) -> list[int]:
     """Temp table `table`: GEMEENTENAAM × year of view `rows` → CBS code via the resolver (the year's
-    classification). An unknown name stops the build at its first line."""
+    classification); returns the years. An unknown name stops the build at its first line."""
     places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
                          f"min(source_line) from {rows} group by all order by 4").fetchall()
     codes = []
@@ -109,6 +109,7 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
     con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as name, "
                 "unnest(?::integer[]) as year, unnest(?::varchar[]) as municipality_code",
                 [[p[0] for p in places], [p[1] for p in places], codes])
+    return sorted({p[1] for p in places})
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title: str, rows: str) -> int:
@@ -198,9 +199,8 @@ class PortalSource:
                 "lower(pystrip(r.\"TYPE_HOGER_ONDERWIJS\")) as ho_type, y.measure")
         rows = f"{table}_rows"
         records = _read(con, path, self.COLUMNS, f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)", rows)
-        _municipalities(con, path, resolver, rows, f"{table}_places")
+        years = _municipalities(con, path, resolver, rows, f"{table}_places")
         programmes = _programmes(con, path, rows, f"{table}_programmes")
-        years = [row[0] for row in con.execute(f"select distinct year from {rows} order by 1").fetchall()]  # noqa: S608
         con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
                     "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                     "?::varchar as source_id, ?::varchar as measure",
