@@ -13,7 +13,10 @@ from etl import domains
 from etl.checks import run_checks
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR
-from etl.sources import duo_ho_first_years_old, duo_ho_graduates_old, duo_mbo_students_old, duo_vo_exams
+from etl.sources import duo_mbo_students_old, duo_vo_exams
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as duo_ho_first_years_old
+from etl.sources.duo_ho_oldlayout import GRADUATES_OLD as duo_ho_graduates_old
+from tests.staged import staged_facts
 
 REAL_FILES = [
     (duo_ho_graduates_old, "duo_ho_mbo_2019_oldlayout/hbo_gediplomeerden_2019.csv"),
@@ -102,9 +105,10 @@ def test_every_technical_programme_in_the_real_files_is_placed(real_data, resolv
     rules, programmes = _rules(), {}
     for module, name in REAL_FILES:
         path = real_data / name
-        _, education = module.to_facts(module.read(path), path, name, resolver)
-        for row in education[education["is_technical"]].itertuples():
-            programmes[row.education_id] = (row.education_id, row.level, row.track, row.source_label)
+        _, education, _ = staged_facts(module, path, name, resolver)
+        for row in education:
+            if row.is_technical:
+                programmes[row.education_id] = (row.education_id, row.level, row.track, row.source_label)
     placed = {row[0]: row for row in domains.assign(list(programmes.values()), rules)}
     assert set(programmes) - set(placed) == set()
     levels = {programmes[e][1] for e, row in placed.items() if row[1] is not None}

@@ -1,4 +1,4 @@
-"""DUO hbo/wo old layout: reader on hand-written fixtures, bad input, build, indicators, demo and fetch."""
+"""DUO hbo/wo, old and portal layout: reader on hand-written fixtures, bad input, build, indicators, demo, fetch."""
 
 from __future__ import annotations
 
@@ -20,22 +20,31 @@ from etl.demo import duo_ho_graduates as demo_portal_graduates
 from etl.demo import duo_ho_graduates_old as demo_graduates
 from etl.demo.world import demo_world
 from etl.download import download
+from etl.education import Education
 from etl.education.ho import ho_education
 from etl.errors import FetchError, RawFileError
 from etl.rawfiles import read_header, recognise
-from etl.sources import duo_ho_enrolments as portal_enrolments
-from etl.sources import duo_ho_first_years as portal_first_years
-from etl.sources import duo_ho_first_years_old as first_years
-from etl.sources import duo_ho_graduates as portal_graduates
-from etl.sources import duo_ho_graduates_old as graduates
+from etl.reference import MunicipalityResolver
+from etl.sources import SOURCES
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as first_years
+from etl.sources.duo_ho_oldlayout import GRADUATES_OLD as graduates
+from etl.sources.duo_ho_portal import ENROLMENTS as portal_enrolments
+from etl.sources.duo_ho_portal import FIRST_YEARS as portal_first_years
+from etl.sources.duo_ho_portal import GRADUATES as portal_graduates
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.measures.ho import INDICATORS
+from warehouse.schema import schema_sql
 
 HO = FIXTURES / "duo_ho"
 HBO_FIRST = HO / "hbo_eerstejaars_old.csv"
 WO_FIRST = HO / "wo_eerstejaars_old.csv"
 HBO_GRAD = HO / "hbo_gediplomeerden_old.csv"
 WO_GRAD = HO / "wo_gediplomeerden_old.csv"
+PORTAL_FIRST = HO / "hbo_eerstejaars_portal.csv"
+PORTAL_ENROL = HO / "wo_ingeschrevenen_portal.csv"
+PORTAL_GRAD = HO / "hbo_gediplomeerden_portal.csv"
+PORTAL_FILES = [PORTAL_FIRST, PORTAL_ENROL, PORTAL_GRAD]
 
 
 def test_headers_are_recognised_by_the_right_module():
@@ -48,15 +57,20 @@ def test_headers_are_recognised_by_the_right_module():
 
 
 def test_reader_skips_stray_lines_and_keeps_true_line_numbers():
-    long = first_years.read(HBO_FIRST)
-    assert len(long) == 6 * 3
-    assert sorted(long["source_line"].unique()) == [2, 3, 5, 6, 7, 8]  # line 4 is the stray '""'
-    row = long[(long["source_line"] == 5) & (long["year"] == "2018")]
-    assert row[["OPLEIDINGSCODE ACTUEEL", "GESLACHT", "count"]].values.tolist() == [["34035", "man", "31"]]
+    facts, _, records = staged_facts(first_years, HBO_FIRST)
+    assert (records, len(facts)) == (6, 6 * 3)
+    assert sorted(facts["source_line"].unique()) == [2, 3, 5, 6, 7, 8]  # line 4 is the stray '""'
+    row = facts[(facts["source_line"] == 5) & (facts["academic_year"] == "2018-2019")]
+    assert row[["education_id", "sex", "students"]].values.tolist() == [
+        ["hbo:economie/n.v.t. (economie):34035", "man", 31]]
+
+
+def _technical(education: list[Education]) -> dict[str, bool]:
+    return {e.education_id: e.is_technical for e in education}
 
 
 def test_first_years_facts(resolver):
-    facts, education = first_years.to_facts(first_years.read(HBO_FIRST), HBO_FIRST, "f.csv", resolver)
+    facts, education, _ = staged_facts(first_years, HBO_FIRST, "f.csv", resolver)
     almere = facts[(facts["municipality_code"] == "GM0034") & (facts["academic_year"] == "2018-2019")]
     assert almere["students"].sum() == 45 + 9 + 31 + 21
     dronten = facts[(facts["brin"] == "30RJ") & (facts["academic_year"] == "2018-2019")].iloc[0]
@@ -65,28 +79,36 @@ def test_first_years_facts(resolver):
     assert not facts["students_suppressed"].any()
     assert (facts["students_low"] == facts["students"]).all()
     assert set(facts["form"]) == {"voltijd", "deeltijd", "duaal"}
-    assert str(facts["peildatum"].iloc[0]) == "2017-10-01"
-    assert set(education["education_id"]) == {
-        "hbo:techniek/n.v.t. (techniek):34479", "hbo:economie/n.v.t. (economie):34035",
-        "hbo:techniek/n.v.t. (techniek):80072", "hbo:techniek/n.v.t. (techniek):49999"}
-    assert education.set_index("education_id")["is_technical"].to_dict()[
-        "hbo:economie/n.v.t. (economie):34035"] is False
+    assert str(facts["peildatum"].iloc[0])[:10] == "2017-10-01"
+    assert _technical(education) == {
+        "hbo:techniek/n.v.t. (techniek):34479": True, "hbo:economie/n.v.t. (economie):34035": False,
+        "hbo:techniek/n.v.t. (techniek):80072": True, "hbo:techniek/n.v.t. (techniek):49999": True}
 
 
 def test_wo_natuur_is_not_technical(resolver):
-    facts, education = first_years.to_facts(first_years.read(WO_FIRST), WO_FIRST, "w.csv", resolver)
+    facts, education, _ = staged_facts(first_years, WO_FIRST, "w.csv", resolver)
     assert set(facts["level"]) == {"wo"}
-    assert dict(zip(education["track"], education["is_technical"], strict=True)) == {
-        "natuur": False, "techniek": True}
+    assert {e.track: e.is_technical for e in education} == {"natuur": False, "techniek": True}
 
 
 def test_graduates_facts(resolver):
-    facts, _ = graduates.to_facts(graduates.read(HBO_GRAD), HBO_GRAD, "g.csv", resolver)
+    facts, _, _ = staged_facts(graduates, HBO_GRAD, "g.csv", resolver)
     row = facts[(facts["sex"] == "vrouw") & (facts["brin"] == "31FR") & (facts["academic_year"] == "2018-2019")]
     assert row[["graduates", "diploma_type", "source_line"]].values.tolist() == [[4, "hbo bachelor", 3]]
-    assert str(row["peildatum"].iloc[0]) == "2019-08-31"
-    wo, _ = graduates.to_facts(graduates.read(WO_GRAD), WO_GRAD, "w.csv", resolver)
+    assert str(row["peildatum"].iloc[0])[:10] == "2019-08-31"
+    wo, _, _ = staged_facts(graduates, WO_GRAD, "w.csv", resolver)
     assert set(wo["level"]) == {"wo"} and wo["graduates"].sum() == 100 + 110 + 120 + 30 + 33 + 36
+
+
+@pytest.mark.parametrize("path", [HBO_FIRST, WO_FIRST, HBO_GRAD, WO_GRAD, *PORTAL_FILES], ids=lambda p: p.name)
+def test_staged_columns_have_the_fact_tables_types(path):
+    module = recognise(path)[0]
+    con = duckdb.connect()
+    module.stage(con, path, "f.csv", MunicipalityResolver(), "staged")
+    con.execute(schema_sql())
+    types = "select column_name, data_type from information_schema.columns where table_name = ?"
+    staged = dict(con.execute(types, ["staged"]).fetchall())
+    assert staged == dict(con.execute(types, [module.DATASET.fact_table]).fetchall())
 
 
 def test_onderdeel_case_is_normalised_and_unknown_onderdeel_refused(tmp_path):
@@ -96,46 +118,73 @@ def test_onderdeel_case_is_normalised_and_unknown_onderdeel_refused(tmp_path):
         ho_education("hbo", "ruimtevaart", "x", "1", "y", tmp_path, 7, "CROHO ONDERDEEL")
 
 
-def _broken(tmp_path: Path, source: Path, line: int, old: str, new: str) -> Path:
-    lines = source.read_bytes().decode("utf-8").split("\r\n")
-    assert old in lines[line - 1]
+def _edited(source: Path, tmp_path: Path, line: int, old: str, new: str) -> Path:
+    """A copy of `source` with `old` replaced by `new` on `line` (line ends kept as they are)."""
+    lines = source.read_bytes().decode("utf-8").split("\n")
+    assert old in lines[line - 1], (old, lines[line - 1])
     lines[line - 1] = lines[line - 1].replace(old, new, 1)
     target = tmp_path / source.name
-    target.write_bytes("\r\n".join(lines).encode("utf-8"))
+    target.write_bytes("\n".join(lines).encode("utf-8"))
     return target
 
 
-def test_wrong_count_names_line_and_column(tmp_path):
-    path = _broken(tmp_path, HBO_FIRST, 6, ";21;", ";2x;")
+def _located(module, path: Path, line: int, column: str, text: str) -> None:
+    """The one read path refuses the file with a Dutch message naming file, line and column."""
     with pytest.raises(RawFileError) as info:
-        first_years.read(path)
-    assert (info.value.line, info.value.column) == (6, "2018")
-    assert "2x" in str(info.value) and "regel 6" in str(info.value)
+        staged_facts(module, path)
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    where = f"regel {line}, kolom '{column}': " if column else f"regel {line}: "
+    assert f"{path.name}, {where}" in str(info.value) and text in str(info.value), str(info.value)
 
 
-def test_truncated_line_names_line_and_first_missing_column(tmp_path):
-    path = _broken(tmp_path, HBO_FIRST, 7, ";0;2", "")
-    with pytest.raises(RawFileError) as info:
-        first_years.read(path)
-    assert (info.value.line, info.value.column) == (7, "2018")
+@pytest.mark.parametrize(("module", "source", "line", "old", "new", "column", "text"), [
+    (first_years, HBO_FIRST, 6, ";21;", ";2x;", "2018", "verwacht een geheel getal (hoogstens 9 cijfers) "
+                                                        "(gevonden: '2x')"),
+    (first_years, HBO_FIRST, 2, ";40;", ";\u0664\u0660;", "2017", "verwacht een geheel getal"),  # other digits
+    (first_years, HBO_FIRST, 2, ";40;", ";1234567890;", "2017", "hoogstens 9 cijfers"),
+    (first_years, HBO_FIRST, 7, ";0;2", "", "2018", "de regel heeft 14 velden, de kopregel 16"),  # truncated line
+    (first_years, HBO_FIRST, 2, ";40;45;50", ";40;45;50;55", "2019", "de regel heeft 17 velden, de kopregel 16"),
+    (first_years, HBO_FIRST, 8, ";0344;", ";9999;", "GEMEENTENUMMER", "onbekend gemeentenummer"),
+    (first_years, HBO_FIRST, 2, ";0034;", ";34;", "GEMEENTENUMMER", "verwacht 4 cijfers van een CBS-gemeente"),
+    (first_years, HBO_FIRST, 2, ";techniek;", ";ruimtevaart;", "CROHO ONDERDEEL", "onbekend CROHO-onderdeel"),
+    (first_years, HBO_FIRST, 2, ";man;", ";onbekend;", "GESLACHT", "onbekend geslacht; verwacht man of vrouw"),
+    (first_years, HBO_FIRST, 2, ";31FR;", "; ;", "BRIN NUMMER ACTUEEL", "lege waarde in een verplichte kolom"),
+    (first_years, HBO_FIRST, 2, ";34479;", ";94479;", "OPLEIDINGSCODE ACTUEEL", "onbekende CROHO-code"),
+    (first_years, HBO_FIRST, 1, ";2019", ";2020", "2020", "de jaarkolommen moeten opeenvolgende jaren zijn"),
+    (graduates, HBO_GRAD, 5, "voltijd onderwijs", "avondonderwijs", "OPLEIDINGSVORM", "onbekende opleidingsvorm"),
+    (graduates, HBO_GRAD, 2, ";hbo bachelor;", ";mbo bachelor;", "SOORT DIPLOMA", "moet beginnen met 'hbo' of 'wo'"),
+    (graduates, HBO_GRAD, 2, ";hbo bachelor;", ";HBO bachelor;", "SOORT DIPLOMA", "moet beginnen met 'hbo' of 'wo'"),
+    (graduates, HBO_GRAD, 2, ";0034;", ";9999;", "GEMEENTENUMMER", "(gevonden: '9999')"),
+])
+def test_old_layout_bad_input_is_named_by_line_and_column(module, source, line, old, new, column, text, tmp_path):
+    _located(module, _edited(source, tmp_path, line, old, new), line, column, text)
 
 
-def test_missing_column_is_not_recognised(tmp_path):
-    path = _broken(tmp_path, HBO_GRAD, 1, "SOORT DIPLOMA;", "")
+def test_old_layout_missing_column_is_not_recognised(tmp_path):
+    path = _edited(HBO_GRAD, tmp_path, 1, "SOORT DIPLOMA;", "")
     assert not graduates.recognises(read_header(path))
-    with pytest.raises(RawFileError, match="kopregel"):
-        graduates.read(path)
+    _located(graduates, path, 1, None, "de kopregel is niet die van DUO gediplomeerden hbo en wo (oude indeling)")
 
 
-def test_unknown_municipality_number_and_form(tmp_path, resolver):
-    path = _broken(tmp_path, HBO_FIRST, 8, ";0344;", ";9999;")
-    with pytest.raises(RawFileError) as info:
-        first_years.to_facts(first_years.read(path), path, "x", resolver)
-    assert (info.value.line, info.value.column) == (8, "GEMEENTENUMMER")
-    path = _broken(tmp_path, HBO_GRAD, 5, "voltijd onderwijs", "avondonderwijs")
-    with pytest.raises(RawFileError) as info:
-        graduates.to_facts(graduates.read(path), path, "x", resolver)
-    assert (info.value.line, info.value.column) == (5, "OPLEIDINGSVORM")
+def test_old_layout_other_bytes_and_a_file_without_records_are_named(tmp_path):
+    raw = HBO_FIRST.read_bytes()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(raw.replace(b"Almere", "Almère".encode("latin-1"), 1))
+    _located(first_years, latin, 2, "GEMEENTENAAM", "teken dat geen UTF-8 is")
+    header_only = tmp_path / "header.csv"
+    header_only.write_bytes(raw.split(b"\n", 1)[0] + b'\n""\r\n')
+    _located(first_years, header_only, 2, None, "het bestand bevat geen gegevensregels")
+
+
+def test_old_layout_reads_a_byte_order_mark_lf_spaces_and_a_spaced_year_column(tmp_path, resolver):
+    expected = staged_facts(first_years, HBO_FIRST, "f.csv", resolver)
+    text = HBO_FIRST.read_bytes().decode("utf-8").replace("\r\n", "\n").replace(";man;", "; man ;")
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace(";2019", "; 2019", 1).encode())
+    facts, education, records = staged_facts(first_years, path, "f.csv", resolver)
+    assert facts.equals(expected[0]) and (education, records) == expected[1:]
+    nul = _edited(HBO_FIRST, tmp_path, 2, "B HBO-ICT", "B HBO\0ICT")  # a NUL in a name is read as it is
+    assert "B HBO\0ICT" in {e.source_label for e in staged_facts(first_years, nul)[1]}
 
 
 def _fixture_raw(tmp_path: Path) -> Path:
@@ -200,9 +249,9 @@ def test_demo_is_deterministic_and_in_the_true_layout(tmp_path, writer, module, 
         assert data.count(b"\n") == data.count(b"\r\n") and not data.startswith(b"\xef\xbb\xbf")
         assert b"\r\n\"\"\r\n" in data and b'"' not in data.replace(b'\r\n""\r\n', b"")
         assert recognise(path)[0] is module and module.periods(read_header(path), path) == years
-        facts, _ = module.to_facts(module.read(path), path, "x", resolver)
+        facts, _, _ = staged_facts(module, path, "x", resolver)
         assert facts["institution_name"].str.startswith("Demo ").all()
-    hbo = module.to_facts(module.read(first[0]), first[0], "x", resolver)[0]
+    hbo = staged_facts(module, first[0], "x", resolver)[0]
     assert set(hbo.loc[hbo["municipality_code"].str.startswith("GM0"), "municipality_code"]) >= {"GM0034"}
 
 
@@ -222,11 +271,6 @@ def test_fetch_downloads_each_old_layout_file(tmp_path):
 
 # --- current layout (onderwijsdata.duo.nl), hand-made fixtures with DUO's catalogue columns ---
 
-PORTAL_FIRST = HO / "hbo_eerstejaars_portal.csv"
-PORTAL_ENROL = HO / "wo_ingeschrevenen_portal.csv"
-PORTAL_GRAD = HO / "hbo_gediplomeerden_portal.csv"
-
-
 def test_portal_headers_follow_the_catalogue():
     catalogue = ["STUDIEJAAR", "PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING",
                  "TYPE_HOGER_ONDERWIJS", "INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL",
@@ -245,45 +289,138 @@ def test_portal_headers_follow_the_catalogue():
     assert portal_enrolments.edition_key(read_header(PORTAL_ENROL), PORTAL_ENROL) == "wo"
 
 
+def test_the_datasets_of_each_layout_are_entries_of_one_definition_listed_by_name():
+    names = [source.__name__.rsplit(".", 1)[-1] for source in SOURCES]
+    assert names == sorted(names)
+    entries = [s for s in SOURCES if s.__name__.rsplit(".", 1)[-1].startswith("duo_ho_")]
+    assert entries == [portal_enrolments, portal_first_years, first_years, portal_graduates, graduates]
+    assert [e.DATASET.dataset_id for e in entries] == [
+        "duo_ho_ingeschrevenen", "duo_ho_eerstejaars", "duo_ho_eerstejaars", "duo_ho_gediplomeerden",
+        "duo_ho_gediplomeerden"]  # the layouts share a dataset id, so the newest edition wins a year
+    assert [e.DATASET.fact_table for e in entries] == [
+        "fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_enrolment", "fact_ho_graduate", "fact_ho_graduate"]
+    assert portal_first_years.DATASET.grain == first_years.DATASET.grain
+    assert portal_graduates.DATASET.grain == graduates.DATASET.grain
+    assert [e.DATASET.raw_subdir for e in entries] == [
+        "duo/ho_ingeschrevenen", "duo/ho_eerstejaars", "duo/ho_eerstejaars-oude-indeling", "duo/ho_gediplomeerden",
+        "duo/ho_gediplomeerden-oude-indeling"]
+    # the old layout declares the fact tables' checks for both layouts
+    assert [len(e.CHECKS) for e in entries] == [0, 0, 28, 0, 26]
+
+
 def test_portal_facts_suppression_case_and_names(resolver):
-    facts, education = portal_first_years.to_facts(portal_first_years.read(PORTAL_FIRST), PORTAL_FIRST, "p.csv",
-                                                   resolver)
+    facts, education, records = staged_facts(portal_first_years, PORTAL_FIRST, "p.csv", resolver)
+    assert records == len(facts) == 9
     suppressed = facts[facts["source_line"] == 5].iloc[0]
-    assert suppressed["students_suppressed"] and suppressed["students"] is pd.NA
+    assert suppressed["students_suppressed"] and pd.isna(suppressed["students"])
     assert (suppressed["students_low"], suppressed["students_high"]) == (1, 4)
     assert set(facts["municipality_code"]) == {"GM0034", "GM0303"}  # GEMEENTENAAM via the resolver
     assert set(facts["form"]) == {"alle"} and set(facts["measure"]) == {"eerstejaars"}
-    assert dict(zip(education["education_id"], education["is_technical"], strict=True)) == {
-        "hbo:techniek/n.v.t. (techniek)": True, "hbo:economie/n.v.t. (economie)": False}
-    enrol, edu = portal_enrolments.to_facts(portal_enrolments.read(PORTAL_ENROL), PORTAL_ENROL, "e.csv", resolver)
-    assert enrol["students"].tolist() == [120, 300, 0] and set(enrol["measure"]) == {"ingeschrevenen"}
-    assert set(enrol["level"]) == {"wo"} and set(edu["track"]) == {"techniek", "natuur"}
+    assert _technical(education) == {"hbo:techniek/n.v.t. (techniek)": True, "hbo:economie/n.v.t. (economie)": False}
+    enrol, edu, _ = staged_facts(portal_enrolments, PORTAL_ENROL, "e.csv", resolver)
+    assert enrol.sort_values("source_line")["students"].tolist() == [120, 300, 0]
+    assert set(enrol["measure"]) == {"ingeschrevenen"}
+    assert set(enrol["level"]) == {"wo"} and {e.track for e in edu} == {"techniek", "natuur"}
+    graduated, _, _ = staged_facts(portal_graduates, PORTAL_GRAD, "g.csv", resolver)
+    assert set(graduated["diploma_type"]) == {"hbo bachelor"} and str(graduated["peildatum"].min())[:10] == "2019-08-31"
 
 
-def test_portal_bad_input(tmp_path, resolver):
-    def broken(old: str, new: str, line: int) -> Path:
-        lines = PORTAL_FIRST.read_text(encoding="utf-8").split("\n")
-        assert old in lines[line - 1]
-        lines[line - 1] = lines[line - 1].replace(old, new, 1)
-        target = tmp_path / "x.csv"
-        target.write_text("\n".join(lines), encoding="utf-8")
-        return target
+@pytest.mark.parametrize(("module", "source", "line", "old", "new", "column", "text"), [
+    (portal_first_years, PORTAL_FIRST, 5, '"-1"', '"-3"', "AANTAL_EERSTEJAARS_INGESCHREVENEN",
+     "verwacht een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt) (gevonden: '-3')"),
+    (portal_first_years, PORTAL_FIRST, 3, '"12"', '"1x"', "AANTAL_EERSTEJAARS_INGESCHREVENEN", "verwacht een geheel"),
+    (portal_first_years, PORTAL_FIRST, 3, '"12"', '"\u0661\u0662"', "AANTAL_EERSTEJAARS_INGESCHREVENEN",
+     "verwacht een geheel getal"),  # other digits than 0-9
+    (portal_first_years, PORTAL_FIRST, 3, '"2019"', '"19"', "STUDIEJAAR", "verwacht een jaartal (jjjj)"),
+    (portal_first_years, PORTAL_FIRST, 10, '"Dronten"', '"Atlantis"', "GEMEENTENAAM",
+     "gemeente 'Atlantis' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv"),
+    (portal_first_years, PORTAL_FIRST, 3, '"TECHNIEK"', '"RUIMTEVAART"', "ONDERDEEL", "onbekend CROHO-onderdeel"),
+    (portal_first_years, PORTAL_FIRST, 3, '"vrouw"', '"x"', "GESLACHT", "onbekend geslacht; verwacht man of vrouw"),
+    (portal_first_years, PORTAL_FIRST, 3, '"31FR"', '" "', "INSTELLINGSCODE_ACTUEEL", "lege waarde"),
+    (portal_first_years, PORTAL_FIRST, 6, ',"man","72"', "", "GESLACHT", "te weinig velden op deze regel"),
+    (portal_first_years, PORTAL_FIRST, 3, '"vrouw","12"', '"vrouw","12","9"', "AANTAL_EERSTEJAARS_INGESCHREVENEN",
+     "te veel velden op deze regel (verwacht 12"),
+    (portal_first_years, PORTAL_FIRST, 3, '"Demo Hogeschool Almere"', '"Demo Hogeschool\nAlmere"',
+     "INSTELLINGSNAAM_ACTUEEL", "een waarde bevat een regeleinde"),
+    (portal_first_years, PORTAL_FIRST, 3, '"Demo Hogeschool Almere"', '"Demo "Hogeschool Almere"',
+     "INSTELLINGSNAAM_ACTUEEL", "aanhalingsteken"),
+    (portal_first_years, PORTAL_FIRST, 3, '"Almere"', '"Alm\xe8re"', None, ""),  # see below: not UTF-8
+    (portal_graduates, PORTAL_GRAD, 2, '"hbo bachelor"', '"mbo bachelor"', "SOORT_DIPLOMA",
+     "soort diploma moet beginnen met 'hbo' of 'wo'"),
+    (portal_graduates, PORTAL_GRAD, 3, '"-1"', '"-3"', "AANTAL_GEDIPLOMEERDEN", "(gevonden: '-3')"),
+])
+def test_portal_bad_input_is_named_by_line_and_column(module, source, line, old, new, column, text, tmp_path):
+    path = _edited(source, tmp_path, line, old, new)
+    if column is None:  # a byte that is not UTF-8 (è in Latin-1)
+        path.write_bytes(path.read_bytes().replace("è".encode(), b"\xe8"))
+        column, text = "GEMEENTENAAM", "teken dat geen UTF-8 is (byte 0xE8"
+    _located(module, path, line, column, text)
 
-    with pytest.raises(RawFileError) as info:
-        portal_first_years.read(broken('"-1"', '"-3"', 5))
-    assert (info.value.line, info.value.column) == (5, "AANTAL_EERSTEJAARS_INGESCHREVENEN")
-    with pytest.raises(RawFileError) as info:  # a truncated line: the missing fields are empty
-        portal_first_years.read(broken(',"man","72"', "", 6))
-    assert (info.value.line, info.value.column) == (6, "GESLACHT")
-    with pytest.raises(RawFileError) as info:
-        portal_first_years.read(broken('"vrouw","12"', '"vrouw","12","9"', 3))
-    assert info.value.line == 3
-    path = broken('"Dronten"', '"Atlantis"', 10)
-    with pytest.raises(RawFileError) as info:
-        portal_first_years.to_facts(portal_first_years.read(path), path, "x", resolver)
-    assert (info.value.line, info.value.column) == (10, "GEMEENTENAAM")
-    with pytest.raises(RawFileError, match="kopregel"):
-        portal_first_years.read(broken('"GESLACHT",', "", 1))
+
+def test_portal_header_and_a_file_without_records_are_named(tmp_path):
+    path = _edited(PORTAL_FIRST, tmp_path, 1, '"GESLACHT",', "")
+    _located(portal_first_years, path, 1, None, "de kopregel is niet die van DUO eerstejaars ingeschrevenen hbo en wo")
+    path.write_bytes(PORTAL_FIRST.read_bytes().split(b"\n", 1)[0] + b"\n")
+    assert portal_first_years.edition_key(read_header(path), path) == ""
+    assert portal_first_years.periods(read_header(path), path) == []
+    _located(portal_first_years, path, 2, None, "het bestand heeft geen gegevensregels")
+
+
+def test_portal_blank_line_between_records_is_refused_in_dutch(tmp_path):
+    lines = PORTAL_FIRST.read_bytes().split(b"\n")
+    path = tmp_path / PORTAL_FIRST.name
+    path.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
+    assert portal_first_years.periods(read_header(path), path) == ["2019-2020", "2020-2021"]
+    assert portal_first_years.edition_key(read_header(path), path) == "hbo"
+    with pytest.raises(RawFileError, match="lege regels tussen de gegevens; verwijder die regels"):
+        staged_facts(portal_first_years, path)
+
+
+@pytest.mark.parametrize(("line", "old", "new", "name"), [
+    (3, '"Demo Hogeschool Almere"', '"Demo ""Hogeschool"" Almere"', 'Demo "Hogeschool" Almere'),  # escaped quotes
+    (3, '"Demo Hogeschool Almere"', "Demo Hogeschool Almere", "Demo Hogeschool Almere"),  # one field unquoted
+    (3, '"Demo Hogeschool Almere"', '" Demo Hogeschool Almere "', "Demo Hogeschool Almere"),  # spaces
+    (3, '"Demo Hogeschool Almere"', '"Demo Hogeschool\rAlmere"', "Demo Hogeschool\rAlmere"),  # a lone CR
+    (1, '"GESLACHT"', '"GESLACHT "', "Demo Hogeschool Almere"),  # a space after a column name
+])
+def test_portal_reads_harmless_variations(line, old, new, name, tmp_path, resolver):
+    path = _edited(PORTAL_FIRST, tmp_path, line, old, new)
+    facts, education, records = staged_facts(portal_first_years, path, "p.csv", resolver)
+    expected = staged_facts(portal_first_years, PORTAL_FIRST, "p.csv", resolver)
+    assert facts[facts["source_line"] == 3]["institution_name"].tolist() == [name]
+    assert facts.drop(columns="institution_name").equals(expected[0].drop(columns="institution_name"))
+    assert (education, records) == expected[1:]
+    header = read_header(path)
+    assert portal_first_years.periods(header, path) == ["2019-2020", "2020-2021"]
+    assert portal_first_years.edition_key(header, path) == "hbo"
+
+
+def test_portal_reads_a_byte_order_mark_crlf_and_a_missing_last_line_end(tmp_path, resolver):
+    text = PORTAL_GRAD.read_bytes().decode("utf-8")
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\r\n", "\n").replace("\n", "\r\n").rstrip("\r\n").encode())
+    facts, education, records = staged_facts(portal_graduates, path, "g.csv", resolver)
+    expected = staged_facts(portal_graduates, PORTAL_GRAD, "g.csv", resolver)
+    assert facts.equals(expected[0]) and (education, records) == expected[1:]
+    assert portal_graduates.periods(read_header(path), path) == ["2018-2019", "2019-2020"]
+
+
+@pytest.mark.parametrize(("module", "source", "line", "old", "new", "message"), [
+    (first_years, HBO_FIRST, 3, ";vrouw;8;", ";vrouw;8x;", "regel 3, kolom '2017': verwacht een geheel getal"),
+    (graduates, HBO_GRAD, 2, ";0034;", ";9999;", "regel 2, kolom 'GEMEENTENUMMER': onbekend gemeentenummer"),
+    (portal_first_years, PORTAL_FIRST, 3, '"Almere"', '"Atlantis"',
+     "regel 3, kolom 'GEMEENTENAAM': gemeente 'Atlantis' is onbekend"),
+    (portal_graduates, PORTAL_GRAD, 3, '"-1"', '"-3"', "regel 3, kolom 'AANTAL_GEDIPLOMEERDEN': verwacht een geheel"),
+])
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, line, old, new, message, tmp_path):
+    raw = tmp_path / "raw"
+    target = raw / module.DATASET.raw_subdir / source.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(_edited(source, tmp_path, line, old, new).read_bytes())
+    with pytest.raises(RawFileError) as caught:
+        build(raw, tmp_path / "warehouse.duckdb", progress=False)
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert f"{source.name}, {message}" in str(caught.value), str(caught.value)
 
 
 def test_current_layout_wins_the_years_both_layouts_cover(tmp_path):
@@ -316,7 +453,7 @@ def test_portal_demo_is_deterministic_and_in_the_portal_layout(tmp_path, writer,
         assert data.split(b"\n", 1)[0] == ",".join(f'"{c}"' for c in module.COLUMNS).encode()
         assert b"\r" not in data and not data.startswith(b"\xef\xbb\xbf")
         assert recognise(path)[0] is module and module.edition_key(read_header(path), path) == level
-        facts, _ = module.to_facts(module.read(path), path, "x", resolver)
+        facts, _, _ = staged_facts(module, path, "x", resolver)
         assert set(facts["level"]) == {level} and facts["institution_name"].str.startswith("Demo ").all()
 
 

@@ -121,10 +121,10 @@ def _failing_build(tmp_path: Path, source: Path, corrupted: bytes, twin: bool, b
     return str(caught.value)
 
 
-def _assert_located(message: str, name: str, line: int, column: str, texts: tuple[str, ...]) -> None:
+def _assert_located(message: str, name: str, line: int, column: str, text: str | tuple[str, ...]) -> None:
     where = column if column.startswith("teken ") else f"kolom '{column}'"
     assert f"/{name}, regel {line}, {where}: " in message, message
-    assert any(text in message for text in texts), message
+    assert any(t in message for t in ((text,) if isinstance(text, str) else text)), message
     assert not ENGLISH.search(message.split(": ", 1)[1]), message
 
 

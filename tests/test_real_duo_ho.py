@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from etl.rawfiles import read_header, recognise
-from etl.sources import duo_ho_first_years_old as first_years
-from etl.sources import duo_ho_graduates_old as graduates
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as first_years
+from etl.sources.duo_ho_oldlayout import GRADUATES_OLD as graduates
+from tests.staged import staged_facts
 
 FOLDER = "duo_ho_mbo_2019_oldlayout"
 
@@ -44,16 +45,15 @@ def test_real_file(real_data: Path, resolver, name):
     periods = module.periods(header, path)
     assert (periods[0], periods[-1], len(periods)) == (first_period, last_period, 5)
 
-    long = module.read(path)
-    lines = sorted(long["source_line"].unique())
-    assert len(lines) == rows and lines[-1] == last_line
+    facts, education, records = staged_facts(module, path, name, resolver)
+    lines = sorted(facts["source_line"].unique())
+    assert records == len(lines) == rows and lines[-1] == last_line
     skipped = sorted(set(range(2, last_line + 1)) - set(lines))
     assert len(skipped) == n_stray and skipped[:3] == stray
 
-    facts, education = module.to_facts(long, path, name, resolver)
     assert set(facts["level"]) == {level}
     assert len(facts) == rows * 5
-    technical = facts["education_id"].map(education.set_index("education_id")["is_technical"])
+    technical = facts["education_id"].map({e.education_id: e.is_technical for e in education})
     value = "students" if module is first_years else "graduates"
     year = facts[facts["academic_year"] == "2018-2019"]
     by_place, (national, national_tech) = FIGURES[name]
@@ -69,8 +69,8 @@ def test_real_file(real_data: Path, resolver, name):
 def test_almere_hbo_techniek_first_years_2018(real_data: Path, resolver):
     """The figure the issue asks for: Almere's hbo techniek first-years in DUO's year 2018 (2018-2019)."""
     path = real_data / FOLDER / "hbo_inscriptions_2019.csv"
-    facts, education = first_years.to_facts(first_years.read(path), path, "x", resolver)
-    technical = set(education.loc[education["is_technical"], "education_id"])
+    facts, education, _ = staged_facts(first_years, path, "x", resolver)
+    technical = {e.education_id for e in education if e.is_technical}
     almere = facts[(facts["municipality_code"] == "GM0034") & (facts["academic_year"] == "2018-2019")
                    & facts["education_id"].isin(technical)]
     assert almere["students"].sum() == 292

@@ -8,13 +8,13 @@ import numpy as np
 
 from etl.demo.duo_ho_oldlayout import rows, write_file
 from etl.demo.world import Municipality
-from etl.sources.duo_ho_first_years_old import DATASET, FILES, FIXED_COLUMNS
+from etl.sources.duo_ho_oldlayout import FIRST_YEARS_OLD as SOURCE
 
 YEARS = [2015, 2016, 2017, 2018, 2019]
 
 
 def write(raw_dir: Path, world: list[Municipality], rng: np.random.Generator) -> list[Path]:
     """Write the hbo and the wo file where `fetch` would put them."""
-    header = [*FIXED_COLUMNS, *map(str, YEARS)]
-    return [write_file(raw_dir / DATASET.raw_subdir / FILES[level], header,
+    header = [*SOURCE.FIXED_COLUMNS, *map(str, YEARS)]
+    return [write_file(raw_dir / SOURCE.DATASET.raw_subdir / SOURCE.FILES[level], header,
                        rows(level, "first_years", world, YEARS, rng), rng) for level in ("hbo", "wo")]

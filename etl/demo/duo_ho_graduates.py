@@ -8,12 +8,12 @@ import numpy as np
 
 from etl.demo.duo_ho_portal import rows, write_file
 from etl.demo.world import Municipality
-from etl.sources.duo_ho_graduates import COLUMNS, DATASET, FILES
+from etl.sources.duo_ho_portal import GRADUATES as SOURCE
 
 YEARS = [2019, 2020, 2021, 2022, 2023]
 
 
 def write(raw_dir: Path, world: list[Municipality], rng: np.random.Generator) -> list[Path]:
     """Write the hbo and the wo file where `fetch` would put them."""
-    return [write_file(raw_dir / DATASET.raw_subdir / FILES[level].rsplit("/", 1)[-1], COLUMNS,
+    return [write_file(raw_dir / SOURCE.DATASET.raw_subdir / SOURCE.FILES[level].rsplit("/", 1)[-1], SOURCE.COLUMNS,
                        rows(level, "graduates", world, YEARS, rng)) for level in ("hbo", "wo")]

@@ -8,6 +8,10 @@ to start costly files first; FETCH_TARGETS (static files to download), or fetch(
 progress) -> list[Path] with FETCH_GROUP (API sources); explain(header) -> (column, Dutch message) | None, for a
 reader of an assumed layout to say which column of a look-alike file it does not recognise.
 Its demo writer is etl/demo/<same module name>.py; its fact table's DDL is warehouse/sql/<fact table>.sql.
+
+Datasets that differ only in constants are one definition with several entries: a module may export ENTRIES, a list
+of objects with the attributes above and a module-like `__name__` ("etl.sources.<name>", the name their demo
+writers and docs go by). SOURCES lists modules and entries alike.
 """
 
 from __future__ import annotations
@@ -18,17 +22,19 @@ from types import ModuleType
 
 
 def _discover() -> list[ModuleType]:
-    modules = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+    sources = []
+    for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_") or info.name == "base":
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "DATASET"):
-            modules.append(module)
-    return modules
+            sources.append(module)
+        sources.extend(getattr(module, "ENTRIES", []))
+    return sorted(sources, key=lambda source: source.__name__)
 
 
-# Sorted by module name, so the load order (and so the built tables) never depends on the file system.
+# Sorted by (module) name, so the load order (and so the built tables) never depends on the file system.
+# An entry of ENTRIES is no module, but has every attribute the users of SOURCES read.
 SOURCES: list[ModuleType] = _discover()
 
 

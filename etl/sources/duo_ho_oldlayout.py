@@ -1,33 +1,39 @@
-"""DUO's old hbo/wo layout (duo.nl/open_onderwijsdata/images/..., editions up to 2019): shared reader.
+"""DUO's old hbo/wo layout (duo.nl/open_onderwijsdata/images/..., editions up to 2019): first-years and graduates.
 
-Not a dataset module itself (no DATASET): duo_ho_first_years_old.py and duo_ho_graduates_old.py use it.
-The files are `;`-separated, unquoted, UTF-8/ASCII, CRLF, one row per institution location × programme × form
-(× diploma type) × sex with one count column per year ('2015' … '2019'). GEMEENTENUMMER is the 4-digit CBS
-number of the institution's location; CROHO ONDERDEEL is lower case. Between records DUO's export left stray
-lines holding only `""`: they are skipped, and the other lines keep their true line numbers.
-hbo and wo files have the same header; the level follows from the data (see `row_levels`).
+The two datasets differ only in constants (dataset, files, fixed columns), so they are one definition,
+`OldLayoutSource`, with two entries in ENTRIES that the source registry (etl/sources/__init__.py) lists as
+duo_ho_first_years_old and duo_ho_graduates_old (the names of their demo writers, DDL and docs). They declare the
+checks of fact_ho_enrolment and fact_ho_graduate for both layouts.
+
+One file per level (03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv, 05-gediplomeerden-wo-2019.csv, ...),
+same header per dataset: the fixed columns, then one count column per (diploma) year. The files are `;`-separated,
+unquoted, UTF-8/ASCII, CRLF, one row per institution location × programme × form (× diploma type) × sex with one
+count column per year ('2015' … '2019'). GEMEENTENUMMER is the 4-digit CBS number of the institution's location;
+CROHO ONDERDEEL is lower case. Between records DUO's export left stray lines holding only `""`: they are skipped,
+and the other lines keep their true line numbers. hbo and wo files have the same header; the level follows from the
+data (SOORT DIPLOMA, else the CROHO code).
+
+`stage` reads the file in DuckDB as lines (read_text), splits them at `;` and checks every value with SQL rules; the
+first problem stops the build with a Dutch message naming the file, line and column.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from etl.duo_old_csv import STRAY_LINES, records, text_lines
+import duckdb
+
+from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
-from etl.reference import read_regions
-from etl.sources.temp_table import temp_table
-from etl.validation import require
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas (see `stage`)
-    import duckdb
-    import pandas as pd
+from etl.rawtext import not_utf8
+from etl.reference import MunicipalityResolver, read_regions
+from etl.sources import fast_csv
+from etl.sources.base import Dataset, FetchTarget
 
 COMMON_START = [
     "PROVINCIE",
@@ -47,14 +53,13 @@ INSTITUTION_AND_PROGRAMME = [
 ENROLMENT_COLUMNS = [*COMMON_START, "TYPE HOGER ONDERWIJS", *INSTITUTION_AND_PROGRAMME, "GESLACHT"]
 GRADUATE_COLUMNS = [*COMMON_START, *INSTITUTION_AND_PROGRAMME, "SOORT DIPLOMA", "GESLACHT"]
 FORMS = {"voltijd onderwijs": "voltijd", "deeltijd onderwijs": "deeltijd", "duaal onderwijs": "duaal"}
-SEXES = {"man", "vrouw"}
 # CROHO numbering: hbo bachelor 3xxxx, hbo master 4xxxx, associate degree 8xxxx; wo bachelor 5xxxx, master 6xxxx.
 CROHO_LEVEL = {"3": "hbo", "4": "hbo", "8": "hbo", "5": "wo", "6": "wo"}
-DIPLOMA_LEVEL = {"hbo": "hbo", "wo": "wo"}
+REQUIRED = ["GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSVORM",
+            "GESLACHT"]
+STRAY_LINES = ("", '""')
 
 _YEAR = re.compile(r"^\d{4}$")
-_COUNT = re.compile(r"^[0-9]+$")  # ASCII: pd.to_numeric refuses other digits
-_GEMEENTENUMMER = re.compile(r"^\d{4}$")
 
 
 def recognises(header: list[str], fixed: list[str]) -> bool:
@@ -80,102 +85,16 @@ def academic_year(year: int) -> str:
 def edition_key(header: list[str], path: Path) -> str:
     """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
     del header
-    for line in text_lines(path)[1:]:
-        if line not in STRAY_LINES:
-            return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            next(handle, None)
+            for line in handle:
+                line = line.rstrip("\r\n")
+                if line not in STRAY_LINES:
+                    return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
+    except UnicodeDecodeError:
+        raise not_utf8(path, ";") from None
     return ""
-
-
-def read_wide(path: Path, fixed: list[str], title: str) -> pd.DataFrame:
-    """All data lines as text, with their true line number in `source_line` (stray `""` lines skipped)."""
-    lines = text_lines(path)
-    header = lines[0].split(";") if lines else []
-    if not recognises(header, fixed):
-        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    years_in(header, fixed, path)
-    wide = records(path, lines, header)
-    for column in ("GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "CROHO ONDERDEEL", "OPLEIDINGSCODE ACTUEEL",
-                   "OPLEIDINGSVORM", "GESLACHT"):
-        require(wide, column, wide[column].str.strip() != "", "lege waarde in een verplichte kolom", path)
-    return wide
-
-
-def to_long(wide: pd.DataFrame, fixed: list[str], path: Path) -> pd.DataFrame:
-    """One row per record × year; counts checked to be whole numbers (this layout suppresses nothing)."""
-    year_columns = [c for c in wide.columns if c not in fixed and c != "source_line"]
-    for column in year_columns:
-        values = wide[column].str.strip()
-        require(wide, column, values.str.match(_COUNT), "verwacht een geheel getal", path, show_value=True)
-    long = wide.melt(id_vars=[*fixed, "source_line"], value_vars=year_columns, var_name="year",
-                     value_name="count")
-    long["count"] = long["count"].str.strip()
-    return long
-
-
-@lru_cache(maxsize=1)
-def _municipality_codes() -> frozenset[str]:
-    return frozenset(region.code for region in read_regions() if region.level == "gemeente")
-
-
-def municipality_codes(long: pd.DataFrame, path: Path) -> pd.Series:
-    """GEMEENTENUMMER '0034' → 'GM0034'; the number must be a CBS municipality (current or dissolved)."""
-    numbers = long["GEMEENTENUMMER"].str.strip()
-    codes = "GM" + numbers
-    ok = numbers.str.match(_GEMEENTENUMMER) & codes.isin(_municipality_codes())
-    require(long, "GEMEENTENUMMER", ok, "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente "
-             "(zie etl/reference/regions.csv)", path, show_value=True)
-    return codes
-
-
-def row_levels(long: pd.DataFrame, path: Path) -> pd.Series:
-    """hbo or wo per row: from SOORT DIPLOMA ('hbo bachelor', 'wo master') or else the CROHO code's first digit."""
-    if "SOORT DIPLOMA" in long.columns:
-        levels = long["SOORT DIPLOMA"].str.strip().str.split(" ").str[0].map(DIPLOMA_LEVEL)
-        require(long, "SOORT DIPLOMA", levels.notna(), "soort diploma moet beginnen met 'hbo' of 'wo'", path,
-                 show_value=True)
-        return levels
-    levels = long["OPLEIDINGSCODE ACTUEEL"].str.strip().str[:1].map(CROHO_LEVEL)
-    require(long, "OPLEIDINGSCODE ACTUEEL", levels.notna(), "onbekende CROHO-code; verwacht 5 cijfers beginnend "
-             "met 3, 4 of 8 (hbo) of 5 of 6 (wo)", path, show_value=True)
-    return levels
-
-
-def forms_and_sexes(long: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
-    """OPLEIDINGSVORM → voltijd/deeltijd/duaal and GESLACHT → man/vrouw, unknown values refused."""
-    forms = long["OPLEIDINGSVORM"].str.strip().map(FORMS)
-    require(long, "OPLEIDINGSVORM", forms.notna(), f"onbekende opleidingsvorm; verwacht {', '.join(FORMS)}", path,
-             show_value=True)
-    sexes = long["GESLACHT"].str.strip()
-    require(long, "GESLACHT", sexes.isin(SEXES), "onbekend geslacht; verwacht man of vrouw", path, show_value=True)
-    return forms, sexes
-
-
-def education(long: pd.DataFrame, levels: pd.Series, path: Path) -> tuple[pd.Series, pd.DataFrame]:
-    """The education id per row and the education rows (one per level × onderdeel × subonderdeel × code)."""
-    import pandas as pd
-
-    keys = pd.DataFrame({
-        "level": levels, "onderdeel": long["CROHO ONDERDEEL"], "sub": long["CROHO SUBONDERDEEL"],
-        "code": long["OPLEIDINGSCODE ACTUEEL"], "name": long["OPLEIDINGSNAAM ACTUEEL"],
-        "source_line": long["source_line"],
-    })
-    joined = keys["level"] + "\0" + keys["onderdeel"] + "\0" + keys["sub"] + "\0" + keys["code"]
-    programmes = keys.assign(key=joined).drop_duplicates("key")
-    rows = {key: ho_education(level, onderdeel, sub, code, name, path, int(line), "CROHO ONDERDEEL")
-            for key, level, onderdeel, sub, code, name, line in programmes[
-                ["key", "level", "onderdeel", "sub", "code", "name", "source_line"]].itertuples(index=False)}
-    ids = joined.map({key: e.education_id for key, e in rows.items()})
-    frame = pd.DataFrame([e.as_row() for e in rows.values()], columns=list(Education.__dataclass_fields__))
-    return ids, frame.drop_duplicates("education_id")
-
-
-def exact_counts(values: pd.Series, prefix: str) -> dict[str, pd.Series]:
-    """Value, bounds and suppression flag of an exact count column (the old layout suppresses nothing)."""
-    import pandas as pd
-
-    exact = pd.to_numeric(values).astype("Int64")
-    return {prefix: exact, f"{prefix}_low": exact, f"{prefix}_high": exact,
-            f"{prefix}_suppressed": pd.Series(False, index=values.index)}
 
 
 def first_years_peildatum(year: int) -> date:
@@ -188,87 +107,218 @@ def graduates_peildatum(year: int) -> date:
     return date(year + 1, 8, 31)
 
 
-def plain_count(value: str) -> bool:
-    """ASCII digits that fit an integer column; anything else (other digits, huge numbers) goes the pandas way."""
-    return value.isascii() and value.isdigit() and len(value) <= 9
+@lru_cache(maxsize=1)
+def _municipality_codes() -> tuple[str, ...]:
+    return tuple(sorted(region.code for region in read_regions() if region.level == "gemeente"))
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, table: str, fixed: list[str],
-          prefix: str, text: dict[str, str], constants: dict[str, str],
-          peildatum: Callable[[int], date]) -> tuple[int, list[Education]] | None:
-    """Fast path of read_wide + to_long + a reader's to_facts, in plain Python: temp view `table` with its facts.
+def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[int]]:
+    """The file's header and its years; a header that is not the layout's is a named error."""
+    header = fast_csv.header_of(path, ";")
+    if header is None:
+        raise not_utf8(path, ";")
+    if not recognises(header, fixed):
+        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
+    return header, years_in(header, fixed, path)
 
-    `prefix` names the count columns, `text` maps further fact columns to the (stripped) file column they copy,
-    `constants` gives the columns that hold one value for the whole file, `peildatum` the date of a year.
-    Returns (data rows, education rows), or None whenever the pandas path would refuse the file or might read it
-    differently (then the build runs that path, which names file, line and column in Dutch).
-    Works column by column, each check on the distinct values only: several times faster than row by row.
-    """
+
+def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> int:
+    """Temp view `table`: the records (stray lines skipped) split into the header's columns, with `source_line`."""
     try:
-        lines = text_lines(path)
-    except RawFileError:
-        return None
-    header = lines[0].split(";")
-    if not recognises(header, fixed) or not all(c.isascii() for c in header[len(fixed):]):
-        return None
-    try:
-        years = years_in(header, fixed, path)
-    except RawFileError:
-        return None
-    numbers = [n for n, line in enumerate(lines[1:], start=2) if line not in STRAY_LINES]
-    rows = [line.split(";") for line in lines[1:] if line not in STRAY_LINES]
-    # education() joins its keys with NUL, so a NUL could merge two programmes there: not guessed here.
-    if not rows or {len(row) for row in rows} != {len(header)} or any("\0" in line for line in lines):
-        return None
-    raw = dict(zip(header, zip(*rows, strict=True), strict=True))
-    plain = {column: list(map(str.strip, raw[column])) for column in (
-        "GEMEENTENUMMER", "BRIN NUMMER ACTUEEL", "INSTELLINGSNAAM ACTUEEL", "OPLEIDINGSCODE ACTUEEL",
-        "OPLEIDINGSVORM", "GESLACHT", *text.values(), *header[len(fixed):])}
-    municipalities = {number: f"GM{number}" for number in set(plain["GEMEENTENUMMER"])}
-    forms = {form: FORMS.get(form) for form in set(plain["OPLEIDINGSVORM"])}
-    if "SOORT DIPLOMA" in fixed:  # graduates: the level follows from the diploma type, else from the CROHO code
-        level_of = {v: DIPLOMA_LEVEL.get(v.split(" ")[0]) for v in set(plain["SOORT DIPLOMA"])}
-        levels = [level_of[v] for v in plain["SOORT DIPLOMA"]]
+        con.execute(f"""
+            create or replace temp table {table}_lines as
+            select n::integer as source_line, string_split(rtrim(line, chr(13)), ';') as fields
+            from (select unnest(string_split(content, chr(10))) as line,
+                         generate_subscripts(string_split(content, chr(10)), 1) as n from read_text(?))
+            where n > 1 and rtrim(line, chr(13)) not in ('', '""')
+        """, [str(path)])  # noqa: S608 (the table name comes from the build)
+    except duckdb.InvalidInputException:  # read_text refuses a file that is not UTF-8
+        raise not_utf8(path, ";") from None
+    short = con.execute(f"select source_line, len(fields) from {table}_lines where len(fields) <> ? "  # noqa: S608
+                        "order by source_line limit 1", [len(header)]).fetchall()
+    if short:
+        line, count = short[0]
+        raise RawFileError(path, f"de regel heeft {count} velden, de kopregel {len(header)}; is de regel afgebroken "
+                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.",
+                           line, header[min(count, len(header) - 1)])
+    records = con.execute(f"select count(*) from {table}_lines").fetchall()[0][0]  # noqa: S608
+    if records == 0:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    columns = ", ".join(f"fields[{i}] as {fast_csv.quoted(name)}" for i, name in enumerate(header, start=1))
+    con.execute(f"create or replace temp view {table} as select source_line, {columns} "  # noqa: S608
+                f"from {table}_lines")
+    return records
+
+
+def _rules(header: list[str], fixed: list[str], table: str) -> list[fast_csv.Rule]:
+    """What every record must meet, in the order the columns are checked."""
+    q = fast_csv.quoted
+    rules = [(f"pystrip({q(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in REQUIRED]
+    number = 'pystrip("GEMEENTENUMMER")'
+    rules.append((f"regexp_full_match({number}, '[0-9]{{4}}') and 'GM' || {number} in "  # noqa: S608 (names)
+                  f"(select code from {table}_municipalities)", "GEMEENTENUMMER",
+                  "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente (zie etl/reference/regions.csv)"))
+    if "SOORT DIPLOMA" in fixed:
+        rules.append(("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1) in ('hbo', 'wo')", "SOORT DIPLOMA",
+                      "soort diploma moet beginnen met 'hbo' of 'wo'"))
     else:
-        level_of = {v: CROHO_LEVEL.get(v[:1]) for v in set(plain["OPLEIDINGSCODE ACTUEEL"])}
-        levels = [level_of[v] for v in plain["OPLEIDINGSCODE ACTUEEL"]]
-    counts = {column: set(plain[column]) for column in header[len(fixed):]}
-    if (not all(plain["BRIN NUMMER ACTUEEL"]) or not all(plain["OPLEIDINGSCODE ACTUEEL"])
-            or any(len(n) != 4 or code not in _municipality_codes() for n, code in municipalities.items())
-            or None in forms.values() or not set(plain["GESLACHT"]) <= SEXES or None in level_of.values()
-            or not all(plain_count(value) for values in counts.values() for value in values)):
-        return None
-    keys = list(zip(levels, raw["CROHO ONDERDEEL"], raw["CROHO SUBONDERDEEL"], raw["OPLEIDINGSCODE ACTUEEL"],
-                    strict=True))
-    first_name = dict(zip(reversed(keys), reversed(raw["OPLEIDINGSNAAM ACTUEEL"]), strict=True))  # first wins
-    try:  # in order of first appearance, as education() meets them; the line only matters for an error
-        programmes = {key: ho_education(*key, first_name[key], path, 2, "CROHO ONDERDEEL")
-                      for key in dict.fromkeys(keys)}
-    except RawFileError:
-        return None
-    ids = {key: programme.education_id for key, programme in programmes.items()}
-    columns = {"source_line": ("integer", numbers), "brin": ("varchar", plain["BRIN NUMMER ACTUEEL"]),
-               "institution_name": ("varchar", plain["INSTELLINGSNAAM ACTUEEL"]),
-               "municipality_code": ("varchar", [municipalities[n] for n in plain["GEMEENTENUMMER"]]),
-               "education_id": ("varchar", [ids[key] for key in keys]), "level": ("varchar", levels),
-               "form": ("varchar", [forms[f] for f in plain["OPLEIDINGSVORM"]]), "sex": ("varchar", plain["GESLACHT"]),
-               **{name: ("varchar", plain[column]) for name, column in text.items()},
-               **{f"y{i}": ("integer", list(map(int, plain[column])))
-                  for i, column in enumerate(header[len(fixed):], start=1)}}
-    temp_table(con, f"{table}_records", columns)
-    con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
-                "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
-                + ", ".join(f"?::varchar as {n}" for n in constants),
-                [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
-                 relative_path, *constants.values()])
-    # One row per record × year, as to_long() melts; the old layout suppresses nothing, so bounds = the count.
-    count = f"[{', '.join(f'r.y{i}' for i in range(1, len(years) + 1))}][y.i]"
-    con.execute(f"""
-        create or replace temp view {table} as
-        select y.academic_year, {", ".join(f"r.{n}" for n in list(columns)[1:8])}, {", ".join(f"r.{n}" for n in text)},
-               {count} as {prefix}, {count} as {prefix}_low, {count} as {prefix}_high,
-               false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
-               'definitief' as status, y.source_file, r.source_line
-        from {table}_records r, {table}_years y
-    """)  # noqa: S608 (names from code)
-    return len(rows), first_per_id(programmes.values())
+        rules.append((f"left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ({_list(CROHO_LEVEL)})",
+                      "OPLEIDINGSCODE ACTUEEL", "onbekende CROHO-code; verwacht 5 cijfers beginnend met 3, 4 of 8 "
+                                                "(hbo) of 5 of 6 (wo)"))
+    rules.append((f"pystrip(\"OPLEIDINGSVORM\") in ({_list(FORMS)})", "OPLEIDINGSVORM",
+                  f"onbekende opleidingsvorm; verwacht {', '.join(FORMS)}"))
+    rules.append(("pystrip(\"GESLACHT\") in ('man', 'vrouw')", "GESLACHT", "onbekend geslacht; verwacht man of vrouw"))
+    rules += [(f"regexp_full_match(pystrip({q(c)}), '[0-9]{{1,9}}')", c,
+               "verwacht een geheel getal (hoogstens 9 cijfers)")
+              for c in header[len(fixed):]]
+    return rules
+
+
+def _list(values: dict[str, str]) -> str:
+    """Keys of a constant mapping as a SQL list of strings."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
+    """Temp table `table`: level × CROHO onderdeel × subonderdeel × code of view `rows` → education id (the name
+    of the first record); returns the education rows in order of first appearance. An unknown onderdeel stops the
+    build at its first line."""
+    key = '"CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL"'
+    found = con.execute(f"select level, {key}, arg_min(\"OPLEIDINGSNAAM ACTUEEL\", source_line), "  # noqa: S608
+                        f"min(source_line) as first from {rows} group by all order by first").fetchall()
+    programmes = [ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL") for row in found]
+    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
+                "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as code, "
+                "unnest(?::varchar[]) as education_id",
+                [*(list(column) for column in zip(*(row[:4] for row in found), strict=True)),
+                 [programme.education_id for programme in programmes]])
+    return first_per_id(programmes)
+
+
+BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
+ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
+GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
+
+
+def ho_dataset(dataset_id: str, title: str, url: str, raw_folder: str, measure: str | None) -> Dataset:
+    """A DUO hbo/wo dataset (either layout): enrolments with a measure, or graduates (`measure` None)."""
+    return Dataset(dataset_id=dataset_id, publisher="DUO", title=title, url=url, licence="CC0",
+                   period_type="school_year", raw_subdir=f"duo/{raw_folder}",
+                   fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
+                   grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+
+
+def _checks(dataset: Dataset, prefix: str, year_word: str) -> list[Check]:
+    """The checks of a fact table of both layouts (hbo/wo enrolments or graduates), declared once here."""
+    table = dataset.fact_table
+    measure = [accepted_values(table, "measure", ["eerstejaars", "ingeschrevenen"])] if prefix == "students" else []
+    return [
+        *not_null(table, "academic_year", "brin", "municipality_code", "education_id", *dataset.grain[3:-1],
+                  "source_id", "peildatum", "status"),
+        unique(table, *dataset.grain),
+        accepted_values(table, "sex", ["man", "vrouw", "totaal"]),
+        accepted_values(table, "form", ["voltijd", "deeltijd", "duaal", "alle"]),
+        *measure,
+        accepted_values(table, "status", ["definitief", "voorlopig"]),
+        relationship(table, "municipality_code", "region", "code"),
+        relationship(table, "education_id", "education", "education_id"),
+        relationship(table, "academic_year", "period", "period_id"),
+        relationship(table, "source_id", "source", "source_id"),
+        *count_columns(table, prefix),
+        rule(table, "alleen hbo- en wo-opleidingen",
+             "education_id not in (select education_id from education where level in ('hbo', 'wo'))", "education_id"),
+        # Row-count sanity per file: a year with far fewer rows than the file's other years means a truncated file.
+        rule(table, f"elk {year_word} heeft per bestand minstens half zoveel rijen als het gemiddelde",
+             "exists (select 1 from (select source_file, academic_year, count(*) as n, "  # noqa: S608 (constants)
+             f"avg(count(*)) over (partition by source_file) as mean from {table} "
+             "group by source_file, academic_year) as s "
+             f"where s.source_file = {table}.source_file and s.academic_year = {table}.academic_year "
+             "and s.n < 0.5 * s.mean)", "academic_year"),
+    ]
+
+
+class OldLayoutSource:
+    """One old-layout dataset as an entry of the source registry, with the attributes of a source module."""
+
+    def __init__(self, name: str, dataset_id: str, title: str, measure: str | None, raw_folder: str,
+                 files: dict[str, str], last_year: int) -> None:
+        """`measure` None: the graduates dataset (SOORT DIPLOMA, diploma years); else first-years."""
+        self.__name__ = f"etl.sources.{name}"  # as a module's name: the demo writer, DDL and docs go by it
+        self.MEASURE = measure
+        self.FIXED_COLUMNS = ENROLMENT_COLUMNS if measure else GRADUATE_COLUMNS
+        self.FILES = files
+        self.DATASET = ho_dataset(dataset_id, title, BASE_URL + files["hbo"], raw_folder, measure)
+        self.FETCH_TARGETS = [FetchTarget("duo", BASE_URL + file, self.DATASET.raw_subdir, file, last_year)
+                              for file in files.values()]
+        self.CHECKS = _checks(self.DATASET, *(("students", "studiejaar") if measure else ("graduates", "diplomajaar")))
+
+    def __repr__(self) -> str:
+        return f"<source {self.__name__}>"
+
+    def recognises(self, header: list[str]) -> bool:
+        """True for this dataset's header (hbo and wo share it): the fixed columns, then year columns."""
+        return recognises(header, self.FIXED_COLUMNS)
+
+    def periods(self, header: list[str], path: Path) -> list[str]:
+        """The academic years the file covers: column '2018' is 2018-2019."""
+        return [academic_year(y) for y in years_in(header, self.FIXED_COLUMNS, path)]
+
+    def edition_key(self, header: list[str], path: Path) -> str:
+        """'hbo' or 'wo' (both files share one header)."""
+        return edition_key(header, path)
+
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
+              table: str) -> tuple[int, list[Education]]:
+        """Temp view `table` with the file's facts, one row per record × year column: the CBS number the layout
+        gives, programme codes, academic years; the layout suppresses nothing, so the bounds are the count.
+        Returns (data rows, education rows); raises RawFileError at the first problem, naming line and column."""
+        del resolver  # the layout gives the CBS number itself
+        fixed, graduates = self.FIXED_COLUMNS, self.MEASURE is None
+        prefix, peildatum = ("graduates", graduates_peildatum) if graduates else ("students", first_years_peildatum)
+        text = {"diploma_type": "SOORT DIPLOMA"} if graduates else {"ho_type": "TYPE HOGER ONDERWIJS"}
+        constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
+        header, years = _header(path, fixed, f"DUO {self.DATASET.title.lower()} (oude indeling)")
+        wide = f"{table}_wide"
+        records = _read_lines(con, path, header, wide)
+        con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
+                    [list(_municipality_codes())])
+        fast_csv._check_rules(con, path, wide, _rules(header, fixed, table), {})
+        level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
+                 "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
+        con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
+        programmes = _programmes(con, path, f"{table}_rows", f"{table}_programmes")
+        con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
+                    "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
+                    + ", ".join(f"?::varchar as {n}" for n in constants),
+                    [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
+                     relative_path, *constants.values()])
+        counts = f"[{', '.join(f'pystrip({fast_csv.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
+        forms = " ".join(f"when '{k}' then '{v}'" for k, v in FORMS.items())
+        con.execute(f"""
+            create or replace temp view {table} as
+            select y.academic_year, pystrip(r."BRIN NUMMER ACTUEEL") as brin,
+                   pystrip(r."INSTELLINGSNAAM ACTUEEL") as institution_name,
+                   'GM' || pystrip(r."GEMEENTENUMMER") as municipality_code, p.education_id, r.level,
+                   case pystrip(r."OPLEIDINGSVORM") {forms} end as form, pystrip(r."GESLACHT") as sex,
+                   {", ".join(f"pystrip(r.{fast_csv.quoted(c)}) as {n}" for n, c in text.items())},
+                   {counts} as {prefix}, {counts} as {prefix}_low, {counts} as {prefix}_high,
+                   false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
+                   'definitief' as status, y.source_file, r.source_line
+            from {table}_rows r
+            join {table}_programmes p on p.level = r.level and p.onderdeel = r."CROHO ONDERDEEL"
+                 and p.sub = r."CROHO SUBONDERDEEL" and p.code = r."OPLEIDINGSCODE ACTUEEL"
+            cross join {table}_years y
+        """)  # noqa: S608 (names from code)
+        return records, programmes
+
+
+FIRST_YEARS_OLD = OldLayoutSource(
+    "duo_ho_first_years_old", "duo_ho_eerstejaars", "Eerstejaars ingeschrevenen hbo en wo", "eerstejaars",
+    "ho_eerstejaars-oude-indeling", {"hbo": "03b-eerstejaars-ingeschrevenen-hbo-domein-hbo-2019.csv",
+                                     "wo": "03b-eerstejaars-ingeschrevenen-wo-domein-wo-2019.csv"}, 2019)
+GRADUATES_OLD = OldLayoutSource(
+    "duo_ho_graduates_old", "duo_ho_gediplomeerden", "Gediplomeerden hbo en wo", None,
+    "ho_gediplomeerden-oude-indeling", {"hbo": "05-gediplomeerden-hbo-2019.csv", "wo": "05-gediplomeerden-wo-2019.csv"},
+    2018)
+ENTRIES = [FIRST_YEARS_OLD, GRADUATES_OLD]
