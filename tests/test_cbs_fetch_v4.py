@@ -28,8 +28,8 @@ from etl.errors import FetchError, RawFileError
 from etl.manifest import read_manifest
 from etl.rawfiles import discover, read_header, recognise
 from etl.sources import cbs_odata, cbs_odata_v4
-from tests.staged import staged_facts
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 from warehouse.sources import source_citation
 
