@@ -9,7 +9,6 @@ column; a problem of a whole part (DataProperties, dimensions, ...) names the pa
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import rawtext
 from etl.errors import RawFileError
 from etl.sources import cbs_common as common
 
@@ -33,9 +33,9 @@ _CACHE_LOCK = threading.Lock()
 
 
 def load(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
-    """common.load_bundle, but a bundle whose bytes were parsed before (at discovery) is not parsed again.
+    """(table id, bundle) of a JSON bundle landed by etl/cbs_client.py; RawFileError when it is broken.
 
-    On any problem the file goes through common.load_bundle itself, which names it in Dutch.
+    A bundle whose bytes were parsed before (at discovery) is not parsed again.
     """
     raw = path.read_bytes()
     with _CACHE_LOCK:
@@ -43,17 +43,17 @@ def load(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
     if cached is not None and cached[0] == raw:
         bundle = cached[1]
     else:
-        try:
-            bundle = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return common.load_bundle(path, marker, parts)  # raises its Dutch message
+        bundle = rawtext.parse_json(path, raw, "JSON", AGAIN, encoding="utf-8")  # names line and character
         with _CACHE_LOCK:
             _CACHE.pop(path, None)
             while len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
             _CACHE[path] = (raw, bundle)
-    if not isinstance(bundle, dict) or any(key not in bundle for key in parts):
-        return common.load_bundle(path, marker, parts)  # raises its Dutch message
+    if not isinstance(bundle, dict):
+        raise RawFileError(path, f"de CBS-bundel is geen JSON-object; {AGAIN}", 1, "teken 1")
+    for key in parts:
+        if key not in bundle:
+            raise RawFileError(path, f"onderdeel ontbreekt in de CBS-bundel; {AGAIN}", None, key)
     return str(bundle.get(marker, "")), bundle
 
 
@@ -141,8 +141,8 @@ def distinct(path: Path, keys: list[str], part_name: str) -> None:
 
 
 def provisional_periods(path: Path, entries: list[dict], key: str, part_name: str) -> dict[str, bool]:
-    """Period code → provisional, from the time dimension's codes (Status 'Voorlopig')."""
-    return {code(path, entry.get(key), None, part_name): common.is_provisional(entry.get("Status"))
+    """Period code → provisional, from the time dimension's codes (Status 'Voorlopig'; 'Definitief' is not)."""
+    return {code(path, entry.get(key), None, part_name): str(entry.get("Status") or "").strip().lower() == "voorlopig"
             for entry in entries}
 
 

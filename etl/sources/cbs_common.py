@@ -137,23 +137,6 @@ def unit_of(label: str) -> tuple[str, str]:
     return label.strip(), ""
 
 
-def load_bundle(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
-    """(table id, bundle) of a JSON bundle landed by etl/cbs_client.py; RawFileError when it is broken."""
-    bundle = rawtext.parse_json(path, path.read_bytes(), "JSON", "haal de tabel opnieuw op met 'python -m etl "
-                                "fetch --source cbs --force'", encoding="utf-8")
-    if not isinstance(bundle, dict):
-        raise RawFileError(path, "de CBS-bundel is geen JSON-object; haal de tabel opnieuw op", 1, "teken 1")
-    for key in parts:
-        if key not in bundle:
-            raise RawFileError(path, "onderdeel ontbreekt in de CBS-bundel; haal de tabel opnieuw op", None, key)
-    return str(bundle.get(marker, "")), bundle
-
-
-def is_provisional(status: object) -> bool:
-    """A period code's Status: 'Voorlopig' is provisional; 'Definitief' (and anything else) is not."""
-    return str(status or "").strip().lower() == "voorlopig"
-
-
 ADVICE = "download het bestand opnieuw van StatLine"
 _NUMBER = {",": re.compile(r" *(-?[0-9]+(?:[.,][0-9]+)?) *"), ".": re.compile(r" *(-?[0-9]+(?:\.[0-9]+)?) *")}
 _MISSING = re.compile(r" *\.? *")  # '' and '.' (not available)
