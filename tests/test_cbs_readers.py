@@ -160,6 +160,15 @@ def test_negative_numbers_many_digits_and_not_available_values_read(tmp_path):
     assert len(_facts(cbs_label_quarterly, _copy(UNEMPLOYMENT, tmp_path, ";3,9\r\n", ";.\r\n"))) == 8
 
 
+def test_an_export_without_any_value_loads_nothing(tmp_path):
+    lines = UNEMPLOYMENT.read_bytes().split(b"\r\n")
+    path = tmp_path / UNEMPLOYMENT.name
+    path.write_bytes(b"\r\n".join([lines[0], *(line.split(b";")[0] + b";" * line.count(b";") for line in lines[1:]
+                                                 if line)]) + b"\r\n")
+    facts, _, data_rows = staged_facts(cbs_label_quarterly, path)
+    assert facts.empty and data_rows == 0 and str(facts["value"].dtype) == "float64"
+
+
 BASIS = "Onderwijsniveau 5 categorien/11 Basisonderwijs (%)"
 LAST = "Onderwijsniveau 5 categorien/32 Hbo-, wo-master, doctor (%)"
 

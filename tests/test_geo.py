@@ -124,8 +124,10 @@ def _line_of_feature(path: Path, number: int) -> int:
      "de coördinaten van de geometrie zijn onleesbaar"),
     (lambda features: features[1].update(geometry={"type": "Polygon", "coordinates": [[[5.2, "x"]]]}), "geometry",
      "de coördinaten van de geometrie zijn onleesbaar"),
+    (lambda features: features[1]["geometry"]["coordinates"][0][0].__setitem__(1, [5.1, float("inf")]), "geometry",
+     "de coördinaten van de geometrie zijn onleesbaar"),
 ], ids=["unknown-code", "lower-case-code", "other-digits", "properties-not-an-object", "other-year", "point",
-        "no-coordinates", "text-coordinate"])
+        "no-coordinates", "text-coordinate", "infinite-coordinate"])
 def test_a_bad_feature_is_named_by_line_and_key(edit, column, phrase, tmp_path):
     path = _geo_edited(tmp_path, edit)
     with pytest.raises(RawFileError) as caught:

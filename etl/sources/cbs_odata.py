@@ -104,8 +104,9 @@ def _facts(path: Path, bundle: dict) -> tuple[fast.FactRows, int]:
     properties = fast.part(path, bundle["DataProperties"], "DataProperties")
     records = fast.part(path, bundle["TypedDataSet"], "TypedDataSet", objects=False)
     keys = [fast.code(path, p.get("Key"), None, "DataProperties") for p in properties]
-    dimension_keys = [key for key, p in zip(keys, properties, strict=True) if p.get("Type") in DIMENSION_TYPES]
-    measure_keys = [key for key, p in zip(keys, properties, strict=True) if p.get("Type") == "Topic"]
+    kinds = [fast.label(path, p.get("Type"), "DataProperties", "type") for p in properties]
+    dimension_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind in DIMENSION_TYPES]
+    measure_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind == "Topic"]
     for key in (REGION_KEY, PERIOD_KEY):
         if key not in dimension_keys:
             raise RawFileError(path, "dimensie ontbreekt in DataProperties; deze tabel heeft geen regio's of "
@@ -116,7 +117,7 @@ def _facts(path: Path, bundle: dict) -> tuple[fast.FactRows, int]:
     fast.distinct(path, [*dimension_keys, *measure_keys], "DataProperties")
     measures = {key: (fast.label(path, p.get("Title", key), "DataProperties", "titel"),
                       fast.label(path, p.get("Unit", ""), "DataProperties", "eenheid") or "")
-                for key, p in zip(keys, properties, strict=True) if p.get("Type") == "Topic"}
+                for key, kind, p in zip(keys, kinds, properties, strict=True) if kind == "Topic"}
     other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
     facts = fast.FactRows(
         path, measures, REGION_KEY, other,

@@ -197,6 +197,7 @@ def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | 
     """(year, region_code, region_name, level, geometry, source_line) of the municipalities in file order, then
     one dissolved outline per province and year (sorted by both); RawFileError for a code the region table lacks
     or a geometry that shapely cannot build."""
+    import numpy as np
     import shapely
     from shapely.geometry import shape
 
@@ -204,9 +205,12 @@ def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | 
     for _, code, _, geometry, number in features:
         try:
             shapes.append(shape(geometry))
+            readable = bool(np.isfinite(shapely.get_coordinates(shapes[-1])).all())
         except (shapely.errors.ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            readable = False
+        if not readable:
             raise RawFileError(path, f"feature {number} ({code}): de coördinaten van de geometrie zijn onleesbaar; "
-                                     "download het bestand opnieuw", _feature_line(path, number), "geometry") from None
+                                     "download het bestand opnieuw", _feature_line(path, number), "geometry")
     provinces = {region.code: region.parent_code for region in read_regions()}
     for _, code, _, _, line in features:
         if code not in provinces:
