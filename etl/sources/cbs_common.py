@@ -168,9 +168,8 @@ def read_export(path: Path, first_named: bool = True) -> tuple[list[str], list[l
                 _check_header(path, header, first_named)
             elif reader.line_num != start:
                 opened = len(next(csv.reader([lines[start - 1] + '"'], delimiter=";"))) - 1  # the value left open
-                column = header[min(opened, len(header) - 1)]
                 raise RawFileError(path, "een waarde bevat een regeleinde; haal het regeleinde uit de waarde", start,
-                                   column)
+                                   _name(header, opened))
             elif not fields:
                 raise RawFileError(path, "lege regel tussen de gegevens; verwijder deze regel", start)
             elif len(fields) > len(header):
@@ -189,10 +188,15 @@ def read_export(path: Path, first_named: bool = True) -> tuple[list[str], list[l
         raise RawFileError(path, "een aanhalingsteken staat midden in een waarde of wordt niet gesloten, of een "
                                  "regeleinde-teken (\\r) staat los in de regel; herstel de waarde (een "
                                  "aanhalingsteken in een waarde wordt verdubbeld: \"\")", start,
-                           header[min(field, len(header) - 1)] if header else None) from None
+                           _name(header, field)) from None
     if not rows:
         raise RawFileError(path, f"het bestand heeft geen gegevensregels onder de kopregel; {ADVICE}", 2)
     return header, rows
+
+
+def _name(header: list[str], index: int) -> str | None:
+    """The header's name of field `index` (the last name for a field beyond it), None without a header."""
+    return header[min(index, len(header) - 1)] if header else None
 
 
 def _check_header(path: Path, header: list[str], first_named: bool) -> None:
