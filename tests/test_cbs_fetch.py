@@ -19,6 +19,7 @@ from etl.errors import FetchError
 from etl.manifest import read_manifest
 from etl.rawfiles import recognise
 from etl.sources import cbs_odata
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 
 TABLE = CbsTable("03759ned", "Bevolking; geslacht, leeftijd en regio", "test", regions=("NL", "PV", "GM"))
@@ -103,9 +104,8 @@ def test_paged_table_lands_as_one_bundle_with_manifest_and_builds(tmp_path):
     assert bundle["cbs_odata_v3"] == "03759ned" and len(bundle["TypedDataSet"]) == 8
     assert recognise(path)[0] is cbs_odata
 
-    long = cbs_odata.read(path)
-    assert len(long) == 7  # the NL row has no value
-    facts, _ = cbs_odata.to_facts(long, path, "cbs/odata/03759ned/03759ned.json", None)
+    facts, _, data_rows = staged_facts(cbs_odata, path, "cbs/odata/03759ned/03759ned.json")
+    assert data_rows == 7  # the NL row has no value
     assert sorted(facts["region_code"].unique()) == ["GM0034", "PV24"]  # COROP dropped, NL01 null value
     flevo = facts[(facts["region_code"] == "PV24") & (facts["period"] == "2023")
                   & (facts["dims"] == "Geslacht=Totaal mannen en vrouwen|Leeftijd=20 tot 25 jaar")]

@@ -29,6 +29,7 @@ from etl.manifest import read_manifest
 from etl.rawfiles import discover, read_header, recognise
 from etl.sources import cbs_odata, cbs_odata_v4
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 from warehouse.sources import source_citation
 
@@ -75,16 +76,15 @@ def test_paged_v4_table_lands_as_a_bundle_with_manifest_and_builds_into_fact_cbs
     assert recognise(path)[0] is cbs_odata_v4
     assert cbs_odata_v4.periods(read_header(path), path) == ["2018", "2023"]
 
-    long = cbs_odata_v4.read(path)
-    assert len(long) == 7  # NL01 2023 has no Value (ValueAttribute 'Impossible')
-    facts, _ = cbs_odata_v4.to_facts(long, path, "cbs/odata/03759ned/03759ned.json", None)
+    facts, _, data_rows = staged_facts(cbs_odata_v4, path, "cbs/odata/03759ned/03759ned.json")
+    assert data_rows == 7  # NL01 2023 has no Value (ValueAttribute 'Impossible')
     assert sorted(facts["region_code"].unique()) == ["GM0034", "PV24"]  # COROP CR40 dropped
     assert set(facts["source_id"]) == {"cbs_statline_odata"}  # the same dataset as the v3 bundles
     flevo = facts[(facts["region_code"] == "PV24") & (facts["period"] == "2023")
                   & (facts["dims"] == "Geslacht=Totaal mannen en vrouwen|Leeftijd=20 tot 25 jaar")]
     assert flevo[["measure", "measure_label", "unit", "value", "status", "source_line"]].values.tolist() == [
         ["M000352", "Bevolking op 1 januari", "aantal", 19800.0, "voorlopig", 6]]
-    assert str(flevo["peildatum"].iloc[0]) == "2023-12-31"
+    assert str(flevo["peildatum"].iloc[0].date()) == "2023-12-31"
     almere_2018 = facts[(facts["region_code"] == "GM0034") & (facts["period"] == "2018")]
     assert almere_2018[["value", "status"]].values.tolist() == [[14000.0, "definitief"]]
 
@@ -190,16 +190,16 @@ def test_v4_bundle_errors_name_row_and_field(tmp_path):
     bundle["Observations"][2]["Value"] = "veertienduizend"
     path.write_text(json.dumps(bundle), encoding="utf-8")
     with pytest.raises(RawFileError, match="geen getal") as caught:
-        cbs_odata_v4.read(path)
+        staged_facts(cbs_odata_v4, path)
     assert (caught.value.line, caught.value.column) == (3, "Value")
     bundle["Dimensions"] = [d for d in bundle["Dimensions"] if d["Kind"] != "TimeDimension"]
     path.write_text(json.dumps(bundle), encoding="utf-8")
     with pytest.raises(RawFileError, match="dimensie ontbreekt") as caught:
-        cbs_odata_v4.read(path)
+        staged_facts(cbs_odata_v4, path)
     assert caught.value.column == "TimeDimension"
     path.write_text('{"cbs_odata_v4": "03759ned",\n"Observations": [', encoding="utf-8")
     with pytest.raises(RawFileError, match="geen geldige JSON"):
-        cbs_odata_v4.read(path)
+        staged_facts(cbs_odata_v4, path)
 
 
 def test_a_v3_and_a_v4_bundle_of_one_table_never_load_the_same_year_twice(tmp_path):
@@ -224,7 +224,7 @@ def test_demo_v4_bundle_agrees_with_the_demo_world(tmp_path):
     world = demo_world("flevoland", 4)
     path = demo_v4.write(tmp_path, world, np.random.default_rng(1))
     assert recognise(path)[0] is cbs_odata_v4
-    facts, _ = cbs_odata_v4.to_facts(cbs_odata_v4.read(path), path, "x", None)
+    facts = staged_facts(cbs_odata_v4, path, "x")[0]
     prefix = "Onderwijsvolgend=Totaal|Arbeidskenmerken="
     suffix = "|Uitkering=Totaal met of zonder uitkering|GeregistreerdWerkzoekendeBijUWV=Totaal"
     flevo = facts[(facts["region_code"] == "PV24") & (facts["period"] == "2023")].set_index("dims")["value"]

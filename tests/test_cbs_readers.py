@@ -1,7 +1,9 @@
-"""CBS StatLine label-CSV readers: hand-written fixtures, bad input, every real file, a build and the indicators."""
+"""CBS StatLine CSV readers: hand-written fixtures, harmless variations, every bad input a user could meet (named by
+file, line and column in Dutch), every real file, a build and the indicators."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,21 +14,25 @@ from etl.build import build
 from etl.checks import run_checks
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
-from etl.sources import cbs_label_csv, cbs_label_quarterly
-from etl.sources.cbs_common import period_from_key, period_from_label, region_from_key, source_checks
+from etl.sources import cbs_coded_csv, cbs_label_csv, cbs_label_quarterly
+from etl.sources.cbs_common import period_from_label, region_from_key, source_checks
 from tests.conftest import FIXTURES, ROOT
+from tests.staged import staged_facts
 from warehouse.indicators import compute
 
 CBS = FIXTURES / "cbs"
 EDUCATION = CBS / "onderwijsniveau_2023.csv"
 UNEMPLOYMENT = CBS / "werkloosheid_small.csv"
 KERNCIJFERS = CBS / "kerncijfers_small.csv"
+CODED = CBS / "50140NED_TypedDataSet_22092025_192544.csv"
+MODULE_OF = {EDUCATION: cbs_label_csv, KERNCIJFERS: cbs_label_csv, UNEMPLOYMENT: cbs_label_quarterly,
+             CODED: cbs_coded_csv}
 HIGH_31 = "Onderwijsniveau 5 categorien/31 Hbo-, wo-bachelor (%)"
 
 
 def _facts(module, path: Path):
-    facts, education = module.to_facts(module.read(path), path, path.name, None)
-    assert education.empty
+    facts, education, _ = staged_facts(module, path)
+    assert education == []
     return facts
 
 
@@ -37,9 +43,6 @@ def _value(facts, region: str, measure: str, period: str) -> float:
 
 
 def test_period_and_region_keys():
-    assert period_from_key("2023JJ00") == ("2023", "calendar_year")
-    assert period_from_key("2023KW04") == ("2023-Q4", "quarter")
-    assert period_from_key("2023MM11") == ("2023-11", "month")
     assert period_from_label("2023*") == ("2023", "calendar_year", True)
     assert period_from_label("het eerste kwartaal van 2015") == ("2015-Q1", "quarter", False)
     assert [region_from_key(k) for k in ("NL01  ", "PV24  ", "GM0034", "LD02  ", "CR40  ")] == [
@@ -88,7 +91,7 @@ def _broken(tmp_path: Path, source: Path, old: str, new: str) -> Path:
 def test_wrong_value_names_line_and_column(tmp_path):
     path = _broken(tmp_path, EDUCATION, ";19,5;7,8", ";19,5x;7,8")
     with pytest.raises(RawFileError) as caught:
-        cbs_label_csv.read(path)
+        _facts(cbs_label_csv, path)
     assert (caught.value.line, caught.value.column) == (4, HIGH_31)
     assert "19,5x" in str(caught.value) and "regel 4" in str(caught.value)
 
@@ -96,7 +99,7 @@ def test_wrong_value_names_line_and_column(tmp_path):
 def test_missing_column_names_it(tmp_path):
     path = _broken(tmp_path, EDUCATION, "Perioden;", "Jaar;")
     with pytest.raises(RawFileError) as caught:
-        cbs_label_csv.read(path)
+        _facts(cbs_label_csv, path)
     assert (caught.value.line, caught.value.column) == (1, "Perioden")
 
 
@@ -104,19 +107,158 @@ def test_truncated_line_is_reported(tmp_path):
     path = tmp_path / EDUCATION.name
     path.write_bytes(EDUCATION.read_bytes().rsplit(b";", 3)[0] + b"\r\n")  # last line cut off mid-row
     with pytest.raises(RawFileError) as caught:
-        cbs_label_csv.read(path)
+        _facts(cbs_label_csv, path)
     assert (caught.value.line, caught.value.column) == (6, "Onderwijsniveau 5 categorien/21 Havo, vwo, mbo2-4 (%)")
 
 
 def test_unknown_region_and_bad_quarter(tmp_path):
     path = _broken(tmp_path, EDUCATION, "Flevoland (PV)", "Atlantis (PV)")
     with pytest.raises(RawFileError, match="regio 'Atlantis \\(PV\\)' is onbekend") as caught:
-        cbs_label_csv.to_facts(cbs_label_csv.read(path), path, path.name, None)
+        _facts(cbs_label_csv, path)
     assert (caught.value.line, caught.value.column) == (4, "Regio's")
     path = _broken(tmp_path, UNEMPLOYMENT, "het vierde kwartaal van 2024", "Q4 2024")
     with pytest.raises(RawFileError, match="geen kwartaal") as caught:
-        cbs_label_quarterly.read(path)
+        _facts(cbs_label_quarterly, path)
     assert caught.value.line == 3
+
+
+def _copy(source: Path, tmp_path: Path, old: str | bytes, new: str | bytes) -> Path:
+    """A copy of `source` with the first `old` replaced by `new` (bytes, so BOM and CRLF stay as they are)."""
+    old, new = (text.encode() if isinstance(text, str) else text for text in (old, new))
+    data = source.read_bytes()
+    assert old in data, old
+    path = tmp_path / source.name
+    path.write_bytes(data.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(("source", "old", "new"), [
+    (EDUCATION, ";8,6;18,5;", ";  8,6 ;18.5;"),  # spaces around a value; a point where a comma is usual
+    (EDUCATION, b"\r\n", b"\n"),  # (first line end only) LF after CRLF
+    (KERNCIJFERS, b"\xef\xbb\xbf", b""),  # no byte order mark
+    (KERNCIJFERS, '"2025";"Almere"', '"2025";" Almere "'),  # region label with spaces
+    (CODED, ";28.3;", "; 028.30 ;"),
+    (CODED, "MW00000;GM0034", " MW00000 ;GM0034"),  # dimension keys are stripped
+])
+def test_harmless_variations_read_as_the_original(source, old, new, tmp_path):
+    module = MODULE_OF[source]
+    assert _facts(module, _copy(source, tmp_path, old, new)).equals(_facts(module, source))
+
+
+def test_a_file_without_final_line_end_reads_as_the_original(tmp_path):
+    for source, module in MODULE_OF.items():
+        path = tmp_path / source.name
+        path.write_bytes(source.read_bytes().rstrip(b"\r\n"))
+        assert _facts(module, path).equals(_facts(module, source)), source.name
+
+
+def test_negative_numbers_many_digits_and_not_available_values_read(tmp_path):
+    facts = _facts(cbs_label_csv, _copy(EDUCATION, tmp_path, ";8,6;18,5;", ";-8,6;1234567890123456;"))
+    assert _value(facts, "PV24", "Onderwijsniveau 5 categorien/11 Basisonderwijs (%)", "2023") == -8.6
+    assert _value(facts, "PV24", "Onderwijsniveau 5 categorien/12 Vmbo, havo-, vwo-onderbouw, mbo1 (%)",
+                  "2023") == 1234567890123456.0
+    assert len(_facts(cbs_label_quarterly, _copy(UNEMPLOYMENT, tmp_path, ";3,9\r\n", ";.\r\n"))) == 8
+
+
+def test_an_export_without_any_value_loads_nothing(tmp_path):
+    lines = UNEMPLOYMENT.read_bytes().split(b"\r\n")
+    path = tmp_path / UNEMPLOYMENT.name
+    path.write_bytes(b"\r\n".join([lines[0], *(line.split(b";")[0] + b";" * line.count(b";") for line in lines[1:]
+                                                 if line)]) + b"\r\n")
+    facts, _, data_rows = staged_facts(cbs_label_quarterly, path)
+    assert facts.empty and data_rows == 0 and str(facts["value"].dtype) == "float64"
+
+
+BASIS = "Onderwijsniveau 5 categorien/11 Basisonderwijs (%)"
+LAST = "Onderwijsniveau 5 categorien/32 Hbo-, wo-master, doctor (%)"
+
+
+@pytest.mark.parametrize(("source", "old", "new", "line", "column", "phrase"), [
+    (EDUCATION, ";8,6;", ";8,6\u00a0;", 4, BASIS, "is geen getal"),  # non-breaking space
+    (EDUCATION, ";8,6;", ";8,6\t;", 4, BASIS, "is geen getal"),
+    (EDUCATION, ";8,6;", ";8,6x;", 4, BASIS, "waarde '8,6x' is geen getal; verwacht bijvoorbeeld '12,5'"),
+    (EDUCATION, ";8,6;", ";\u0668,6;", 4, BASIS, "is geen getal"),  # an Arabic-Indic digit
+    (EDUCATION, ";8,6;", ";1.234,5;", 4, BASIS, "is geen getal"),
+    (EDUCATION, "2023*;Flevoland (PV)", "2023Q;Flevoland (PV)", 4, "Perioden", "periode '2023Q' is geen jaar"),
+    (EDUCATION, "Flevoland (PV)", "Atlantis (PV)", 4, "Regio's", "regio 'Atlantis (PV)' is onbekend"),
+    (EDUCATION, "Flevoland (PV)", 'Flevo"land (PV)', 4, "Regio's", "is onbekend"),  # a stray quote
+    (EDUCATION, "Flevoland (PV)", "Flevoland (PV)\x00", 4, "Regio's", "is onbekend"),
+    (EDUCATION, "Flevoland (PV)", '"Flevo\r\nland (PV)"', 4, "Regio's", "een waarde bevat een regeleinde"),
+    (EDUCATION, "Flevoland (PV)", '"Flevoland" (PV)', 4, "Regio's", "aanhalingsteken staat midden in een waarde"),
+    (EDUCATION, b";7,8\r\n", b";7,8\r", 4, LAST, "regeleinde-teken"),  # a lone carriage return
+    (EDUCATION, b";7,8\r\n", b";7,8\r\n\r\n", 5, None, "lege regel"),
+    (EDUCATION, b";7,8\r\n", b";7,8;\r\n", 4, LAST, "de regel heeft 11 velden, de kopregel 10"),
+    (EDUCATION, b";7,8\r\n", b"\r\n", 4, LAST, "de regel heeft 9 velden, de kopregel 10; is de regel"),
+    (EDUCATION, "Flevoland (PV)", "Fl\xe9voland (PV)".encode("latin-1"), 4, "Regio's",
+     "teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')"),
+    (EDUCATION, "Geslacht;", "Leeftijd;", 1, "Leeftijd", "staat twee keer in de kopregel"),
+    (EDUCATION, "Geslacht;", ";", 1, None, "kolom 1 van de kopregel heeft geen naam"),
+    (EDUCATION, "Perioden;", "Jaar;", 1, "Perioden", "kolom ontbreekt"),
+    (KERNCIJFERS, ';"Almere";229574;13960', ';"Almere";"""229574""";13960', 4,
+     "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)", "waarde '\"229574\"' is geen getal"),
+    (UNEMPLOYMENT, "het vierde kwartaal van 2024", "Q4 2024", 3, "(eerste kolom)",
+     "periode 'Q4 2024' is geen kwartaal"),
+    (UNEMPLOYMENT, ";4,2;", ";4.2.1;", 3, "Groningen", "waarde '4.2.1' is geen getal"),
+    (UNEMPLOYMENT, ";Flevoland", ";Atlantis", 1, "Atlantis", "regio 'Atlantis' is onbekend"),
+    (UNEMPLOYMENT, ";Flevoland", ";Nederland", 1, "Nederland", "staat twee keer in de kopregel"),
+    (CODED, ";30.2;", ";30,2;", 4, "MoeiteMetRondkomen_1", "waarde '30,2' is geen getal; verwacht bijvoorbeeld '12.5'"),
+    (CODED, ";RegioS;", ";Regio;", 1, "RegioS", "kolom ontbreekt"),
+])
+def test_bad_input_is_named_by_file_line_and_column(source, old, new, line, column, phrase, tmp_path):
+    path = _copy(source, tmp_path, old, new)
+    with pytest.raises(RawFileError) as caught:
+        _facts(MODULE_OF[source], path)
+    assert (caught.value.line, caught.value.column) == (line, column), str(caught.value)
+    assert phrase in caught.value.message and str(caught.value).startswith(str(path))
+
+
+def test_a_header_only_file_an_empty_file_and_a_renamed_one_are_named(tmp_path):
+    for source, module in MODULE_OF.items():
+        path = tmp_path / source.name
+        for data in (source.read_bytes().split(b"\n", 1)[0] + b"\n", b""):
+            path.write_bytes(data)
+            with pytest.raises(RawFileError, match="geen gegevensregels onder de kopregel") as caught:
+                _facts(module, path)
+            assert caught.value.line == 2
+    renamed = tmp_path / "welzijn.csv"
+    renamed.write_bytes(CODED.read_bytes())
+    with pytest.raises(RawFileError, match="de bestandsnaam noemt de tabel niet"):
+        _facts(cbs_coded_csv, renamed)
+
+
+def test_coded_periods_from_a_perioden_column_and_their_errors(tmp_path):
+    text = CODED.read_bytes().decode("utf-8-sig").split("\r\n")
+    keys = [re.sub(r"^(\d+;[^;]*;[^;]*;[^;]*;)", rf"\g<1>{2020 + i}JJ00;", line) for i, line in enumerate(text[1:-1])]
+    path = tmp_path / CODED.name
+    path.write_bytes("\r\n".join([text[0].replace(";RegioS;", ";RegioS;Perioden;"), *keys, ""]).encode("utf-8"))
+    assert cbs_coded_csv.periods(read_header(path), path) == ["2020", "2021", "2022", "2023"]
+    assert sorted(_facts(cbs_coded_csv, path)["period"].unique()) == ["2020", "2022", "2023"]  # 2021: a GGD region
+    (tmp_path / "q").mkdir()
+    quarter = _copy(path, tmp_path / "q", "2021JJ00", "2021KW01")
+    for read in (lambda: cbs_coded_csv.periods(read_header(quarter), quarter), lambda: _facts(cbs_coded_csv, quarter)):
+        with pytest.raises(RawFileError, match="periode '2021KW01' is geen jaar") as caught:
+            read()
+        assert (caught.value.line, caught.value.column) == (3, "Perioden")
+
+
+@pytest.mark.parametrize(("module", "source", "old", "new", "message"), [
+    (cbs_label_csv, EDUCATION, ";8,6;18,5;", ";8,6;18,5x;", "regel 4, kolom 'Onderwijsniveau 5 categorien/12 Vmbo, "
+     "havo-, vwo-onderbouw, mbo1 (%)': waarde '18,5x' is geen getal"),
+    (cbs_label_csv, EDUCATION, "Flevoland (PV)", "Atlantis (PV)", "regel 4, kolom 'Regio's': regio 'Atlantis (PV)'"),
+    (cbs_label_csv, EDUCATION, b";7,8\r\n", b"\r\n", f"regel 4, kolom '{LAST}': de regel heeft 9 velden, de "
+     "kopregel 10"),
+    (cbs_label_quarterly, UNEMPLOYMENT, "het vierde kwartaal van 2024", "Q4 2024",
+     "regel 3, kolom '(eerste kolom)': periode 'Q4 2024' is geen kwartaal"),
+    (cbs_coded_csv, CODED, ";30.2;", ";30,2;", "regel 4, kolom 'MoeiteMetRondkomen_1': waarde '30,2' is geen getal"),
+])
+def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, old, new, message, tmp_path):
+    target = tmp_path / "raw" / module.DATASET.raw_subdir / source.name
+    target.parent.mkdir(parents=True)
+    _copy(source, target.parent, old, new)
+    with pytest.raises(RawFileError) as caught:
+        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
+    assert f"{source.name}, {message}" in str(caught.value)
+    assert not (tmp_path / "warehouse.duckdb").exists()
 
 
 def test_build_from_fixtures_and_indicators_by_hand(tmp_path):

@@ -1,8 +1,10 @@
-"""Municipality boundaries: reader, province dissolve, build, read layer, demo and fetch (stubbed)."""
+"""Municipality boundaries: reader (every bad input named by file, line and key in Dutch), rounding of the outlines,
+province dissolve, build, read layer, demo and fetch (stubbed)."""
 
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from etl.errors import RawFileError
 from etl.rawfiles import read_header
 from etl.sources import geo_municipalities as geo
 from tests.conftest import FIXTURES
+from tests.staged import staged_facts
 from warehouse.geometry import boundaries
 
 FIXTURE = FIXTURES / "geo" / "gemeente_2024_small.geojson"
@@ -29,17 +32,19 @@ FLEVOLAND = ["GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995"]
 
 
 def _facts(path: Path):
-    return geo.to_facts(geo.read(path), path, path.name, None)[0]
+    """The staged rows in file order: the municipalities (by feature number), then the provinces."""
+    facts, education, data_rows = staged_facts(geo, path)
+    assert education == [] and data_rows == (facts["level"] == "gemeente").sum()
+    return facts.sort_values(["level", "source_line"], ignore_index=True)
 
 
 def test_reader_on_the_fixture():
     header = read_header(FIXTURE)
     assert geo.recognises(header)
     assert geo.periods(header, FIXTURE) == ["2024"]
-    long = geo.read(FIXTURE)
-    assert long[["statcode", "statnaam", "source_line"]].values.tolist() == [
-        ["GM0034", "Almere", 1], ["GM0995", "Lelystad", 2], ["GM0050", "Zeewolde", 3]]
     facts = _facts(FIXTURE)
+    assert facts[["region_code", "region_name", "source_line"]].values.tolist()[:3] == [
+        ["GM0034", "Almere", 1], ["GM0995", "Lelystad", 2], ["GM0050", "Zeewolde", 3]]
     assert facts[["region_code", "level"]].values.tolist() == [
         ["GM0034", "gemeente"], ["GM0995", "gemeente"], ["GM0050", "gemeente"], ["PV24", "provincie"]]
     flevoland = shape(json.loads(facts.loc[facts["region_code"] == "PV24", "geometry"].iloc[0]))
@@ -85,9 +90,114 @@ def test_truncated_file_names_line_and_column(tmp_path):
     path = tmp_path / "gemeente_2024.geojson"
     path.write_text(FIXTURE.read_text()[:400])
     with pytest.raises(RawFileError) as error:
-        geo.read(path)
+        _facts(path)
     assert error.value.line == 3 and "teken" in error.value.column
     assert "geen geldige GeoJSON" in str(error.value)
+
+
+def _geo_edited(tmp_path: Path, edit) -> Path:
+    collection = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    edit(collection["features"])
+    path = tmp_path / "gemeente_2024.geojson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(collection, indent=1), encoding="utf-8")  # pretty-printed (a lone '{' first), as PDOK
+    return path
+
+
+def _line_of_feature(path: Path, number: int) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [i for i, line in enumerate(lines, start=1) if line.strip() == '"type": "Feature",'][number - 1]
+
+
+@pytest.mark.parametrize(("edit", "column", "phrase"), [
+    (lambda features: features[1]["properties"].update(statcode="GM9999"), "statcode",
+     "feature 2: gemeentecode GM9999 staat niet in etl/reference/regions.csv"),
+    (lambda features: features[1]["properties"].update(statcode="gm0034"), "statcode", "'statcode' is 'gm0034'"),
+    (lambda features: features[1]["properties"].update(statcode="GM\u0660\u0660\u0660\u0660"), "statcode",
+     "verwacht een gemeentecode zoals GM0034"),  # Arabic-Indic digits
+    (lambda features: features[1].update(properties=["GM0995"]), "statcode", "'statcode' is ''"),
+    (lambda features: features[1]["properties"].update(jrstatcode="2023GM0034"), "jrstatcode",
+     "jaar 2023 wijkt af van 2024"),
+    (lambda features: features[1].update(geometry={"type": "Point", "coordinates": [5.2, 52.4]}), "geometry",
+     "geometrie 'Point'; verwacht Polygon of MultiPolygon"),
+    (lambda features: features[1].update(geometry={"type": "Polygon"}), "geometry",
+     "de coördinaten van de geometrie zijn onleesbaar"),
+    (lambda features: features[1].update(geometry={"type": "Polygon", "coordinates": [[[5.2, "x"]]]}), "geometry",
+     "de coördinaten van de geometrie zijn onleesbaar"),
+    (lambda features: features[1]["geometry"]["coordinates"][0][0].__setitem__(1, [5.1, float("inf")]), "geometry",
+     "de coördinaten van de geometrie zijn onleesbaar"),
+], ids=["unknown-code", "lower-case-code", "other-digits", "properties-not-an-object", "other-year", "point",
+        "no-coordinates", "text-coordinate", "infinite-coordinate"])
+def test_a_bad_feature_is_named_by_line_and_key(edit, column, phrase, tmp_path):
+    path = _geo_edited(tmp_path, edit)
+    with pytest.raises(RawFileError) as caught:
+        _facts(path)
+    assert (caught.value.line, caught.value.column) == (_line_of_feature(path, 2), column), str(caught.value)
+    assert phrase in caught.value.message and str(caught.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(("text", "column", "phrase"), [
+    ('{"type": "FeatureCollection", "features": []}', "features", "bevat geen features"),
+    ('{"type": "FeatureCollection", "features": {"a": 1}}', "features", "'features' is geen lijst"),
+    ('{"type": "Feature", "features": []}', "type", "geen GeoJSON FeatureCollection"),
+])
+def test_a_file_without_usable_features_is_named(text, column, phrase, tmp_path):
+    path = tmp_path / "gemeente_2024.geojson"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RawFileError, match=phrase) as caught:
+        _facts(path)
+    assert (caught.value.line, caught.value.column) == (1, column)
+
+
+def test_the_year_comes_from_the_file_name_in_ascii_digits_only(tmp_path):
+    collection = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for feature in collection["features"]:
+        feature["properties"].pop("jrstatcode", None)
+    path = tmp_path / "gemeenten_2021.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    assert geo.periods(read_header(path), path) == ["2021"]
+    assert set(_facts(path)["year"]) == {"2021"}
+    other = tmp_path / "gemeenten_\u0662\u0660\u0662\u0661.geojson"  # Arabic-Indic digits
+    other.write_text(json.dumps(collection), encoding="utf-8")
+    with pytest.raises(RawFileError, match="geen jaar gevonden"):
+        _facts(other)
+
+
+def test_a_build_meeting_a_bad_boundary_file_names_file_line_and_key(tmp_path):
+    path = _geo_edited(tmp_path / "in", lambda features: features[1]["properties"].update(statcode="GM9999"))
+    target = tmp_path / "raw" / "geo" / path.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(path.read_bytes())
+    with pytest.raises(RawFileError) as caught:
+        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert (f"gemeente_2024.geojson, regel {_line_of_feature(path, 2)}, kolom 'statcode': feature 2: gemeentecode "
+            "GM9999 staat niet in etl/reference/regions.csv") in str(caught.value)
+
+
+def test_municipal_outlines_are_rounded_on_the_geojson_exactly_as_through_shapely(real_data):
+    paths = [FIXTURE, *sorted(real_data.glob("geo_gemeenten_*/*.geojson"))]
+    geometries = [f["geometry"] for p in paths for f in json.loads(p.read_text(encoding="utf-8-sig"))["features"]]
+    assert len(geometries) > 1000
+    for geometry in geometries:
+        text = geo._rounded_geojson(geometry)
+        assert text is not None and text == geo._rounded(shape(geometry))
+    rng = random.Random(2)
+    values = [*(rng.uniform(-180, 180) for _ in range(20000)), *((k + 0.5) / 1e5 for k in range(-300, 300)),
+              -0.0, -4e-6, -5e-6, 5e-6, 2.5e-5, 12]
+    expected = np.round(np.array(values), geo.COORDINATE_DIGITS)
+    got = np.array([geo._round(v) for v in values])
+    assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+@pytest.mark.parametrize("geometry", [
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1]]]},  # open ring
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0, 1.0], [5.1, 52.0, 1.0], [5.1, 52.1, 1.0], [5.0, 52.0, 1.0]]]},
+    {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, "52.0"], [5.1, 52.1], [5.0, 52.0]]]},
+    {"type": "MultiPolygon", "coordinates": []},
+])
+def test_unusual_outlines_are_rounded_through_shapely(geometry):
+    assert geo._rounded_geojson(geometry) is None
 
 
 def test_build_and_read_layer(tmp_path):
@@ -182,17 +292,18 @@ def test_real_files(real_data, name, year, features, almere_number, almere_point
     header = read_header(path)
     assert geo.recognises(header)
     assert geo.periods(header, path) == [year]
-    long = geo.read(path)
-    assert len(long) == features and set(long["year"]) == {year}
-    almere = long[long["statcode"] == "GM0034"].iloc[0]
-    assert (almere["statnaam"], almere["source_line"]) == ("Almere", almere_number)
-    assert len(shapely.get_coordinates(shape(almere["geometry"]))) == almere_points
-    assert long.loc[long["statcode"] == "GM0184", "statnaam"].tolist() == ["Urk"]
-    facts = geo.to_facts(long, path, name, None)[0]
+    facts = _facts(path)
+    municipalities = facts[facts["level"] == "gemeente"]
+    assert len(municipalities) == features and set(facts["year"]) == {year}
+    almere = municipalities[municipalities["region_code"] == "GM0034"].iloc[0]
+    assert (almere["region_name"], almere["source_line"]) == ("Almere", almere_number)
+    assert len(shapely.get_coordinates(shape(json.loads(almere["geometry"])))) == almere_points
+    assert municipalities.loc[municipalities["region_code"] == "GM0184", "region_name"].tolist() == ["Urk"]
     provinces = facts[facts["level"] == "provincie"]
     assert len(provinces) == (12 if features == 342 else 1)
     flevoland = shape(json.loads(provinces.loc[provinces["region_code"] == "PV24", "geometry"].iloc[0]))
-    parts = shapely.union_all([shape(g) for g in long.loc[long["statcode"].isin(FLEVOLAND), "geometry"]])
+    parts = shapely.union_all([shape(json.loads(g)) for g in municipalities.loc[
+        municipalities["region_code"].isin(FLEVOLAND), "geometry"]])
     assert flevoland.area == pytest.approx(parts.area, rel=0.01)
 
 

@@ -1,15 +1,14 @@
-"""What the fast paths (`stage`) of the CBS OData bundle readers share: cbs_odata (v3) and cbs_odata_v4.
+"""What the CBS OData bundle readers share: cbs_odata (v3) and cbs_odata_v4.
 
 Not a source module itself (it declares no DATASET). A bundle is JSON of a few MB, so plain Python over the parsed
-records plus one insert of column lists is cheaper than any DataFrame. The fast path only has to be right for
-bundles the pandas path accepts: anything unusual (a missing key, a text where a number belongs, a code that is
-not a string) raises Unusual, the reader's stage returns None and the pandas path reads the file or names the
-problem in Dutch.
+records plus one statement of column lists is cheaper than any other way in. Anything the CBS API does not serve (a
+missing key, a text where a number belongs, a code that is not a string) stops the build with a Dutch RawFileError:
+a record's problem names its row number (1-based, as source_line in fact_cbs) as the line and its key as the
+column; a problem of a whole part (DataProperties, dimensions, ...) names the part.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -18,11 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from etl import rawtext
+from etl.errors import RawFileError
 from etl.sources import cbs_common as common
 
-# An annual period key as the pandas path reads it; ASCII digits only (Python's \d also matches other scripts).
+# An annual period key; ASCII digits only (Python's \d also matches other scripts).
 ANNUAL_KEY = re.compile(r"[1-9][0-9]{3}JJ[0-9]{2}")
-LARGEST_EXACT = 2**53  # integers up to here convert to float64 the same in pandas and in Python
+AGAIN = "haal de tabel opnieuw op met 'python -m etl fetch --source cbs --force'"
 
 # The build parses every bundle at discovery (periods) and again in stage: keep the last few parsed bundles
 # with the exact bytes they came from, so the second parse is skipped only when the file is unchanged.
@@ -31,14 +32,10 @@ _CACHE_SIZE = 4
 _CACHE_LOCK = threading.Lock()
 
 
-class Unusual(Exception):
-    """The bundle holds something the fast path does not read the way the pandas path would: decline it."""
-
-
 def load(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
-    """common.load_bundle, but a bundle whose bytes were parsed before (at discovery) is not parsed again.
+    """(table id, bundle) of a JSON bundle landed by etl/cbs_client.py; RawFileError when it is broken.
 
-    On any problem the file goes through common.load_bundle itself, so the Dutch errors stay the same.
+    A bundle whose bytes were parsed before (at discovery) is not parsed again.
     """
     raw = path.read_bytes()
     with _CACHE_LOCK:
@@ -46,19 +43,17 @@ def load(path: Path, marker: str, parts: tuple[str, ...]) -> tuple[str, dict]:
     if cached is not None and cached[0] == raw:
         bundle = cached[1]
     else:
-        try:
-            # read_text would also translate \r\n; that changes only whitespace between tokens, so a bundle that
-            # parses here parses to the same objects there.
-            bundle = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return common.load_bundle(path, marker, parts)  # raises its Dutch message
+        bundle = rawtext.parse_json(path, raw, "JSON", AGAIN, encoding="utf-8")  # names line and character
         with _CACHE_LOCK:
             _CACHE.pop(path, None)
             while len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
             _CACHE[path] = (raw, bundle)
-    if not isinstance(bundle, dict) or any(key not in bundle for key in parts):
-        return common.load_bundle(path, marker, parts)  # raises (or returns) exactly what the pandas path gets
+    if not isinstance(bundle, dict):
+        raise RawFileError(path, f"de CBS-bundel is geen JSON-object; {AGAIN}", 1, "teken 1")
+    for key in parts:
+        if key not in bundle:
+            raise RawFileError(path, f"onderdeel ontbreekt in de CBS-bundel; {AGAIN}", None, key)
     return str(bundle.get(marker, "")), bundle
 
 
@@ -68,78 +63,97 @@ def forget(path: Path) -> None:
         _CACHE.pop(path, None)
 
 
-def text(value: object) -> str:
-    """A value that must be a string, as it is in every bundle CBS serves."""
-    if not isinstance(value, str):
-        raise Unusual(value)
+def part(path: Path, value: object, part_name: str, objects: bool = True) -> list:
+    """A list (of JSON objects when `objects`): a part of the bundle, or one dimension's codes in it."""
+    if not isinstance(value, list) or (objects and not all(isinstance(entry, dict) for entry in value)):
+        raise RawFileError(path, f"dit onderdeel van de CBS-bundel heeft niet de opbouw die CBS levert; {AGAIN}",
+                           None, part_name)
     return value
 
 
-def optional_text(value: object) -> str | None:
-    """A title or unit: a string or null."""
+def codes_of(path: Path, bundle: dict, part_name: str, dimension: str) -> list[dict]:
+    """One dimension's code list in the bundle's part of code lists (none when the part lacks it)."""
+    lists = bundle[part_name]
+    if not isinstance(lists, dict):
+        raise RawFileError(path, f"dit onderdeel van de CBS-bundel heeft niet de opbouw die CBS levert; {AGAIN}",
+                           None, part_name)
+    return part(path, lists.get(dimension, []), part_name)
+
+
+def label(path: Path, value: object, part_name: str, what: str) -> str | None:
+    """A title or unit in one of the bundle's parts: a string or null."""
     if value is not None and not isinstance(value, str):
-        raise Unusual(value)
+        raise RawFileError(path, f"{what} '{value}' in '{part_name}' is geen tekst; {AGAIN}", None, part_name)
     return value
 
 
-def number(value: object) -> float | None:
-    """A cell's value as pd.to_numeric + float64 gives it; None for an empty cell. Text, booleans, NaN, infinity
-    and integers too large for an exact float are unusual (the pandas path reads or refuses them)."""
+def code(path: Path, value: object, line: int | None, column: str) -> str:
+    """A dimension code (or measure key) of a record or a code list: always a string in what CBS serves."""
+    if not isinstance(value, str):
+        raise RawFileError(path, f"code '{value}' is geen tekst; {AGAIN}", line, column)
+    return value
+
+
+def number(path: Path, value: object, line: int, column: str) -> float | None:
+    """A cell's value as float; None for an empty cell (null). Anything but a finite JSON number is refused."""
     if value is None:
         return None
-    if type(value) is int and -LARGEST_EXACT < value < LARGEST_EXACT:
-        return float(value)
-    if type(value) is float and math.isfinite(value):
-        return value
-    raise Unusual(value)
+    if type(value) in (int, float):
+        try:
+            result = float(value)
+        except OverflowError:
+            result = math.inf
+        if math.isfinite(result):
+            return result
+    raise RawFileError(path, f"waarde '{value}' is geen getal; {AGAIN}", line, column)
 
 
-def yearly(row: dict, period: str, keys: set[str], line: int) -> str | None:
-    """The row's period key when it is a year ('2020JJ00'), None for a quarter or month; Unusual for a period
-    that is not text, or a yearly row without all of `keys`."""
-    period_key = row[period]
-    if type(period_key) is not str:
-        raise Unusual(line)
-    if period_key[4:6] != "JJ":
+def annual(path: Path, row: object, period: str, line: int) -> str | None:
+    """The record's period key when it is a year ('2020JJ00'), None for a quarter, month or other period."""
+    if not isinstance(row, dict):
+        raise RawFileError(path, f"deze rij is geen JSON-object; {AGAIN}", line)
+    key = code(path, row.get(period), line, period)
+    if key[4:6] != "JJ":
         return None
+    if not ANNUAL_KEY.fullmatch(key):
+        raise RawFileError(path, f"periode '{key}' is geen jaar zoals '2023JJ00'; {AGAIN}", line, period)
+    return key
+
+
+def years(path: Path, rows: list, period: str) -> list[str]:
+    """The calendar years among the records' period keys ('2023JJ00' → '2023'); quarters and months are not."""
+    return sorted({key[:4] for line, row in enumerate(rows, start=1) if (key := annual(path, row, period, line))})
+
+
+def require(path: Path, row: dict, keys: set[str], line: int) -> None:
+    """Every key is in the record (CBS serves null for an empty cell, never leaves a key out)."""
     if not keys <= row.keys():
-        raise Unusual(line)
-    return period_key
+        missing = min(keys - row.keys())
+        raise RawFileError(path, f"sleutel ontbreekt in deze rij; {AGAIN}", line, missing)
 
 
-def provisional_periods(entries: object, key: str) -> dict[str, bool]:
-    """Period code → provisional, from the time dimension's codes (Status 'Voorlopig'), as the pandas path maps it."""
-    if not isinstance(entries, list):
-        raise Unusual(entries)
-    status = {}
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise Unusual(entry)
-        status[text(entry.get(key))] = common.is_provisional(entry.get("Status"))
-    return status
+def distinct(path: Path, keys: list[str], part_name: str) -> None:
+    """No key twice among the dimensions and measures (each becomes a column of the records)."""
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            raise RawFileError(path, f"sleutel '{key}' staat twee keer tussen de dimensies en meetwaarden; {AGAIN}",
+                               None, part_name)
 
 
-def labeller(key: str, entries: object, code_key: str) -> dict[str, str]:
-    """Code (stripped) → 'Key=title' for one of the other dimensions, as common.labelled_dims builds it: a code
-    without a title (or with a null one) stays the code."""
-    if not isinstance(entries, list):
-        raise Unusual(entries)
+def provisional_periods(path: Path, entries: list[dict], key: str, part_name: str) -> dict[str, bool]:
+    """Period code → provisional, from the time dimension's codes (Status 'Voorlopig'; 'Definitief' is not)."""
+    return {code(path, entry.get(key), None, part_name): str(entry.get("Status") or "").strip().lower() == "voorlopig"
+            for entry in entries}
+
+
+def labeller(path: Path, dimension: str, entries: list[dict], code_key: str, part_name: str) -> dict[str, str]:
+    """Code (stripped) → 'Key=title' for one of the other dimensions: a code without a title (or with a null one)
+    stays the code (see dims_of)."""
     titles: dict[str, str | None] = {}
     for entry in entries:
-        if not isinstance(entry, dict):
-            raise Unusual(entry)
-        code = text(entry.get(code_key))
-        titles[code.strip()] = optional_text(entry.get("Title", code))
-    return {code: f"{key}={title}" for code, title in titles.items() if title is not None}
-
-
-def dims_of(row: dict, labels: list[tuple[str, dict[str, str]]]) -> str:
-    """'Key=title|Key=title' of a row's other dimensions ('' when the table has none)."""
-    parts = []
-    for key, labelled in labels:
-        code = text(row[key]).strip()
-        parts.append(labelled.get(code) or f"{key}={code}")
-    return "|".join(parts)
+        value = code(path, entry.get(code_key), None, part_name)
+        titles[value.strip()] = label(path, entry.get("Title", value), part_name, "titel")
+    return {value: f"{dimension}={title}" for value, title in titles.items() if title is not None}
 
 
 class FactRows:
@@ -150,12 +164,12 @@ class FactRows:
     two indexes, the value and the row number go.
     """
 
-    def __init__(self, measures: dict[str, tuple[str | None, str]], other: list[str],
+    def __init__(self, path: Path, measures: dict[str, tuple[str | None, str]], region: str, other: list[str],
                  labels: list[tuple[str, dict[str, str]]], status: dict[str, bool]):
-        self._measures, self._labels, self._status = measures, labels, status
+        self._path, self._measures, self._region, self._labels, self._status = path, measures, region, labels, status
         self._codes = itemgetter(*other) if other else (lambda row: ())  # the other dimensions' codes of a row
         self._groups: dict[tuple, int] = {}
-        self._regions: dict[object, int] = {}
+        self._regions: dict[str, int] = {}
         self.groups: list[tuple[str, str | None, str, str, str, bool]] = []
         self.regions: list[str] = []
         self._group_ids: list[int] = []
@@ -163,37 +177,44 @@ class FactRows:
         self._values: list[float] = []
         self._lines: list[int] = []
 
-    def add(self, row: dict, measure: str, period_key: str, region_key: object, value: float, line: int) -> None:
+    def add(self, row: dict, measure: str, period_key: str, value: float, line: int) -> None:
         """One cell with a value: dropped when its region is not one the region table holds (COROP etc.)."""
-        region = self._regions.get(region_key)
+        region_key = row[self._region]
+        region = self._regions.get(region_key) if type(region_key) is str else None
         if region is None:
-            code = common.region_from_key(text(region_key))
-            region = self._regions[region_key] = -1 if code is None else len(self.regions)
-            if code is not None:
-                self.regions.append(code)
+            found = common.region_from_key(code(self._path, region_key, line, self._region))
+            region = self._regions[region_key] = -1 if found is None else len(self.regions)
+            if found is not None:
+                self.regions.append(found)
         if region < 0:
             return
         key = (measure, period_key, self._codes(row))
-        group = self._groups.get(key)
+        try:
+            group = self._groups.get(key)
+        except TypeError:  # a code that is a list or an object: named by dims below
+            group = None
         if group is None:
-            if not ANNUAL_KEY.fullmatch(period_key):
-                raise Unusual(period_key)
             title, unit = self._measures[measure]
+            dims = self._dims(row, line)
             group = self._groups[key] = len(self.groups)
-            self.groups.append((measure, title, unit, dims_of(row, self._labels), period_key[:4],
-                                self._status.get(period_key, False)))
+            self.groups.append((measure, title, unit, dims, period_key[:4], self._status.get(period_key, False)))
         self._group_ids.append(group)
         self._region_ids.append(region)
         self._values.append(value)
         self._lines.append(line)
 
-    def __len__(self) -> int:
-        return len(self._values)
+    def _dims(self, row: dict, line: int) -> str:
+        """'Key=title|Key=title' of a row's other dimensions ('' when the table has none)."""
+        parts = []
+        for key, labelled in self._labels:
+            value = code(self._path, row[key], line, key).strip()
+            parts.append(labelled.get(value) or f"{key}={value}")
+        return "|".join(parts)
 
     def stage(self, con: duckdb.DuckDBPyConnection, table: str, table_id: str, source_id: str,
               relative_path: str) -> None:
-        """Temp table `table` with fact_cbs' columns and types."""
-        measure, title, unit, dims, period, provisional = (list(column) for column in zip(*self.groups, strict=True))
+        """Temp table `table` with fact_cbs' columns and types (no rows when the bundle has no annual value)."""
+        columns = [list(column) for column in zip(*self.groups, strict=True)] or [[]] * 6
         con.execute(
             f"create or replace temp table {table} as with "  # noqa: S608 (table: the build's constant)
             "cell as (select unnest(?::integer[]) as g, unnest(?::integer[]) as r, unnest(?::double[]) as value, "
@@ -203,10 +224,9 @@ class FactRows:
             "unnest(?::varchar[]) as period, unnest(?::boolean[]) as provisional), "
             "reg as (select unnest(range(?)) as r, unnest(?::varchar[]) as region_code) "
             "select ?::varchar as table_id, measure, measure_label, unit, region_code, dims, period, value, "
-            # peildatum: 31 December of the calendar year, as common.peildatum gives it for '2023'.
+            # peildatum: 31 December of the calendar year (common.peildatum of '2023').
             "?::varchar as source_id, make_date(period::integer, 12, 31) as peildatum, "
             "case when provisional then 'voorlopig' else 'definitief' end as status, ?::varchar as source_file, "
             "source_line from cell join grp using (g) join reg using (r)",
-            [self._group_ids, self._region_ids, self._values, self._lines, len(self.groups), measure, title, unit,
-             dims, period, provisional, len(self.regions),
-             self.regions, table_id, source_id, relative_path])
+            [self._group_ids, self._region_ids, self._values, self._lines, len(self.groups), *columns,
+             len(self.regions), self.regions, table_id, source_id, relative_path])

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from etl import rawtext
+import duckdb
+
 from etl.cbs_tables import CODED_CSV_PERIODS
 from etl.checks import Check
 from etl.education import Education
@@ -24,12 +24,9 @@ from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
 
-if TYPE_CHECKING:  # pandas serves the fallback path only (read, to_facts); stage and periods do without
-    import duckdb
-    import pandas as pd
-
 _TOPIC = re.compile(r"^\w+_\d+$")
-_FILE_NAME = re.compile(r"^(\w+?)_TypedDataSet_\d{8}_\d{6}\.csv$", re.IGNORECASE)
+_FILE_NAME = re.compile(r"^(\w+?)_TypedDataSet_[0-9]{8}_[0-9]{6}\.csv$", re.IGNORECASE)
+_YEAR_KEY = re.compile(r"[0-9]{4}JJ00")
 
 DATASET = Dataset(
     dataset_id="cbs_statline_coded",
@@ -66,116 +63,50 @@ def edition_key(header: list[str], path: Path) -> str:
     return table_of(path).lower()
 
 
-def _frame(path: Path) -> pd.DataFrame:
-    frame = rawtext.read_csv(path, ";", "download het bestand opnieuw")
-    rawtext.require_full_records(path, ";")
-    frame["source_line"] = frame.index + 2
-    return frame
-
-
-def _period_column(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
-    """Period id and provisional flag per row (provisional: CBS marks it only in the Perioden entity set)."""
-    import pandas as pd
-
-    if "Perioden" in frame.columns:
-        keys = frame["Perioden"].str.strip()
-        wrong = ~keys.str.match(r"^\d{4}JJ00$")
-        if wrong.any():
-            first = wrong[wrong].index[0]
-            raise RawFileError(path, f"periode '{keys[first]}' is geen jaar (verwacht bijvoorbeeld '2023JJ00')",
-                               int(frame.at[first, "source_line"]), "Perioden")
-        return keys.str[:4], pd.Series(False, index=frame.index)
-    table_id = table_of(path)
-    if table_id not in CODED_CSV_PERIODS:
-        raise RawFileError(path, f"tabel {table_id} heeft geen kolom Perioden; zet het jaar van de tabel in "
-                                 "CODED_CSV_PERIODS in etl/cbs_tables.py", 1, "Perioden")
-    return pd.Series(CODED_CSV_PERIODS[table_id], index=frame.index), pd.Series(False, index=frame.index)
+def _years(path: Path, header: list[str], rows: list[list[str]]) -> list[str]:
+    """The year per record: from its Perioden key (2023JJ00), or the configured year of a table without Perioden."""
+    if "Perioden" not in header:
+        table_id = table_of(path)
+        if table_id not in CODED_CSV_PERIODS:
+            raise RawFileError(path, f"tabel {table_id} heeft geen kolom Perioden; zet het jaar van de tabel in "
+                                     "CODED_CSV_PERIODS in etl/cbs_tables.py", 1, "Perioden")
+        return [CODED_CSV_PERIODS[table_id]] * len(rows)
+    column = header.index("Perioden")
+    years = []
+    for line, row in enumerate(rows, start=2):
+        key = row[column].strip(" ")
+        if not _YEAR_KEY.fullmatch(key):
+            raise RawFileError(path, f"periode '{key}' is geen jaar (verwacht bijvoorbeeld '2023JJ00')", line,
+                               "Perioden")
+        years.append(key[:4])
+    return years
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The years the file covers (its Perioden column, or the configured year of its table)."""
-    plain = common.plain_csv(path)
-    years = None if plain is None else _plain_periods(plain[0], plain[1], path)
-    if years is not None:
-        return sorted(set(years))
-    frame = _frame(path)  # the pandas path, which names what is wrong
-    return sorted(_period_column(frame, path)[0].unique())
-
-
-def read(path: Path) -> pd.DataFrame:
-    """One row per data row × topic with a value."""
-    import pandas as pd
-
-    frame = _frame(path)
-    header = [c for c in frame.columns if c != "source_line"]
-    topics = [c for c in header if _TOPIC.match(c)]
-    dimensions = [c for c in header[1:] if c not in topics and c not in ("RegioS", "Perioden")]
-    frame["period"], frame["provisional"] = _period_column(frame, path)
-    frame["dims"] = ""
-    for i, column in enumerate(dimensions):
-        frame["dims"] = frame["dims"] + ("|" if i else "") + column + "=" + frame[column].str.strip()
-    parts = []
-    for column in topics:
-        part = frame[["source_line", "period", "provisional", "RegioS", "dims"]].copy()
-        part["measure"], part["measure_label"], part["unit"] = column, column, ""
-        part["value"] = common.parse_number(frame[column], frame["source_line"], path, column, ".")
-        parts.append(part[part["value"].notna()])
-    long = pd.concat(parts, ignore_index=True)
-    long["table_id"] = table_of(path)
-    return long
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """RegioS keys to region codes ('NL01  ' → NL); areas the region table lacks (GG, CG, CR) are dropped."""
-    codes = long["RegioS"].map(common.region_from_key)
-    return common.to_fact_frame(long.assign(region_code=codes)[codes.notna()], DATASET.dataset_id, relative_path)
-
-
-_PLAIN_PERIOD = re.compile(r"[0-9]{4}JJ00")
-
-
-def _plain_periods(header: list[str], rows: list[list[str]], path: Path) -> list[str] | None:
-    """The year per record as _period_column gives it; None when a key is not plainly a year or the file's table
-    has no configured year (the pandas path then names the problem)."""
-    if "Perioden" not in header:
-        table_id = _FILE_NAME.match(path.name)
-        year = CODED_CSV_PERIODS.get(table_id.group(1)) if table_id else None
-        return None if year is None else [year] * len(rows)
-    column = header.index("Perioden")
-    keys = [common.plain_strip(row[column]) for row in rows]
-    if not all(key is not None and _PLAIN_PERIOD.fullmatch(key) for key in keys):
-        return None
-    return [key[:4] for key in keys]
+    header, rows = common.read_export(path)
+    return sorted(set(_years(path, header, rows)))
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Temp table `table` with one fact_cbs row per record × topic with a value; RegioS keys become region codes
+    ('NL01  ' → NL) and areas the region table lacks (GG, CG, CR) are not loaded.
 
-    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
-    Dutch message) for any file that path would refuse or might read differently (see common.plain_csv).
+    Returns (records with a value, no education rows); RawFileError names the line and column of any problem.
     """
-    plain = common.plain_csv(path)
-    if plain is None or "RegioS" not in plain[0] or not _FILE_NAME.match(path.name):
-        return None
-    header, rows = plain
-    years = _plain_periods(header, rows, path)
+    table_id = table_of(path)
+    header, rows = common.read_export(path)
+    common.require_columns(path, header, "RegioS")
+    years = _years(path, header, rows)
     topics = [j for j, c in enumerate(header) if _TOPIC.match(c)]
     dimensions = [j for j, c in enumerate(header) if j and j not in topics and c not in ("RegioS", "Perioden")]
-    cells = common.plain_unpivot(rows, topics, ".")
-    if years is None or cells is None or not cells[0]:
-        return None
-    dims = []
-    for row in rows:
-        parts = [common.plain_strip(row[j]) for j in dimensions]
-        if None in parts:
-            return None
-        dims.append("|".join(f"{header[j]}={part}" for j, part in zip(dimensions, parts, strict=True)))
+    cells = common.values(path, header, rows, topics, ".")
     region = header.index("RegioS")
-    common.stage_facts(con, table, {"table_id": table_of(path), "unit": "", "source_id": DATASET.dataset_id,
-                                    "source_file": relative_path},
+    common.stage_facts(con, table, len(header), {"table_id": table_id, "unit": "", "source_id": DATASET.dataset_id,
+                                                 "source_file": relative_path},
                        {"region_code": [common.region_from_key(row[region]) for row in rows],  # GG, CG, CR: None
-                        "dims": dims, "period": years, "provisional": [False] * len(rows)},
+                        "dims": ["|".join(f"{header[j]}={row[j].strip(' ')}" for j in dimensions) for row in rows],
+                        "period": years, "provisional": [False] * len(rows)},
                        {"measure": header, "measure_label": header}, cells)
     return len(set(cells[0])), []

@@ -12,19 +12,15 @@ The export does not name its table: the table id is recognised from the measure 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from etl import rawtext
+import duckdb
+
 from etl.checks import Check
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
-
-if TYPE_CHECKING:  # pandas serves the fallback path only (read, to_facts); stage and periods do without
-    import duckdb
-    import pandas as pd
 
 PERIOD_COLUMN = "Perioden"
 REGION_COLUMN = "Regio's"
@@ -68,135 +64,59 @@ def edition_key(header: list[str], path: Path) -> str:
     return table_of(header) or ""
 
 
-def _frame(path: Path) -> pd.DataFrame:
-    frame = rawtext.read_csv(path, ";", "download het bestand opnieuw als 'CSV met labels'")
-    rawtext.require_full_records(path, ";")
-    frame["source_line"] = frame.index + 2  # header is line 1; StatLine writes no embedded newlines
-    return frame
-
-
-def _periods(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Period id and provisional flag per row; raises on a label that is not a year."""
-    import pandas as pd
-
-    parsed = frame[PERIOD_COLUMN].map(common.period_from_label)
-    wrong = parsed.isna() | parsed.map(lambda p: p is not None and p[1] != "calendar_year")
-    if wrong.any():
-        first = wrong[wrong].index[0]
-        raise RawFileError(path, f"periode '{frame.at[first, PERIOD_COLUMN]}' is geen jaar; verwacht bijvoorbeeld "
-                                 "'2023' of '2023*'", int(frame.at[first, "source_line"]), PERIOD_COLUMN)
-    return pd.DataFrame({"period": parsed.str[0], "provisional": parsed.str[2]}, index=frame.index)
+def _years(path: Path, header: list[str], rows: list[list[str]]) -> list[tuple[str, bool]]:
+    """(year, provisional) per record, from its period label ('2023' or '2023*'); raises on any other label."""
+    common.require_columns(path, header, PERIOD_COLUMN, REGION_COLUMN)
+    column = header.index(PERIOD_COLUMN)
+    labels: dict[str, tuple[str, bool]] = {}
+    for line, row in enumerate(rows, start=2):
+        label = row[column]
+        if label not in labels:
+            parsed = common.period_from_label(label)
+            if parsed is None or parsed[1] != "calendar_year":
+                raise RawFileError(path, f"periode '{label}' is geen jaar; verwacht bijvoorbeeld '2023' of '2023*'",
+                                   line, PERIOD_COLUMN)
+            labels[label] = parsed[0], parsed[2]
+    return [labels[row[column]] for row in rows]
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The years in the file's period column (the header alone does not say)."""
-    plain = common.plain_csv(path)
-    if plain is not None and PERIOD_COLUMN in plain[0]:
-        years = _plain_periods(plain[0], plain[1])
-        if years is not None:
-            return sorted({period for period, _ in years})
-    frame = _frame(path)  # the pandas path, which names what is wrong
-    if PERIOD_COLUMN not in frame.columns:
-        raise RawFileError(path, "kolom ontbreekt", 1, PERIOD_COLUMN)
-    return sorted(_periods(frame, path)["period"].unique())
-
-
-def read(path: Path) -> pd.DataFrame:
-    """One row per data row × measure with a published value; values parsed, labels still as text."""
-    import pandas as pd
-
-    frame = _frame(path)
-    header = [c for c in frame.columns if c != "source_line"]
-    for column in (PERIOD_COLUMN, REGION_COLUMN):
-        if column not in header:
-            raise RawFileError(path, "kolom ontbreekt; download de tabel opnieuw als 'CSV met labels'", 1, column)
-    table_id = table_of(header)
-    if table_id is None:
-        raise RawFileError(path, "de kolommen horen bij geen bekende StatLine-tabel (zie TABLE_SIGNATURES)", 1)
-    measures = [c for c in header if common.unit_of(c)[1] and c not in (PERIOD_COLUMN, REGION_COLUMN)]
-    dimensions = [c for c in header if c not in measures and c not in (PERIOD_COLUMN, REGION_COLUMN)]
-    if frame.empty:
-        raise RawFileError(path, "het bestand bevat geen gegevens; download de tabel opnieuw", 2)
-    frame = frame.join(_periods(frame, path))
-    frame["dims"] = ""
-    for column in dimensions:
-        frame["dims"] = frame["dims"] + ("|" if column != dimensions[0] else "") + column + "=" + frame[column]
-    parts = []
-    for column in measures:
-        label, unit = common.unit_of(column)
-        part = frame[["source_line", "period", "provisional", REGION_COLUMN, "dims"]].copy()
-        part["measure"], part["measure_label"], part["unit"] = column, label, unit
-        part["value"] = common.parse_number(frame[column], frame["source_line"], path, column, ",")
-        parts.append(part[part["value"].notna()])
-    long = pd.concat(parts, ignore_index=True)
-    long["table_id"] = table_id
-    return long
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Map region labels to codes (COROP rows are dropped: the region table has no COROP areas)."""
-    import pandas as pd
-
-    labels = common.RegionLabels()
-    places = long.drop_duplicates([REGION_COLUMN, "period"])
-    codes = {}
-    for label, period, line in places[[REGION_COLUMN, "period", "source_line"]].itertuples(index=False):
-        code = labels.resolve(label, int(period))
-        if code is None:
-            raise RawFileError(path, f"regio '{label}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", int(line), REGION_COLUMN)
-        codes[(label, period)] = code
-    region = pd.Series([codes[k] for k in zip(long[REGION_COLUMN], long["period"], strict=True)], index=long.index,
-                       dtype=object)
-    return common.to_fact_frame(long.assign(region_code=region)[region != ""], DATASET.dataset_id, relative_path)
-
-
-
-def _plain_periods(header: list[str], rows: list[list[str]]) -> list[tuple[str, bool]] | None:
-    """(year, provisional) per record as _periods gives them; None when a label is not a plain year."""
-    column = header.index(PERIOD_COLUMN)
-    labels = {label: common.period_from_label(label) for label in {row[column] for row in rows}}
-    if any(p is None or p[1] != "calendar_year" or not p[0].isascii() for p in labels.values()):
-        return None
-    return [(labels[row[column]][0], labels[row[column]][2]) for row in rows]
+    header, rows = common.read_export(path)
+    return sorted({year for year, _ in _years(path, header, rows)})
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Temp table `table` with one fact_cbs row per record × measure with a published value.
 
-    Returns (data rows, no education rows), or None (and the build takes the pandas path, which raises the
-    Dutch message) for any file that path would refuse or might read differently (see common.plain_csv).
+    Returns (records with a value, no education rows); RawFileError names the line and column of any problem.
     """
-    plain = common.plain_csv(path)
-    if plain is None:
-        return None
-    header, rows = plain
+    header, rows = common.read_export(path)
+    years = _years(path, header, rows)
     table_id = table_of(header)
-    if PERIOD_COLUMN not in header or REGION_COLUMN not in header or table_id is None:
-        return None
-    years = _plain_periods(header, rows)
+    if table_id is None:
+        raise RawFileError(path, "de kolommen horen bij geen bekende StatLine-tabel (zie TABLE_SIGNATURES in "
+                                 "etl/sources/cbs_label_csv.py)", 1)
     measures = [i for i, c in enumerate(header) if common.unit_of(c)[1] and c not in (PERIOD_COLUMN, REGION_COLUMN)]
     dimensions = [i for i, c in enumerate(header) if i not in measures and c not in (PERIOD_COLUMN, REGION_COLUMN)]
-    cells = common.plain_unpivot(rows, measures, ",")
-    if years is None or cells is None or not cells[0]:
-        return None
+    cells = common.values(path, header, rows, measures, ",")
     region = header.index(REGION_COLUMN)
-    # Labels are resolved per label and year, and only where a value is published (as to_facts does: rows of
-    # dissolved municipalities hold none); COROP areas ('') are not loaded, nor are rows without values (None).
+    # Labels are resolved per label and year, and only where a value is published (rows of dissolved
+    # municipalities hold none); COROP areas ('') are not loaded, nor are rows without values (None).
     labels, codes = common.region_labels(), {}
-    for i in set(cells[0]):
+    for i in dict.fromkeys(cells[0]):
         key = (rows[i][region], years[i][0])
         if key not in codes:
             codes[key] = labels.resolve(key[0], int(key[1]))
             if codes[key] is None:
-                return None
+                raise RawFileError(path, f"regio '{key[0]}' is onbekend; voeg de naam toe aan "
+                                         "etl/reference/region_aliases.csv", i + 2, REGION_COLUMN)
     units = [common.unit_of(name) for name in header]
-    common.stage_facts(con, table, {"table_id": table_id, "source_id": DATASET.dataset_id,
-                                    "source_file": relative_path}, {
+    common.stage_facts(con, table, len(header), {"table_id": table_id, "source_id": DATASET.dataset_id,
+                                                 "source_file": relative_path}, {
         "region_code": [codes.get((row[region], year)) or None for row, (year, _) in zip(rows, years, strict=True)],
-        "dims": ["|".join(f"{header[j]}={row[j]}" for j in dimensions) for row in rows],
+        "dims": ["|".join(f"{header[j]}={row[j].strip(' ')}" for j in dimensions) for row in rows],
         "period": [year for year, _ in years], "provisional": [flag for _, flag in years],
     }, {"measure": header, "measure_label": [label for label, _ in units], "unit": [unit for _, unit in units]},
         cells)

@@ -1,7 +1,7 @@
 """CBS StatLine tables fetched through the OData v3 API (etl/cbs_client.py), one JSON bundle per table.
 
 Tables fetched through the newer v4 API land in another bundle layout, read by cbs_odata_v4 into the same
-dataset (this DATASET, these checks, to_facts): the API is a transport, the StatLine table is the dataset.
+dataset (this DATASET, these checks): the API is a transport, the StatLine table is the dataset.
 
 A bundle (data/raw/cbs/odata/<table>/<table>.json) holds the API's own records unchanged: TableInfos,
 DataProperties (measures are the 'Topic' properties, with Unit), one entity set per dimension (Key, Title and,
@@ -15,20 +15,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from etl.cbs_tables import BUNDLE_MARKER, CBS_TABLES, DIMENSION_TYPES
 from etl.checks import Check
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver
 from etl.sources import cbs_bundle_fast as fast
 from etl.sources import cbs_common as common
 from etl.sources.base import Dataset
 
-if TYPE_CHECKING:  # requests only when fetching; duckdb and pandas are imported by the path that uses them
-    import duckdb
-    import pandas as pd
+if TYPE_CHECKING:  # requests only when fetching
     import requests
-
-    from etl.education import Education
 
 FETCH_GROUP = "cbs"
 REGION_KEY, PERIOD_KEY = "RegioS", "Perioden"
@@ -79,108 +78,64 @@ def _load(path: Path) -> tuple[str, dict]:
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The calendar years the bundle's rows cover."""
-    return common.bundle_years({row.get(PERIOD_KEY, "") for row in _load(path)[1]["TypedDataSet"]})
-
-
-def read(path: Path) -> pd.DataFrame:
-    """One row per TypedDataSet row × measure with a value; source_line is the 1-based TypedDataSet row number."""
-    import pandas as pd
-
-    table_id, bundle = _load(path)
-    fast.forget(path)  # the build reads it no more
-    properties = bundle["DataProperties"]
-    measures = [p for p in properties if p.get("Type") == "Topic"]
-    dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]
-    for key in (REGION_KEY, PERIOD_KEY):
-        if key not in dimension_keys:
-            raise RawFileError(path, "dimensie ontbreekt in DataProperties; deze tabel heeft geen regio's of "
-                                     "perioden en past niet in fact_cbs", None, key)
-    rows = pd.DataFrame(bundle["TypedDataSet"])
-    for key in [*dimension_keys, *(m["Key"] for m in measures)]:
-        if key not in rows.columns:
-            raise RawFileError(path, "kolom ontbreekt in TypedDataSet", 1, key)
-    rows = common.annual(rows, PERIOD_KEY)
-    status = {p["Key"]: common.is_provisional(p.get("Status")) for p in bundle["dimensions"].get(PERIOD_KEY, [])}
-    other = [(key, {d["Key"].strip(): d.get("Title", d["Key"]) for d in bundle["dimensions"].get(key, [])})
-             for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
-    dims = common.labelled_dims(rows, other)
-    parts = []
-    for measure in measures:
-        key = measure["Key"]
-        numbers = pd.to_numeric(rows[key], errors="coerce")
-        wrong = numbers.isna() & rows[key].notna()
-        if wrong.any():
-            first = wrong[wrong].index[0]
-            line = int(rows.at[first, "source_line"])
-            raise RawFileError(path, f"waarde '{rows.at[first, key]}' is geen getal", line, key)
-        parts.append(pd.DataFrame({
-            "source_line": rows["source_line"], "region_key": rows[REGION_KEY], "period_key": rows[PERIOD_KEY],
-            "dims": dims, "measure": key, "measure_label": measure.get("Title", key),
-            "unit": measure.get("Unit", "") or "", "value": numbers.astype("float64"),
-        })[numbers.notna()])
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["source_line", "period_key"])
-    return common.finish_bundle_long(long, table_id, status)
-
-
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """RegioS keys to region codes (NL01 → NL); COROP and other areas the region table lacks are dropped."""
-    codes = long["region_key"].map(common.region_from_key)
-    long = long.assign(region_code=codes)[codes.notna()]
-    return common.to_fact_frame(long, DATASET.dataset_id, relative_path)
+    return fast.years(path, fast.part(path, _load(path)[1]["TypedDataSet"], "TypedDataSet", objects=False),
+                      PERIOD_KEY)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts in plain Python: temp table `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Temp table `table` with one fact_cbs row per annual TypedDataSet row × measure with a value; RegioS keys
+    become region codes (NL01 → NL), and COROP and other areas the region table lacks are not loaded.
 
-    Returns (data rows, education rows: none for CBS), or None for a bundle the pandas path might read
-    differently or refuse (cbs_bundle_fast.Unusual), so that it reads it or names the problem in Dutch.
+    Returns (annual rows with a value, COROP areas included; no education rows). RawFileError names the row (as the
+    line; 1-based, as source_line) and the key (as the column) of any problem.
     """
     try:
         table_id, bundle = _load(path)
-        facts, data_rows = _fast_facts(bundle)
-    except (RawFileError, fast.Unusual, KeyError, TypeError):  # KeyError, TypeError: a record missing a key or odd
-        return None
+        facts, data_rows = _facts(path, bundle)
     finally:
-        fast.forget(path)
-    if not len(facts):
-        return None  # nothing to load: the pandas path copes with an empty table
+        fast.forget(path)  # the build reads it no more
     facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
     return data_rows, []
 
 
-def _fast_facts(bundle: dict) -> tuple[fast.FactRows, int]:
-    """read + to_facts of a v3 bundle, and the data rows read() counts (annual TypedDataSet rows with a value,
-    COROP areas included); Unusual (or KeyError, TypeError) for anything odd."""
-    properties, records, dimensions = bundle["DataProperties"], bundle["TypedDataSet"], bundle["dimensions"]
-    if not isinstance(properties, list) or not isinstance(records, list) or not isinstance(dimensions, dict):
-        raise fast.Unusual("layout")
-    if not all(isinstance(p, dict) and isinstance(p.get("Key"), str) for p in properties):
-        raise fast.Unusual("DataProperties")
-    dimension_keys = [p["Key"] for p in properties if p.get("Type") in DIMENSION_TYPES]
-    measures = [p for p in properties if p.get("Type") == "Topic"]
-    titles = {p["Key"]: (fast.optional_text(p.get("Title", p["Key"])), fast.optional_text(p.get("Unit", "")) or "")
-              for p in measures}
-    keys = {*dimension_keys, *titles}
-    if (REGION_KEY not in dimension_keys or PERIOD_KEY not in dimension_keys or not measures
-            or len(titles) < len(measures) or "source_line" in keys
-            or len(keys) < len(set(dimension_keys)) + len(titles)):
-        raise fast.Unusual("dimensions or measures")  # a measure twice, or named like a dimension: leave it to pandas
+def _facts(path: Path, bundle: dict) -> tuple[fast.FactRows, int]:
+    """The fact rows of a v3 bundle, and the annual rows with a value."""
+    properties = fast.part(path, bundle["DataProperties"], "DataProperties")
+    records = fast.part(path, bundle["TypedDataSet"], "TypedDataSet", objects=False)
+    keys = [fast.code(path, p.get("Key"), None, "DataProperties") for p in properties]
+    kinds = [fast.label(path, p.get("Type"), "DataProperties", "type") for p in properties]
+    dimension_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind in DIMENSION_TYPES]
+    measure_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind == "Topic"]
+    for key in (REGION_KEY, PERIOD_KEY):
+        if key not in dimension_keys:
+            raise RawFileError(path, "dimensie ontbreekt in DataProperties; deze tabel heeft geen regio's of "
+                                     "perioden en past niet in fact_cbs", None, key)
+    if not measure_keys:
+        raise RawFileError(path, f"DataProperties noemt geen meetwaarde (Type 'Topic'); {fast.AGAIN}", None,
+                           "DataProperties")
+    fast.distinct(path, [*dimension_keys, *measure_keys], "DataProperties")
+    measures = {key: (fast.label(path, p.get("Title", key), "DataProperties", "titel"),
+                      fast.label(path, p.get("Unit", ""), "DataProperties", "eenheid") or "")
+                for key, kind, p in zip(keys, kinds, properties, strict=True) if kind == "Topic"}
     other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
-    facts = fast.FactRows(titles, other, [(key, fast.labeller(key, dimensions.get(key, []), "Key")) for key in other],
-                          fast.provisional_periods(dimensions.get(PERIOD_KEY, []), "Key"))
-    measure_keys = [p["Key"] for p in measures]
+    facts = fast.FactRows(
+        path, measures, REGION_KEY, other,
+        [(key, fast.labeller(path, key, fast.codes_of(path, bundle, "dimensions", key), "Key", "dimensions"))
+         for key in other],
+        fast.provisional_periods(path, fast.codes_of(path, bundle, "dimensions", PERIOD_KEY), "Key", "dimensions"))
+    needed = {*dimension_keys, *measure_keys}
     data_rows = 0
     for line, record in enumerate(records, start=1):
-        period_key = fast.yearly(record, PERIOD_KEY, keys, line)
+        period_key = fast.annual(path, record, PERIOD_KEY, line)
         if period_key is None:
             continue
+        fast.require(path, record, needed, line)
         counted = False
         for key in measure_keys:
-            value = fast.number(record[key])
+            value = fast.number(path, record[key], line, key)
             if value is not None:
                 counted = True
-                facts.add(record, key, period_key, record[REGION_KEY], value, line)
+                facts.add(record, key, period_key, value, line)
         data_rows += counted
     return facts, data_rows

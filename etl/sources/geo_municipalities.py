@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import duckdb
 
 from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
@@ -22,9 +23,7 @@ from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver, read_regions
 from etl.sources.base import Dataset, FetchTarget
 
-if TYPE_CHECKING:  # imported by the functions that use them: discovery (periods) needs neither
-    import duckdb
-    import pandas as pd
+if TYPE_CHECKING:  # imported by the functions that use it: discovery (periods) does without
     import shapely
 
 FIRST_YEAR, LAST_YEAR = 2019, 2025
@@ -76,7 +75,7 @@ CHECKS: list[Check] = [
 
 _FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
 _YEAR_IN_CONTENT = re.compile(rb'"jrstatcode"\s*:\s*"(\d{4})GM')
-_YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 
 
 def recognises(header: list[str]) -> bool:
@@ -104,35 +103,28 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [_year(path, head)]
 
 
-FEATURE_COLUMNS = ["year", "statcode", "statnaam", "geometry", "source_line"]
-FACT_COLUMNS = ["year", "region_code", "region_name", "level", "geometry", "source_line"]
-
-
-def read(path: Path) -> pd.DataFrame:
-    """One row per feature: statcode, statnaam, year and the geometry as compact GeoJSON text.
-
-    `source_line` is the feature's number in the file (1-based): GeoJSON has no records per line.
-    """
-    import pandas as pd
-
-    return pd.DataFrame(_features(path), columns=FEATURE_COLUMNS)
-
-
 def _features(path: Path) -> list[tuple[str, str, str, dict, int]]:
-    """The rows of read() (year, statcode, statnaam, geometry, feature number); RawFileError names what is wrong."""
+    """(year, statcode, statnaam, GeoJSON geometry, feature number) per feature; RawFileError names what is wrong.
+
+    The feature number (1-based) is the rows' source_line: GeoJSON has no records per line.
+    """
     raw = path.read_bytes()
     collection = rawtext.parse_json(path, raw, "GeoJSON", "download het bestand opnieuw")
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise RawFileError(path, "geen GeoJSON FeatureCollection; verwacht gemeentegrenzen van PDOK/CBS", 1, "type")
     year = _year(path, raw[: 1 << 16])
+    features = collection.get("features") or []
+    if not isinstance(features, list):
+        raise RawFileError(path, "'features' is geen lijst; verwacht gemeentegrenzen van PDOK/CBS", 1, "features")
     rows = []
-    for number, feature in enumerate(collection.get("features") or [], start=1):
-        properties = feature.get("properties") or {}
+    for number, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
         code = str(properties.get("statcode") or "").strip()
-        if not re.fullmatch(r"GM\d{4}", code):
+        if not re.fullmatch(r"GM[0-9]{4}", code):
             raise RawFileError(path, f"feature {number}: 'statcode' is '{code}'; verwacht een gemeentecode zoals "
                                      "GM0034", _feature_line(path, number), "statcode")
-        geometry = feature.get("geometry") or {}
+        geometry = feature.get("geometry") if isinstance(feature.get("geometry"), dict) else {}
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             raise RawFileError(path, f"feature {number} ({code}): geometrie '{geometry.get('type')}'; verwacht "
                                      "Polygon of MultiPolygon", _feature_line(path, number), "geometry")
@@ -201,28 +193,24 @@ def _round(value: float) -> float:
     return result if result else math.copysign(0.0, scaled)  # rint keeps the sign of a negative that rounds to 0
 
 
-def to_facts(long: pd.DataFrame, path: Path, relative_path: str,
-             resolver: MunicipalityResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Municipality rows as published plus one dissolved outline per province; no education rows."""
-    import pandas as pd
-
-    rows = _fact_rows(path, list(zip(*(long[c] for c in FEATURE_COLUMNS), strict=True)))
-    facts = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    facts["source_id"] = DATASET.dataset_id
-    facts["peildatum"] = [date(int(y), 1, 1) for y in facts["year"]]  # CBS: the division as of 1 January
-    facts["status"] = "definitief"
-    facts["source_file"] = relative_path
-    facts["source_line"] = facts["source_line"].astype("int32")
-    return facts, pd.DataFrame(columns=list(Education.__dataclass_fields__))
-
-
 def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | None, str, str, int]]:
-    """The rows of to_facts (FACT_COLUMNS) from read()'s rows: the municipalities in file order, then one
-    dissolved outline per province and year (sorted by both); RawFileError for a code the region table lacks."""
+    """(year, region_code, region_name, level, geometry, source_line) of the municipalities in file order, then
+    one dissolved outline per province and year (sorted by both); RawFileError for a code the region table lacks
+    or a geometry that shapely cannot build."""
+    import numpy as np
     import shapely
     from shapely.geometry import shape
 
-    shapes = [shape(geometry) for _, _, _, geometry, _ in features]
+    shapes = []
+    for _, code, _, geometry, number in features:
+        try:
+            shapes.append(shape(geometry))
+            readable = bool(np.isfinite(shapely.get_coordinates(shapes[-1])).all())
+        except (shapely.errors.ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            readable = False
+        if not readable:
+            raise RawFileError(path, f"feature {number} ({code}): de coördinaten van de geometrie zijn onleesbaar; "
+                                     "download het bestand opnieuw", _feature_line(path, number), "geometry")
     provinces = {region.code: region.parent_code for region in read_regions()}
     for _, code, _, _, line in features:
         if code not in provinces:
@@ -233,7 +221,7 @@ def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | 
             for (year, code, name, published, line), geometry in zip(features, shapes, strict=True)]
     groups: dict[tuple[str, str], list[tuple[object, int]]] = {}
     for (year, code, _, _, line), geometry in zip(features, shapes, strict=True):
-        if provinces[code] is not None:  # as pandas' groupby, which leaves out a null key
+        if provinces[code] is not None:  # a municipality without a province has no outline to join
             groups.setdefault((provinces[code], year), []).append((geometry, int(line)))
     for (province, year), members in sorted(groups.items()):
         parts = shapely.make_valid([geometry for geometry, _ in members])
@@ -244,23 +232,14 @@ def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | 
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]] | None:
-    """Fast path of read + to_facts without pandas: temp table `table` with to_facts' rows.
+          table: str) -> tuple[int, list[Education]]:
+    """Temp table `table` with the municipalities' outlines and their provinces' dissolved ones.
 
-    The province outlines still need shapely (and so numpy): only GEOS dissolves them exactly as the pandas
-    path does. Returns (features, education rows: none), or None for a file that path would refuse, so that it
-    names the problem in Dutch.
+    The province outlines need shapely (and so numpy). Returns (features, no education rows); RawFileError names
+    the feature, its line and the key of any problem.
     """
-    import shapely
-
-    try:
-        features = _features(path)
-        rows = _fact_rows(path, features)
-    except (RawFileError, shapely.errors.ShapelyError, ValueError, TypeError, AttributeError, KeyError, IndexError):
-        return None
-    if not all(year.isascii() for year, *_ in rows):
-        return None  # a year taken from a file name in other digits: int() reads it, DuckDB's cast does not
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    features = _features(path)
+    columns = [list(column) for column in zip(*_fact_rows(path, features), strict=True)]
     con.execute(
         f"create or replace temp table {table} as select year, region_code, region_name, level, geometry, "  # noqa: S608
         "?::varchar as source_id, make_date(year::integer, 1, 1) as peildatum, 'definitief' as status, "
