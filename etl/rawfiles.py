@@ -32,13 +32,18 @@ class RawFile:
 def read_header(path: Path) -> list[str]:
     """The first line of a delimited text file as a list of column names."""
     with path.open("rb") as handle:
-        first_line = handle.read(HEADER_BYTES).split(b"\n", 1)[0]
+        # A lone CR ends the line too (old Mac line ends, or a stray CR that then leaves the header unrecognised).
+        first_line = handle.read(HEADER_BYTES).split(b"\n", 1)[0].split(b"\r", 1)[0]
     try:
-        first = first_line.decode("utf-8-sig").rstrip("\r")
+        first = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise not_utf8(path) from None  # names the line and the character, and what to do
     delimiter = max(";,\t", key=first.count)
-    return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        return [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error:
+        raise RawFileError(path, "de kopregel kan niet worden gelezen (aanhalingstekens of tekens die niet passen); "
+                                 "download het bestand opnieuw", 1) from None
 
 
 def recognise(path: Path) -> tuple[ModuleType, list[str]]:

@@ -1,8 +1,8 @@
 """Located Dutch errors for raw text files that a decoder or parser refuses: not UTF-8, a wrong field count, a quote
 that never closes, broken JSON.
 
-Only the error path comes here. pandas' and DuckDB's messages are English and their positions are not what a user
-sees (pandas counts records, not lines; a decoder counts bytes of a chunk), so the file is read again, streamed in
+Only the error path comes here. DuckDB's messages are English and their positions are not what a user sees (a
+parser counts records, not lines; a decoder counts bytes of a chunk), so the file is read again, streamed in
 bounded chunks, to find the line as a text editor counts it (header = line 1) and, in a delimited file, the column.
 """
 
@@ -11,21 +11,16 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from etl.errors import RawFileError
-
-if TYPE_CHECKING:  # a build of well-formed files never imports pandas
-    import pandas as pd
 
 CHUNK = 1 << 20
 SAVE_AS_UTF8 = "sla het bestand op als 'CSV UTF-8' of download het opnieuw"
 _CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
-_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_UNTERMINATED = ("EOF inside string", "unterminated quote")  # pandas', DuckDB's
+_UNTERMINATED = ("EOF inside string", "unterminated quote")  # the csv module's, DuckDB's
 # Python's json messages, in Dutch; any other goes after "technische details:".
 _JSON_REASONS = {
     "Expecting value": "hier wordt een waarde verwacht",
@@ -121,29 +116,15 @@ def _header(path: Path, sep: str) -> list[str]:
         return [name.strip() for name in next(csv.reader(handle, delimiter=sep), [])]
 
 
-def read_csv(path: Path, sep: str, advice: str = SAVE_AS_UTF8, **options: object) -> pd.DataFrame:
-    """The whole file as text as the pandas paths read it (empty fields '', header = line 1); a file pandas refuses
-    raises the located RawFileError of csv_error. `advice` says what to do with a file that is not UTF-8."""
-    import pandas as pd
-
-    try:
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig", **options)
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:  # EmptyDataError is a ValueError
-        raise csv_error(path, sep, exc, advice) from exc
-
-
 def csv_error(path: Path, sep: str, exc: Exception, advice: str = SAVE_AS_UTF8) -> RawFileError:
-    """The located Dutch error for a delimited file that pandas, DuckDB or a decoder refused with `exc`.
+    """The located Dutch error for a delimited file that DuckDB or a decoder refused with `exc`.
 
     The file itself is looked at (not the parser's counts): its first byte that is not UTF-8, else its first
     record with more fields than the header or a quote that never closes; anything else goes after
     "technische details:", so that the message itself stays Dutch.
     """
     text = str(exc).strip()
-    if "No columns to parse" in text:  # pandas' EmptyDataError
-        return RawFileError(path, "het bestand is leeg; download het opnieuw", 1)
-    # pandas decodes a chunk before it parses it: its parse errors come before any byte that is not UTF-8.
-    if not type(exc).__module__.startswith("pandas") and (spot := _first_invalid_byte(path, sep)) is not None:
+    if (spot := _first_invalid_byte(path, sep)) is not None:
         return _not_utf8(path, spot, sep, advice)
     header, wide, last = _scan(path, sep)
     if wide is not None:
@@ -154,12 +135,6 @@ def csv_error(path: Path, sep: str, exc: Exception, advice: str = SAVE_AS_UTF8) 
         return RawFileError(path, "een waarde begint met een aanhalingsteken (\") dat niet wordt gesloten; is het "
                                   "bestand afgebroken, of hoort het teken verdubbeld (\"\") in de waarde? Download "
                                   "het bestand opnieuw.", line, _name(header, len(fields) - 1) if fields else None)
-    if match := _EXPECTED.search(text):  # pandas and the csv module split differently: pandas' count, its line
-        expected, line, seen = map(int, match.groups())
-        return too_many_fields(path, sep, header[:expected], line, seen)
-    if "Buffer overflow" in text:  # pandas' tokenizer gave up where the csv module did not
-        return RawFileError(path, "een regel is te lang om te lezen; staat er een aanhalingsteken (\") dat niet wordt "
-                                  "gesloten? Download het bestand opnieuw.")
     return RawFileError(path, f"het bestand is geen geldige CSV met '{sep}' als scheidingsteken; download het "
                               f"opnieuw (technische details: {' '.join(text.split())})")
 
@@ -169,17 +144,6 @@ def too_many_fields(path: Path, sep: str, header: list[str], line: int, seen: in
     return RawFileError(path, f"de regel heeft {seen} velden, de kopregel {len(header)}; staat er een '{sep}' in een "
                               "waarde zonder aanhalingstekens? Zet die waarde tussen aanhalingstekens of download "
                               "het bestand opnieuw.", line, _name(header, len(header) - 1))
-
-
-def require_full_records(path: Path, sep: str) -> None:
-    """Every record has the header's number of fields: pandas pads a short (e.g. truncated) one silently with ''."""
-    records = _records(path, sep)
-    header = next(records, (1, []))[1] or []
-    for line, fields in records:
-        if fields and len(fields) < len(header):
-            raise RawFileError(path, f"de regel heeft {len(fields)} velden, de kopregel {len(header)}; is de regel "
-                                     "of het bestand afgebroken? Download het bestand opnieuw.", line,
-                               _name(header, len(fields)))
 
 
 _Record = tuple[int, list[str] | None]

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # a build never imports pandas; load_regions() is for the demo writers and pandas paths
+if TYPE_CHECKING:  # a build never imports pandas; load_regions() is for the demo writers
     import pandas as pd
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"

@@ -44,8 +44,8 @@ def test_pages_contain_no_sql():
 
 def test_a_build_loads_neither_pandas_nor_the_http_nor_the_workbook_libraries(demo_raw, tmp_path):
     # Every `etl build` pays for what it imports; fetching (requests) and workbook writing (openpyxl) are imported
-    # only by the commands that need them, pandas (and pyarrow) only by a reader that falls back to its pandas
-    # path for a file its fast path declines, or by replaying uploads.
+    # only by the commands that need them, pandas (and pyarrow) only by replaying uploads: the readers have one
+    # path, in DuckDB and plain Python (issue 15).
     probe = ("import sys; from pathlib import Path; from etl.cli import main; "
              f"main(['build', '--raw', {str(demo_raw)!r}, '--db', {str(tmp_path / 'w.duckdb')!r}, "
              f"'--uploads', {str(tmp_path / 'none')!r}, '--quiet']); "

@@ -283,7 +283,7 @@ class OldLayoutSource:
         records = _read_lines(con, path, header, wide)
         con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
                     [list(_municipality_codes())])
-        fast_csv._check_rules(con, path, wide, _rules(header, fixed, table), {})
+        fast_csv.check_rules(con, path, wide, _rules(header, fixed, table), {})
         level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
                  "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
         con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608

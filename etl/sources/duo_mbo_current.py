@@ -76,26 +76,6 @@ def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> t
     return sep, names
 
 
-def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list[str], table: str,
-              rules: list[fast_csv.Rule], patterns: dict[str, tuple[str, str]]) -> int:
-    """fast_csv.read_text, and a located message for the line ends DuckDB's CSV reader refuses without saying where
-    (a CR inside an unquoted value, LF and CR LF mixed): a workaround until fast_csv names them itself."""
-    try:
-        return fast_csv.read_text(con, path, sep, header, table, rules, patterns)
-    except duckdb.InvalidInputException as exc:
-        data = path.read_bytes()
-        first = data.find(b"\n")
-        odd = re.search(rb"\r(?!\n)|(?<!\r)\n" if first > 0 and data[first - 1] == ord("\r") else rb"\r", data)
-        if odd is None:
-            raise
-        start = data.rfind(b"\n", 0, odd.start()) + 1
-        field = sum(part.count(sep.encode()) for part in data[start:odd.start()].split(b'"')[::2])  # outside quotes
-        raise RawFileError(path, "hier staat een regeleinde (CR of LF) dat niet past bij dat van de kopregel: een CR "
-                                 "midden in een waarde of gemengde regeleinden; haal de CR weg of sla het bestand op "
-                                 "met één soort regeleinde", data.count(b"\n", 0, odd.start()) + 1,
-                           header[min(field, len(header) - 1)]) from exc
-
-
 def filled(columns: list[str]) -> list[fast_csv.Rule]:
     """fast_csv rules: each column holds more than spaces."""
     return [(f"pystrip({fast_csv.quoted(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in columns]

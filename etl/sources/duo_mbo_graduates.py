@@ -123,7 +123,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
                             "SECTORKAMER NAAM"])
     patterns = {"NIVEAU": ("[1-4]", "niveau 1 tot en met 4"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY)}
-    current.read_text(con, path, sep, header, wide, rules, patterns)
+    fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
     # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
     blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
                             date(year, 7, 31), year - 1) for year in years for sex in SEXES]

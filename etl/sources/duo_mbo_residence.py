@@ -108,7 +108,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING"])
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), **dict.fromkeys(counts, current.COUNT),
                 **{c: current.NUMBER for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header}}
-    records = current.read_text(con, path, sep, header, wide, rules, patterns)
+    records = fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
     optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
                                                                           "WOONGEMEENTENUMMER", "LEEFTIJDSCATEGORIE")}
     # Text stripped once per record, counts as bigint with -1 as null (so bounds and the suppressed flag follow).

@@ -135,7 +135,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), "NIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 "GESLACHT": ("MAN|VROUW", "MAN of VROUW"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY),
                 **({"GEMEENTENUMMER INSTELLING": current.NUMBER} if "GEMEENTENUMMER INSTELLING" in header else {})}
-    current.read_text(con, path, sep, header, wide, rules, patterns)
+    fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
     optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
                                                                           "HOOFDGROEP NAAM")}
     # One row per record, text stripped once; a count is null for no figure and -1 when suppressed.

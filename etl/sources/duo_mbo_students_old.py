@@ -203,7 +203,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     patterns = {"TYPE MBO": ("BOLVT|BOLDT|BBL", "BOLVT, BOLDT of BBL"),
                 "KWALIFICATIENIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 **dict.fromkeys(year_columns(years), ("[0-9]{0,18}", "een geheel getal of niets"))}
-    fast_csv._check_rules(con, path, wide, rules, patterns)  # fast_csv.read_text's own checks
+    fast_csv.check_rules(con, path, wide, rules, patterns)  # fast_csv.read_text's own checks
     # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
     blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
                             "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)

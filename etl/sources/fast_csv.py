@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,11 +62,14 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
     rejects = f"{table}_rejects"
     # DuckDB appends to an existing rejects table: a second read on this connection must not see the first's.
     con.execute(f"drop table if exists {rejects}; drop table if exists {rejects}_scan")
-    con.execute(
-        f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
-        "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-        f"auto_detect = false, nullstr = ?, store_rejects = true, rejects_table = '{rejects}', "
-        f"rejects_scan = '{rejects}_scan')", [str(path), sep, columns, NEVER])
+    try:
+        con.execute(
+            f"create or replace temp table {table}_raw as select * from read_csv(?, delim = ?, header = false, "  # noqa: S608
+            "skip = 1, columns = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            f"auto_detect = false, nullstr = ?, store_rejects = true, rejects_table = '{rejects}', "
+            f"rejects_scan = '{rejects}_scan')", [str(path), sep, columns, NEVER])
+    except duckdb.InvalidInputException as exc:  # line ends DuckDB refuses without saying where
+        raise _odd_line_end(path, sep, header) or exc from exc
     reject = con.execute(f"select line, column_name, error_type, csv_line from {rejects} "  # noqa: S608
                          "order by line, byte_position limit 1").fetchall()
     if reject:
@@ -97,8 +101,24 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
                              "where rowid = ?", [null_row]).fetchall()[0][0]
         raise RawFileError(path, "een waarde bestaat uit stuurtekens (\\x01\\x02\\x03); herstel de waarde",
                            int(null_row) + 2, header[values.index(None)])
-    _check_rules(con, path, table, list(rules), patterns or {})
+    check_rules(con, path, table, list(rules), patterns or {})
     return count
+
+
+def _odd_line_end(path: Path, sep: str, header: list[str]) -> RawFileError | None:
+    """The located message for a CR inside an unquoted value or LF and CR LF mixed, which DuckDB's CSV reader
+    refuses without a position; None when the file has neither."""
+    data = path.read_bytes()
+    first = data.find(b"\n")
+    odd = re.search(rb"\r(?!\n)|(?<!\r)\n" if first > 0 and data[first - 1] == ord("\r") else rb"\r", data)
+    if odd is None:
+        return None
+    start = data.rfind(b"\n", 0, odd.start()) + 1
+    field = sum(part.count(sep.encode()) for part in data[start:odd.start()].split(b'"')[::2])  # outside quotes
+    return RawFileError(path, "hier staat een regeleinde (CR of LF) dat niet past bij dat van de kopregel: een CR "
+                              "midden in een waarde of gemengde regeleinden; haal de CR weg of sla het bestand op met "
+                              "één soort regeleinde", data.count(b"\n", 0, odd.start()) + 1,
+                        header[min(field, len(header) - 1)])
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -161,7 +181,7 @@ def _check_lines(path: Path, sep: str, header: list[str], before: int | None = N
         raise RawFileError(path, "een lege regel tussen de gegevens; verwijder die regel", blank)
 
 
-def _check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
+def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
                  patterns: dict[str, tuple[str, str]]) -> None:
     """Raise at the first record that breaks a rule or a pattern, naming the first such column on it."""
     checks = [(condition, column, message) for condition, column, message in rules]
