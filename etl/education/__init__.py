@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+
 @dataclass(frozen=True)
 class Education:
     """One programme: level, leerweg, track (sector or profile) and whether it counts as technical."""
