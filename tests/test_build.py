@@ -159,7 +159,7 @@ def test_a_flevoland_extract_beside_the_national_file_is_refused_by_name(tmp_pat
     assert (tmp_path / "w.duckdb").read_bytes() == b""  # the existing warehouse is left as it was
 
 
-def test_header_only_file_fails_the_row_count_check(tmp_path):
+def test_a_header_only_file_is_named_by_its_reader(tmp_path):
     raw = raw_with(tmp_path, "leeg.csv", _small_text().split("\r\n")[0] + "\r\n")
-    with pytest.raises(CheckFailedError, match="een bestand bevat gegevensregels"):
+    with pytest.raises(RawFileError, match=r"leeg.csv, regel 2: het bestand heeft geen gegevensregels"):
         build(raw, tmp_path / "w.duckdb", progress=False)

@@ -337,9 +337,9 @@ def test_portal_facts_suppression_case_and_names(resolver):
     (portal_first_years, PORTAL_FIRST, 3, '"TECHNIEK"', '"RUIMTEVAART"', "ONDERDEEL", "onbekend CROHO-onderdeel"),
     (portal_first_years, PORTAL_FIRST, 3, '"vrouw"', '"x"', "GESLACHT", "onbekend geslacht; verwacht man of vrouw"),
     (portal_first_years, PORTAL_FIRST, 3, '"31FR"', '" "', "INSTELLINGSCODE_ACTUEEL", "lege waarde"),
-    (portal_first_years, PORTAL_FIRST, 6, ',"man","72"', "", "GESLACHT", "te weinig velden op deze regel"),
+    (portal_first_years, PORTAL_FIRST, 6, ',"man","72"', "", "GESLACHT", "velden, de kopregel 12 (gescheiden door"),
     (portal_first_years, PORTAL_FIRST, 3, '"vrouw","12"', '"vrouw","12","9"', "AANTAL_EERSTEJAARS_INGESCHREVENEN",
-     "te veel velden op deze regel (verwacht 12"),
+     "de regel heeft 13 velden, de kopregel 12"),
     (portal_first_years, PORTAL_FIRST, 3, '"Demo Hogeschool Almere"', '"Demo Hogeschool\nAlmere"',
      "INSTELLINGSNAAM_ACTUEEL", "een waarde bevat een regeleinde"),
     (portal_first_years, PORTAL_FIRST, 3, '"Demo Hogeschool Almere"', '"Demo "Hogeschool Almere"',
@@ -372,7 +372,7 @@ def test_portal_blank_line_between_records_is_refused_in_dutch(tmp_path):
     path.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
     assert portal_first_years.periods(read_header(path), path) == ["2019-2020", "2020-2021"]
     assert portal_first_years.edition_key(read_header(path), path) == "hbo"
-    with pytest.raises(RawFileError, match="lege regels tussen de gegevens; verwijder die regels"):
+    with pytest.raises(RawFileError, match="een lege regel tussen de gegevens; verwijder die regel"):
         staged_facts(portal_first_years, path)
 
 

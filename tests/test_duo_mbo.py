@@ -233,8 +233,8 @@ def test_graduates_keep_the_first_name_of_a_programme(tmp_path, resolver):
     (",30,5,", ",30,5x,", 3, "DIPVROUW2021", "(gevonden: '5x')"),
     (",30,5,", ",\u0664\u0660,5,", 3, "DIPMAN2021", "verwacht een geheel getal"),  # digits that are not 0-9
     (",30,5,", ",12345678901234567890,5,", 3, "DIPMAN2021", "verwacht een geheel getal"),  # beyond a bigint
-    (",4,8\r\n", ",4\r\n", 7, "DIPVROUW2025", "te weinig velden"),
-    (",4,8\r\n", ",4,8,0\r\n", 7, "DIPVROUW2025", "te veel velden"),
+    (",4,8\r\n", ",4\r\n", 7, "DIPVROUW2025", "de regel heeft 18 velden, de kopregel 19"),
+    (",4,8\r\n", ",4,8,0\r\n", 7, "DIPVROUW2025", "de regel heeft 20 velden, de kopregel 19"),
     ("BBL,2,25303", "BBL,7,25303", 2, "NIVEAU", "verwacht niveau 1 tot en met 4"),
     ("25LR,ROC van Flevoland,ALMERE,BBL", " ,ROC van Flevoland,ALMERE,BBL", 2, "INSTELLINGSCODE",
      "lege waarde in een verplichte kolom"),
@@ -247,8 +247,8 @@ def test_graduates_keep_the_first_name_of_a_programme(tmp_path, resolver):
     ("Software developer", "Software\rdeveloper", 3, "ERKENDE OPLEIDING NAAM", "een CR midden in een waarde"),
     ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", 3, "DIPVROUW2025",
      "gemengde regeleinden"),
-    ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\r\n\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", None, None,
-     "lege regels"),
+    ("\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", "\r\n\r\n25LR,ROC van Flevoland,LELYSTAD,BOL,4", 4, None,
+     "een lege regel tussen de gegevens"),
 ])
 def test_graduates_bad_input_names_file_line_and_column(tmp_path, resolver, old, new, line, column, message):
     assert old in GRADUATES_TEXT
@@ -318,7 +318,7 @@ def test_residence_other_columns_are_refused():
     (4, ",0995,", ",99995,", "GEMEENTENUMMER INSTELLING", "verwacht een CBS-gemeentenummer"),
     (5, ",250,-1", ",250,", "EX", "verwacht een geheel getal of -1 (gevonden: '')"),
     (7, ",25LR,", ",,", "INSTELLINGSCODE", "lege waarde in een verplichte kolom"),
-    (9, ",3,0\r", ",3\r", "EX", "te weinig velden"),
+    (9, ",3,0\r", ",3\r", "EX", "velden, de kopregel"),
 ])
 def test_residence_bad_input_names_file_line_and_column(tmp_path, resolver, line, old, new, column, message):
     lines = RESIDENCE_TEXT.split("\n")

@@ -183,8 +183,8 @@ def test_keeps_the_first_name_of_a_programme(tmp_path, resolver):
      "onbekende sectorkamer"),
     (4, "Software developer", '"Software\ndeveloper"', "ERKENDE OPLEIDING NAAM", "regeleinde"),
     (4, "Software developer", '"Software "developer"', "ERKENDE OPLEIDING NAAM", "aanhalingsteken"),
-    (18, ",28,-1,210,", ",28,-1,", "EX", "te weinig velden op deze regel (verwacht 13"),
-    (18, ",28,-1,210,", ",28,-1,210,,", "EX", "te veel velden op deze regel (verwacht 13"),
+    (18, ",28,-1,210,", ",28,-1,", "EX", "velden, de kopregel 13 (gescheiden door"),
+    (18, ",28,-1,210,", ",28,-1,210,,", "EX", "de regel heeft 14 velden, de kopregel 13"),
 ])
 def test_bad_input_names_file_line_and_column_in_dutch(tmp_path, resolver, line, old, new, column, message):
     error = _refused(_edited(tmp_path, line, old, new), resolver)

@@ -92,17 +92,16 @@ def _not_utf8(data: bytes, json_file: bool) -> tuple[bytes, int, str]:
     return b"\n".join(lines), index + 1, column
 
 
-def _too_many_fields(data: bytes) -> tuple[bytes, int, str, tuple[str, ...]]:
-    """The file with two values more on the target line; (bytes, line, column, message texts one of which)."""
+def _too_many_fields(data: bytes) -> tuple[bytes, int, str, str]:
+    """The file with two values more on the target line; (bytes, line, column, message text)."""
     lines = data.split(b"\n")
     index = _target(lines, False)
     sep = _separator(data)
     header = next(csv.reader([lines[0].decode("utf-8-sig").rstrip("\r")], delimiter=sep))
     end = b"\r" if lines[index].endswith(b"\r") else b""
     lines[index] = lines[index].removesuffix(b"\r") + f"{sep}x{sep}y".encode() + end
-    return b"\n".join(lines), index + 1, header[-1].strip(), (
-        f"de regel heeft {len(header) + 2} velden, de kopregel {len(header)}",
-        f"te veel velden op deze regel (verwacht {len(header)},")  # fast_csv.read_text's (issue 15)
+    return (b"\n".join(lines), index + 1, header[-1].strip(),
+            f"de regel heeft {len(header) + 2} velden, de kopregel {len(header)}")
 
 
 def _failing_build(tmp_path: Path, source: Path, corrupted: bytes, twin: bool, built_db: Path) -> str:
