@@ -10,9 +10,9 @@ from pathlib import Path
 
 from etl import backup
 from etl.build import build
+from etl.dataset import SOURCE_GROUPS
 from etl.demo import DEFAULT_SEED, SCALES, generate
 from etl.errors import CheckFailedError, RawFileError
-from etl.sources.base import SOURCE_GROUPS
 from etl.workbooks import commands as workbooks
 from warehouse.paths import DEFAULT_DB, DEFAULT_RAW, DEFAULT_UPLOADS
 

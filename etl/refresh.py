@@ -18,10 +18,10 @@ import requests
 
 from etl.appendlog import append_line
 from etl.build import build
+from etl.dataset import SOURCE_GROUPS
 from etl.errors import CheckFailedError, RawFileError
 from etl.fetch import fetch
 from etl.manifest import MANIFEST_SUFFIX, read_manifest
-from etl.sources.base import SOURCE_GROUPS
 from warehouse.refreshes import log_path, periods_by_source, source_ages
 
 EXIT_CODES = {"ok": 0, "partial": 1, "failed": 2}

@@ -21,7 +21,8 @@ from etl.demo import cbs_odata as demo_odata
 from etl.demo.world import age_band_population, demo_world
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
-from etl.sources import cbs_bundle_fast, cbs_coded_csv, cbs_label_csv, cbs_label_quarterly, cbs_odata, cbs_odata_v4
+from etl.reading import cbs_bundle
+from etl.sources import cbs_coded_csv, cbs_label_csv, cbs_label_quarterly, cbs_odata, cbs_odata_v4
 from tests.conftest import FIXTURES, ROOT
 from tests.staged import staged_facts
 from tests.test_cbs_fetch import DATA_PROPERTIES, DIMENSIONS, ROWS_2018, ROWS_2023
@@ -165,13 +166,13 @@ def test_a_bundle_changed_after_discovery_is_read_again(tmp_path):
 
 
 def test_the_bundle_cache_holds_a_few_files_only(tmp_path):
-    paths = [_v3_bundle(tmp_path / f"t{i}" / "03759ned.json") for i in range(cbs_bundle_fast._CACHE_SIZE + 3)]
+    paths = [_v3_bundle(tmp_path / f"t{i}" / "03759ned.json") for i in range(cbs_bundle._CACHE_SIZE + 3)]
     for path in paths:
         cbs_odata.periods(read_header(path), path)
-    assert len(cbs_bundle_fast._CACHE) <= cbs_bundle_fast._CACHE_SIZE
+    assert len(cbs_bundle._CACHE) <= cbs_bundle._CACHE_SIZE
     for path in paths:
-        cbs_bundle_fast.forget(path)
-    assert not cbs_bundle_fast._CACHE
+        cbs_bundle.forget(path)
+    assert not cbs_bundle._CACHE
 
 
 @pytest.mark.parametrize(("text", "line", "column", "phrase"), [

@@ -14,8 +14,8 @@ from etl.build import build
 from etl.checks import run_checks
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
+from etl.reading.cbs_common import period_from_label, region_from_key, source_checks
 from etl.sources import cbs_coded_csv, cbs_label_csv, cbs_label_quarterly
-from etl.sources.cbs_common import period_from_label, region_from_key, source_checks
 from tests.conftest import FIXTURES, ROOT
 from tests.staged import staged_facts
 from warehouse.indicators import compute

@@ -1,4 +1,4 @@
-"""fast_csv.read_text, the one read path of the CSV readers, on small files: whatever is wrong stops the read with a
+"""delimited.read_text, the one read path of the CSV readers, on small files: whatever is wrong stops the read with a
 Dutch message naming the file, the line as a text editor counts it (header = line 1) and the column; harmless
 variations (a byte order mark, CRLF or CR line ends, quotes, no line end after the last record) read the same.
 Also what a build does with bad files of these readers: the first bad file in file order is named, and a fact table
@@ -14,7 +14,8 @@ import pytest
 
 from etl.build import LARGE_FILE, build
 from etl.errors import RawFileError
-from etl.sources import duo_vo_exams, fast_csv, uwv_open_match
+from etl.reading import delimited
+from etl.sources import duo_vo_exams, uwv_open_match
 from tests.conftest import FIXTURES
 
 HEADER = ["a", "b", "c"]
@@ -31,7 +32,7 @@ def _read(tmp_path: Path, data: bytes, header: list[str] | None = None) -> list[
     path.write_bytes(data)
     con = duckdb.connect()
     try:
-        assert fast_csv.read_text(con, path, ";", header or HEADER, "t", RULES, PATTERNS) > 0
+        assert delimited.read_text(con, path, ";", header or HEADER, "t", RULES, PATTERNS) > 0
         return con.execute("select * from t order by source_line").fetchall()
     finally:
         con.close()
@@ -117,8 +118,8 @@ def test_a_second_read_on_one_connection_sees_only_its_own_file(tmp_path):
     bad.write_bytes(b"a;b;c\n1;2\n")
     good.write_bytes(b"a;b;c\n1;2;3\n")
     with pytest.raises(RawFileError):
-        fast_csv.read_text(con, bad, ";", HEADER, "t")
-    assert fast_csv.read_text(con, good, ";", HEADER, "t") == 1
+        delimited.read_text(con, bad, ";", HEADER, "t")
+    assert delimited.read_text(con, good, ";", HEADER, "t") == 1
 
 
 def _copy(raw: Path, module, name: str, data: bytes) -> None:

@@ -19,11 +19,11 @@ from urllib3.util.retry import Retry
 from etl import fetch as fetch_module
 from etl.build import build
 from etl.cli import main
+from etl.dataset import FetchTarget
 from etl.download import download, partial_path
 from etl.errors import FetchError, RawFileError
 from etl.fetch import USER_AGENT, fetch
 from etl.manifest import manifest_path, read_manifest, sha256_of
-from etl.sources.base import FetchTarget
 from etl.sources.duo_vo_exams import DATASET
 from tests.conftest import FIXTURES
 

@@ -20,12 +20,13 @@ from etl import rawtext
 from etl.build import build
 from etl.errors import RawFileError
 from etl.rawfiles import discover
-from etl.sources import SOURCES, fast_csv
+from etl.reading import delimited
+from etl.sources import SOURCES
 
 NAMES = [module.__name__.rsplit(".", 1)[-1] for module in SOURCES]
 JSON_SOURCES = {"cbs_odata", "cbs_odata_v4", "geo_municipalities"}  # no fields per line
 JSON_SUFFIXES = (".json", ".geojson")
-# What a byte that is not UTF-8 is called: etl/rawtext.py's message, or fast_csv.read_text's (issue 15).
+# What a byte that is not UTF-8 is called: etl/rawtext.py's message, or delimited.read_text's (issue 15).
 NOT_UTF8 = ("teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')", "het bestand is geen UTF-8")
 # Words of pandas', DuckDB's and Python's English messages that must not reach the user.
 ENGLISH = re.compile(r"\b(Error|error|Expected|Expecting|codec|decode|[Ii]nvalid|line|saw|position|sequence|"
@@ -152,11 +153,11 @@ def test_line_numbers_are_the_lines_an_editor_shows(tmp_path):
     path = tmp_path / "f.csv"
     path.write_bytes(b'a;b\r\n1;2\r\n\r\n1;2;3\r\n')
     with pytest.raises(RawFileError) as caught:
-        fast_csv.read_text(duckdb.connect(), path, ";", ["a", "b"], "t")
+        delimited.read_text(duckdb.connect(), path, ";", ["a", "b"], "t")
     assert caught.value.line == 3 and "lege regel" in caught.value.message, caught.value
     path.write_bytes(b'a;b\n1;2\n"een\ntwee";2\n')
     with pytest.raises(RawFileError) as caught:
-        fast_csv.read_text(duckdb.connect(), path, ";", ["a", "b"], "t")
+        delimited.read_text(duckdb.connect(), path, ";", ["a", "b"], "t")
     assert (caught.value.line, caught.value.column) == (3, "a"), caught.value
 
 

@@ -24,7 +24,7 @@ from types import ModuleType
 def _discover() -> list[ModuleType]:
     sources = []
     for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name == "base":
+        if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "DATASET"):

@@ -18,11 +18,11 @@ import duckdb
 
 from etl.cbs_tables import CODED_CSV_PERIODS
 from etl.checks import Check
+from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import cbs_common as common
 from etl.reference import MunicipalityResolver
-from etl.sources import cbs_common as common
-from etl.sources.base import Dataset
 
 _TOPIC = re.compile(r"^\w+_\d+$")
 _FILE_NAME = re.compile(r"^(\w+?)_TypedDataSet_[0-9]{8}_[0-9]{6}\.csv$", re.IGNORECASE)

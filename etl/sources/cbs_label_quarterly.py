@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 
 from etl.checks import Check
+from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import cbs_common as common
 from etl.reference import MunicipalityResolver
-from etl.sources import cbs_common as common
-from etl.sources.base import Dataset
 
 TABLE_ID = "werkloosheid_provincie"  # the transposed export does not carry the StatLine table id
 MEASURE = "Werkloosheidpercentage"

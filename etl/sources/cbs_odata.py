@@ -19,12 +19,12 @@ import duckdb
 
 from etl.cbs_tables import BUNDLE_MARKER, CBS_TABLES, DIMENSION_TYPES
 from etl.checks import Check
+from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import cbs_bundle
+from etl.reading import cbs_common as common
 from etl.reference import MunicipalityResolver
-from etl.sources import cbs_bundle_fast as fast
-from etl.sources import cbs_common as common
-from etl.sources.base import Dataset
 
 if TYPE_CHECKING:  # requests only when fetching
     import requests
@@ -73,12 +73,12 @@ PARTS = ("DataProperties", "dimensions", "TypedDataSet")
 
 
 def _load(path: Path) -> tuple[str, dict]:
-    return fast.load(path, BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
+    return cbs_bundle.load(path, BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
 
 
 def periods(header: list[str], path: Path) -> list[str]:
     """The calendar years the bundle's rows cover."""
-    return fast.years(path, fast.part(path, _load(path)[1]["TypedDataSet"], "TypedDataSet", objects=False),
+    return cbs_bundle.years(path, cbs_bundle.part(path, _load(path)[1]["TypedDataSet"], "TypedDataSet", objects=False),
                       PERIOD_KEY)
 
 
@@ -94,17 +94,17 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         table_id, bundle = _load(path)
         facts, data_rows = _facts(path, bundle)
     finally:
-        fast.forget(path)  # the build reads it no more
+        cbs_bundle.forget(path)  # the build reads it no more
     facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
     return data_rows, []
 
 
-def _facts(path: Path, bundle: dict) -> tuple[fast.FactRows, int]:
+def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.FactRows, int]:
     """The fact rows of a v3 bundle, and the annual rows with a value."""
-    properties = fast.part(path, bundle["DataProperties"], "DataProperties")
-    records = fast.part(path, bundle["TypedDataSet"], "TypedDataSet", objects=False)
-    keys = [fast.code(path, p.get("Key"), None, "DataProperties") for p in properties]
-    kinds = [fast.label(path, p.get("Type"), "DataProperties", "type") for p in properties]
+    properties = cbs_bundle.part(path, bundle["DataProperties"], "DataProperties")
+    records = cbs_bundle.part(path, bundle["TypedDataSet"], "TypedDataSet", objects=False)
+    keys = [cbs_bundle.code(path, p.get("Key"), None, "DataProperties") for p in properties]
+    kinds = [cbs_bundle.label(path, p.get("Type"), "DataProperties", "type") for p in properties]
     dimension_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind in DIMENSION_TYPES]
     measure_keys = [key for key, kind in zip(keys, kinds, strict=True) if kind == "Topic"]
     for key in (REGION_KEY, PERIOD_KEY):
@@ -112,28 +112,30 @@ def _facts(path: Path, bundle: dict) -> tuple[fast.FactRows, int]:
             raise RawFileError(path, "dimensie ontbreekt in DataProperties; deze tabel heeft geen regio's of "
                                      "perioden en past niet in fact_cbs", None, key)
     if not measure_keys:
-        raise RawFileError(path, f"DataProperties noemt geen meetwaarde (Type 'Topic'); {fast.AGAIN}", None,
+        raise RawFileError(path, f"DataProperties noemt geen meetwaarde (Type 'Topic'); {cbs_bundle.AGAIN}", None,
                            "DataProperties")
-    fast.distinct(path, [*dimension_keys, *measure_keys], "DataProperties")
-    measures = {key: (fast.label(path, p.get("Title", key), "DataProperties", "titel"),
-                      fast.label(path, p.get("Unit", ""), "DataProperties", "eenheid") or "")
+    cbs_bundle.distinct(path, [*dimension_keys, *measure_keys], "DataProperties")
+    measures = {key: (cbs_bundle.label(path, p.get("Title", key), "DataProperties", "titel"),
+                      cbs_bundle.label(path, p.get("Unit", ""), "DataProperties", "eenheid") or "")
                 for key, kind, p in zip(keys, kinds, properties, strict=True) if kind == "Topic"}
     other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
-    facts = fast.FactRows(
+    facts = cbs_bundle.FactRows(
         path, measures, REGION_KEY, other,
-        [(key, fast.labeller(path, key, fast.codes_of(path, bundle, "dimensions", key), "Key", "dimensions"))
+        [(key, cbs_bundle.labeller(path, key, cbs_bundle.codes_of(path, bundle, "dimensions", key), "Key",
+                                   "dimensions"))
          for key in other],
-        fast.provisional_periods(path, fast.codes_of(path, bundle, "dimensions", PERIOD_KEY), "Key", "dimensions"))
+        cbs_bundle.provisional_periods(path, cbs_bundle.codes_of(path, bundle, "dimensions", PERIOD_KEY), "Key",
+                                       "dimensions"))
     needed = {*dimension_keys, *measure_keys}
     data_rows = 0
     for line, record in enumerate(records, start=1):
-        period_key = fast.annual(path, record, PERIOD_KEY, line)
+        period_key = cbs_bundle.annual(path, record, PERIOD_KEY, line)
         if period_key is None:
             continue
-        fast.require(path, record, needed, line)
+        cbs_bundle.require(path, record, needed, line)
         counted = False
         for key in measure_keys:
-            value = fast.number(path, record[key], line, key)
+            value = cbs_bundle.number(path, record[key], line, key)
             if value is not None:
                 counted = True
                 facts.add(record, key, period_key, value, line)

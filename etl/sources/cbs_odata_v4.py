@@ -23,8 +23,8 @@ from etl.cbs_tables import CBS_TABLES, V4_BUNDLE_MARKER, time_and_geo
 from etl.checks import Check
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import cbs_bundle
 from etl.reference import MunicipalityResolver
-from etl.sources import cbs_bundle_fast as fast
 from etl.sources import cbs_odata
 
 if TYPE_CHECKING:  # requests only when fetching
@@ -54,10 +54,10 @@ def recognises(header: list[str]) -> bool:
 
 def _load(path: Path) -> tuple[str, dict, str, str]:
     """(table id, bundle, time dimension, region dimension); RawFileError when either dimension is missing."""
-    table_id, bundle = fast.load(path, V4_BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
-    dimensions = fast.part(path, bundle["Dimensions"], "Dimensions")
+    table_id, bundle = cbs_bundle.load(path, V4_BUNDLE_MARKER, PARTS)  # parsed once for periods and stage
+    dimensions = cbs_bundle.part(path, bundle["Dimensions"], "Dimensions")
     for dimension in dimensions:
-        fast.code(path, dimension.get("Identifier"), None, "Dimensions")
+        cbs_bundle.code(path, dimension.get("Identifier"), None, "Dimensions")
     time, geo = time_and_geo(dimensions)
     if time is None or geo is None:
         missing = "TimeDimension" if time is None else "GeoDimension"
@@ -69,7 +69,7 @@ def _load(path: Path) -> tuple[str, dict, str, str]:
 def periods(header: list[str], path: Path) -> list[str]:
     """The calendar years the bundle's observations cover."""
     _, bundle, time, _ = _load(path)
-    return fast.years(path, fast.part(path, bundle["Observations"], "Observations", objects=False), time)
+    return cbs_bundle.years(path, cbs_bundle.part(path, bundle["Observations"], "Observations", objects=False), time)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
@@ -83,38 +83,38 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         table_id, bundle, time, geo = _load(path)
         facts, data_rows = _facts(path, bundle, time, geo)
     finally:
-        fast.forget(path)  # the build reads it no more
+        cbs_bundle.forget(path)  # the build reads it no more
     facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
     return data_rows, []
 
 
-def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[fast.FactRows, int]:
+def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[cbs_bundle.FactRows, int]:
     """The fact rows of a v4 bundle, and the annual observations with a Value."""
     dimension_keys = [dimension["Identifier"] for dimension in bundle["Dimensions"]]
-    observations = fast.part(path, bundle["Observations"], "Observations", objects=False)
+    observations = cbs_bundle.part(path, bundle["Observations"], "Observations", objects=False)
     measures = {}
-    for measure in fast.part(path, bundle["MeasureCodes"], "MeasureCodes"):
-        identifier = fast.code(path, measure.get("Identifier"), None, "MeasureCodes")
-        measures[identifier] = (fast.label(path, measure.get("Title"), "MeasureCodes", "titel") or identifier,
-                                fast.label(path, measure.get("Unit"), "MeasureCodes", "eenheid") or "")
-    fast.distinct(path, [*dimension_keys, "Measure", "Value"], "Dimensions")
+    for measure in cbs_bundle.part(path, bundle["MeasureCodes"], "MeasureCodes"):
+        identifier = cbs_bundle.code(path, measure.get("Identifier"), None, "MeasureCodes")
+        measures[identifier] = (cbs_bundle.label(path, measure.get("Title"), "MeasureCodes", "titel") or identifier,
+                                cbs_bundle.label(path, measure.get("Unit"), "MeasureCodes", "eenheid") or "")
+    cbs_bundle.distinct(path, [*dimension_keys, "Measure", "Value"], "Dimensions")
     other = [key for key in dimension_keys if key not in (time, geo)]
-    facts = fast.FactRows(
+    facts = cbs_bundle.FactRows(
         path, measures, geo, other,
-        [(key, fast.labeller(path, key, fast.codes_of(path, bundle, "codes", key), "Identifier", "codes"))
+        [(key, cbs_bundle.labeller(path, key, cbs_bundle.codes_of(path, bundle, "codes", key), "Identifier", "codes"))
          for key in other],
-        fast.provisional_periods(path, fast.codes_of(path, bundle, "codes", time), "Identifier", "codes"))
+        cbs_bundle.provisional_periods(path, cbs_bundle.codes_of(path, bundle, "codes", time), "Identifier", "codes"))
     needed = {"Measure", "Value", *dimension_keys}
     data_rows = 0
     for line, observation in enumerate(observations, start=1):
-        period_key = fast.annual(path, observation, time, line)
+        period_key = cbs_bundle.annual(path, observation, time, line)
         if period_key is None:
             continue
-        fast.require(path, observation, needed, line)
+        cbs_bundle.require(path, observation, needed, line)
         measure = observation["Measure"]
         if type(measure) is not str or measure not in measures:
             raise RawFileError(path, f"meetwaarde '{measure}' staat niet in MeasureCodes", line, "Measure")
-        value = fast.number(path, observation["Value"], line, "Value")
+        value = cbs_bundle.number(path, observation["Value"], line, "Value")
         if value is not None:
             data_rows += 1
             facts.add(observation, measure, period_key, value, line)

@@ -27,13 +27,13 @@ from pathlib import Path
 import duckdb
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
+from etl.reading import delimited
 from etl.reference import MunicipalityResolver, read_regions
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
 
 COMMON_START = [
     "PROVINCIE",
@@ -114,7 +114,7 @@ def _municipality_codes() -> tuple[str, ...]:
 
 def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[int]]:
     """The file's header and its years; a header that is not the layout's is a named error."""
-    header = fast_csv.header_of(path, ";")
+    header = delimited.header_of(path, ";")
     if header is None:
         raise not_utf8(path, ";")
     if not recognises(header, fixed):
@@ -145,15 +145,15 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], t
     if records == 0:
         raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
     con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
-    columns = ", ".join(f"fields[{i}] as {fast_csv.quoted(name)}" for i, name in enumerate(header, start=1))
+    columns = ", ".join(f"fields[{i}] as {delimited.quoted(name)}" for i, name in enumerate(header, start=1))
     con.execute(f"create or replace temp view {table} as select source_line, {columns} "  # noqa: S608
                 f"from {table}_lines")
     return records
 
 
-def _rules(header: list[str], fixed: list[str], table: str) -> list[fast_csv.Rule]:
+def _rules(header: list[str], fixed: list[str], table: str) -> list[delimited.Rule]:
     """What every record must meet, in the order the columns are checked."""
-    q = fast_csv.quoted
+    q = delimited.quoted
     rules = [(f"pystrip({q(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in REQUIRED]
     number = 'pystrip("GEMEENTENUMMER")'
     rules.append((f"regexp_full_match({number}, '[0-9]{{4}}') and 'GM' || {number} in "  # noqa: S608 (names)
@@ -283,7 +283,7 @@ class OldLayoutSource:
         records = _read_lines(con, path, header, wide)
         con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
                     [list(_municipality_codes())])
-        fast_csv.check_rules(con, path, wide, _rules(header, fixed, table), {})
+        delimited.check_rules(con, path, wide, _rules(header, fixed, table), {})
         level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
                  "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
         con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
@@ -293,7 +293,7 @@ class OldLayoutSource:
                     + ", ".join(f"?::varchar as {n}" for n in constants),
                     [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
                      relative_path, *constants.values()])
-        counts = f"[{', '.join(f'pystrip({fast_csv.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
+        counts = f"[{', '.join(f'pystrip({delimited.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
         forms = " ".join(f"when '{k}' then '{v}'" for k, v in FORMS.items())
         con.execute(f"""
             create or replace temp view {table} as
@@ -301,7 +301,7 @@ class OldLayoutSource:
                    pystrip(r."INSTELLINGSNAAM ACTUEEL") as institution_name,
                    'GM' || pystrip(r."GEMEENTENUMMER") as municipality_code, p.education_id, r.level,
                    case pystrip(r."OPLEIDINGSVORM") {forms} end as form, pystrip(r."GESLACHT") as sex,
-                   {", ".join(f"pystrip(r.{fast_csv.quoted(c)}) as {n}" for n, c in text.items())},
+                   {", ".join(f"pystrip(r.{delimited.quoted(c)}) as {n}" for n, c in text.items())},
                    {counts} as {prefix}, {counts} as {prefix}_low, {counts} as {prefix}_high,
                    false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
                    'definitief' as status, y.source_file, r.source_line

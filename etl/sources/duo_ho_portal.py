@@ -13,7 +13,7 @@ This variant has no opleidingscode and no opleidingsvorm: programmes are (sub)on
 hbo and wo files have the same header; the level follows from the data: SOORT_DIPLOMA's prefix for graduates,
 else the institution (see WO_INSTITUTIONS).
 
-`stage` reads the file with fast_csv.read_text (DuckDB) and SQL rules; the first problem stops the build with a
+`stage` reads the file with delimited.read_text (DuckDB) and SQL rules; the first problem stops the build with a
 Dutch message naming the file, line and column.
 """
 
@@ -27,14 +27,14 @@ from typing import ClassVar
 import duckdb
 
 from etl.checks import Check
+from etl.dataset import FetchTarget
 from etl.education import Education, first_per_id
 from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
+from etl.reading import delimited
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
-from etl.sources import fast_csv
-from etl.sources.base import FetchTarget
 
 PLACE = ["PROVINCIENAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT_INSTELLING"]
 INSTITUTION = ["INSTELLINGSCODE_ACTUEEL", "INSTELLINGSNAAM_ACTUEEL", "ONDERDEEL", "SUBONDERDEEL"]
@@ -81,9 +81,9 @@ def _edition_key(path: Path) -> str:
     return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
 
 
-def _rules(columns: list[str]) -> list[fast_csv.Rule]:
+def _rules(columns: list[str]) -> list[delimited.Rule]:
     """What every record must meet: required values filled, a known sex, a diploma type of hbo or wo."""
-    rules = [(f"pystrip({fast_csv.quoted(c)}) <> ''", c, "lege waarde (ontbrekend veld of afgebroken regel?)")
+    rules = [(f"pystrip({delimited.quoted(c)}) <> ''", c, "lege waarde (ontbrekend veld of afgebroken regel?)")
              for c in columns if c not in OPTIONAL]
     rules.append(("lower(pystrip(\"GESLACHT\")) in ('man', 'vrouw')", "GESLACHT",
                   "onbekend geslacht; verwacht man of vrouw"))
@@ -113,16 +113,16 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title: str, rows: str) -> int:
-    """Temp view `rows`: the records as text (fast_csv.read_text) checked by the rules, with `year` and `level`.
+    """Temp view `rows`: the records as text (delimited.read_text) checked by the rules, with `year` and `level`.
 
     The level is SOORT_DIPLOMA's prefix for graduates, else the institution's (WO_INSTITUTIONS)."""
-    header = fast_csv.header_of(path, ",")
+    header = delimited.header_of(path, ",")
     if header is None:
         raise not_utf8(path, ",")
     if header != columns:
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     try:
-        records = fast_csv.read_text(con, path, ",", header, f"{rows}_text", _rules(columns), {
+        records = delimited.read_text(con, path, ",", header, f"{rows}_text", _rules(columns), {
             columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
             columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
     except RawFileError as error:  # rawtext names the byte that is not UTF-8 and what it would be in Windows-1252
@@ -134,7 +134,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title:
     else:
         universities = ", ".join(f"'{brin}'" for brin in sorted(WO_INSTITUTIONS))
         level = f"case when pystrip(\"INSTELLINGSCODE_ACTUEEL\") in ({universities}) then 'wo' else 'hbo' end"
-    con.execute(f"create or replace temp view {rows} as select pystrip({fast_csv.quoted(columns[0])})::integer "  # noqa: S608
+    con.execute(f"create or replace temp view {rows} as select pystrip({delimited.quoted(columns[0])})::integer "  # noqa: S608
                 f"as year, {level} as level, * from {rows}_text")
     return records
 
@@ -192,7 +192,7 @@ class PortalSource:
         """Temp view `table` with the file's facts, one row per record: municipality via GEMEENTENAAM, programme =
         (sub)onderdeel, -1 = suppressed (null with bounds 1..4). Returns (data rows, education rows); raises
         RawFileError at the first problem, naming line and column."""
-        graduates, q, count_column = self.MEASURE is None, fast_csv.quoted, self.COLUMNS[-1]
+        graduates, q, count_column = self.MEASURE is None, delimited.quoted, self.COLUMNS[-1]
         prefix = "graduates" if graduates else "students"
         peildatum = old.graduates_peildatum if graduates else old.first_years_peildatum
         kind = ("lower(pystrip(r.\"SOORT_DIPLOMA\")) as diploma_type" if graduates else

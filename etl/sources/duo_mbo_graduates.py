@@ -17,13 +17,13 @@ from pathlib import Path
 import duckdb
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading import duo_mbo_current as current
 from etl.reference import MunicipalityResolver
-from etl.sources import duo_mbo_current as current
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
 
 FIXED_COLUMNS = [
@@ -110,7 +110,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_graduate: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/fast_csv.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
+    Any problem (see etl/sources/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
     the line and column.
     """
     sep, header = current.header(path, recognises, "DUO gediplomeerde mbo-studenten")
@@ -119,11 +119,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if missing := [c for c in counts if c not in header]:  # DUO writes both sexes for every diploma year
         raise RawFileError(path, f"kolom {missing[0]} ontbreekt terwijl het jaar {missing[0][-4:]} wel in de "
                                  "kopregel staat; download het bestand opnieuw", 1, missing[0])
-    q, wide = fast_csv.quoted, f"{table}_wide"
+    q, wide = delimited.quoted, f"{table}_wide"
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
                             "SECTORKAMER NAAM"])
     patterns = {"NIVEAU": ("[1-4]", "niveau 1 tot en met 4"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY)}
-    fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
+    delimited.read_text(con, path, sep, header, wide, rules, patterns)
     # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
     blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
                             date(year, 7, 31), year - 1) for year in years for sex in SEXES]

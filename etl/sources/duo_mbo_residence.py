@@ -17,14 +17,14 @@ from pathlib import Path
 import duckdb
 
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading import duo_mbo_current as current
+from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, normalise_name
-from etl.sources import duo_mbo_current as current
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
-from etl.sources.temp_table import temp_table
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
 OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INSTELLING", "GEMEENTE INSTELLING",
@@ -99,16 +99,16 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_residence: temp view `table`; returns (data rows, no education rows).
 
-    Any problem (see etl/sources/fast_csv.py, an unknown town or home municipality) raises a RawFileError naming the
+    Any problem (see etl/sources/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
     line and column.
     """
     sep, header = current.header(path, recognises, "DUO mbo-studenten per instelling en woongemeente")
-    wide, q = f"{table}_wide", fast_csv.quoted
+    wide, q = f"{table}_wide", delimited.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING"])
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), **dict.fromkeys(counts, current.COUNT),
                 **{c: current.NUMBER for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header}}
-    records = fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
+    records = delimited.read_text(con, path, sep, header, wide, rules, patterns)
     optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
                                                                           "WOONGEMEENTENUMMER", "LEEFTIJDSCATEGORIE")}
     # Text stripped once per record, counts as bigint with -1 as null (so bounds and the suppressed flag follow).

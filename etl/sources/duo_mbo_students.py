@@ -26,15 +26,15 @@ import duckdb
 
 from etl import rawtext
 from etl.checks import Check
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading import duo_mbo_current as current
+from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
-from etl.sources import duo_mbo_current as current
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
 from etl.sources.duo_mbo_students_old import place_code
-from etl.sources.temp_table import temp_table
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "SECTORKAMER NAAM",
             "ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "NIVEAU", "GESLACHT"]
@@ -119,23 +119,23 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/fast_csv.py, a header off the assumed layout, an unknown sectorkamer or town, a
+    Any problem (see etl/sources/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
     file without any figure) raises a RawFileError naming the line and column.
     """
     sep = current.separator(path)
-    header = fast_csv.header_of(path, sep)
+    header = delimited.header_of(path, sep)
     if header is None:
         raise rawtext.not_utf8(path, sep)
     if not recognises(header):
         column, message = _problem(_names(header))
         raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)
-    wide, q = f"{table}_wide", fast_csv.quoted
+    wide, q = f"{table}_wide", delimited.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"])
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), "NIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 "GESLACHT": ("MAN|VROUW", "MAN of VROUW"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY),
                 **({"GEMEENTENUMMER INSTELLING": current.NUMBER} if "GEMEENTENUMMER INSTELLING" in header else {})}
-    fast_csv.read_text(con, path, sep, header, wide, rules, patterns)
+    delimited.read_text(con, path, sep, header, wide, rules, patterns)
     optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
                                                                           "HOOFDGROEP NAAM")}
     # One row per record, text stripped once; a count is null for no figure and -1 when suppressed.

@@ -20,13 +20,13 @@ import duckdb
 
 from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading import duo_mbo_current as current
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
-from etl.sources import duo_mbo_current as current
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -172,7 +172,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
     years = years_in(header, path)
-    lines, wide, q = f"{table}_lines", f"{table}_wide", fast_csv.quoted
+    lines, wide, q = f"{table}_lines", f"{table}_wide", delimited.quoted
     # Line i of the text is element i of the split.
     con.execute(f"""
         create or replace temp table {lines} as
@@ -203,7 +203,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     patterns = {"TYPE MBO": ("BOLVT|BOLDT|BBL", "BOLVT, BOLDT of BBL"),
                 "KWALIFICATIENIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 **dict.fromkeys(year_columns(years), ("[0-9]{0,18}", "een geheel getal of niets"))}
-    fast_csv.check_rules(con, path, wide, rules, patterns)  # fast_csv.read_text's own checks
+    delimited.check_rules(con, path, wide, rules, patterns)  # delimited.read_text's own checks
     # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
     blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
                             "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)

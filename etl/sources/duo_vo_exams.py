@@ -14,13 +14,13 @@ import duckdb
 
 from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.education.vo import vo_education
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
-from etl.sources import fast_csv
-from etl.sources.base import Dataset, FetchTarget
-from etl.sources.temp_table import temp_table
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -127,23 +127,23 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     """Read the file inside DuckDB into view `table`: one row per location × programme × sex × school year.
 
     Returns (data rows, education rows); raises RawFileError naming the file, line and column for anything wrong:
-    an unreadable record or value (fast_csv.read_text), an unknown programme or municipality.
+    an unreadable record or value (delimited.read_text), an unknown programme or municipality.
     """
-    header = fast_csv.header_of(path, ";", strip=False)
+    header = delimited.header_of(path, ";", strip=False)
     if header is None:
         raise rawtext.not_utf8(path, ";")
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo; download het bestand opnieuw", 1)
     school_years = school_years_in(header, path)
     wide = f"{table}_wide"
-    q = fast_csv.quoted
+    q = delimited.quoted
     rules = [(f"pystrip({q(c)}) <> ''", c, "deze verplichte kolom is leeg; download het bestand opnieuw")
              for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM")]
     whole = (f"[0-9]{{1,18}}|{SUPPRESSED}", f"een geheel getal of '{SUPPRESSED}'")  # 18 digits: fits a bigint
     percent = ("([0-9]{1,15}(\\.[0-9]{1,15})?)?", "een getal met '.' als decimaalteken")
     patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else whole
                 for school_year in school_years for sex in SEXES for m in MEASURES}
-    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
+    records = delimited.read_text(con, path, ";", header, wide, rules, patterns)
     kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
     programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
                              "order by 3").fetchall()

@@ -18,10 +18,10 @@ import duckdb
 
 from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
+from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reference import MunicipalityResolver, read_regions
-from etl.sources.base import Dataset, FetchTarget
 
 if TYPE_CHECKING:  # imported by the functions that use it: discovery (periods) does without
     import shapely

@@ -27,12 +27,12 @@ import duckdb
 
 from etl import rawtext
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
+from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import delimited
+from etl.reading.temp_table import temp_table
 from etl.reference import REFERENCE_DIR, MunicipalityResolver
-from etl.sources import fast_csv
-from etl.sources.base import Dataset
-from etl.sources.temp_table import temp_table
 
 if TYPE_CHECKING:  # requests only when fetching
     import requests
@@ -153,9 +153,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     """Read the file inside DuckDB into view `table`: one row per snapshot × municipality × occupation.
 
     Returns (data rows, no education rows); raises RawFileError naming the file, line and column for anything
-    wrong: an unreadable record or value (fast_csv.read_text), a day that does not exist, an unknown municipality.
+    wrong: an unreadable record or value (delimited.read_text), a day that does not exist, an unknown municipality.
     """
-    header = fast_csv.header_of(path, ";", strip=False)
+    header = delimited.header_of(path, ";", strip=False)
     if header is None:
         raise rawtext.not_utf8(path, ";")
     if header != COLUMNS:
@@ -178,7 +178,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                 "POSTCODE": ("[0-9]{4}", "een postcodegebied van 4 cijfers"),
                 "BEROEP_CODE": ("[0-9]{4}", "een BRC-beroepsgroepcode van 4 cijfers"),
                 **dict.fromkeys(("AANTAL", *LEVELS), number)}
-    records = fast_csv.read_text(con, path, ";", header, wide, rules, patterns)
+    records = delimited.read_text(con, path, ";", header, wide, rules, patterns)
     texts, dates = [], []
     for text, line in con.execute(f"select pystrip(PEILDATUM), min(source_line) from {wide} group by 1 "  # noqa: S608
                                   "order by 2").fetchall():

@@ -4,7 +4,7 @@ Not a dataset module itself (no DATASET): duo_mbo_graduates.py, duo_mbo_residenc
 it, duo_mbo_students_old.py its stage_wide. The catalogue (catalogs/duo_resources.json) gives the column names; the
 portal writes comma-separated CSV with a header line, and counts from 1 to 4 as -1. A `;`-separated copy (as DUO's
 older site wrote) is read as well: the separator is taken from the header line. The files are read inside DuckDB
-by etl/sources/fast_csv.py, which stops the build at the first problem with a Dutch message naming file, line and
+by etl/sources/delimited.py, which stops the build at the first problem with a Dutch message naming file, line and
 column.
 """
 
@@ -21,11 +21,11 @@ import duckdb
 from etl import rawtext
 from etl.education import Education, first_per_id
 from etl.errors import RawFileError
-from etl.sources import fast_csv
-from etl.sources.temp_table import temp_table
+from etl.reading import delimited
+from etl.reading.temp_table import temp_table
 
 _YEAR = re.compile(r"^\d{4}$")
-# A count as DUO writes it, -1 for 1 to 4 (a pattern for fast_csv.read_text; 18 digits always fit a bigint).
+# A count as DUO writes it, -1 for 1 to 4 (a pattern for delimited.read_text; 18 digits always fit a bigint).
 COUNT = ("[0-9]{1,18}|-1", "een geheel getal of -1")
 COUNT_OR_EMPTY = ("[0-9]{1,18}|-1|", "een geheel getal, -1 of niets")
 NUMBER = ("[0-9]{0,4}", "een CBS-gemeentenummer (tot 4 cijfers)")
@@ -46,7 +46,7 @@ def school_year(year: int) -> str:
 def jaar_periods(header: list[str], path: Path) -> list[str]:
     """The school years in a file's JAAR column (the year is a column, so the file is scanned)."""
     sep = separator(path)
-    names = fast_csv.header_of(path, sep) or header
+    names = delimited.header_of(path, sep) or header
     if "JAAR" not in names:
         raise RawFileError(path, "kolom ontbreekt", 1, "JAAR")
     columns = {f"c{i}": "varchar" for i in range(len(names))}
@@ -68,7 +68,7 @@ def gemeente_code(number: str) -> str | None:
 def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> tuple[str, list[str]]:
     """(separator, the header's names stripped); RawFileError when the header is not UTF-8 or not `title`'s."""
     sep = separator(path)
-    names = fast_csv.header_of(path, sep)
+    names = delimited.header_of(path, sep)
     if names is None:
         raise rawtext.not_utf8(path, sep)
     if not recognises(names):
@@ -76,9 +76,9 @@ def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> t
     return sep, names
 
 
-def filled(columns: list[str]) -> list[fast_csv.Rule]:
-    """fast_csv rules: each column holds more than spaces."""
-    return [(f"pystrip({fast_csv.quoted(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in columns]
+def filled(columns: list[str]) -> list[delimited.Rule]:
+    """delimited rules: each column holds more than spaces."""
+    return [(f"pystrip({delimited.quoted(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in columns]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
     columns from the programme's Education. The count becomes `prefix` with its bounds and suppression flag (-1:
     null, 1..4). A file without any figure raises too.
     """
-    q = fast_csv.quoted
+    q = delimited.quoted
     keys = [f"k{i}" for i in range(len(programme))]
     first = " ".join(f"when counts[{i}] is not null then {i}" for i in range(1, len(blocks) + 1))
     con.execute(f"""

@@ -19,7 +19,7 @@ import duckdb
 
 from etl import rawtext
 from etl.errors import RawFileError
-from etl.sources import cbs_common as common
+from etl.reading import cbs_common as common
 
 # An annual period key; ASCII digits only (Python's \d also matches other scripts).
 ANNUAL_KEY = re.compile(r"[1-9][0-9]{3}JJ[0-9]{2}")
