@@ -35,7 +35,7 @@ def _run(*args: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def _machine() -> str:
+def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -45,7 +45,7 @@ def _machine() -> str:
 def main() -> None:
     """Generate each demo scale once, then time REPEATS builds of it."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    print(f"Date: {date.today().isoformat()}; machine: {_machine()}\n")
+    print(f"Date: {date.today().isoformat()}; machine: {machine()}\n")
     print("| build | raw rows | median wall (s) | max wall (s) | peak RSS (MiB) |")
     print("| --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,10 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_build import machine  # noqa: E402
+
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 TICK = os.sysconf("SC_CLK_TCK")
 # DUO datasets: the code column(s) made unique per copy.
@@ -138,20 +141,13 @@ def _build(raw: Path, db: Path, empty: Path) -> dict[str, float]:
             "busy": busy / wall, "tail": tail_cores}
 
 
-def _machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, Python {platform.python_version()}"
-
-
 def main() -> None:
     """Generate the national demo and its N-fold copy, build each `--repeats` times, print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--times", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
-    print(f"Date: {date.today().isoformat()}; machine: {_machine()}; load average before: "
+    print(f"Date: {date.today().isoformat()}; machine: {machine()}; load average before: "
           f"{os.getloadavg()[0]:.2f}\n")
     print("| raw set | raw MiB | raw rows | wall (s) | CPU (s) | peak RSS (MiB) | time > 1.5 cores | "
           "cores in the last tenth |")

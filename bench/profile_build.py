@@ -3,7 +3,7 @@
 Two tables for bench/RESULTS.md:
 - the build's phases in one in-process build (discovery, schema, staging on the two workers, checks, close), and
   the three slowest files' staging on their worker;
-- the three largest files one at a time on one connection: the build's fast path (stage, then the sorted insert
+- the three largest files one at a time on one connection: the build's read path (stage, then the sorted insert
   into the fact table) against `pandas.read_csv` → DataFrame → table, with the rows each writes.
 
 Run with `.venv/bin/python bench/profile_build.py` after `make` has installed the venv. Profiling, not a benchmark:
@@ -66,7 +66,7 @@ def phases(raw: Path, tmp: Path) -> None:
 
 
 def largest_files(raw: Path, tmp: Path) -> None:
-    """The largest files one at a time: the build's fast path and the pandas baseline, each on its own database."""
+    """The largest files one at a time: the build's read path and the pandas baseline, each on its own database."""
     import pandas
 
     resolver = MunicipalityResolver(read_regions())
