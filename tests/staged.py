@@ -69,6 +69,16 @@ def edited_copy(source: Path, folder: Path, old: str | bytes, new: str | bytes, 
     return target
 
 
+def line_end_variants(source: Path, folder: Path) -> list[Path]:
+    """Copies of a CRLF file `source` in `folder`: with a byte order mark, with LF line ends, without the last one."""
+    data = source.read_bytes()
+    variants = {"bom.csv": b"\xef\xbb\xbf" + data, "lf.csv": data.replace(b"\r\n", b"\n"),
+                "end.csv": data.rstrip(b"\r\n")}
+    for name, variant in variants.items():
+        (folder / name).write_bytes(variant)
+    return [folder / name for name in variants]
+
+
 def build_refusal(raw: Path) -> RawFileError:
     """The RawFileError a build of `raw` raises; no warehouse is left beside `raw`."""
     warehouse = raw.parent / "warehouse.duckdb"

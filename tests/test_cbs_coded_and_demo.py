@@ -180,8 +180,8 @@ def test_a_broken_bundle_is_named_in_periods_and_stage(text, line, column, phras
     (_row(1, Perioden=2018), "Perioden", "code '2018' is geen tekst"),
 ], ids=["numeric-text", "text", "bool", "missing", "int-code", "null-region", "wide-digits", "int-period"])
 def test_a_bad_v3_record_is_named_by_row_and_key(edit, column, phrase, tmp_path):
-    assert_located(cbs_odata, _edited_bundle(_v3_bundle(tmp_path / "03759ned.json"), "TypedDataSet", edit), 2, column,
-            phrase)
+    path = _edited_bundle(_v3_bundle(tmp_path / "03759ned.json"), "TypedDataSet", edit)
+    assert_located(cbs_odata, path, 2, column, phrase)
 
 
 @pytest.mark.parametrize(("part", "edit", "column", "phrase"), [

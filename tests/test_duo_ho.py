@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import numpy as np
@@ -149,12 +150,10 @@ def test_old_layout_missing_column_is_not_recognised(tmp_path):
 
 
 def test_old_layout_other_bytes_and_a_file_without_records_are_named(tmp_path):
-    raw = HBO_FIRST.read_bytes()
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(raw.replace(b"Almere", "Almère".encode("latin-1"), 1))
+    latin = edited_copy(HBO_FIRST, tmp_path, "Almere", "Almère".encode("latin-1"))
     assert_located(first_years, latin, 2, "GEMEENTENAAM", "teken dat geen UTF-8 is")
     header_only = tmp_path / "header.csv"
-    header_only.write_bytes(raw.split(b"\n", 1)[0] + b'\n""\r\n')
+    header_only.write_bytes(HBO_FIRST.read_bytes().split(b"\n", 1)[0] + b'\n""\r\n')
     assert_located(first_years, header_only, 2, None, "het bestand bevat geen gegevensregels")
 
 
@@ -169,7 +168,7 @@ def test_old_layout_reads_a_byte_order_mark_lf_spaces_and_a_spaced_year_column(t
     assert "B HBO\0ICT" in {e.source_label for e in staged_facts(first_years, nul)[1]}
 
 
-def _fixture_raw(tmp_path: Path, *more: tuple[Path, object]) -> Path:
+def _fixture_raw(tmp_path: Path, *more: tuple[Path, ModuleType]) -> Path:
     raw = tmp_path / "raw"
     for source, module in ((HBO_FIRST, first_years), (HBO_GRAD, graduates), *more):
         (raw / module.DATASET.raw_subdir).mkdir(parents=True, exist_ok=True)

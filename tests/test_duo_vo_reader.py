@@ -8,7 +8,7 @@ import pytest
 
 from etl.sources import duo_vo_exams
 from tests.conftest import FIXTURES
-from tests.staged import assert_located, build_refusal, edited_copy, refusal, staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, line_end_variants, refusal, staged_facts
 
 SMALL = FIXTURES / "duo_vo_small.csv"
 FIRST_COUNT = "EXAMENKANDIDATEN SCHOOLJAAR 2022-2023 - MAN"
@@ -108,14 +108,9 @@ def test_quotes_in_values_are_read(tmp_path):
 
 
 def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
-    text = SMALL.read_bytes().decode("utf-8")
     expected = staged_facts(duo_vo_exams, SMALL, "f.csv")[0]
-    variants = {"bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
-                "lf.csv": text.replace("\r\n", "\n").encode("utf-8"),
-                "end.csv": text.rstrip("\r\n").encode("utf-8")}
-    for name, data in variants.items():
-        (tmp_path / name).write_bytes(data)
-        pd.testing.assert_frame_equal(staged_facts(duo_vo_exams, tmp_path / name, "f.csv")[0], expected)
+    for path in line_end_variants(SMALL, tmp_path):
+        pd.testing.assert_frame_equal(staged_facts(duo_vo_exams, path, "f.csv")[0], expected)
 
 
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path):

@@ -21,7 +21,7 @@ from etl.demo.world import demo_world
 from etl.rawfiles import read_header
 from etl.sources import uwv_open_match as uwv
 from tests.conftest import FIXTURES
-from tests.staged import assert_located, build_refusal, edited_copy, refusal, staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, line_end_variants, refusal, staged_facts
 from warehouse.indicators import compute
 
 FIXTURE = FIXTURES / "uwv" / "open_match_small.csv"
@@ -68,14 +68,9 @@ def test_dutch_dates_lower_case_record_types_and_decimal_commas_are_read(tmp_pat
 
 
 def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
-    text = FIXTURE.read_bytes().decode("utf-8")
     expected = staged_facts(uwv, FIXTURE, "f.csv")[0]
-    variants = {"bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
-                "lf.csv": text.replace("\r\n", "\n").encode("utf-8"),
-                "end.csv": text.rstrip("\r\n").encode("utf-8")}
-    for name, data in variants.items():
-        (tmp_path / name).write_bytes(data)
-        pd.testing.assert_frame_equal(staged_facts(uwv, tmp_path / name, "f.csv")[0], expected)
+    for path in line_end_variants(FIXTURE, tmp_path):
+        pd.testing.assert_frame_equal(staged_facts(uwv, path, "f.csv")[0], expected)
 
 
 def test_technical_rule_is_brc_classes_07_and_08():
