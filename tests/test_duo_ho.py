@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import numpy as np
@@ -32,7 +33,7 @@ from etl.sources.duo_ho_portal import ENROLMENTS as portal_enrolments
 from etl.sources.duo_ho_portal import FIRST_YEARS as portal_first_years
 from etl.sources.duo_ho_portal import GRADUATES as portal_graduates
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, refusal, staged_facts
 from warehouse.measures.ho import INDICATORS
 from warehouse.schema import schema_sql
 
@@ -118,25 +119,6 @@ def test_onderdeel_case_is_normalised_and_unknown_onderdeel_refused(tmp_path):
         ho_education("hbo", "ruimtevaart", "x", "1", "y", tmp_path, 7, "CROHO ONDERDEEL")
 
 
-def _edited(source: Path, tmp_path: Path, line: int, old: str, new: str) -> Path:
-    """A copy of `source` with `old` replaced by `new` on `line` (line ends kept as they are)."""
-    lines = source.read_bytes().decode("utf-8").split("\n")
-    assert old in lines[line - 1], (old, lines[line - 1])
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    target = tmp_path / source.name
-    target.write_bytes("\n".join(lines).encode("utf-8"))
-    return target
-
-
-def _located(module, path: Path, line: int, column: str, text: str) -> None:
-    """The one read path refuses the file with a Dutch message naming file, line and column."""
-    with pytest.raises(RawFileError) as info:
-        staged_facts(module, path)
-    assert (info.value.line, info.value.column) == (line, column), str(info.value)
-    where = f"regel {line}, kolom '{column}': " if column else f"regel {line}: "
-    assert f"{path.name}, {where}" in str(info.value) and text in str(info.value), str(info.value)
-
-
 @pytest.mark.parametrize(("module", "source", "line", "old", "new", "column", "text"), [
     (first_years, HBO_FIRST, 6, ";21;", ";2x;", "2018", "verwacht een geheel getal (hoogstens 9 cijfers) "
                                                         "(gevonden: '2x')"),
@@ -157,23 +139,22 @@ def _located(module, path: Path, line: int, column: str, text: str) -> None:
     (graduates, HBO_GRAD, 2, ";0034;", ";9999;", "GEMEENTENUMMER", "(gevonden: '9999')"),
 ])
 def test_old_layout_bad_input_is_named_by_line_and_column(module, source, line, old, new, column, text, tmp_path):
-    _located(module, _edited(source, tmp_path, line, old, new), line, column, text)
+    assert_located(module, edited_copy(source, tmp_path, old, new, line), line, column, text)
 
 
 def test_old_layout_missing_column_is_not_recognised(tmp_path):
-    path = _edited(HBO_GRAD, tmp_path, 1, "SOORT DIPLOMA;", "")
+    path = edited_copy(HBO_GRAD, tmp_path, "SOORT DIPLOMA;", "", 1)
     assert not graduates.recognises(read_header(path))
-    _located(graduates, path, 1, None, "de kopregel is niet die van DUO gediplomeerden hbo en wo (oude indeling)")
+    assert_located(graduates, path, 1, None, "de kopregel is niet die van DUO gediplomeerden hbo en wo (oude "
+                   "indeling)")
 
 
 def test_old_layout_other_bytes_and_a_file_without_records_are_named(tmp_path):
-    raw = HBO_FIRST.read_bytes()
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(raw.replace(b"Almere", "Almère".encode("latin-1"), 1))
-    _located(first_years, latin, 2, "GEMEENTENAAM", "teken dat geen UTF-8 is")
+    latin = edited_copy(HBO_FIRST, tmp_path, "Almere", "Almère".encode("latin-1"))
+    assert_located(first_years, latin, 2, "GEMEENTENAAM", "teken dat geen UTF-8 is")
     header_only = tmp_path / "header.csv"
-    header_only.write_bytes(raw.split(b"\n", 1)[0] + b'\n""\r\n')
-    _located(first_years, header_only, 2, None, "het bestand bevat geen gegevensregels")
+    header_only.write_bytes(HBO_FIRST.read_bytes().split(b"\n", 1)[0] + b'\n""\r\n')
+    assert_located(first_years, header_only, 2, None, "het bestand bevat geen gegevensregels")
 
 
 def test_old_layout_reads_a_byte_order_mark_lf_spaces_and_a_spaced_year_column(tmp_path, resolver):
@@ -183,16 +164,15 @@ def test_old_layout_reads_a_byte_order_mark_lf_spaces_and_a_spaced_year_column(t
     path.write_bytes(b"\xef\xbb\xbf" + text.replace(";2019", "; 2019", 1).encode())
     facts, education, records = staged_facts(first_years, path, "f.csv", resolver)
     assert facts.equals(expected[0]) and (education, records) == expected[1:]
-    nul = _edited(HBO_FIRST, tmp_path, 2, "B HBO-ICT", "B HBO\0ICT")  # a NUL in a name is read as it is
+    nul = edited_copy(HBO_FIRST, tmp_path, "B HBO-ICT", "B HBO\0ICT", 2)  # a NUL in a name is read as it is
     assert "B HBO\0ICT" in {e.source_label for e in staged_facts(first_years, nul)[1]}
 
 
-def _fixture_raw(tmp_path: Path) -> Path:
+def _fixture_raw(tmp_path: Path, *more: tuple[Path, ModuleType]) -> Path:
     raw = tmp_path / "raw"
-    for source, module in ((HBO_FIRST, first_years), (HBO_GRAD, graduates)):
-        target = raw / module.DATASET.raw_subdir / source.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
+    for source, module in ((HBO_FIRST, first_years), (HBO_GRAD, graduates), *more):
+        (raw / module.DATASET.raw_subdir).mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, raw / module.DATASET.raw_subdir / source.name)
     return raw
 
 
@@ -344,26 +324,24 @@ def test_portal_facts_suppression_case_and_names(resolver):
      "INSTELLINGSNAAM_ACTUEEL", "een waarde bevat een regeleinde"),
     (portal_first_years, PORTAL_FIRST, 3, '"Demo Hogeschool Almere"', '"Demo "Hogeschool Almere"',
      "INSTELLINGSNAAM_ACTUEEL", "aanhalingsteken"),
-    (portal_first_years, PORTAL_FIRST, 3, '"Almere"', '"Alm\xe8re"', None, ""),  # see below: not UTF-8
+    (portal_first_years, PORTAL_FIRST, 3, '"Almere"', b'"Alm\xe8re"', "GEMEENTENAAM",
+     "teken dat geen UTF-8 is (byte 0xE8"),  # è in Latin-1
     (portal_graduates, PORTAL_GRAD, 2, '"hbo bachelor"', '"mbo bachelor"', "SOORT_DIPLOMA",
      "soort diploma moet beginnen met 'hbo' of 'wo'"),
     (portal_graduates, PORTAL_GRAD, 3, '"-1"', '"-3"', "AANTAL_GEDIPLOMEERDEN", "(gevonden: '-3')"),
 ])
 def test_portal_bad_input_is_named_by_line_and_column(module, source, line, old, new, column, text, tmp_path):
-    path = _edited(source, tmp_path, line, old, new)
-    if column is None:  # a byte that is not UTF-8 (è in Latin-1)
-        path.write_bytes(path.read_bytes().replace("è".encode(), b"\xe8"))
-        column, text = "GEMEENTENAAM", "teken dat geen UTF-8 is (byte 0xE8"
-    _located(module, path, line, column, text)
+    assert_located(module, edited_copy(source, tmp_path, old, new, line), line, column, text)
 
 
 def test_portal_header_and_a_file_without_records_are_named(tmp_path):
-    path = _edited(PORTAL_FIRST, tmp_path, 1, '"GESLACHT",', "")
-    _located(portal_first_years, path, 1, None, "de kopregel is niet die van DUO eerstejaars ingeschrevenen hbo en wo")
+    path = edited_copy(PORTAL_FIRST, tmp_path, '"GESLACHT",', "", 1)
+    assert_located(portal_first_years, path, 1, None,
+                   "de kopregel is niet die van DUO eerstejaars ingeschrevenen hbo en wo")
     path.write_bytes(PORTAL_FIRST.read_bytes().split(b"\n", 1)[0] + b"\n")
     assert portal_first_years.edition_key(read_header(path), path) == ""
     assert portal_first_years.periods(read_header(path), path) == []
-    _located(portal_first_years, path, 2, None, "het bestand heeft geen gegevensregels")
+    assert_located(portal_first_years, path, 2, None, "het bestand heeft geen gegevensregels")
 
 
 def test_portal_blank_line_between_records_is_refused_in_dutch(tmp_path):
@@ -372,8 +350,7 @@ def test_portal_blank_line_between_records_is_refused_in_dutch(tmp_path):
     path.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
     assert portal_first_years.periods(read_header(path), path) == ["2019-2020", "2020-2021"]
     assert portal_first_years.edition_key(read_header(path), path) == "hbo"
-    with pytest.raises(RawFileError, match="een lege regel tussen de gegevens; verwijder die regel"):
-        staged_facts(portal_first_years, path)
+    assert "een lege regel tussen de gegevens; verwijder die regel" in refusal(portal_first_years, path).message
 
 
 @pytest.mark.parametrize(("line", "old", "new", "name"), [
@@ -384,7 +361,7 @@ def test_portal_blank_line_between_records_is_refused_in_dutch(tmp_path):
     (1, '"GESLACHT"', '"GESLACHT "', "Demo Hogeschool Almere"),  # a space after a column name
 ])
 def test_portal_reads_harmless_variations(line, old, new, name, tmp_path, resolver):
-    path = _edited(PORTAL_FIRST, tmp_path, line, old, new)
+    path = edited_copy(PORTAL_FIRST, tmp_path, old, new, line)
     facts, education, records = staged_facts(portal_first_years, path, "p.csv", resolver)
     expected = staged_facts(portal_first_years, PORTAL_FIRST, "p.csv", resolver)
     assert facts[facts["source_line"] == 3]["institution_name"].tolist() == [name]
@@ -413,23 +390,14 @@ def test_portal_reads_a_byte_order_mark_crlf_and_a_missing_last_line_end(tmp_pat
     (portal_graduates, PORTAL_GRAD, 3, '"-1"', '"-3"', "regel 3, kolom 'AANTAL_GEDIPLOMEERDEN': verwacht een geheel"),
 ])
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(module, source, line, old, new, message, tmp_path):
-    raw = tmp_path / "raw"
-    target = raw / module.DATASET.raw_subdir / source.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(_edited(source, tmp_path, line, old, new).read_bytes())
-    with pytest.raises(RawFileError) as caught:
-        build(raw, tmp_path / "warehouse.duckdb", progress=False)
-    assert not (tmp_path / "warehouse.duckdb").exists()
-    assert f"{source.name}, {message}" in str(caught.value), str(caught.value)
+    edited_copy(source, tmp_path / "raw" / module.DATASET.raw_subdir, old, new, line)
+    error = build_refusal(tmp_path / "raw")
+    assert f"{source.name}, {message}" in str(error), str(error)
 
 
 def test_current_layout_wins_the_years_both_layouts_cover(tmp_path):
-    raw = _fixture_raw(tmp_path)
-    for source, module in ((PORTAL_FIRST, portal_first_years), (PORTAL_GRAD, portal_graduates)):
-        target = raw / module.DATASET.raw_subdir / source.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, target)
-    build(raw, tmp_path / "w.duckdb", progress=False)
+    build(_fixture_raw(tmp_path, (PORTAL_FIRST, portal_first_years), (PORTAL_GRAD, portal_graduates)),
+          tmp_path / "w.duckdb", progress=False)
     db = tmp_path / "w.duckdb"
     # 2019-2020: old file 50 + 10 + 2 (techniek) would apply; the portal's 70 + 12 wins. 2020-2021 only in the
     # portal: 72 + 15 + Dronten's suppressed cell (mid 2.5).

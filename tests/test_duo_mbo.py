@@ -30,7 +30,7 @@ from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_graduates, duo_mbo_residence, duo_mbo_students, duo_mbo_students_old
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, refusal, staged_facts
 from warehouse.indicator import Bounds
 from warehouse.measures import mbo
 
@@ -49,21 +49,10 @@ def _facts(path: Path, resolver: MunicipalityResolver, module=None):
     return facts, education
 
 
-def _refused(module, path: Path, resolver: MunicipalityResolver) -> RawFileError:
-    """The located Dutch error the one read path raises for `path` (which names the file)."""
-    with pytest.raises(RawFileError) as caught:
-        staged_facts(module, path, path.name, resolver)
-    assert path.name in str(caught.value)
-    return caught.value
-
-
-def _copy(tmp_path: Path, source: Path, text: str | None = None) -> Path:
-    target = tmp_path / source.name
-    if text is None:
-        shutil.copy(source, target)
-    else:
-        target.write_bytes(text.encode("utf-8"))
-    return target
+def _copy(tmp_path: Path, source: Path, text: str) -> Path:
+    """`text` written as a file of the name of `source`."""
+    (tmp_path / source.name).write_bytes(text.encode("utf-8"))
+    return tmp_path / source.name
 
 
 # --- technical rule -------------------------------------------------------------------------------------------
@@ -155,25 +144,21 @@ def test_old_layout_reads_spaces_mixed_line_ends_and_stray_lines(tmp_path, resol
      "onbekende SBB-sectorunit 'Sectorunit onbekend'"),
 ])
 def test_old_layout_bad_input_names_file_line_and_column(tmp_path, resolver, old, new, line, column, message):
-    assert old in OLD_TEXT
-    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, OLD_TEXT.replace(old, new, 1)), resolver)
-    assert (error.line, error.column) == (line, column)
-    assert message in error.message
+    assert_located(duo_mbo_students_old, edited_copy(OLD, tmp_path, old, new), line, column, message, resolver)
 
 
 def test_old_layout_bad_header_no_records_and_no_utf8_are_named(tmp_path, resolver):
-    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, OLD_TEXT.replace(";TOTAAL2019", "", 1)), resolver)
-    assert (error.line, error.column) == (1, "VROUW2019") and "drie kolommen MAN, VROUW, TOTAAL" in error.message
+    assert_located(duo_mbo_students_old, edited_copy(OLD, tmp_path, ";TOTAAL2019", ""), 1, "VROUW2019",
+                   "drie kolommen MAN, VROUW, TOTAAL", resolver)
     header = OLD_TEXT.split("\r\n", 1)[0]
-    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, header + '\r\n""\r\n'), resolver)
+    error = refusal(duo_mbo_students_old, _copy(tmp_path, OLD, header + '\r\n""\r\n'), resolver)
     assert error.line == 2 and "geen gegevensregels" in error.message
     empty = [";".join(line.split(";")[:13] + [""] * 15) for line in OLD_TEXT.split("\r\n")[1:] if ";" in line]
-    error = _refused(duo_mbo_students_old, _copy(tmp_path, OLD, "\r\n".join([header, *empty])), resolver)
+    error = refusal(duo_mbo_students_old, _copy(tmp_path, OLD, "\r\n".join([header, *empty])), resolver)
     assert error.line == 2 and "geen enkel aantal" in error.message
     path = tmp_path / OLD.name
     path.write_bytes(OLD_TEXT.replace("ROC van Flevoland", "ROC van Fléveland", 2).encode("latin-1"))
-    error = _refused(duo_mbo_students_old, path, resolver)
-    assert (error.line, error.column) == (2, "INSTELLINGSNAAM") and "geen UTF-8" in error.message
+    assert_located(duo_mbo_students_old, path, 2, "INSTELLINGSNAAM", "geen UTF-8", resolver)
 
 
 # --- graduates ------------------------------------------------------------------------------------------------
@@ -251,31 +236,26 @@ def test_graduates_keep_the_first_name_of_a_programme(tmp_path, resolver):
      "een lege regel tussen de gegevens"),
 ])
 def test_graduates_bad_input_names_file_line_and_column(tmp_path, resolver, old, new, line, column, message):
-    assert old in GRADUATES_TEXT
-    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, GRADUATES_TEXT.replace(old, new, 1)), resolver)
-    assert (error.line, error.column) == (line, column)
-    assert message in error.message
+    assert_located(duo_mbo_graduates, edited_copy(GRADUATES, tmp_path, old, new), line, column, message, resolver)
 
 
 def test_graduates_bad_header_no_records_no_figures_and_no_utf8_are_named(tmp_path, resolver):
-    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, GRADUATES_TEXT.replace("HOOFDGROEP NAAM,", "", 1)),
-                     resolver)
+    error = refusal(duo_mbo_graduates, edited_copy(GRADUATES, tmp_path, "HOOFDGROEP NAAM,", ""), resolver)
     assert error.line == 1 and "kopregel" in error.message
     lines = [line.rsplit(",", 1)[0] for line in GRADUATES_TEXT.splitlines()]  # drops DIPVROUW2025
-    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, "\n".join(lines) + "\n"), resolver)
-    assert (error.line, error.column) == (1, "DIPVROUW2025") and "kolom DIPVROUW2025 ontbreekt" in error.message
+    assert_located(duo_mbo_graduates, _copy(tmp_path, GRADUATES, "\n".join(lines) + "\n"), 1, "DIPVROUW2025",
+                   "kolom DIPVROUW2025 ontbreekt", resolver)
     header = GRADUATES_TEXT.split("\r\n", 1)[0]
-    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, header + "\r\n"), resolver)
+    error = refusal(duo_mbo_graduates, _copy(tmp_path, GRADUATES, header + "\r\n"), resolver)
     assert error.line == 2 and "geen gegevensregels" in error.message
     rows = list(csv.reader(io.StringIO(GRADUATES_TEXT)))
     empty = io.StringIO()
     csv.writer(empty, lineterminator="\r\n").writerows([rows[0], *([*row[:9], *[""] * 10] for row in rows[1:])])
-    error = _refused(duo_mbo_graduates, _copy(tmp_path, GRADUATES, empty.getvalue()), resolver)
+    error = refusal(duo_mbo_graduates, _copy(tmp_path, GRADUATES, empty.getvalue()), resolver)
     assert error.line == 2 and "geen enkel aantal" in error.message
     path = tmp_path / GRADUATES.name
     path.write_bytes(GRADUATES_TEXT.replace("Mediavormgever", "Médiavormgever", 1).encode("latin-1"))
-    error = _refused(duo_mbo_graduates, path, resolver)
-    assert (error.line, error.column) == (4, "ERKENDE OPLEIDING NAAM") and "geen UTF-8" in error.message
+    assert_located(duo_mbo_graduates, path, 4, "ERKENDE OPLEIDING NAAM", "geen UTF-8", resolver)
 
 
 # --- residence ------------------------------------------------------------------------------------------------
@@ -321,21 +301,16 @@ def test_residence_other_columns_are_refused():
     (9, ",3,0\r", ",3\r", "EX", "velden, de kopregel"),
 ])
 def test_residence_bad_input_names_file_line_and_column(tmp_path, resolver, line, old, new, column, message):
-    lines = RESIDENCE_TEXT.split("\n")
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    error = _refused(duo_mbo_residence, _copy(tmp_path, RESIDENCE, "\n".join(lines)), resolver)
-    assert (error.line, error.column) == (line, column)
-    assert message in error.message
+    assert_located(duo_mbo_residence, edited_copy(RESIDENCE, tmp_path, old, new, line), line, column, message,
+                   resolver)
 
 
 def test_residence_header_only_and_no_utf8_are_named(tmp_path, resolver):
-    error = _refused(duo_mbo_residence, _copy(tmp_path, RESIDENCE, RESIDENCE_TEXT.split("\n", 1)[0] + "\n"), resolver)
+    error = refusal(duo_mbo_residence, _copy(tmp_path, RESIDENCE, RESIDENCE_TEXT.split("\n", 1)[0] + "\n"), resolver)
     assert error.line == 2 and "geen gegevensregels" in error.message
     path = tmp_path / RESIDENCE.name
     path.write_bytes(RESIDENCE_TEXT.replace("Deltion", "Deltión", 1).encode("latin-1"))
-    error = _refused(duo_mbo_residence, path, resolver)
-    assert (error.line, error.column) == (6, "INSTELLINGSNAAM") and "geen UTF-8" in error.message
+    assert_located(duo_mbo_residence, path, 6, "INSTELLINGSNAAM", "geen UTF-8", resolver)
 
 
 # --- a build meeting a bad file -------------------------------------------------------------------------------
@@ -350,17 +325,9 @@ def test_residence_header_only_and_no_utf8_are_named(tmp_path, resolver):
      "regel 3, kolom 'WOONGEMEENTE': woongemeente 'NERGENSHUIZEN' is onbekend"),
 ])
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(source, line, old, new, message, tmp_path):
-    module = MODULES[source]
-    lines = source.read_bytes().decode("utf-8").split("\n")
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    target = tmp_path / "raw" / module.DATASET.raw_subdir / source.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes("\n".join(lines).encode("utf-8"))
-    with pytest.raises(RawFileError) as caught:
-        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
-    assert message in str(caught.value) and source.name in str(caught.value)
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    edited_copy(source, tmp_path / "raw" / MODULES[source].DATASET.raw_subdir, old, new, line)
+    error = build_refusal(tmp_path / "raw")
+    assert message in str(error) and source.name in str(error)
 
 
 # --- build and indicators -------------------------------------------------------------------------------------

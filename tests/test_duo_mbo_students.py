@@ -12,14 +12,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl.build import build
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.rawfiles import read_header, recognise
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_mbo_students
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, refusal, staged_facts
 from warehouse.indicators import compute
 
 STUDENTS = FIXTURES / "duo_mbo" / "studenten_small.csv"
@@ -54,25 +53,10 @@ def _facts(path: Path, resolver: MunicipalityResolver) -> tuple[pd.DataFrame, li
     return facts, education
 
 
-def _refused(path: Path, resolver: MunicipalityResolver) -> RawFileError:
-    """The located Dutch error the one read path raises for `path` (which names the file)."""
-    with pytest.raises(RawFileError) as caught:
-        _facts(path, resolver)
-    assert path.name in str(caught.value)
-    return caught.value
-
-
 def _write(tmp_path: Path, text: str, name: str = "f.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
     return path
-
-
-def _edited(tmp_path: Path, line: int, old: str, new: str) -> Path:
-    lines = TEXT.split("\r\n")
-    assert old in lines[line - 1], (line, old)
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    return _write(tmp_path, "\r\n".join(lines))
 
 
 def with_columns(columns: dict[str, dict[str, str]], sep: str = ",") -> str:
@@ -187,23 +171,20 @@ def test_keeps_the_first_name_of_a_programme(tmp_path, resolver):
     (18, ",28,-1,210,", ",28,-1,210,,", "EX", "de regel heeft 14 velden, de kopregel 13"),
 ])
 def test_bad_input_names_file_line_and_column_in_dutch(tmp_path, resolver, line, old, new, column, message):
-    error = _refused(_edited(tmp_path, line, old, new), resolver)
-    assert (error.line, error.column) == (line, column)
-    assert message in error.message
+    assert_located(duo_mbo_students, edited_copy(STUDENTS, tmp_path, old, new, line), line, column, message, resolver)
 
 
 def test_a_town_the_municipality_number_gives_is_read_and_a_bad_number_is_named(tmp_path, resolver):
     text = with_columns({"GEMEENTENUMMER INSTELLING": {"ALMERE": "34", "LELYSTAD": "x995", "ZAANDAM": "0479"}})
-    error = _refused(_write(tmp_path, text), resolver)
-    assert (error.line, error.column) == (6, "GEMEENTENUMMER INSTELLING") and "CBS-gemeentenummer" in error.message
+    assert_located(duo_mbo_students, _write(tmp_path, text), 6, "GEMEENTENUMMER INSTELLING", "CBS-gemeentenummer",
+                   resolver)
 
 
 def test_a_missing_required_column_is_named(tmp_path, resolver):
     frame = pd.read_csv(STUDENTS, dtype=str, keep_default_na=False)
     path = tmp_path / "f.csv"
     frame.drop(columns="NIVEAU").to_csv(path, index=False)
-    error = _refused(path, resolver)
-    assert (error.line, error.column) == (1, "NIVEAU") and "verplichte kolom ontbreekt" in error.message
+    assert_located(duo_mbo_students, path, 1, "NIVEAU", "verplichte kolom ontbreekt", resolver)
     with pytest.raises(RawFileError, match="aangenomen") as caught:  # the build's recognition says the same
         recognise(path)
     assert (caught.value.line, caught.value.column) == (1, "NIVEAU")
@@ -216,22 +197,20 @@ def test_an_unknown_column_stops_with_what_to_do(tmp_path, resolver):
         recognise(path)
     assert (error.value.line, error.value.column) == (1, "NIVEAU CODE")
     assert "aangenomen" in str(error.value) and "etl/sources/duo_mbo_students.py" in str(error.value)
-    assert (_refused(path, resolver).line, _refused(path, resolver).column) == (1, "NIVEAU CODE")
+    assert_located(duo_mbo_students, path, 1, "NIVEAU CODE", "aangenomen", resolver)
     assert not duo_mbo_students.recognises([*duo_mbo_students.REQUIRED, "BBL", "WOONGEMEENTE"])
     assert duo_mbo_students.explain(["JAAR", "INSTELLINGSCODE", "WOONGEMEENTE", "BBL"]) is None  # not a look-alike
 
 
 def test_a_file_without_records_or_any_figure_or_not_utf8_is_refused(tmp_path, resolver):
-    error = _refused(_write(tmp_path, TEXT.split("\r\n", 1)[0] + "\r\n"), resolver)
+    error = refusal(duo_mbo_students, _write(tmp_path, TEXT.split("\r\n", 1)[0] + "\r\n"), resolver)
     assert error.line == 2 and "geen gegevensregels" in error.message
     frame = pd.read_csv(STUDENTS, dtype=str, keep_default_na=False)
     path = tmp_path / "f.csv"
     frame.assign(**dict.fromkeys(duo_mbo_students.COUNT_COLUMNS, "")).to_csv(path, index=False)
-    error = _refused(path, resolver)
-    assert (error.line, error.column) == (2, "BBL") and "geen enkel aantal" in error.message
+    assert_located(duo_mbo_students, path, 2, "BBL", "geen enkel aantal", resolver)
     path.write_bytes(TEXT.replace("Mediavormgever", "Médiavormgever", 1).encode("latin-1"))
-    error = _refused(path, resolver)
-    assert (error.line, error.column) == (6, "ERKENDE OPLEIDING NAAM") and "geen UTF-8" in error.message
+    assert_located(duo_mbo_students, path, 6, "ERKENDE OPLEIDING NAAM", "geen UTF-8", resolver)
 
 
 @pytest.mark.parametrize(("line", "old", "new", "message"), [
@@ -239,13 +218,9 @@ def test_a_file_without_records_or_any_figure_or_not_utf8_is_refused(tmp_path, r
     (8, "EMMELOORD", "NERGENSDORP", "regel 8, kolom 'PLAATSNAAM INSTELLING': plaats 'NERGENSDORP' is onbekend"),
 ])
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path, line, old, new, message):
-    target = tmp_path / "raw" / duo_mbo_students.DATASET.raw_subdir / STUDENTS.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(_edited(tmp_path, line, old, new).read_bytes())
-    with pytest.raises(RawFileError) as caught:
-        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
-    assert message in str(caught.value) and STUDENTS.name in str(caught.value)
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    edited_copy(STUDENTS, tmp_path / "raw" / duo_mbo_students.DATASET.raw_subdir, old, new, line)
+    error = build_refusal(tmp_path / "raw")
+    assert message in str(error) and STUDENTS.name in str(error)
 
 
 def test_demo_build_has_current_students_for_flevoland(demo_db):

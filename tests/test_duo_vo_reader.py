@@ -3,36 +3,16 @@ read with a Dutch message naming the file, the line and the column."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from etl.build import build
-from etl.errors import RawFileError
 from etl.sources import duo_vo_exams
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, line_end_variants, refusal, staged_facts
 
 SMALL = FIXTURES / "duo_vo_small.csv"
 FIRST_COUNT = "EXAMENKANDIDATEN SCHOOLJAAR 2022-2023 - MAN"
-
-
-def _broken(tmp_path: Path, old: str, new: str, line: int = 2) -> Path:
-    lines = SMALL.read_bytes().decode("utf-8").split("\r\n")
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    target = tmp_path / "broken.csv"
-    target.write_text("\r\n".join(lines), encoding="utf-8", newline="")
-    return target
-
-
-def _error(path: Path) -> RawFileError:
-    with pytest.raises(RawFileError) as error:
-        staged_facts(duo_vo_exams, path)
-    assert str(error.value).startswith(f"{path}, regel {error.value.line}")
-    return error.value
+INTEGER = "verwacht een geheel getal"
 
 
 def test_reads_every_location_programme_sex_and_year():
@@ -67,62 +47,27 @@ def test_facts_store_suppressed_counts_as_null_with_bounds_1_to_4():
         "vo:HAVO - E&M", "vo:VWO - N&T", "vo:VMBO LWT - zorg & welzijn"]  # in file order
 
 
-def test_bad_count_names_file_line_and_column(tmp_path):
-    error = _error(_broken(tmp_path, '"12";"11"', '"twaalf";"11"', line=2))
-    assert (error.line, error.column) == (2, FIRST_COUNT)
-    assert f"broken.csv, regel 2, kolom '{FIRST_COUNT}'" in str(error)
-    assert "verwacht een geheel getal of '<5' (gevonden: 'twaalf')" in str(error)
-
-
-@pytest.mark.parametrize("new", [
-    '"12\u00a0"',  # non-breaking space: only spaces are stripped
-    '"12\t"',
-    '"1x"',
-    '"\u0661\u0662"',  # Arabic-Indic digits: a count has ASCII digits
-    '"1\x012"',  # a control character inside a value
-    '"12345678901234567890"',  # more digits than a count can have
+@pytest.mark.parametrize(("line", "old", "new", "column", "phrase"), [
+    (2, '"12";"11"', '"twaalf";"11"', FIRST_COUNT, "verwacht een geheel getal of '<5' (gevonden: 'twaalf')"),
+    (2, '"12";"11";"91.7"', '"12\u00a0";"11";"91.7"', FIRST_COUNT, INTEGER),  # only spaces are stripped
+    (2, '"12";"11";"91.7"', '"12\t";"11";"91.7"', FIRST_COUNT, INTEGER),
+    (2, '"12";"11";"91.7"', '"1x";"11";"91.7"', FIRST_COUNT, INTEGER),
+    (2, '"12";"11";"91.7"', '"\u0661\u0662";"11";"91.7"', FIRST_COUNT, INTEGER),  # a count has ASCII digits
+    (2, '"12";"11";"91.7"', '"1\x012";"11";"91.7"', FIRST_COUNT, INTEGER),  # a control character inside a value
+    (2, '"12";"11";"91.7"', '"12345678901234567890";"11";"91.7"', FIRST_COUNT, INTEGER),  # too many digits
+    (2, '"91.7"', '"91,7"', "SLAAGPERC SCHOOLJAAR 2022-2023 - MAN",
+     "verwacht een getal met '.' als decimaalteken (gevonden: '91,7')"),
+    (1, '"SLAAGPERC SCHOOLJAAR 2023-2024 - VROUW"', '"SLAAGPERC SCHOOLJAAR 2023-2024 - X"',
+     "SLAAGPERC SCHOOLJAAR 2023-2024 - X", "onbekende kolom"),
+    (1, '"GEMEENTENAAM"', '"PLAATSNAAM"', None, "de kopregel is niet die van DUO examenkandidaten vo"),
+    (4, '"URK"', '""', "GEMEENTENAAM", "verplichte kolom is leeg"),
+    (4, '"URK"', '"ATLANTIS"', "GEMEENTENAAM",
+     "gemeente 'ATLANTIS' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv"),
+    (4, '"VMBO T - techniek"', '"VMBO T - ruimtevaart"', "OPLEIDINGSNAAM",
+     "onbekende vmbo-opleiding 'VMBO T - ruimtevaart'"),
 ])
-def test_an_unusual_count_is_named(new, tmp_path):
-    error = _error(_broken(tmp_path, '"12";"11";"91.7"', f'{new};"11";"91.7"'))
-    assert (error.line, error.column) == (2, FIRST_COUNT)
-    assert "verwacht een geheel getal" in error.message
-
-
-def test_a_bad_pass_rate_is_named(tmp_path):
-    error = _error(_broken(tmp_path, '"91.7"', '"91,7"', line=2))
-    assert (error.line, error.column) == (2, "SLAAGPERC SCHOOLJAAR 2022-2023 - MAN")
-    assert "verwacht een getal met '.' als decimaalteken (gevonden: '91,7')" in error.message
-
-
-def test_missing_year_column_is_named(tmp_path):
-    path = _broken(tmp_path, '"SLAAGPERC SCHOOLJAAR 2023-2024 - VROUW"', '"SLAAGPERC SCHOOLJAAR 2023-2024 - X"', 1)
-    error = _error(path)
-    assert "onbekende kolom" in error.message
-    assert (error.line, error.column) == (1, "SLAAGPERC SCHOOLJAAR 2023-2024 - X")
-
-
-def test_another_header_is_refused(tmp_path):
-    path = _broken(tmp_path, '"GEMEENTENAAM"', '"PLAATSNAAM"', 1)
-    error = _error(path)
-    assert error.line == 1 and "de kopregel is niet die van DUO examenkandidaten vo" in error.message
-
-
-def test_empty_municipality_is_rejected_with_its_line(tmp_path):
-    error = _error(_broken(tmp_path, '"URK"', '""', line=4))
-    assert (error.line, error.column) == (4, "GEMEENTENAAM")
-    assert "verplichte kolom is leeg" in error.message
-
-
-def test_unknown_municipality_says_where_to_add_it(tmp_path):
-    error = _error(_broken(tmp_path, '"URK"', '"ATLANTIS"', line=4))
-    assert (error.line, error.column) == (4, "GEMEENTENAAM")
-    assert "gemeente 'ATLANTIS' is onbekend" in error.message and "region_aliases.csv" in error.message
-
-
-def test_unknown_programme_is_named(tmp_path):
-    error = _error(_broken(tmp_path, '"VMBO T - techniek"', '"VMBO T - ruimtevaart"', line=4))
-    assert (error.line, error.column) == (4, "OPLEIDINGSNAAM")
-    assert "onbekende vmbo-opleiding 'VMBO T - ruimtevaart'" in error.message
+def test_bad_input_is_named_by_file_line_and_column(line, old, new, column, phrase, tmp_path):
+    assert_located(duo_vo_exams, edited_copy(SMALL, tmp_path, old, new, line), line, column, phrase)
 
 
 def test_truncated_and_overlong_lines_are_named(tmp_path):
@@ -132,58 +77,46 @@ def test_truncated_and_overlong_lines_are_named(tmp_path):
     long_[3] += ';"9"'
     (tmp_path / "kort.csv").write_text("\r\n".join(short), encoding="utf-8", newline="")
     (tmp_path / "lang.csv").write_text("\r\n".join(long_), encoding="utf-8", newline="")
-    error = _error(tmp_path / "kort.csv")
-    assert (error.line, error.column) == (4, "GESLAAGDEN SCHOOLJAAR 2023-2024 - VROUW")
-    assert "de regel heeft 20 velden, de kopregel 25" in error.message and "afgebroken" in error.message
-    error = _error(tmp_path / "lang.csv")
+    error = assert_located(duo_vo_exams, tmp_path / "kort.csv", 4, "GESLAAGDEN SCHOOLJAAR 2023-2024 - VROUW",
+                           "de regel heeft 20 velden, de kopregel 25")
+    assert "afgebroken" in error.message
+    error = refusal(duo_vo_exams, tmp_path / "lang.csv")
     assert error.line == 4 and "de regel heeft 26 velden, de kopregel 25" in error.message
 
 
 def test_not_utf8_is_explained(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(SMALL.read_bytes().replace(b"Testschool Urk", "Testschool Úrk".encode("latin-1")))
-    error = _error(path)
-    assert (error.line, error.column) == (4, "INSTELLINGSNAAM VESTIGING")
-    assert "hier staat een teken dat geen UTF-8 is (byte 0xDA, in Windows-1252 'Ú')" in error.message
+    assert_located(duo_vo_exams, path, 4, "INSTELLINGSNAAM VESTIGING",
+                   "hier staat een teken dat geen UTF-8 is (byte 0xDA, in Windows-1252 'Ú')")
 
 
 def test_a_header_only_file_is_named(tmp_path):
     path = tmp_path / "leeg.csv"
     path.write_bytes(SMALL.read_bytes().split(b"\r\n", 1)[0] + b"\r\n")
-    error = _error(path)
+    error = refusal(duo_vo_exams, path)
     assert error.line == 2 and "geen gegevensregels" in error.message
 
 
 def test_quotes_in_values_are_read(tmp_path):
-    escaped = _broken(tmp_path, '"Testcollege Almere"', '"Test""college"" Almere"')
+    escaped = edited_copy(SMALL, tmp_path, '"Testcollege Almere"', '"Test""college"" Almere"', 2)
     facts, _, _ = staged_facts(duo_vo_exams, escaped)
     assert 'Test"college" Almere' in set(facts["school_name"])
-    stray = _broken(tmp_path, '"Testcollege Almere"', 'Test"college Almere')  # unquoted: the quote is text
+    stray = edited_copy(SMALL, tmp_path, '"Testcollege Almere"', 'Test"college Almere', 2)  # unquoted: text
     facts, _, _ = staged_facts(duo_vo_exams, stray)
     assert 'Test"college Almere' in set(facts["school_name"])
 
 
 def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
-    text = SMALL.read_bytes().decode("utf-8")
     expected = staged_facts(duo_vo_exams, SMALL, "f.csv")[0]
-    variants = {"bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
-                "lf.csv": text.replace("\r\n", "\n").encode("utf-8"),
-                "end.csv": text.rstrip("\r\n").encode("utf-8")}
-    for name, data in variants.items():
-        (tmp_path / name).write_bytes(data)
-        pd.testing.assert_frame_equal(staged_facts(duo_vo_exams, tmp_path / name, "f.csv")[0], expected)
+    for path in line_end_variants(SMALL, tmp_path):
+        pd.testing.assert_frame_equal(staged_facts(duo_vo_exams, path, "f.csv")[0], expected)
 
 
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path):
-    raw = tmp_path / "raw"
-    target = raw / duo_vo_exams.DATASET.raw_subdir / SMALL.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(_broken(tmp_path, '"8";"7"', '"8";"7x"', line=3).read_bytes())
-    with pytest.raises(RawFileError, match=re.escape(
-            "duo_vo_small.csv, regel 3, kolom 'GESLAAGDEN SCHOOLJAAR 2022-2023 - MAN': verwacht een geheel getal "
-            "of '<5' (gevonden: '7x')")):
-        build(raw, tmp_path / "warehouse.duckdb", progress=False)
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    edited_copy(SMALL, tmp_path / "raw" / duo_vo_exams.DATASET.raw_subdir, '"8";"7"', '"8";"7x"', 3)
+    assert ("duo_vo_small.csv, regel 3, kolom 'GESLAAGDEN SCHOOLJAAR 2022-2023 - MAN': verwacht een geheel getal "
+            "of '<5' (gevonden: '7x')") in str(build_refusal(tmp_path / "raw"))
 
 
 def test_header_recognition():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from etl.errors import RawFileError
 from etl.rawfiles import read_header
 from etl.sources import geo_municipalities as geo
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, refusal, staged_facts
 from warehouse.geometry import boundaries
 
 FIXTURE = FIXTURES / "geo" / "gemeente_2024_small.geojson"
@@ -80,19 +81,16 @@ def test_year_from_the_file_name_when_jrstatcode_is_missing(tmp_path):
 def test_bad_features_are_named(tmp_path, old, new, message):
     path = tmp_path / "gemeente_2024.geojson"
     path.write_text(FIXTURE.read_text().replace(old, new))
-    with pytest.raises(RawFileError, match=message) as error:
-        _facts(path)
-    assert error.value.column in ("statcode", "geometry")
-    assert error.value.line == (3 if "0995" in new else 4)  # feature n of the fixture is on line n + 1
+    error = refusal(geo, path)
+    assert re.search(message, error.message) and error.column in ("statcode", "geometry")
+    assert error.line == (3 if "0995" in new else 4)  # feature n of the fixture is on line n + 1
 
 
 def test_truncated_file_names_line_and_column(tmp_path):
     path = tmp_path / "gemeente_2024.geojson"
     path.write_text(FIXTURE.read_text()[:400])
-    with pytest.raises(RawFileError) as error:
-        _facts(path)
-    assert error.value.line == 3 and "teken" in error.value.column
-    assert "geen geldige GeoJSON" in str(error.value)
+    error = refusal(geo, path)
+    assert error.line == 3 and "teken" in error.column and "geen geldige GeoJSON" in error.message
 
 
 def _geo_edited(tmp_path: Path, edit) -> Path:
@@ -130,10 +128,7 @@ def _line_of_feature(path: Path, number: int) -> int:
         "no-coordinates", "text-coordinate", "infinite-coordinate"])
 def test_a_bad_feature_is_named_by_line_and_key(edit, column, phrase, tmp_path):
     path = _geo_edited(tmp_path, edit)
-    with pytest.raises(RawFileError) as caught:
-        _facts(path)
-    assert (caught.value.line, caught.value.column) == (_line_of_feature(path, 2), column), str(caught.value)
-    assert phrase in caught.value.message and str(caught.value).startswith(str(path))
+    assert_located(geo, path, _line_of_feature(path, 2), column, phrase)
 
 
 @pytest.mark.parametrize(("text", "column", "phrase"), [
@@ -144,9 +139,7 @@ def test_a_bad_feature_is_named_by_line_and_key(edit, column, phrase, tmp_path):
 def test_a_file_without_usable_features_is_named(text, column, phrase, tmp_path):
     path = tmp_path / "gemeente_2024.geojson"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RawFileError, match=phrase) as caught:
-        _facts(path)
-    assert (caught.value.line, caught.value.column) == (1, column)
+    assert_located(geo, path, 1, column, phrase)
 
 
 def test_the_year_comes_from_the_file_name_in_ascii_digits_only(tmp_path):
@@ -159,20 +152,13 @@ def test_the_year_comes_from_the_file_name_in_ascii_digits_only(tmp_path):
     assert set(_facts(path)["year"]) == {"2021"}
     other = tmp_path / "gemeenten_\u0662\u0660\u0662\u0661.geojson"  # Arabic-Indic digits
     other.write_text(json.dumps(collection), encoding="utf-8")
-    with pytest.raises(RawFileError, match="geen jaar gevonden"):
-        _facts(other)
+    assert "geen jaar gevonden" in refusal(geo, other).message
 
 
 def test_a_build_meeting_a_bad_boundary_file_names_file_line_and_key(tmp_path):
-    path = _geo_edited(tmp_path / "in", lambda features: features[1]["properties"].update(statcode="GM9999"))
-    target = tmp_path / "raw" / "geo" / path.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(path.read_bytes())
-    with pytest.raises(RawFileError) as caught:
-        build(tmp_path / "raw", tmp_path / "warehouse.duckdb", progress=False)
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    path = _geo_edited(tmp_path / "raw" / "geo", lambda features: features[1]["properties"].update(statcode="GM9999"))
     assert (f"gemeente_2024.geojson, regel {_line_of_feature(path, 2)}, kolom 'statcode': feature 2: gemeentecode "
-            "GM9999 staat niet in etl/reference/regions.csv") in str(caught.value)
+            "GM9999 staat niet in etl/reference/regions.csv") in str(build_refusal(tmp_path / "raw"))
 
 
 def test_municipal_outlines_are_rounded_on_the_geojson_exactly_as_through_shapely(real_data):

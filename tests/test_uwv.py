@@ -6,7 +6,6 @@ layout and every expected figure below was added up by hand from its lines.
 
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,11 +18,10 @@ import pytest
 from etl.build import build
 from etl.demo import uwv_open_match as demo
 from etl.demo.world import demo_world
-from etl.errors import RawFileError
 from etl.rawfiles import read_header
 from etl.sources import uwv_open_match as uwv
 from tests.conftest import FIXTURES
-from tests.staged import staged_facts
+from tests.staged import assert_located, build_refusal, edited_copy, line_end_variants, refusal, staged_facts
 from warehouse.indicators import compute
 
 FIXTURE = FIXTURES / "uwv" / "open_match_small.csv"
@@ -35,21 +33,6 @@ def _facts(path: Path) -> pd.DataFrame:
     facts = staged_facts(uwv, path, "f.csv")[0]
     facts["snapshot_date"] = facts["snapshot_date"].dt.date
     return facts
-
-
-def _edited(tmp_path: Path, old: str, new: str) -> Path:
-    data = FIXTURE.read_bytes()
-    assert old.encode() in data, old
-    path = tmp_path / "uwv.csv"
-    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
-    return path
-
-
-def _error(path: Path) -> RawFileError:
-    with pytest.raises(RawFileError) as error:
-        staged_facts(uwv, path)
-    assert str(error.value).startswith(f"{path}, regel {error.value.line}")
-    return error.value
 
 
 def test_reader_on_the_fixture():
@@ -76,23 +59,18 @@ def test_reader_on_the_fixture():
 
 def test_dutch_dates_lower_case_record_types_and_decimal_commas_are_read(tmp_path):
     expected = _facts(FIXTURE)
-    dutch = _facts(_edited(tmp_path, "2023-05-02;VACATURE;Flevoland;Almere;1315",
+    dutch = _facts(edited_copy(FIXTURE, tmp_path, "2023-05-02;VACATURE;Flevoland;Almere;1315",
                            "2-5-2023;vacature;Flevoland;Almere;1315"))
     pd.testing.assert_frame_equal(dutch, expected)
-    half = _facts(_edited(tmp_path, ";12;0;0;0;0;0;0", ";12,25;0;0;0;0;0;0")).set_index(
+    half = _facts(edited_copy(FIXTURE, tmp_path, ";12;0;0;0;0;0;0", ";12,25;0;0;0;0;0;0")).set_index(
         ["snapshot_date", "municipality_code", "occupation_code"])
     assert half.loc[(date(2023, 5, 2), "GM0034", "0711"), "vacancies"] == 20.25
 
 
 def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
-    text = FIXTURE.read_bytes().decode("utf-8")
     expected = staged_facts(uwv, FIXTURE, "f.csv")[0]
-    variants = {"bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
-                "lf.csv": text.replace("\r\n", "\n").encode("utf-8"),
-                "end.csv": text.rstrip("\r\n").encode("utf-8")}
-    for name, data in variants.items():
-        (tmp_path / name).write_bytes(data)
-        pd.testing.assert_frame_equal(staged_facts(uwv, tmp_path / name, "f.csv")[0], expected)
+    for path in line_end_variants(FIXTURE, tmp_path):
+        pd.testing.assert_frame_equal(staged_facts(uwv, path, "f.csv")[0], expected)
 
 
 def test_technical_rule_is_brc_classes_07_and_08():
@@ -122,62 +100,39 @@ def test_technical_rule_is_brc_classes_07_and_08():
      "verwacht een BRC-beroepsgroepcode van 4 cijfers"),
     ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-05-02;VACATURE;Flevoland; ;1315", 2, "GEMEENTE",
      "verwacht een gemeentenaam"),
+    ("Lelystad;8232", "Atlantis;8232", 9, "GEMEENTE",
+     "gemeente 'Atlantis' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv"),
+    ("Lelystad;8232", "Lelystad\u00e9;8232".encode("latin-1"), 9, "GEMEENTE",
+     "hier staat een teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')"),
+    ("BEROEP;", b"BEROEP\xe9;", 1, "teken 66", "geen UTF-8"),
+    (";AANT_OPLNIV_6\r\n", "\r\n", 1, "AANT_OPLNIV_6", "de kopregel is niet die van UWV Open Match Data"),
 ])
 def test_wrong_values_name_line_and_column(tmp_path, old, new, line, column, message):
-    error = _error(_edited(tmp_path, old, new))
-    assert message in error.message
-    assert (error.line, error.column) == (line, column)
+    assert_located(uwv, edited_copy(FIXTURE, tmp_path, old, new), line, column, message)
 
 
-def test_missing_column(tmp_path):
-    path = _edited(tmp_path, ";AANT_OPLNIV_6\r\n", "\r\n")
-    assert not uwv.recognises(read_header(path))
-    error = _error(path)
-    assert (error.line, error.column) == (1, "AANT_OPLNIV_6")
-    assert "de kopregel is niet die van UWV Open Match Data" in error.message
+def test_a_missing_column_is_not_recognised(tmp_path):
+    assert not uwv.recognises(read_header(edited_copy(FIXTURE, tmp_path, ";AANT_OPLNIV_6\r\n", "\r\n")))
 
 
 def test_truncated_last_line(tmp_path):
     path = tmp_path / "uwv.csv"
     path.write_bytes(FIXTURE.read_bytes()[:-12])
-    error = _error(path)
-    assert "de regel heeft 9 velden, de kopregel 14" in error.message and "afgebroken" in error.message
-    assert error.line == 22 and error.column == "AANT_OPLNIV_2"
+    error = assert_located(uwv, path, 22, "AANT_OPLNIV_2", "de regel heeft 9 velden, de kopregel 14")
+    assert "afgebroken" in error.message
 
 
 def test_a_header_only_file_is_named(tmp_path):
     path = tmp_path / "uwv.csv"
     path.write_bytes(FIXTURE.read_bytes().split(b"\n", 1)[0] + b"\n")
-    error = _error(path)
+    error = refusal(uwv, path)
     assert error.line == 2 and "geen gegevensregels" in error.message
 
 
-def test_not_utf8_is_explained(tmp_path):
-    path = tmp_path / "uwv.csv"
-    path.write_bytes(FIXTURE.read_bytes().replace(b"Lelystad;8232", "Lelystad\u00e9;8232".encode("latin-1"), 1))
-    error = _error(path)
-    assert (error.line, error.column) == (9, "GEMEENTE")
-    assert "hier staat een teken dat geen UTF-8 is (byte 0xE9, in Windows-1252 'é')" in error.message
-    path.write_bytes(FIXTURE.read_bytes().replace(b"BEROEP;", b"BEROEP\xe9;", 1))
-    error = _error(path)
-    assert (error.line, error.column) == (1, "teken 66") and "geen UTF-8" in error.message
-
-
-def test_unknown_municipality(tmp_path):
-    error = _error(_edited(tmp_path, "Lelystad;8232", "Atlantis;8232"))
-    assert "gemeente 'Atlantis' is onbekend" in error.message and "region_aliases.csv" in error.message
-    assert (error.line, error.column) == (9, "GEMEENTE")
-
-
 def test_a_build_meeting_a_bad_file_names_file_line_and_column(tmp_path):
-    raw = tmp_path / "raw"
-    target = raw / uwv.DATASET.raw_subdir / FIXTURE.name
-    target.parent.mkdir(parents=True)
-    target.write_bytes(_edited(tmp_path, "Almere;1325", "Nergenshuizen;1325").read_bytes())
-    with pytest.raises(RawFileError, match=re.escape(
-            "open_match_small.csv, regel 3, kolom 'GEMEENTE': gemeente 'Nergenshuizen' is onbekend")):
-        build(raw, tmp_path / "warehouse.duckdb", progress=False)
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    edited_copy(FIXTURE, tmp_path / "raw" / uwv.DATASET.raw_subdir, "Almere;1325", "Nergenshuizen;1325")
+    assert ("open_match_small.csv, regel 3, kolom 'GEMEENTE': gemeente 'Nergenshuizen' is onbekend"
+            in str(build_refusal(tmp_path / "raw")))
 
 
 @pytest.fixture(scope="module")
