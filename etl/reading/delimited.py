@@ -207,13 +207,14 @@ def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: l
     raise RawFileError(path, f"{message} (gevonden: '{described}')", int(first), column)
 
 
-def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
-    """The header line split at `sep` (quotes as in CSV; names stripped when `strip`), or None when it is not UTF-8."""
+def header_of(path: Path, sep: str, strip: bool = True) -> list[str]:
+    """The header line split at `sep` (quotes as in CSV; names stripped when `strip`); rawtext.not_utf8's error
+    when it is not UTF-8."""
     with path.open("rb") as handle:
         first = handle.readline()
     try:
         line = first.decode("utf-8-sig").split("\r", 1)[0].rstrip("\n")  # also a file with old Mac line ends
     except UnicodeDecodeError:
-        return None
+        raise rawtext.not_utf8(path, sep) from None
     names = next(csv.reader([line], delimiter=sep), [])
     return [name.strip() for name in names] if strip else names

@@ -4,7 +4,7 @@ Not a dataset module itself (no DATASET): duo_mbo_graduates.py, duo_mbo_residenc
 it, duo_mbo_students_old.py its stage_wide. The catalogue (catalogs/duo_resources.json) gives the column names; the
 portal writes comma-separated CSV with a header line, and counts from 1 to 4 as -1. A `;`-separated copy (as DUO's
 older site wrote) is read as well: the separator is taken from the header line. The files are read inside DuckDB
-by etl/sources/delimited.py, which stops the build at the first problem with a Dutch message naming file, line and
+by etl/reading/delimited.py, which stops the build at the first problem with a Dutch message naming file, line and
 column.
 """
 
@@ -46,7 +46,10 @@ def school_year(year: int) -> str:
 def jaar_periods(header: list[str], path: Path) -> list[str]:
     """The school years in a file's JAAR column (the year is a column, so the file is scanned)."""
     sep = separator(path)
-    names = delimited.header_of(path, sep) or header
+    try:
+        names = delimited.header_of(path, sep) or header
+    except RawFileError:  # not UTF-8: stage names the byte
+        names = header
     if "JAAR" not in names:
         raise RawFileError(path, "kolom ontbreekt", 1, "JAAR")
     columns = {f"c{i}": "varchar" for i in range(len(names))}
@@ -69,8 +72,6 @@ def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> t
     """(separator, the header's names stripped); RawFileError when the header is not UTF-8 or not `title`'s."""
     sep = separator(path)
     names = delimited.header_of(path, sep)
-    if names is None:
-        raise rawtext.not_utf8(path, sep)
     if not recognises(names):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     return sep, names

@@ -1,4 +1,4 @@
-"""Temp tables that the readers' fast paths build from Python values (names, codes, programmes, records)."""
+"""Temp tables that the readers build from Python values (names, codes, programmes, records)."""
 
 from __future__ import annotations
 

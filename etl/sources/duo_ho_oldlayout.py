@@ -115,8 +115,6 @@ def _municipality_codes() -> tuple[str, ...]:
 def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[int]]:
     """The file's header and its years; a header that is not the layout's is a named error."""
     header = delimited.header_of(path, ";")
-    if header is None:
-        raise not_utf8(path, ";")
     if not recognises(header, fixed):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     return header, years_in(header, fixed, path)

@@ -116,19 +116,11 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title:
     """Temp view `rows`: the records as text (delimited.read_text) checked by the rules, with `year` and `level`.
 
     The level is SOORT_DIPLOMA's prefix for graduates, else the institution's (WO_INSTITUTIONS)."""
-    header = delimited.header_of(path, ",")
-    if header is None:
-        raise not_utf8(path, ",")
-    if header != columns:
+    if delimited.header_of(path, ",") != columns:
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    try:
-        records = delimited.read_text(con, path, ",", header, f"{rows}_text", _rules(columns), {
-            columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
-            columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
-    except RawFileError as error:  # rawtext names the byte that is not UTF-8 and what it would be in Windows-1252
-        if "geen UTF-8" not in error.message:
-            raise
-        raise not_utf8(path, ",") from None
+    records = delimited.read_text(con, path, ",", columns, f"{rows}_text", _rules(columns), {
+        columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
+        columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
     if "SOORT_DIPLOMA" in columns:
         level = "split_part(lower(pystrip(\"SOORT_DIPLOMA\")), ' ', 1)"
     else:

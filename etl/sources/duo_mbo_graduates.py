@@ -110,7 +110,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_graduate: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
+    Any problem (see etl/reading/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
     the line and column.
     """
     sep, header = current.header(path, recognises, "DUO gediplomeerde mbo-studenten")

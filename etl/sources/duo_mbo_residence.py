@@ -99,7 +99,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_residence: temp view `table`; returns (data rows, no education rows).
 
-    Any problem (see etl/sources/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
+    Any problem (see etl/reading/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
     line and column.
     """
     sep, header = current.header(path, recognises, "DUO mbo-studenten per instelling en woongemeente")

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
 from etl.checks import Check
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
@@ -119,13 +118,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
+    Any problem (see etl/reading/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
     file without any figure) raises a RawFileError naming the line and column.
     """
     sep = current.separator(path)
     header = delimited.header_of(path, sep)
-    if header is None:
-        raise rawtext.not_utf8(path, sep)
     if not recognises(header):
         column, message = _problem(_names(header))
         raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
@@ -130,8 +129,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     an unreadable record or value (delimited.read_text), an unknown programme or municipality.
     """
     header = delimited.header_of(path, ";", strip=False)
-    if header is None:
-        raise rawtext.not_utf8(path, ";")
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo; download het bestand opnieuw", 1)
     school_years = school_years_in(header, path)

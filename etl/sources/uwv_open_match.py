@@ -156,8 +156,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     wrong: an unreadable record or value (delimited.read_text), a day that does not exist, an unknown municipality.
     """
     header = delimited.header_of(path, ";", strip=False)
-    if header is None:
-        raise rawtext.not_utf8(path, ";")
     if header != COLUMNS:
         missing = [c for c in COLUMNS if c not in header]
         raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
