@@ -99,13 +99,7 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
     classification); returns the years. An unknown name stops the build at its first line."""
     places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
                          f"min(source_line) from {rows} group by all order by 4").fetchall()
-    codes = []
-    for _, number, name, line in places:
-        code = resolver.resolve(name, number)
-        if code is None:
-            raise RawFileError(path, f"gemeente '{name.strip()}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", line, "GEMEENTENAAM")
-        codes.append(code)
+    codes = [resolver.code(name.strip(), year, path, line, "GEMEENTENAAM") for _, year, name, line in places]
     con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as name, "
                 "unnest(?::integer[]) as year, unnest(?::varchar[]) as municipality_code",
                 [[p[0] for p in places], [p[1] for p in places], codes])

@@ -19,7 +19,6 @@ import duckdb
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
-from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
 from etl.reading.temp_table import temp_table
@@ -86,12 +85,8 @@ _code = current.gemeente_code
 def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
                line: int) -> str | None:
     """WOONGEMEENTENUMMER, else the name resolved; None for abroad or unknown (values stripped)."""
-    code = _code(number)
-    if code is None and normalise_name(name) not in NOT_A_MUNICIPALITY:
-        code = resolver.resolve(name, year)
-        if code is None:
-            raise RawFileError(path, f"woongemeente '{name}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", line, "WOONGEMEENTE")
+    if (code := _code(number)) is None and normalise_name(name) not in NOT_A_MUNICIPALITY:
+        code = resolver.code(name, year, path, line, "WOONGEMEENTE", "woongemeente")
     return code
 
 

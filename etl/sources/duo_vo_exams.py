@@ -145,14 +145,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
                              "order by 3").fetchall()
     education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
-    codes = []
-    for name, line in con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall():  # noqa: S608
-        for school_year in school_years:
-            code = resolver.resolve(name, int(school_year[:4]))
-            if code is None:
-                raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
-                                         "etl/reference/region_aliases.csv", int(line), "GEMEENTENAAM")
-            codes.append((name, school_year, code))
+    places = con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall()  # noqa: S608
+    codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
+             for name, line in places for school_year in school_years]
     temp_table(con, f"{wide}_edu", {"kind": ("varchar", [k for k, _, _ in programmes]),
                                     "label": ("varchar", [lab for _, lab, _ in programmes]),
                                     "education_id": ("varchar", [e.education_id for e in education])})

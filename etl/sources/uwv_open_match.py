@@ -189,16 +189,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
                 "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
                 [texts, dates, DATASET.dataset_id, relative_path])
-    codes = []
-    for name, year, line in con.execute(f"""
-            select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
-            join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
-    """).fetchall():  # noqa: S608
-        code = resolver.resolve(name, year)
-        if code is None:
-            raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTE")
-        codes.append((name, year, code))
+    places = con.execute(f"""
+        select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
+        join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
+    """).fetchall()  # noqa: S608
+    codes = [(name, year, resolver.code(name, year, path, line, "GEMEENTE")) for name, year, line in places]
     temp_table(con, f"{wide}_places", {"name": ("varchar", [c[0] for c in codes]),
                                        "year": ("integer", [c[1] for c in codes]),
                                        "code": ("varchar", [c[2] for c in codes])})
