@@ -207,6 +207,40 @@ def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: l
     raise RawFileError(path, f"{message} (gevonden: '{described}')", int(first), column)
 
 
+def read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> int:
+    """View `table` of an unquoted `;`-separated file (the DUO old layouts): `source_line` and the header's names.
+
+    Lines are split on LF (a CR before it dropped) and fields on ';'; stray lines (empty or `""`) are skipped while
+    every other line keeps its number. Returns the number of records; RawFileError for a byte that is not UTF-8, a
+    record with another number of fields than the header, or no records at all.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise rawtext.not_utf8(path, ";") from None
+    # Line i of the text is element i of the split.
+    con.execute(f"""
+        create or replace temp table {table}_lines as
+        select i::integer as source_line, string_split(line, ';') as fields
+        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
+              from (select string_split(?, chr(10)) as l))
+        where i > 1 and line not in ('', '""')
+    """, [text])  # noqa: S608 (the table name comes from the build)
+    odd = f"filter (len(fields) <> {len(header)})"
+    records, line, count = con.execute(f"select count(*), min(source_line) {odd}, "  # noqa: S608
+                                       f"arg_min(len(fields), source_line) {odd} from {table}_lines").fetchall()[0]
+    if line is not None:
+        raise RawFileError(path, f"de regel heeft {count} velden, de kopregel {len(header)}; is de regel afgebroken "
+                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.",
+                           line, header[min(count, len(header) - 1)])
+    if records == 0:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    columns = ", ".join(f"fields[{i}] as {quoted(name)}" for i, name in enumerate(header, start=1))
+    con.execute(f"create or replace temp view {table} as select source_line, {columns} from {table}_lines")  # noqa: S608
+    return records
+
+
 def header_of(path: Path, sep: str, strip: bool = True) -> list[str]:
     """The header line split at `sep` (quotes as in CSV; names stripped when `strip`); rawtext.not_utf8's error
     when it is not UTF-8."""

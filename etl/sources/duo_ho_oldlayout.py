@@ -13,7 +13,7 @@ CROHO ONDERDEEL is lower case. Between records DUO's export left stray lines hol
 and the other lines keep their true line numbers. hbo and wo files have the same header; the level follows from the
 data (SOORT DIPLOMA, else the CROHO code).
 
-`stage` reads the file in DuckDB as lines (read_text), splits them at `;` and checks every value with SQL rules; the
+`stage` reads the file as lines split at `;` (delimited.read_lines) and checks every value with SQL rules; the
 first problem stops the build with a Dutch message naming the file, line and column.
 """
 
@@ -118,35 +118,6 @@ def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[i
     if not recognises(header, fixed):
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
     return header, years_in(header, fixed, path)
-
-
-def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> int:
-    """Temp view `table`: the records (stray lines skipped) split into the header's columns, with `source_line`."""
-    try:
-        con.execute(f"""
-            create or replace temp table {table}_lines as
-            select n::integer as source_line, string_split(rtrim(line, chr(13)), ';') as fields
-            from (select unnest(string_split(content, chr(10))) as line,
-                         generate_subscripts(string_split(content, chr(10)), 1) as n from read_text(?))
-            where n > 1 and rtrim(line, chr(13)) not in ('', '""')
-        """, [str(path)])  # noqa: S608 (the table name comes from the build)
-    except duckdb.InvalidInputException:  # read_text refuses a file that is not UTF-8
-        raise not_utf8(path, ";") from None
-    short = con.execute(f"select source_line, len(fields) from {table}_lines where len(fields) <> ? "  # noqa: S608
-                        "order by source_line limit 1", [len(header)]).fetchall()
-    if short:
-        line, count = short[0]
-        raise RawFileError(path, f"de regel heeft {count} velden, de kopregel {len(header)}; is de regel afgebroken "
-                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.",
-                           line, header[min(count, len(header) - 1)])
-    records = con.execute(f"select count(*) from {table}_lines").fetchall()[0][0]  # noqa: S608
-    if records == 0:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
-    columns = ", ".join(f"fields[{i}] as {delimited.quoted(name)}" for i, name in enumerate(header, start=1))
-    con.execute(f"create or replace temp view {table} as select source_line, {columns} "  # noqa: S608
-                f"from {table}_lines")
-    return records
 
 
 def _rules(header: list[str], fixed: list[str], table: str) -> list[delimited.Rule]:
@@ -278,7 +249,7 @@ class OldLayoutSource:
         constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
         header, years = _header(path, fixed, f"DUO {self.DATASET.title.lower()} (oude indeling)")
         wide = f"{table}_wide"
-        records = _read_lines(con, path, header, wide)
+        records = delimited.read_lines(con, path, header, wide)
         con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
                     [list(_municipality_codes())])
         delimited.check_rules(con, path, wide, _rules(header, fixed, table), {})

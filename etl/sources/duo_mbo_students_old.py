@@ -172,27 +172,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
     years = years_in(header, path)
-    lines, wide, q = f"{table}_lines", f"{table}_wide", delimited.quoted
-    # Line i of the text is element i of the split.
-    con.execute(f"""
-        create or replace temp table {lines} as
-        select i as source_line, string_split(line, ';') as f
-        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
-              from (select string_split(?, chr(10)) as l))
-        where i > 1 and line not in ('', '""')
-    """, [text])  # noqa: S608 (identifiers from code constants)
-    records, line, fields = con.execute(f"select count(*), min(source_line) filter (len(f) <> ?), "  # noqa: S608
-                                        f"arg_min(len(f), source_line) filter (len(f) <> ?) from {lines}",
-                                        [len(header), len(header)]).fetchall()[0]
-    if records == 0:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    if line is not None:
-        raise RawFileError(path, f"de regel heeft {fields} velden, de kopregel {len(header)}; is de regel afgebroken "
-                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.", line,
-                           header[min(fields, len(header) - 1)])
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
-    con.execute(f"create or replace temp view {wide} as select source_line, "  # noqa: S608
-                + ", ".join(f"f[{i}] as {q(name)}" for i, name in enumerate(header, 1)) + f" from {lines}")
+    wide, q = f"{table}_wide", delimited.quoted
+    delimited.read_lines(con, path, header, wide)
 
     def number(column: str) -> str:  # null for a value that is not a number: its own pattern names it
         return f"try_cast(coalesce(nullif(pystrip({q(column)}), ''), '0') as bigint)"
