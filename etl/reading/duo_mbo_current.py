@@ -119,11 +119,9 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
                    [{', '.join(f'cast({b.count} as bigint)' for b in blocks)}] as counts
             from {wide})
     """)  # noqa: S608 (identifiers from the recognised header and code constants)
-    con.execute(f"create or replace temp table {table}_blocks as select unnest(range(1, ?)) as i, "
-                "unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as sex, unnest(?::date[]) as peildatum, "
-                "unnest(?::integer[]) as place_year",
-                [len(blocks) + 1, [b.school_year for b in blocks], [b.sex for b in blocks],
-                 [b.peildatum for b in blocks], [b.place_year for b in blocks]])
+    temp_table(con, f"{table}_blocks", {"i": "integer", "school_year": "varchar", "sex": "varchar", "peildatum": "date",
+                                        "place_year": "integer"},
+               [(i, b.school_year, b.sex, b.peildatum, b.place_year) for i, b in enumerate(blocks, start=1)])
     # Long order is block by block, records in file order: a programme's first row has the least (block, line).
     found = con.execute(f"select {', '.join(keys)}, min(source_line) from {table}_typed "  # noqa: S608
                         "where first_block is not null group by all "
@@ -135,12 +133,10 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
                         "group by all order by line, place_key, place_year").fetchall()
     education = [classify(tuple(row[:-1]), row[-1]) for row in found]
     codes = [(name, year, resolve(name, year, line)) for name, year, line in pairs]
-    extra = {name: [attribute(e) for e in education] for name, attribute in from_education.items()}
-    temp_table(con, f"{table}_edu", {**{k: ("varchar", [row[i] for row in found]) for i, k in enumerate(keys)},
-                                     **{name: ("varchar", values) for name, values in extra.items()}})
-    temp_table(con, f"{table}_codes", {"place_key": ("varchar", [c[0] for c in codes]),
-                                       "place_year": ("integer", [c[1] for c in codes]),
-                                       "code": ("varchar", [c[2] for c in codes])})
+    temp_table(con, f"{table}_edu", dict.fromkeys([*keys, *from_education], "varchar"),
+               [(*row[:-1], *(attribute(e) for attribute in from_education.values()))
+                for row, e in zip(found, education, strict=True)])
+    temp_table(con, f"{table}_codes", {"place_key": "varchar", "place_year": "integer", "code": "varchar"}, codes)
     fixed = ", ".join(f"?::varchar as {name}" for name in constants)
     con.execute(f"create or replace temp table {table}_constants as select {fixed}", list(constants.values()))
     con.execute(f"""
@@ -150,7 +146,7 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
             from {table}_typed t, {table}_blocks b where t.counts[b.i] is not null
         )
         select long.school_year, {', '.join(f'long.{name}' for name in columns)},
-               {', '.join(f'e.{name}' for name in extra)}, k.code as municipality_code, long.sex,
+               {', '.join(f'e.{name}' for name in from_education)}, k.code as municipality_code, long.sex,
                nullif(v, -1) as {prefix}, case when v = -1 then 1 else v end as {prefix}_low,
                case when v = -1 then 4 else v end as {prefix}_high, v = -1 as {prefix}_suppressed,
                long.peildatum, 'definitief' as status, c.*, cast(long.source_line as integer) as source_line

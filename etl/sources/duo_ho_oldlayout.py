@@ -33,6 +33,7 @@ from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
+from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, read_regions
 
 COMMON_START = [
@@ -157,11 +158,8 @@ def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: st
     found = con.execute(f"select level, {key}, arg_min(\"OPLEIDINGSNAAM ACTUEEL\", source_line), "  # noqa: S608
                         f"min(source_line) as first from {rows} group by all order by first").fetchall()
     programmes = [ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL") for row in found]
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
-                "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as code, "
-                "unnest(?::varchar[]) as education_id",
-                [*(list(column) for column in zip(*(row[:4] for row in found), strict=True)),
-                 [programme.education_id for programme in programmes]])
+    temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
+               [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
     return first_per_id(programmes)
 
 

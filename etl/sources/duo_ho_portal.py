@@ -33,6 +33,7 @@ from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
+from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
 
@@ -99,10 +100,9 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
     classification); returns the years. An unknown name stops the build at its first line."""
     places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
                          f"min(source_line) from {rows} group by all order by 4").fetchall()
-    codes = [resolver.code(name.strip(), year, path, line, "GEMEENTENAAM") for _, year, name, line in places]
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as name, "
-                "unnest(?::integer[]) as year, unnest(?::varchar[]) as municipality_code",
-                [[p[0] for p in places], [p[1] for p in places], codes])
+    temp_table(con, table, {"name": "varchar", "year": "integer", "municipality_code": "varchar"},
+               [(key, year, resolver.code(name.strip(), year, path, line, "GEMEENTENAAM"))
+                for key, year, name, line in places])
     return sorted({p[1] for p in places})
 
 
@@ -132,10 +132,8 @@ def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: st
                         f"from {rows} group by all order by first").fetchall()
     programmes = [ho_education(level, onderdeel, sub, None, None, path, line, "ONDERDEEL")
                   for level, onderdeel, sub, line in found]
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
-                "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as education_id",
-                [*(list(column) for column in zip(*(row[:3] for row in found), strict=True)),
-                 [programme.education_id for programme in programmes]])
+    temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "education_id"), "varchar"),
+               [(*row[:3], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
     return first_per_id(programmes)
 
 

@@ -124,10 +124,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
              for name, number, year, line in _distinct(con, wide, "home_name", "home_number")]
     for suffix, rows in (("inst", institutions), ("home", homes)):
-        temp_table(con, f"{wide}_{suffix}", {"name": ("varchar", [r[0] for r in rows]),
-                                             "number": ("varchar", [r[1] for r in rows]),
-                                             "year": ("integer", [r[2] for r in rows]),
-                                             "code": ("varchar", [r[3] for r in rows])})
+        temp_table(con, f"{wide}_{suffix}", {"name": "varchar", "number": "varchar", "year": "integer",
+                                             "code": "varchar"}, rows)
     con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
                 "unnest(range(1, ?)) as i, ?::varchar as source_id, ?::varchar as source_file",
                 [counts, len(counts) + 1, DATASET.dataset_id, relative_path])

@@ -147,7 +147,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                [{', '.join(f"cast(nullif(pystrip({q(c)}), '') as bigint)" for c in counts)}] as counts
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
-    temp_table(con, f"{wide}_blocks", {"type_mbo": ("varchar", counts), "i": ("integer", range(1, len(counts) + 1))})
+    temp_table(con, f"{wide}_blocks", {"type_mbo": "varchar", "i": "integer"},
+               [(count, i) for i, count in enumerate(counts, start=1)])
     con.execute(f"""
         create or replace temp view {wide}_long as
         select t.*, b.type_mbo, b.i, t.counts[b.i] as v
@@ -163,15 +164,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     places = con.execute(f"select place_name, number, year, min(source_line) as line from {wide}_long "  # noqa: S608
                          "group by all order by line, place_name, number, year").fetchall()
     education = [mbo_education_current(*key, path, line) for *key, line in found]
-    codes = [_institution_code(name, number, year, resolver, path, line) for name, number, year, line in places]
-    temp_table(con, f"{wide}_edu", {**{k: ("varchar", [row[i] for row in found])
-                                       for i, k in enumerate(("crebo", "name", "type_mbo", "sectorkamer",
-                                                              "hoofdgroep"))},
-                                    "education_id": ("varchar", [e.education_id for e in education]),
-                                    "leerweg": ("varchar", [e.leerweg for e in education])})
-    temp_table(con, f"{wide}_inst", {"name": ("varchar", [p[0] for p in places]),
-                                     "number": ("varchar", [p[1] for p in places]),
-                                     "year": ("integer", [p[2] for p in places]), "code": ("varchar", codes)})
+    temp_table(con, f"{wide}_edu", dict.fromkeys(("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep",
+                                                  "education_id", "leerweg"), "varchar"),
+               [(*row[:-1], e.education_id, e.leerweg) for row, e in zip(found, education, strict=True)])
+    temp_table(con, f"{wide}_inst", {"name": "varchar", "number": "varchar", "year": "integer", "code": "varchar"},
+               [(name, number, year, _institution_code(name, number, year, resolver, path, line))
+                for name, number, year, line in places])
     con.execute(f"create or replace temp table {wide}_constants as select ?::varchar as source_id, "
                 "?::varchar as source_file", [DATASET.dataset_id, relative_path])
     con.execute(f"""

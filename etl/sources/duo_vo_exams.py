@@ -148,12 +148,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     places = con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall()  # noqa: S608
     codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
              for name, line in places for school_year in school_years]
-    temp_table(con, f"{wide}_edu", {"kind": ("varchar", [k for k, _, _ in programmes]),
-                                    "label": ("varchar", [lab for _, lab, _ in programmes]),
-                                    "education_id": ("varchar", [e.education_id for e in education])})
-    temp_table(con, f"{wide}_place", {"name": ("varchar", [c[0] for c in codes]),
-                                      "school_year": ("varchar", [c[1] for c in codes]),
-                                      "code": ("varchar", [c[2] for c in codes])})
+    temp_table(con, f"{wide}_edu", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
+               [(k, lab, e.education_id) for (k, lab, _), e in zip(programmes, education, strict=True)])
+    temp_table(con, f"{wide}_place", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
     # Text columns stripped once per record, counts as bigint with SUPPRESSED as null (so bounds and the suppressed
     # flag follow from null), one struct per school year × sex; the view unnests them.
     def count(column: str) -> str:

@@ -194,11 +194,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
     """).fetchall()  # noqa: S608
     codes = [(name, year, resolver.code(name, year, path, line, "GEMEENTE")) for name, year, line in places]
-    temp_table(con, f"{wide}_places", {"name": ("varchar", [c[0] for c in codes]),
-                                       "year": ("integer", [c[1] for c in codes]),
-                                       "code": ("varchar", [c[2] for c in codes])})
-    temp_table(con, f"{wide}_classes", {"code": ("varchar", list(classes)),
-                                        "is_technical": ("boolean", list(classes.values()))})
+    temp_table(con, f"{wide}_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
+    temp_table(con, f"{wide}_classes", {"code": "varchar", "is_technical": "boolean"}, classes.items())
 
     def number_of(column: str) -> str:
         return f"cast(replace(pystrip({column}), ',', '.') as decimal(24, 9))"
