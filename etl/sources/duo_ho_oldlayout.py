@@ -150,14 +150,16 @@ def _list(values: dict[str, str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
-    """Temp table `table`: level × CROHO onderdeel × subonderdeel × code of view `rows` → education id (the name
-    of the first record); returns the education rows in order of first appearance. An unknown onderdeel stops the
-    build at its first line."""
-    key = '"CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL"'
-    found = con.execute(f"select level, {key}, arg_min(\"OPLEIDINGSNAAM ACTUEEL\", source_line), "  # noqa: S608
-                        f"min(source_line) as first from {rows} group by all order by first").fetchall()
-    programmes = [ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL") for row in found]
+def programme_table(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str, onderdeel: str, sub: str,
+                    code: str | None = None, name: str | None = None) -> list[Education]:
+    """Temp table `table`: level × onderdeel × subonderdeel × code (null without a `code` column) of view `rows` →
+    education id (with the `name` of the first record); returns the education rows in order of first appearance.
+    An unknown onderdeel stops the build at its first line (column `onderdeel`). Both layouts use it."""
+    code, name = (delimited.quoted(c) if c else "null" for c in (code, name))
+    found = con.execute(f"select level, {delimited.quoted(onderdeel)}, {delimited.quoted(sub)}, {code}, "  # noqa: S608
+                        f"arg_min({name}, source_line), min(source_line) as first from {rows} group by all "
+                        "order by first").fetchall()
+    programmes = [ho_education(*row[:5], path, row[5], onderdeel) for row in found]
     temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
                [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
     return first_per_id(programmes)
@@ -254,7 +256,8 @@ class OldLayoutSource:
         level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
                  "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
         con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
-        programmes = _programmes(con, path, f"{table}_rows", f"{table}_programmes")
+        programmes = programme_table(con, path, f"{table}_rows", f"{table}_programmes", "CROHO ONDERDEEL",
+                                     "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSNAAM ACTUEEL")
         con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
                     "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                     + ", ".join(f"?::varchar as {n}" for n in constants),

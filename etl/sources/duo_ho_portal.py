@@ -28,8 +28,7 @@ import duckdb
 
 from etl.checks import Check
 from etl.dataset import FetchTarget
-from etl.education import Education, first_per_id
-from etl.education.ho import ho_education
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
@@ -125,18 +124,6 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title:
     return records
 
 
-def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
-    """Temp table `table`: level × ONDERDEEL × SUBONDERDEEL of view `rows` → education id; returns the education
-    rows in order of first appearance. An unknown onderdeel stops the build at its first line."""
-    found = con.execute(f"select level, \"ONDERDEEL\", \"SUBONDERDEEL\", min(source_line) as first "  # noqa: S608
-                        f"from {rows} group by all order by first").fetchall()
-    programmes = [ho_education(level, onderdeel, sub, None, None, path, line, "ONDERDEEL")
-                  for level, onderdeel, sub, line in found]
-    temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "education_id"), "varchar"),
-               [(*row[:3], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
-    return first_per_id(programmes)
-
-
 class PortalSource:
     """One portal dataset as an entry of the source registry, with the attributes of a source module."""
 
@@ -184,7 +171,7 @@ class PortalSource:
         rows = f"{table}_rows"
         records = _read(con, path, self.COLUMNS, f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)", rows)
         years = _municipalities(con, path, resolver, rows, f"{table}_places")
-        programmes = _programmes(con, path, rows, f"{table}_programmes")
+        programmes = old.programme_table(con, path, rows, f"{table}_programmes", "ONDERDEEL", "SUBONDERDEEL")
         con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
                     "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                     "?::varchar as source_id, ?::varchar as measure",

@@ -128,14 +128,9 @@ def years_in(header: list[str], path: Path) -> list[int]:
     return years
 
 
-def school_year(year: int) -> str:
-    """Students counted on 1 October Y belong to school year Y/Y+1."""
-    return f"{year}-{year + 1}"
-
-
 def periods(header: list[str], path: Path) -> list[str]:
     """The school years the file covers, from its header."""
-    return [school_year(y) for y in years_in(header, path)]
+    return [current.school_year(y) for y in years_in(header, path)]
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +182,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     delimited.check_rules(con, path, wide, rules, patterns)  # delimited.read_text's own checks
     # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
     blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
-                            "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)
+                            "'0') end", current.school_year(year), sex.lower(), date(year, 10, 1), year)
               for year in years for sex in ("MAN", "VROUW")]
     return current.stage_wide(
         con, path, table, wide, blocks,
