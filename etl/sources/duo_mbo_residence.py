@@ -23,7 +23,6 @@ from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
 from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, normalise_name
-from etl.sources.duo_mbo_students_old import place_code
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
 OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INSTELLING", "GEMEENTE INSTELLING",
@@ -118,7 +117,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
     # Each distinct town and home municipality resolved once, with the first line it is on for a message.
-    institutions = [(name, number, year, _code(number) or place_code(name, year, resolver, path, line,
+    institutions = [(name, number, year, _code(number) or current.place_code(name, year, resolver, path, line,
                                                                      "PLAATSNAAM INSTELLING"))
                     for name, number, year, line in _distinct(con, wide, "place_name", "number")]
     homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))

@@ -33,7 +33,6 @@ from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
 from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
-from etl.sources.duo_mbo_students_old import place_code
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "SECTORKAMER NAAM",
             "ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "NIVEAU", "GESLACHT"]
@@ -110,7 +109,7 @@ def periods(header: list[str], path: Path) -> list[str]:
 def _institution_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
                       line: int) -> str:
     """GEMEENTENUMMER INSTELLING when given, else the town (PLAATSNAAM INSTELLING) mapped to its municipality."""
-    return current.gemeente_code(number.strip()) or place_code(name, year, resolver, path, line,
+    return current.gemeente_code(number.strip()) or current.place_code(name, year, resolver, path, line,
                                                                "PLAATSNAAM INSTELLING")
 
 

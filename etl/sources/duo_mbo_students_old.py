@@ -10,10 +10,8 @@ mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -26,7 +24,7 @@ from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
+from etl.reference import MunicipalityResolver
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -133,23 +131,6 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [current.school_year(y) for y in years_in(header, path)]
 
 
-@lru_cache(maxsize=1)
-def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
-    with (reference_dir / "mbo_places.csv").open(encoding="utf-8-sig", newline="") as handle:
-        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped
-    return {normalise_name(row["place"]): row["code"] for row in table}
-
-
-def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path, line: int, column: str) -> str:
-    """The municipality of a town name: mbo_places.csv first, then the municipality names and aliases."""
-    code = place_aliases().get(normalise_name(name)) or resolver.resolve(name, year)
-    if code is None:
-        raise RawFileError(path, f"plaats '{name}' is onbekend; voeg de plaats met haar gemeentecode toe aan "
-                                 "etl/reference/mbo_places.csv", line, column)
-    return code
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
@@ -187,12 +168,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     return current.stage_wide(
         con, path, table, wide, blocks,
         ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
-        lambda key, line: mbo_education_old(*key, path, line), "PLAATSNAAM",
-        lambda name, year, line: place_code(name, year, resolver, path, line, "PLAATSNAAM"),
+        mbo_education_old, "PLAATSNAAM", resolver,
         {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
          "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
          "type_mbo": f"pystrip({q('TYPE MBO')})",
          "leerweg": f"case pystrip({q('TYPE MBO')}) when 'BBL' then 'BBL' else 'BOL' end",
          "niveau": "cast(pystrip(KWALIFICATIENIVEAU) as integer)"},
-        {"education_id": lambda e: e.education_id}, "students",
-        {"source_id": DATASET.dataset_id, "source_file": relative_path})
+        ("education_id",), "students", DATASET.dataset_id, relative_path)
