@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -252,3 +252,16 @@ def header_of(path: Path, sep: str, strip: bool = True) -> list[str]:
         raise rawtext.not_utf8(path, sep) from None
     names = next(csv.reader([line], delimiter=sep), [])
     return [name.strip() for name in names] if strip else names
+
+
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: Iterable[tuple]) -> None:
+    """Temp table `name` from Python rows in one statement: `columns` maps column name → DuckDB type, in the rows'
+    order.
+
+    The rows go in as one list per column: DuckDB takes a list parameter in one go. Names and types come from the
+    caller's code, the values are bound.
+    """
+    rows = list(rows)
+    values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    select = ", ".join(f"unnest(?::{kind}[]) as {column}" for column, kind in columns.items())
+    con.execute(f"create or replace temp table {name} as select {select}", values)

@@ -24,7 +24,6 @@ from etl import rawtext
 from etl.education import Education, first_per_id
 from etl.errors import RawFileError
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -88,6 +87,11 @@ def gemeente_code(number: str) -> str | None:
     return f"GM{int(number):04d}" if number else None
 
 
+def institution_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path, line: int) -> str:
+    """GEMEENTENUMMER INSTELLING when given, else the town (PLAATSNAAM INSTELLING) mapped to its municipality."""
+    return gemeente_code(number) or place_code(name, year, resolver, path, line, "PLAATSNAAM INSTELLING")
+
+
 def header(path: Path, recognises: Callable[[list[str]], bool], title: str) -> tuple[str, list[str]]:
     """(separator, the header's names stripped); RawFileError when the header is not UTF-8 or not `title`'s."""
     sep = separator(path)
@@ -138,9 +142,9 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
                    [{', '.join(f'cast({b.count} as bigint)' for b in blocks)}] as counts
             from {wide})
     """)  # noqa: S608 (identifiers from the recognised header and code constants)
-    temp_table(con, f"{table}_blocks", {"i": "integer", "school_year": "varchar", "sex": "varchar", "peildatum": "date",
-                                        "place_year": "integer"},
-               [(i, b.school_year, b.sex, b.peildatum, b.place_year) for i, b in enumerate(blocks, start=1)])
+    delimited.temp_table(con, f"{table}_blocks", {"i": "integer", "school_year": "varchar", "sex": "varchar",
+                                                  "peildatum": "date", "place_year": "integer"},
+                         [(i, b.school_year, b.sex, b.peildatum, b.place_year) for i, b in enumerate(blocks, start=1)])
     # Long order is block by block, records in file order: a programme's first row has the least (block, line).
     found = con.execute(f"select {', '.join(keys)}, min(source_line) from {table}_typed "  # noqa: S608
                         "where first_block is not null group by all "
@@ -152,10 +156,11 @@ def stage_wide(con: duckdb.DuckDBPyConnection, path: Path, table: str, wide: str
                         "group by all order by line, place_key, place_year").fetchall()
     education = [classify(*row[:-1], path, row[-1]) for row in found]
     codes = [(name, year, place_code(name, year, resolver, path, line, place)) for name, year, line in pairs]
-    temp_table(con, f"{table}_edu", dict.fromkeys([*keys, *education_columns], "varchar"),
-               [(*row[:-1], *(getattr(e, name) for name in education_columns))
-                for row, e in zip(found, education, strict=True)])
-    temp_table(con, f"{table}_codes", {"place_key": "varchar", "place_year": "integer", "code": "varchar"}, codes)
+    delimited.temp_table(con, f"{table}_edu", dict.fromkeys([*keys, *education_columns], "varchar"),
+                         [(*row[:-1], *(getattr(e, name) for name in education_columns))
+                          for row, e in zip(found, education, strict=True)])
+    delimited.temp_table(con, f"{table}_codes", {"place_key": "varchar", "place_year": "integer", "code": "varchar"},
+                         codes)
     con.execute(f"create or replace temp table {table}_constants as select ?::varchar as source_id, "
                 "?::varchar as source_file", [source_id, source_file])
     con.execute(f"""

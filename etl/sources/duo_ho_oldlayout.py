@@ -33,7 +33,6 @@ from etl.education.ho import ho_education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, read_regions
 
 COMMON_START = [
@@ -160,8 +159,8 @@ def programme_table(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table
                         f"arg_min({name}, source_line), min(source_line) as first from {rows} group by all "
                         "order by first").fetchall()
     programmes = [ho_education(*row[:5], path, row[5], onderdeel) for row in found]
-    temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
-               [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
+    delimited.temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
+                         [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
     return first_per_id(programmes)
 
 

@@ -32,7 +32,6 @@ from etl.education import Education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
 from etl.sources import duo_ho_oldlayout as old
 
@@ -99,9 +98,9 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
     classification); returns the years. An unknown name stops the build at its first line."""
     places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
                          f"min(source_line) from {rows} group by all order by 4").fetchall()
-    temp_table(con, table, {"name": "varchar", "year": "integer", "municipality_code": "varchar"},
-               [(key, year, resolver.code(name.strip(), year, path, line, "GEMEENTENAAM"))
-                for key, year, name, line in places])
+    delimited.temp_table(con, table, {"name": "varchar", "year": "integer", "municipality_code": "varchar"},
+                         [(key, year, resolver.code(name.strip(), year, path, line, "GEMEENTENAAM"))
+                          for key, year, name, line in places])
     return sorted({p[1] for p in places})
 
 

@@ -21,7 +21,6 @@ from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, normalise_name
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
@@ -73,9 +72,7 @@ def recognises(header: list[str]) -> bool:
             and names <= set(REQUIRED) | set(OPTIONAL) | set(COUNT_COLUMNS))
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    return current.jaar_periods(header, path)
+periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
 _code = current.gemeente_code
@@ -117,14 +114,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
     # Each distinct town and home municipality resolved once, with the first line it is on for a message.
-    institutions = [(name, number, year, _code(number) or current.place_code(name, year, resolver, path, line,
-                                                                     "PLAATSNAAM INSTELLING"))
+    institutions = [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
                     for name, number, year, line in _distinct(con, wide, "place_name", "number")]
     homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
              for name, number, year, line in _distinct(con, wide, "home_name", "home_number")]
     for suffix, rows in (("inst", institutions), ("home", homes)):
-        temp_table(con, f"{wide}_{suffix}", {"name": "varchar", "number": "varchar", "year": "integer",
-                                             "code": "varchar"}, rows)
+        delimited.temp_table(con, f"{wide}_{suffix}", {"name": "varchar", "number": "varchar", "year": "integer",
+                                                       "code": "varchar"}, rows)
     con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
                 "unnest(range(1, ?)) as i, ?::varchar as source_id, ?::varchar as source_file",
                 [counts, len(counts) + 1, DATASET.dataset_id, relative_path])

@@ -31,7 +31,6 @@ from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "SECTORKAMER NAAM",
@@ -101,16 +100,7 @@ def explain(header: list[str]) -> tuple[str, str] | None:
                     "etl/sources/duo_mbo_students.py aan, of verwijder het bestand uit de map met ruwe bestanden.")
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    return current.jaar_periods(header, path)
-
-
-def _institution_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
-                      line: int) -> str:
-    """GEMEENTENUMMER INSTELLING when given, else the town (PLAATSNAAM INSTELLING) mapped to its municipality."""
-    return current.gemeente_code(number.strip()) or current.place_code(name, year, resolver, path, line,
-                                                               "PLAATSNAAM INSTELLING")
+periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
@@ -146,8 +136,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                [{', '.join(f"cast(nullif(pystrip({q(c)}), '') as bigint)" for c in counts)}] as counts
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
-    temp_table(con, f"{wide}_blocks", {"type_mbo": "varchar", "i": "integer"},
-               [(count, i) for i, count in enumerate(counts, start=1)])
+    delimited.temp_table(con, f"{wide}_blocks", {"type_mbo": "varchar", "i": "integer"},
+                         [(count, i) for i, count in enumerate(counts, start=1)])
     con.execute(f"""
         create or replace temp view {wide}_long as
         select t.*, b.type_mbo, b.i, t.counts[b.i] as v
@@ -163,12 +153,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     places = con.execute(f"select place_name, number, year, min(source_line) as line from {wide}_long "  # noqa: S608
                          "group by all order by line, place_name, number, year").fetchall()
     education = [mbo_education_current(*key, path, line) for *key, line in found]
-    temp_table(con, f"{wide}_edu", dict.fromkeys(("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep",
-                                                  "education_id", "leerweg"), "varchar"),
-               [(*row[:-1], e.education_id, e.leerweg) for row, e in zip(found, education, strict=True)])
-    temp_table(con, f"{wide}_inst", {"name": "varchar", "number": "varchar", "year": "integer", "code": "varchar"},
-               [(name, number, year, _institution_code(name, number, year, resolver, path, line))
-                for name, number, year, line in places])
+    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep",
+                                                            "education_id", "leerweg"), "varchar"),
+                         [(*row[:-1], e.education_id, e.leerweg) for row, e in zip(found, education, strict=True)])
+    delimited.temp_table(con, f"{wide}_inst", {"name": "varchar", "number": "varchar", "year": "integer",
+                                               "code": "varchar"},
+                         [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
+                          for name, number, year, line in places])
     con.execute(f"create or replace temp table {wide}_constants as select ?::varchar as source_id, "
                 "?::varchar as source_file", [DATASET.dataset_id, relative_path])
     con.execute(f"""

@@ -18,7 +18,6 @@ from etl.education import Education
 from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
 
 FIXED_COLUMNS = [
@@ -116,9 +115,7 @@ def school_years_in(header: list[str], path: Path) -> list[str]:
     return sorted(found)
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The periods (school years) a file covers, from its header alone."""
-    return school_years_in(header, path)
+periods = school_years_in  # the periods (school years) a file covers, from its header alone
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
@@ -148,9 +145,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     places = con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall()  # noqa: S608
     codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
              for name, line in places for school_year in school_years]
-    temp_table(con, f"{wide}_edu", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
-               [(k, lab, e.education_id) for (k, lab, _), e in zip(programmes, education, strict=True)])
-    temp_table(con, f"{wide}_place", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
+    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
+                         [(k, lab, e.education_id) for (k, lab, _), e in zip(programmes, education, strict=True)])
+    delimited.temp_table(con, f"{wide}_place", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
     # Text columns stripped once per record, counts as bigint with SUPPRESSED as null (so bounds and the suppressed
     # flag follow from null), one struct per school year × sex; the view unnests them.
     def count(column: str) -> str:

@@ -31,7 +31,6 @@ from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import REFERENCE_DIR, MunicipalityResolver
 
 if TYPE_CHECKING:  # requests only when fetching
@@ -194,8 +193,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
     """).fetchall()  # noqa: S608
     codes = [(name, year, resolver.code(name, year, path, line, "GEMEENTE")) for name, year, line in places]
-    temp_table(con, f"{wide}_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
-    temp_table(con, f"{wide}_classes", {"code": "varchar", "is_technical": "boolean"}, classes.items())
+    delimited.temp_table(con, f"{wide}_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
+    delimited.temp_table(con, f"{wide}_classes", {"code": "varchar", "is_technical": "boolean"}, classes.items())
 
     def number_of(column: str) -> str:
         return f"cast(replace(pystrip({column}), ',', '.') as decimal(24, 9))"
