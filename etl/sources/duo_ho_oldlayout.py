@@ -82,21 +82,6 @@ def academic_year(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
-def edition_key(header: list[str], path: Path) -> str:
-    """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
-    del header
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            next(handle, None)
-            for line in handle:
-                line = line.rstrip("\r\n")
-                if line not in STRAY_LINES:
-                    return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
-    except UnicodeDecodeError:
-        raise not_utf8(path, ";") from None
-    return ""
-
-
 def first_years_peildatum(year: int) -> date:
     """DUO counts enrolments on 1 October of the academic year."""
     return date(year, 10, 1)
@@ -233,8 +218,17 @@ class OldLayoutSource:
         return [academic_year(y) for y in years_in(header, self.FIXED_COLUMNS, path)]
 
     def edition_key(self, header: list[str], path: Path) -> str:
-        """'hbo' or 'wo' (both files share one header)."""
-        return edition_key(header, path)
+        """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                next(handle, None)
+                for line in handle:
+                    line = line.rstrip("\r\n")
+                    if line not in STRAY_LINES:
+                        return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
+        except UnicodeDecodeError:
+            raise not_utf8(path, ";") from None
+        return ""
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:

@@ -63,23 +63,6 @@ def _records(path: Path, limit: int | None = None) -> list[list[str]]:
         raise not_utf8(path, ",") from None
 
 
-def _periods(path: Path) -> list[str]:
-    """The academic years a file covers, from its year column (the layout is long, not wide)."""
-    years = {row[0].strip() for row in _records(path)[1:] if row}
-    return sorted(old.academic_year(int(y)) for y in years if len(y) == 4 and y.isascii() and y.isdigit())
-
-
-def _edition_key(path: Path) -> str:
-    """'hbo' or 'wo' (both files share one header), from the first data row."""
-    records = _records(path, 2)
-    if len(records) < 2:
-        return ""
-    row = dict(zip(records[0], records[1], strict=False))
-    if "SOORT_DIPLOMA" in row:
-        return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
-    return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
-
-
 def _rules(columns: list[str]) -> list[delimited.Rule]:
     """What every record must meet: required values filled, a known sex, a diploma type of hbo or wo."""
     rules = [(f"pystrip({delimited.quoted(c)}) <> ''", c, "lege waarde (ontbrekend veld of afgebroken regel?)")
@@ -148,14 +131,20 @@ class PortalSource:
         return header == self.COLUMNS
 
     def periods(self, header: list[str], path: Path) -> list[str]:
-        """The academic years in the file's year column (STUDIEJAAR or DIPLOMAJAAR): 2023 is 2023-2024."""
-        del header
-        return _periods(path)
+        """The academic years in the file's year column (STUDIEJAAR or DIPLOMAJAAR): 2023 is 2023-2024 (the layout
+        is long, not wide)."""
+        years = {row[0].strip() for row in _records(path)[1:] if row}
+        return sorted(old.academic_year(int(y)) for y in years if len(y) == 4 and y.isascii() and y.isdigit())
 
     def edition_key(self, header: list[str], path: Path) -> str:
-        """'hbo' or 'wo' (both files share one header)."""
-        del header
-        return _edition_key(path)
+        """'hbo' or 'wo' (both files share one header), from the first data row."""
+        records = _records(path, 2)
+        if len(records) < 2:
+            return ""
+        row = dict(zip(records[0], records[1], strict=False))
+        if "SOORT_DIPLOMA" in row:
+            return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
+        return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
