@@ -101,7 +101,7 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
                              "where rowid = ?", [null_row]).fetchall()[0][0]
         raise RawFileError(path, "een waarde bestaat uit stuurtekens (\\x01\\x02\\x03); herstel de waarde",
                            int(null_row) + 2, header[values.index(None)])
-    check_rules(con, path, table, list(rules), patterns or {})
+    check_rules(con, path, table, rules, patterns or {})
     return count
 
 
@@ -184,7 +184,7 @@ def _check_lines(path: Path, sep: str, header: list[str], before: int | None = N
 def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
                  patterns: dict[str, tuple[str, str]]) -> None:
     """Raise at the first record that breaks a rule or a pattern, naming the first such column on it."""
-    checks = [(condition, column, message) for condition, column, message in rules]
+    checks = list(rules)
     for column, (pattern, expected) in patterns.items():
         regex = f" *(?:{pattern}) *".replace("'", "''")
         checks.append((f"regexp_full_match({quoted(column)}, '{regex}')", column, f"verwacht {expected}"))
