@@ -97,14 +97,6 @@ def _municipality_codes() -> tuple[str, ...]:
     return tuple(sorted(region.code for region in read_regions() if region.level == "gemeente"))
 
 
-def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[int]]:
-    """The file's header and its years; a header that is not the layout's is a named error."""
-    header = delimited.header_of(path, ";")
-    if not recognises(header, fixed):
-        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    return header, years_in(header, fixed, path)
-
-
 def _rules(header: list[str], fixed: list[str], table: str) -> list[delimited.Rule]:
     """What every record must meet, in the order the columns are checked."""
     q = delimited.quoted
@@ -240,7 +232,10 @@ class OldLayoutSource:
         prefix, peildatum = ("graduates", graduates_peildatum) if graduates else ("students", first_years_peildatum)
         text = {"diploma_type": "SOORT DIPLOMA"} if graduates else {"ho_type": "TYPE HOGER ONDERWIJS"}
         constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
-        header, years = _header(path, fixed, f"DUO {self.DATASET.title.lower()} (oude indeling)")
+        header = delimited.header_of(path, ";")
+        if not recognises(header, fixed):
+            raise RawFileError(path, f"de kopregel is niet die van DUO {self.DATASET.title.lower()} (oude indeling)", 1)
+        years = years_in(header, fixed, path)
         wide = f"{table}_wide"
         records = delimited.read_lines(con, path, header, wide)
         con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
