@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from etl.errors import RawFileError
+
 if TYPE_CHECKING:  # a build never imports pandas; load_regions() is for the demo writers
     import pandas as pd
 
@@ -114,4 +116,11 @@ class MunicipalityResolver:
         # keeps its current code.
         while (valid_to := self._valid[code][1]) is not None and year > valid_to and code in self._successor:
             code = self._successor[code]
+        return code
+
+    def code(self, name: str, year: int, path: Path, line: int, column: str, what: str = "gemeente") -> str:
+        """resolve(), or a RawFileError naming the line and column of a name it does not know."""
+        if (code := self.resolve(name, year)) is None:
+            raise RawFileError(path, f"{what} '{name}' is onbekend; voeg de naam toe aan "
+                                     "etl/reference/region_aliases.csv", line, column)
         return code

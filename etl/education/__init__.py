@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,6 @@ class Education:
     source_label: str
     is_technical: bool
     technical_rule: str
-
-    def as_row(self) -> dict[str, object]:
-        """The row for the education table."""
-        return asdict(self)
 
 
 def first_per_id(programmes: Iterable[Education]) -> list[Education]:

@@ -72,6 +72,20 @@ def period_from_label(label: str) -> tuple[str, str, bool] | None:
     return None
 
 
+def labelled_periods(path: Path, rows: list[list[str]], column: int, kind: str, expected: str, name: str
+                     ) -> list[tuple[str, bool]]:
+    """(period, provisional) per record from its label in field `column`, each label parsed once; RawFileError
+    naming the line and column `name` at the first label that is no period of type `kind`."""
+    labels: dict[str, tuple[str, bool]] = {}
+    for line, row in enumerate(rows, start=2):
+        if (label := row[column]) not in labels:
+            parsed = period_from_label(label)
+            if parsed is None or parsed[1] != kind:
+                raise RawFileError(path, f"periode '{label}' is geen {expected}", line, name)
+            labels[label] = parsed[0], parsed[2]
+    return [labels[row[column]] for row in rows]
+
+
 def peildatum(period: str) -> date:
     """The last day of a period: CBS publishes no separate reference date in its exports."""
     if match := re.match(r"^(\d{4})-Q([1-4])$", period):

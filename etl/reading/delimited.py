@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -101,7 +101,7 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
                              "where rowid = ?", [null_row]).fetchall()[0][0]
         raise RawFileError(path, "een waarde bestaat uit stuurtekens (\\x01\\x02\\x03); herstel de waarde",
                            int(null_row) + 2, header[values.index(None)])
-    check_rules(con, path, table, list(rules), patterns or {})
+    check_rules(con, path, table, rules, patterns or {})
     return count
 
 
@@ -184,7 +184,7 @@ def _check_lines(path: Path, sep: str, header: list[str], before: int | None = N
 def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: list[Rule],
                  patterns: dict[str, tuple[str, str]]) -> None:
     """Raise at the first record that breaks a rule or a pattern, naming the first such column on it."""
-    checks = [(condition, column, message) for condition, column, message in rules]
+    checks = list(rules)
     for column, (pattern, expected) in patterns.items():
         regex = f" *(?:{pattern}) *".replace("'", "''")
         checks.append((f"regexp_full_match({quoted(column)}, '{regex}')", column, f"verwacht {expected}"))
@@ -207,13 +207,61 @@ def check_rules(con: duckdb.DuckDBPyConnection, path: Path, table: str, rules: l
     raise RawFileError(path, f"{message} (gevonden: '{described}')", int(first), column)
 
 
-def header_of(path: Path, sep: str, strip: bool = True) -> list[str] | None:
-    """The header line split at `sep` (quotes as in CSV; names stripped when `strip`), or None when it is not UTF-8."""
+def read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> int:
+    """View `table` of an unquoted `;`-separated file (the DUO old layouts): `source_line` and the header's names.
+
+    Lines are split on LF (a CR before it dropped) and fields on ';'; stray lines (empty or `""`) are skipped while
+    every other line keeps its number. Returns the number of records; RawFileError for a byte that is not UTF-8, a
+    record with another number of fields than the header, or no records at all.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise rawtext.not_utf8(path, ";") from None
+    # Line i of the text is element i of the split.
+    con.execute(f"""
+        create or replace temp table {table}_lines as
+        select i::integer as source_line, string_split(line, ';') as fields
+        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
+              from (select string_split(?, chr(10)) as l))
+        where i > 1 and line not in ('', '""')
+    """, [text])  # noqa: S608 (the table name comes from the build)
+    odd = f"filter (len(fields) <> {len(header)})"
+    records, line, count = con.execute(f"select count(*), min(source_line) {odd}, "  # noqa: S608
+                                       f"arg_min(len(fields), source_line) {odd} from {table}_lines").fetchall()[0]
+    if line is not None:
+        raise RawFileError(path, f"de regel heeft {count} velden, de kopregel {len(header)}; is de regel afgebroken "
+                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.",
+                           line, header[min(count, len(header) - 1)])
+    if records == 0:
+        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
+    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    columns = ", ".join(f"fields[{i}] as {quoted(name)}" for i, name in enumerate(header, start=1))
+    con.execute(f"create or replace temp view {table} as select source_line, {columns} from {table}_lines")  # noqa: S608
+    return records
+
+
+def header_of(path: Path, sep: str, strip: bool = True) -> list[str]:
+    """The header line split at `sep` (quotes as in CSV; names stripped when `strip`); rawtext.not_utf8's error
+    when it is not UTF-8."""
     with path.open("rb") as handle:
         first = handle.readline()
     try:
         line = first.decode("utf-8-sig").split("\r", 1)[0].rstrip("\n")  # also a file with old Mac line ends
     except UnicodeDecodeError:
-        return None
+        raise rawtext.not_utf8(path, sep) from None
     names = next(csv.reader([line], delimiter=sep), [])
     return [name.strip() for name in names] if strip else names
+
+
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: Iterable[tuple]) -> None:
+    """Temp table `name` from Python rows in one statement: `columns` maps column name → DuckDB type, in the rows'
+    order.
+
+    The rows go in as one list per column: DuckDB takes a list parameter in one go. Names and types come from the
+    caller's code, the values are bound.
+    """
+    rows = list(rows)
+    values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    select = ", ".join(f"unnest(?::{kind}[]) as {column}" for column, kind in columns.items())
+    con.execute(f"create or replace temp table {name} as select {select}", values)

@@ -67,17 +67,8 @@ def edition_key(header: list[str], path: Path) -> str:
 def _years(path: Path, header: list[str], rows: list[list[str]]) -> list[tuple[str, bool]]:
     """(year, provisional) per record, from its period label ('2023' or '2023*'); raises on any other label."""
     common.require_columns(path, header, PERIOD_COLUMN, REGION_COLUMN)
-    column = header.index(PERIOD_COLUMN)
-    labels: dict[str, tuple[str, bool]] = {}
-    for line, row in enumerate(rows, start=2):
-        label = row[column]
-        if label not in labels:
-            parsed = common.period_from_label(label)
-            if parsed is None or parsed[1] != "calendar_year":
-                raise RawFileError(path, f"periode '{label}' is geen jaar; verwacht bijvoorbeeld '2023' of '2023*'",
-                                   line, PERIOD_COLUMN)
-            labels[label] = parsed[0], parsed[2]
-    return [labels[row[column]] for row in rows]
+    return common.labelled_periods(path, rows, header.index(PERIOD_COLUMN), "calendar_year",
+                                   "jaar; verwacht bijvoorbeeld '2023' of '2023*'", PERIOD_COLUMN)
 
 
 def periods(header: list[str], path: Path) -> list[str]:

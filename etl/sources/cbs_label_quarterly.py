@@ -46,15 +46,8 @@ def recognises(header: list[str]) -> bool:
 
 def _quarters(path: Path, rows: list[list[str]]) -> list[tuple[str, bool]]:
     """(quarter, provisional) per record, from the Dutch label in its first field; raises on any other label."""
-    labels: dict[str, tuple[str, bool]] = {}
-    for line, row in enumerate(rows, start=2):
-        if row[0] not in labels:
-            parsed = common.period_from_label(row[0])
-            if parsed is None or parsed[1] != "quarter":
-                raise RawFileError(path, f"periode '{row[0]}' is geen kwartaal; verwacht bijvoorbeeld 'het vierde "
-                                         "kwartaal van 2024'", line, PERIOD_COLUMN)
-            labels[row[0]] = parsed[0], parsed[2]
-    return [labels[row[0]] for row in rows]
+    return common.labelled_periods(path, rows, 0, "quarter",
+                                   "kwartaal; verwacht bijvoorbeeld 'het vierde kwartaal van 2024'", PERIOD_COLUMN)
 
 
 def periods(header: list[str], path: Path) -> list[str]:

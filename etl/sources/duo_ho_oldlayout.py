@@ -13,7 +13,7 @@ CROHO ONDERDEEL is lower case. Between records DUO's export left stray lines hol
 and the other lines keep their true line numbers. hbo and wo files have the same header; the level follows from the
 data (SOORT DIPLOMA, else the CROHO code).
 
-`stage` reads the file in DuckDB as lines (read_text), splits them at `;` and checks every value with SQL rules; the
+`stage` reads the file as lines split at `;` (delimited.read_lines) and checks every value with SQL rules; the
 first problem stops the build with a Dutch message naming the file, line and column.
 """
 
@@ -82,21 +82,6 @@ def academic_year(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
-def edition_key(header: list[str], path: Path) -> str:
-    """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
-    del header
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            next(handle, None)
-            for line in handle:
-                line = line.rstrip("\r\n")
-                if line not in STRAY_LINES:
-                    return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
-    except UnicodeDecodeError:
-        raise not_utf8(path, ";") from None
-    return ""
-
-
 def first_years_peildatum(year: int) -> date:
     """DUO counts enrolments on 1 October of the academic year."""
     return date(year, 10, 1)
@@ -110,45 +95,6 @@ def graduates_peildatum(year: int) -> date:
 @lru_cache(maxsize=1)
 def _municipality_codes() -> tuple[str, ...]:
     return tuple(sorted(region.code for region in read_regions() if region.level == "gemeente"))
-
-
-def _header(path: Path, fixed: list[str], title: str) -> tuple[list[str], list[int]]:
-    """The file's header and its years; a header that is not the layout's is a named error."""
-    header = delimited.header_of(path, ";")
-    if header is None:
-        raise not_utf8(path, ";")
-    if not recognises(header, fixed):
-        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    return header, years_in(header, fixed, path)
-
-
-def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], table: str) -> int:
-    """Temp view `table`: the records (stray lines skipped) split into the header's columns, with `source_line`."""
-    try:
-        con.execute(f"""
-            create or replace temp table {table}_lines as
-            select n::integer as source_line, string_split(rtrim(line, chr(13)), ';') as fields
-            from (select unnest(string_split(content, chr(10))) as line,
-                         generate_subscripts(string_split(content, chr(10)), 1) as n from read_text(?))
-            where n > 1 and rtrim(line, chr(13)) not in ('', '""')
-        """, [str(path)])  # noqa: S608 (the table name comes from the build)
-    except duckdb.InvalidInputException:  # read_text refuses a file that is not UTF-8
-        raise not_utf8(path, ";") from None
-    short = con.execute(f"select source_line, len(fields) from {table}_lines where len(fields) <> ? "  # noqa: S608
-                        "order by source_line limit 1", [len(header)]).fetchall()
-    if short:
-        line, count = short[0]
-        raise RawFileError(path, f"de regel heeft {count} velden, de kopregel {len(header)}; is de regel afgebroken "
-                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.",
-                           line, header[min(count, len(header) - 1)])
-    records = con.execute(f"select count(*) from {table}_lines").fetchall()[0][0]  # noqa: S608
-    if records == 0:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
-    columns = ", ".join(f"fields[{i}] as {delimited.quoted(name)}" for i, name in enumerate(header, start=1))
-    con.execute(f"create or replace temp view {table} as select source_line, {columns} "  # noqa: S608
-                f"from {table}_lines")
-    return records
 
 
 def _rules(header: list[str], fixed: list[str], table: str) -> list[delimited.Rule]:
@@ -180,19 +126,18 @@ def _list(values: dict[str, str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
-    """Temp table `table`: level × CROHO onderdeel × subonderdeel × code of view `rows` → education id (the name
-    of the first record); returns the education rows in order of first appearance. An unknown onderdeel stops the
-    build at its first line."""
-    key = '"CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL"'
-    found = con.execute(f"select level, {key}, arg_min(\"OPLEIDINGSNAAM ACTUEEL\", source_line), "  # noqa: S608
-                        f"min(source_line) as first from {rows} group by all order by first").fetchall()
-    programmes = [ho_education(*row[:4], row[4], path, row[5], "CROHO ONDERDEEL") for row in found]
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
-                "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as code, "
-                "unnest(?::varchar[]) as education_id",
-                [*(list(column) for column in zip(*(row[:4] for row in found), strict=True)),
-                 [programme.education_id for programme in programmes]])
+def programme_table(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str, onderdeel: str, sub: str,
+                    code: str | None = None, name: str | None = None) -> list[Education]:
+    """Temp table `table`: level × onderdeel × subonderdeel × code (null without a `code` column) of view `rows` →
+    education id (with the `name` of the first record); returns the education rows in order of first appearance.
+    An unknown onderdeel stops the build at its first line (column `onderdeel`). Both layouts use it."""
+    code, name = (delimited.quoted(c) if c else "null" for c in (code, name))
+    found = con.execute(f"select level, {delimited.quoted(onderdeel)}, {delimited.quoted(sub)}, {code}, "  # noqa: S608
+                        f"arg_min({name}, source_line), min(source_line) as first from {rows} group by all "
+                        "order by first").fetchall()
+    programmes = [ho_education(*row[:5], path, row[5], onderdeel) for row in found]
+    delimited.temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
+                         [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
     return first_per_id(programmes)
 
 
@@ -265,8 +210,17 @@ class OldLayoutSource:
         return [academic_year(y) for y in years_in(header, self.FIXED_COLUMNS, path)]
 
     def edition_key(self, header: list[str], path: Path) -> str:
-        """'hbo' or 'wo' (both files share one header)."""
-        return edition_key(header, path)
+        """'hbo' or 'wo': which of DUO's two files (same header) this is, from its first data line."""
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                next(handle, None)
+                for line in handle:
+                    line = line.rstrip("\r\n")
+                    if line not in STRAY_LINES:
+                        return "wo" if re.search(r";wo |;(5|6)\d{4};", line) else "hbo"
+        except UnicodeDecodeError:
+            raise not_utf8(path, ";") from None
+        return ""
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
@@ -278,16 +232,20 @@ class OldLayoutSource:
         prefix, peildatum = ("graduates", graduates_peildatum) if graduates else ("students", first_years_peildatum)
         text = {"diploma_type": "SOORT DIPLOMA"} if graduates else {"ho_type": "TYPE HOGER ONDERWIJS"}
         constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
-        header, years = _header(path, fixed, f"DUO {self.DATASET.title.lower()} (oude indeling)")
+        header = delimited.header_of(path, ";")
+        if not recognises(header, fixed):
+            raise RawFileError(path, f"de kopregel is niet die van DUO {self.DATASET.title.lower()} (oude indeling)", 1)
+        years = years_in(header, fixed, path)
         wide = f"{table}_wide"
-        records = _read_lines(con, path, header, wide)
+        records = delimited.read_lines(con, path, header, wide)
         con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
                     [list(_municipality_codes())])
         delimited.check_rules(con, path, wide, _rules(header, fixed, table), {})
         level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
                  "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
         con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
-        programmes = _programmes(con, path, f"{table}_rows", f"{table}_programmes")
+        programmes = programme_table(con, path, f"{table}_rows", f"{table}_programmes", "CROHO ONDERDEEL",
+                                     "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSNAAM ACTUEEL")
         con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
                     "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                     + ", ".join(f"?::varchar as {n}" for n in constants),

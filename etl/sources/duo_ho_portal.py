@@ -28,8 +28,7 @@ import duckdb
 
 from etl.checks import Check
 from etl.dataset import FetchTarget
-from etl.education import Education, first_per_id
-from etl.education.ho import ho_education
+from etl.education import Education
 from etl.errors import RawFileError
 from etl.rawtext import not_utf8
 from etl.reading import delimited
@@ -64,23 +63,6 @@ def _records(path: Path, limit: int | None = None) -> list[list[str]]:
         raise not_utf8(path, ",") from None
 
 
-def _periods(path: Path) -> list[str]:
-    """The academic years a file covers, from its year column (the layout is long, not wide)."""
-    years = {row[0].strip() for row in _records(path)[1:] if row}
-    return sorted(old.academic_year(int(y)) for y in years if len(y) == 4 and y.isascii() and y.isdigit())
-
-
-def _edition_key(path: Path) -> str:
-    """'hbo' or 'wo' (both files share one header), from the first data row."""
-    records = _records(path, 2)
-    if len(records) < 2:
-        return ""
-    row = dict(zip(records[0], records[1], strict=False))
-    if "SOORT_DIPLOMA" in row:
-        return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
-    return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
-
-
 def _rules(columns: list[str]) -> list[delimited.Rule]:
     """What every record must meet: required values filled, a known sex, a diploma type of hbo or wo."""
     rules = [(f"pystrip({delimited.quoted(c)}) <> ''", c, "lege waarde (ontbrekend veld of afgebroken regel?)")
@@ -99,16 +81,9 @@ def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: Munici
     classification); returns the years. An unknown name stops the build at its first line."""
     places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
                          f"min(source_line) from {rows} group by all order by 4").fetchall()
-    codes = []
-    for _, number, name, line in places:
-        code = resolver.resolve(name, number)
-        if code is None:
-            raise RawFileError(path, f"gemeente '{name.strip()}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", line, "GEMEENTENAAM")
-        codes.append(code)
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as name, "
-                "unnest(?::integer[]) as year, unnest(?::varchar[]) as municipality_code",
-                [[p[0] for p in places], [p[1] for p in places], codes])
+    delimited.temp_table(con, table, {"name": "varchar", "year": "integer", "municipality_code": "varchar"},
+                         [(key, year, resolver.code(name.strip(), year, path, line, "GEMEENTENAAM"))
+                          for key, year, name, line in places])
     return sorted({p[1] for p in places})
 
 
@@ -116,19 +91,11 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title:
     """Temp view `rows`: the records as text (delimited.read_text) checked by the rules, with `year` and `level`.
 
     The level is SOORT_DIPLOMA's prefix for graduates, else the institution's (WO_INSTITUTIONS)."""
-    header = delimited.header_of(path, ",")
-    if header is None:
-        raise not_utf8(path, ",")
-    if header != columns:
+    if delimited.header_of(path, ",") != columns:
         raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    try:
-        records = delimited.read_text(con, path, ",", header, f"{rows}_text", _rules(columns), {
-            columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
-            columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
-    except RawFileError as error:  # rawtext names the byte that is not UTF-8 and what it would be in Windows-1252
-        if "geen UTF-8" not in error.message:
-            raise
-        raise not_utf8(path, ",") from None
+    records = delimited.read_text(con, path, ",", columns, f"{rows}_text", _rules(columns), {
+        columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
+        columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
     if "SOORT_DIPLOMA" in columns:
         level = "split_part(lower(pystrip(\"SOORT_DIPLOMA\")), ' ', 1)"
     else:
@@ -137,20 +104,6 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title:
     con.execute(f"create or replace temp view {rows} as select pystrip({delimited.quoted(columns[0])})::integer "  # noqa: S608
                 f"as year, {level} as level, * from {rows}_text")
     return records
-
-
-def _programmes(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str) -> list[Education]:
-    """Temp table `table`: level × ONDERDEEL × SUBONDERDEEL of view `rows` → education id; returns the education
-    rows in order of first appearance. An unknown onderdeel stops the build at its first line."""
-    found = con.execute(f"select level, \"ONDERDEEL\", \"SUBONDERDEEL\", min(source_line) as first "  # noqa: S608
-                        f"from {rows} group by all order by first").fetchall()
-    programmes = [ho_education(level, onderdeel, sub, None, None, path, line, "ONDERDEEL")
-                  for level, onderdeel, sub, line in found]
-    con.execute(f"create or replace temp table {table} as select unnest(?::varchar[]) as level, "
-                "unnest(?::varchar[]) as onderdeel, unnest(?::varchar[]) as sub, unnest(?::varchar[]) as education_id",
-                [*(list(column) for column in zip(*(row[:3] for row in found), strict=True)),
-                 [programme.education_id for programme in programmes]])
-    return first_per_id(programmes)
 
 
 class PortalSource:
@@ -178,14 +131,20 @@ class PortalSource:
         return header == self.COLUMNS
 
     def periods(self, header: list[str], path: Path) -> list[str]:
-        """The academic years in the file's year column (STUDIEJAAR or DIPLOMAJAAR): 2023 is 2023-2024."""
-        del header
-        return _periods(path)
+        """The academic years in the file's year column (STUDIEJAAR or DIPLOMAJAAR): 2023 is 2023-2024 (the layout
+        is long, not wide)."""
+        years = {row[0].strip() for row in _records(path)[1:] if row}
+        return sorted(old.academic_year(int(y)) for y in years if len(y) == 4 and y.isascii() and y.isdigit())
 
     def edition_key(self, header: list[str], path: Path) -> str:
-        """'hbo' or 'wo' (both files share one header)."""
-        del header
-        return _edition_key(path)
+        """'hbo' or 'wo' (both files share one header), from the first data row."""
+        records = _records(path, 2)
+        if len(records) < 2:
+            return ""
+        row = dict(zip(records[0], records[1], strict=False))
+        if "SOORT_DIPLOMA" in row:
+            return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
+        return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
@@ -200,7 +159,7 @@ class PortalSource:
         rows = f"{table}_rows"
         records = _read(con, path, self.COLUMNS, f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)", rows)
         years = _municipalities(con, path, resolver, rows, f"{table}_places")
-        programmes = _programmes(con, path, rows, f"{table}_programmes")
+        programmes = old.programme_table(con, path, rows, f"{table}_programmes", "ONDERDEEL", "SUBONDERDEEL")
         con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
                     "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
                     "?::varchar as source_id, ?::varchar as measure",

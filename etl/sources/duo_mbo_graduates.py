@@ -24,7 +24,6 @@ from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
 from etl.reference import MunicipalityResolver
-from etl.sources.duo_mbo_students_old import place_code
 
 FIXED_COLUMNS = [
     "INSTELLINGSCODE",
@@ -110,7 +109,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_graduate: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
+    Any problem (see etl/reading/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
     the line and column.
     """
     sep, header = current.header(path, recognises, "DUO gediplomeerde mbo-studenten")
@@ -130,10 +129,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     return current.stage_wide(
         con, path, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
                                          "SECTORKAMER NAAM", "HOOFDGROEP NAAM"],
-        lambda key, line: mbo_education_current(*key, path, line), "PLAATSNAAM INSTELLING",
-        lambda name, year, line: place_code(name, year, resolver, path, line, "PLAATSNAAM INSTELLING"),
+        mbo_education_current, "PLAATSNAAM INSTELLING", resolver,
         {"brin": "pystrip(INSTELLINGSCODE)", "institution_name": "pystrip(INSTELLINGSNAAM)",
          "place_name": f"pystrip({q('PLAATSNAAM INSTELLING')})", "crebo": f"pystrip({q('ERKENDE OPLEIDING CODE')})",
          "niveau": "cast(pystrip(NIVEAU) as integer)"},
-        {"education_id": lambda e: e.education_id, "leerweg": lambda e: e.leerweg},
-        "graduates", {"source_id": DATASET.dataset_id, "source_file": relative_path})
+        ("education_id", "leerweg"), "graduates", DATASET.dataset_id, relative_path)

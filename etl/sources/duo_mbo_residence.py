@@ -19,12 +19,9 @@ import duckdb
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
-from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver, normalise_name
-from etl.sources.duo_mbo_students_old import place_code
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "WOONGEMEENTE", "WOONPROVINCIE"]
 OPTIONAL = ["PROVINCIE INSTELLING", "BEVOEGD GEZAG NUMMER", "GEMEENTENUMMER INSTELLING", "GEMEENTE INSTELLING",
@@ -75,9 +72,7 @@ def recognises(header: list[str]) -> bool:
             and names <= set(REQUIRED) | set(OPTIONAL) | set(COUNT_COLUMNS))
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    return current.jaar_periods(header, path)
+periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
 _code = current.gemeente_code
@@ -86,12 +81,8 @@ _code = current.gemeente_code
 def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
                line: int) -> str | None:
     """WOONGEMEENTENUMMER, else the name resolved; None for abroad or unknown (values stripped)."""
-    code = _code(number)
-    if code is None and normalise_name(name) not in NOT_A_MUNICIPALITY:
-        code = resolver.resolve(name, year)
-        if code is None:
-            raise RawFileError(path, f"woongemeente '{name}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", line, "WOONGEMEENTE")
+    if (code := _code(number)) is None and normalise_name(name) not in NOT_A_MUNICIPALITY:
+        code = resolver.code(name, year, path, line, "WOONGEMEENTE", "woongemeente")
     return code
 
 
@@ -99,7 +90,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_residence: temp view `table`; returns (data rows, no education rows).
 
-    Any problem (see etl/sources/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
+    Any problem (see etl/reading/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
     line and column.
     """
     sep, header = current.header(path, recognises, "DUO mbo-studenten per instelling en woongemeente")
@@ -123,16 +114,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
     # Each distinct town and home municipality resolved once, with the first line it is on for a message.
-    institutions = [(name, number, year, _code(number) or place_code(name, year, resolver, path, line,
-                                                                     "PLAATSNAAM INSTELLING"))
+    institutions = [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
                     for name, number, year, line in _distinct(con, wide, "place_name", "number")]
     homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
              for name, number, year, line in _distinct(con, wide, "home_name", "home_number")]
     for suffix, rows in (("inst", institutions), ("home", homes)):
-        temp_table(con, f"{wide}_{suffix}", {"name": ("varchar", [r[0] for r in rows]),
-                                             "number": ("varchar", [r[1] for r in rows]),
-                                             "year": ("integer", [r[2] for r in rows]),
-                                             "code": ("varchar", [r[3] for r in rows])})
+        delimited.temp_table(con, f"{wide}_{suffix}", {"name": "varchar", "number": "varchar", "year": "integer",
+                                                       "code": "varchar"}, rows)
     con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
                 "unnest(range(1, ?)) as i, ?::varchar as source_id, ?::varchar as source_file",
                 [counts, len(counts) + 1, DATASET.dataset_id, relative_path])

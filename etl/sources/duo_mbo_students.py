@@ -24,7 +24,6 @@ from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
 from etl.checks import Check
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
@@ -32,9 +31,7 @@ from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
-from etl.sources.duo_mbo_students_old import place_code
 
 REQUIRED = ["JAAR", "INSTELLINGSCODE", "INSTELLINGSNAAM", "PLAATSNAAM INSTELLING", "SECTORKAMER NAAM",
             "ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "NIVEAU", "GESLACHT"]
@@ -103,29 +100,18 @@ def explain(header: list[str]) -> tuple[str, str] | None:
                     "etl/sources/duo_mbo_students.py aan, of verwijder het bestand uit de map met ruwe bestanden.")
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The school years in the JAAR column (the year is a column, so the file is scanned)."""
-    return current.jaar_periods(header, path)
-
-
-def _institution_code(name: str, number: str, year: int, resolver: MunicipalityResolver, path: Path,
-                      line: int) -> str:
-    """GEMEENTENUMMER INSTELLING when given, else the town (PLAATSNAAM INSTELLING) mapped to its municipality."""
-    return current.gemeente_code(number.strip()) or place_code(name, year, resolver, path, line,
-                                                               "PLAATSNAAM INSTELLING")
+periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
 
-    Any problem (see etl/sources/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
+    Any problem (see etl/reading/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
     file without any figure) raises a RawFileError naming the line and column.
     """
     sep = current.separator(path)
     header = delimited.header_of(path, sep)
-    if header is None:
-        raise rawtext.not_utf8(path, sep)
     if not recognises(header):
         column, message = _problem(_names(header))
         raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)
@@ -150,7 +136,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                [{', '.join(f"cast(nullif(pystrip({q(c)}), '') as bigint)" for c in counts)}] as counts
         from {wide}
     """)  # noqa: S608 (identifiers from the recognised header)
-    temp_table(con, f"{wide}_blocks", {"type_mbo": ("varchar", counts), "i": ("integer", range(1, len(counts) + 1))})
+    delimited.temp_table(con, f"{wide}_blocks", {"type_mbo": "varchar", "i": "integer"},
+                         [(count, i) for i, count in enumerate(counts, start=1)])
     con.execute(f"""
         create or replace temp view {wide}_long as
         select t.*, b.type_mbo, b.i, t.counts[b.i] as v
@@ -166,15 +153,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     places = con.execute(f"select place_name, number, year, min(source_line) as line from {wide}_long "  # noqa: S608
                          "group by all order by line, place_name, number, year").fetchall()
     education = [mbo_education_current(*key, path, line) for *key, line in found]
-    codes = [_institution_code(name, number, year, resolver, path, line) for name, number, year, line in places]
-    temp_table(con, f"{wide}_edu", {**{k: ("varchar", [row[i] for row in found])
-                                       for i, k in enumerate(("crebo", "name", "type_mbo", "sectorkamer",
-                                                              "hoofdgroep"))},
-                                    "education_id": ("varchar", [e.education_id for e in education]),
-                                    "leerweg": ("varchar", [e.leerweg for e in education])})
-    temp_table(con, f"{wide}_inst", {"name": ("varchar", [p[0] for p in places]),
-                                     "number": ("varchar", [p[1] for p in places]),
-                                     "year": ("integer", [p[2] for p in places]), "code": ("varchar", codes)})
+    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep",
+                                                            "education_id", "leerweg"), "varchar"),
+                         [(*row[:-1], e.education_id, e.leerweg) for row, e in zip(found, education, strict=True)])
+    delimited.temp_table(con, f"{wide}_inst", {"name": "varchar", "number": "varchar", "year": "integer",
+                                               "code": "varchar"},
+                         [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
+                          for name, number, year, line in places])
     con.execute(f"create or replace temp table {wide}_constants as select ?::varchar as source_id, "
                 "?::varchar as source_file", [DATASET.dataset_id, relative_path])
     con.execute(f"""

@@ -10,10 +10,8 @@ mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -26,7 +24,7 @@ from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reading import delimited
 from etl.reading import duo_mbo_current as current
-from etl.reference import REFERENCE_DIR, MunicipalityResolver, normalise_name
+from etl.reference import MunicipalityResolver
 
 FIXED_COLUMNS = [
     "BRIN NUMMER",
@@ -128,31 +126,9 @@ def years_in(header: list[str], path: Path) -> list[int]:
     return years
 
 
-def school_year(year: int) -> str:
-    """Students counted on 1 October Y belong to school year Y/Y+1."""
-    return f"{year}-{year + 1}"
-
-
 def periods(header: list[str], path: Path) -> list[str]:
     """The school years the file covers, from its header."""
-    return [school_year(y) for y in years_in(header, path)]
-
-
-@lru_cache(maxsize=1)
-def place_aliases(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """Town names (PLAATSNAAM) that are not a municipality's name, mapped to CBS codes (mbo_places.csv)."""
-    with (reference_dir / "mbo_places.csv").open(encoding="utf-8-sig", newline="") as handle:
-        table = [row for row in csv.DictReader(handle) if any(row.values())]  # blank lines skipped
-    return {normalise_name(row["place"]): row["code"] for row in table}
-
-
-def place_code(name: str, year: int, resolver: MunicipalityResolver, path: Path, line: int, column: str) -> str:
-    """The municipality of a town name: mbo_places.csv first, then the municipality names and aliases."""
-    code = place_aliases().get(normalise_name(name)) or resolver.resolve(name, year)
-    if code is None:
-        raise RawFileError(path, f"plaats '{name}' is onbekend; voeg de plaats met haar gemeentecode toe aan "
-                                 "etl/reference/mbo_places.csv", line, column)
-    return code
+    return [current.school_year(y) for y in years_in(header, path)]
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
@@ -172,27 +148,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
     years = years_in(header, path)
-    lines, wide, q = f"{table}_lines", f"{table}_wide", delimited.quoted
-    # Line i of the text is element i of the split.
-    con.execute(f"""
-        create or replace temp table {lines} as
-        select i as source_line, string_split(line, ';') as f
-        from (select generate_subscripts(l, 1) as i, rtrim(unnest(l), chr(13)) as line
-              from (select string_split(?, chr(10)) as l))
-        where i > 1 and line not in ('', '""')
-    """, [text])  # noqa: S608 (identifiers from code constants)
-    records, line, fields = con.execute(f"select count(*), min(source_line) filter (len(f) <> ?), "  # noqa: S608
-                                        f"arg_min(len(f), source_line) filter (len(f) <> ?) from {lines}",
-                                        [len(header), len(header)]).fetchall()[0]
-    if records == 0:
-        raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    if line is not None:
-        raise RawFileError(path, f"de regel heeft {fields} velden, de kopregel {len(header)}; is de regel afgebroken "
-                                 "of staat er een ';' in een waarde? Download het bestand opnieuw.", line,
-                           header[min(fields, len(header) - 1)])
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
-    con.execute(f"create or replace temp view {wide} as select source_line, "  # noqa: S608
-                + ", ".join(f"f[{i}] as {q(name)}" for i, name in enumerate(header, 1)) + f" from {lines}")
+    wide, q = f"{table}_wide", delimited.quoted
+    delimited.read_lines(con, path, header, wide)
 
     def number(column: str) -> str:  # null for a value that is not a number: its own pattern names it
         return f"try_cast(coalesce(nullif(pystrip({q(column)}), ''), '0') as bigint)"
@@ -206,17 +163,15 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     delimited.check_rules(con, path, wide, rules, patterns)  # delimited.read_text's own checks
     # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
     blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
-                            "'0') end", school_year(year), sex.lower(), date(year, 10, 1), year)
+                            "'0') end", current.school_year(year), sex.lower(), date(year, 10, 1), year)
               for year in years for sex in ("MAN", "VROUW")]
     return current.stage_wide(
         con, path, table, wide, blocks,
         ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
-        lambda key, line: mbo_education_old(*key, path, line), "PLAATSNAAM",
-        lambda name, year, line: place_code(name, year, resolver, path, line, "PLAATSNAAM"),
+        mbo_education_old, "PLAATSNAAM", resolver,
         {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
          "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
          "type_mbo": f"pystrip({q('TYPE MBO')})",
          "leerweg": f"case pystrip({q('TYPE MBO')}) when 'BBL' then 'BBL' else 'BOL' end",
          "niveau": "cast(pystrip(KWALIFICATIENIVEAU) as integer)"},
-        {"education_id": lambda e: e.education_id}, "students",
-        {"source_id": DATASET.dataset_id, "source_file": relative_path})
+        ("education_id",), "students", DATASET.dataset_id, relative_path)

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.education.vo import vo_education
 from etl.errors import RawFileError
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import MunicipalityResolver
 
 FIXED_COLUMNS = [
@@ -117,9 +115,7 @@ def school_years_in(header: list[str], path: Path) -> list[str]:
     return sorted(found)
 
 
-def periods(header: list[str], path: Path) -> list[str]:
-    """The periods (school years) a file covers, from its header alone."""
-    return school_years_in(header, path)
+periods = school_years_in  # the periods (school years) a file covers, from its header alone
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
@@ -130,8 +126,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     an unreadable record or value (delimited.read_text), an unknown programme or municipality.
     """
     header = delimited.header_of(path, ";", strip=False)
-    if header is None:
-        raise rawtext.not_utf8(path, ";")
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo; download het bestand opnieuw", 1)
     school_years = school_years_in(header, path)
@@ -148,20 +142,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
                              "order by 3").fetchall()
     education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
-    codes = []
-    for name, line in con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall():  # noqa: S608
-        for school_year in school_years:
-            code = resolver.resolve(name, int(school_year[:4]))
-            if code is None:
-                raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
-                                         "etl/reference/region_aliases.csv", int(line), "GEMEENTENAAM")
-            codes.append((name, school_year, code))
-    temp_table(con, f"{wide}_edu", {"kind": ("varchar", [k for k, _, _ in programmes]),
-                                    "label": ("varchar", [lab for _, lab, _ in programmes]),
-                                    "education_id": ("varchar", [e.education_id for e in education])})
-    temp_table(con, f"{wide}_place", {"name": ("varchar", [c[0] for c in codes]),
-                                      "school_year": ("varchar", [c[1] for c in codes]),
-                                      "code": ("varchar", [c[2] for c in codes])})
+    places = con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall()  # noqa: S608
+    codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
+             for name, line in places for school_year in school_years]
+    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
+                         [(k, lab, e.education_id) for (k, lab, _), e in zip(programmes, education, strict=True)])
+    delimited.temp_table(con, f"{wide}_place", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
     # Text columns stripped once per record, counts as bigint with SUPPRESSED as null (so bounds and the suppressed
     # flag follow from null), one struct per school year × sex; the view unnests them.
     def count(column: str) -> str:

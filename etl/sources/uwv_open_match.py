@@ -31,7 +31,6 @@ from etl.dataset import Dataset
 from etl.education import Education
 from etl.errors import RawFileError
 from etl.reading import delimited
-from etl.reading.temp_table import temp_table
 from etl.reference import REFERENCE_DIR, MunicipalityResolver
 
 if TYPE_CHECKING:  # requests only when fetching
@@ -156,8 +155,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     wrong: an unreadable record or value (delimited.read_text), a day that does not exist, an unknown municipality.
     """
     header = delimited.header_of(path, ";", strip=False)
-    if header is None:
-        raise rawtext.not_utf8(path, ";")
     if header != COLUMNS:
         missing = [c for c in COLUMNS if c not in header]
         raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
@@ -191,21 +188,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
                 "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
                 [texts, dates, DATASET.dataset_id, relative_path])
-    codes = []
-    for name, year, line in con.execute(f"""
-            select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
-            join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
-    """).fetchall():  # noqa: S608
-        code = resolver.resolve(name, year)
-        if code is None:
-            raise RawFileError(path, f"gemeente '{name}' is onbekend; voeg de naam toe aan "
-                                     "etl/reference/region_aliases.csv", int(line), "GEMEENTE")
-        codes.append((name, year, code))
-    temp_table(con, f"{wide}_places", {"name": ("varchar", [c[0] for c in codes]),
-                                       "year": ("integer", [c[1] for c in codes]),
-                                       "code": ("varchar", [c[2] for c in codes])})
-    temp_table(con, f"{wide}_classes", {"code": ("varchar", list(classes)),
-                                        "is_technical": ("boolean", list(classes.values()))})
+    places = con.execute(f"""
+        select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
+        join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
+    """).fetchall()  # noqa: S608
+    codes = [(name, year, resolver.code(name, year, path, line, "GEMEENTE")) for name, year, line in places]
+    delimited.temp_table(con, f"{wide}_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
+    delimited.temp_table(con, f"{wide}_classes", {"code": "varchar", "is_technical": "boolean"}, classes.items())
 
     def number_of(column: str) -> str:
         return f"cast(replace(pystrip({column}), ',', '.') as decimal(24, 9))"
