@@ -91,7 +91,7 @@ def _multiply_uwv(path: Path, times: int) -> None:
     first = int(text.split("\n", 2)[1][:4])  # PEILDATUM is the first column: 2022-06-07
     for k in range(1, times):
         moved = text
-        for year in range(first + 1, first - 1, -1):  # a demo year runs June to May: two calendar years
+        for year in (first, first + 1):  # June to May: two calendar years, the earlier moved first
             moved = moved.replace(f"\n{year}-", f"\n{year - k}-")
         name = path.name.replace(str(first), str(first - k)).replace(str(first + 1), str(first + 1 - k))
         (path.parent / name).write_text(moved, encoding="utf-8")

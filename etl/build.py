@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ if TYPE_CHECKING:  # the programme's replay imports pandas; a build without uplo
     from etl.workbooks.replay import Programme
 
 SCHEMA_VERSION = "1"
+# DuckDB's own memory for a build (by default 80 % of the machine): above it, sorts and joins spill to a folder beside
+# the warehouse. A raw set ten times the national demo then peaks near 1.1 GB instead of 2.4 GB, a little faster.
+BUILD_MEMORY = "1GB"
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,11 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
         raise RawFileError(raw_dir, "geen ruwe bestanden gevonden; maak demodata met 'python -m etl demo'")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_warehouse_temps(db_path)  # of builds and commits that were killed
-    tmp_path = temp_path(db_path, "tmp")
+    tmp_path, spill = temp_path(db_path, "tmp"), temp_path(db_path, "spill")
     tmp_path.unlink(missing_ok=True)
     store = uploads_dir is not None and uploads_dir.is_dir()
     try:
-        con = duckdb.connect(str(tmp_path))
+        con = duckdb.connect(str(tmp_path), config={"memory_limit": BUILD_MEMORY, "temp_directory": str(spill)})
         try:
             # The programme is replayed while the raw files load (validating workbooks the cache lacks takes
             # seconds), without the lock; under the lock it is used only if the store has not moved since.
@@ -94,6 +98,7 @@ def build(raw_dir: Path, db_path: Path, progress: bool = True, uploads_dir: Path
     finally:
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def all_checks() -> list[Check]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 _PID = re.compile(r"[.-](\d+)(?:\.wal)?$")  # '…tmp-123', '…upload-123.wal', '…pickle.123'
@@ -33,21 +34,26 @@ def alive(pid: int) -> bool:
 
 
 def stale(folder: Path, pattern: str) -> list[Path]:
-    """The files in `folder` matching the glob `pattern` whose writing process has died."""
+    """The files (or folders) in `folder` matching the glob `pattern` whose writing process has died."""
     if not folder.is_dir():
         return []
     return [path for path in folder.glob(pattern)
-            if (found := _PID.search(path.name)) and path.is_file() and not alive(int(found[1]))]
+            if (found := _PID.search(path.name)) and path.exists() and not alive(int(found[1]))]
 
 
 def stale_warehouse_temps(db_path: Path) -> list[Path]:
-    """The temporary copies of a warehouse (and their WAL files) left by builds and commits that died."""
-    return [*stale(db_path.parent, f"{db_path.name}.tmp-*"), *stale(db_path.parent, f"{db_path.name}.upload-*")]
+    """The temporary copies of a warehouse (and their WAL files) and the builds' spill folders left by builds and
+    commits that died."""
+    return [*stale(db_path.parent, f"{db_path.name}.tmp-*"), *stale(db_path.parent, f"{db_path.name}.upload-*"),
+            *stale(db_path.parent, f"{db_path.name}.spill-*")]
 
 
 def remove_stale_warehouse_temps(db_path: Path) -> list[Path]:
     """Remove the temporary copies of a warehouse left by builds and commits that died; returns them."""
     removed = stale_warehouse_temps(db_path)
     for path in removed:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return removed

@@ -80,10 +80,15 @@ def test_stale_temporaries_of_dead_processes_go_and_those_of_living_ones_stay(pr
     living = [db.with_name(f"{db.name}.tmp-{os.getppid()}"), temp_path(db, "upload")]
     for path in (*dead_ones, *living):
         path.write_bytes(b"x" * 1000)
+    spill = db.with_name(f"{db.name}.spill-{dead}")  # a killed build's DuckDB spill folder, with a spilled block
+    (spill / "duckdb_temp_block-1.block").parent.mkdir()
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"x" * 1000)
+    dead_ones.append(spill)
     unrelated = db.with_name("notities.tmp-1")
     unrelated.write_text("van een gebruiker")
     removed = sync(db, uploads).removed
     assert sorted(removed) == sorted(dead_ones) and all(p.exists() for p in (*living, unrelated))
+    assert not spill.exists()
     assert stale_warehouse_temps(db) == []
 
 
