@@ -237,8 +237,8 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                 education.extend(done.education)
                 periods |= {(p, dataset.period_type) for p in done.periods}
                 fact_rows[dataset.fact_table] = fact_rows.get(dataset.fact_table, 0) + done.rows
-                # The bytes actually loaded, whatever the manifest says.
                 manifest = manifests[raw.relative] = read_manifest(raw.path) or Manifest(None, None, done.sha256)
+                # sha256: of the bytes actually loaded, whatever the manifest says.
                 file_rows.append({"path": raw.relative, "source_id": dataset.dataset_id, "sha256": done.sha256,
                                   "origin_url": manifest.origin_url, "retrieved_at": manifest.retrieved_at,
                                   "is_demo": manifest.demo, "data_rows": done.data_rows, "note": raw.note})
