@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import duckdb
 from tqdm import tqdm
 
-from etl import domains
+from etl import domains, transforms
 from etl.checks import CHECKS, Check, run_checks
 from etl.education import Education
 from etl.errors import CheckFailedError, RawFileError
@@ -164,19 +164,18 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     """
     dataset = raw.source.DATASET
     try:
-        data_rows, education = raw.source.stage(cursor, raw.path, raw.relative, resolver, "staged")
+        data_rows, education = raw.source.stage(cursor, raw.path, raw.relative, resolver, transforms.STAGED)
     except duckdb.Error as exc:  # a reader names the line itself; this is the last resort, never English
         raise RawFileError(raw.path, "het bestand kan niet worden gelezen; controleer of het een ongewijzigde "
                                      "download van de bron is") from exc
-    where = "" if raw.periods is None else f"where {dataset.period_column} in (select unnest(?::varchar[])) "
-    wanted = f"select * from staged {where}order by {', '.join(dataset.grain)}"  # noqa: S608 (names are constants)
-    parameters = [] if raw.periods is None else [list(raw.periods)]
+    transforms.set_variables(cursor, periods=None if raw.periods is None else list(raw.periods))
+    wanted = transforms.mart(dataset.fact_table)
     if direct:
         table = None
-        rows = cursor.execute(f"insert into {dataset.fact_table} by name {wanted}", parameters).fetchall()[0][0]
+        rows = cursor.execute(f"insert into {dataset.fact_table} by name {wanted}").fetchall()[0][0]
     else:
         table = "staged_facts"
-        cursor.execute(f"create temp table {table} as {wanted}", parameters)
+        cursor.execute(f"create temp table {table} as {wanted}")
         rows = cursor.execute(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
     periods = [row[0] for row in cursor.execute(f"select distinct {dataset.period_column} from "  # noqa: S608
                                                 f"{table or dataset.fact_table} where source_file = ?",

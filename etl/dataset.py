@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl import transforms
 from etl.targets import FetchTarget
 
 __all__ = ["SOURCE_GROUPS", "Dataset", "FetchTarget"]  # FetchTarget: declared with the dataset, kept in etl/targets.py
@@ -24,7 +25,11 @@ class Dataset:
     raw_subdir: str
     fact_table: str
     period_column: str
-    grain: tuple[str, ...]
+
+    @property
+    def grain(self) -> tuple[str, ...]:
+        """The columns that identify a row of the fact table: what its mart (etl/sql/marts/) orders by."""
+        return transforms.grain(self.fact_table)
 
     def citation(self, is_demo: bool) -> str:
         """Dutch source line as shown under figures; demo data says so."""

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
+from etl import rawtext, transforms
 from etl.checks import Check, accepted_values, not_null, relationship, unique
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, Region, normalise_name, read_regions
 
 FACT_TABLE = "fact_cbs"
-GRAIN = ("source_id", "table_id", "measure", "region_code", "dims", "period")
 FACT_COLUMNS = ["table_id", "measure", "measure_label", "unit", "region_code", "dims", "period", "value",
                 "source_id", "peildatum", "status", "source_file", "source_line"]
 
@@ -42,7 +41,7 @@ def generic_checks() -> list[Check]:
     t = FACT_TABLE
     return [
         *not_null(t, "table_id", "measure", "region_code", "dims", "period", "source_id", "peildatum", "status"),
-        unique(t, *GRAIN),
+        unique(t, *transforms.grain(t)),
         accepted_values(t, "status", ["definitief", "voorlopig"]),
         relationship(t, "region_code", "region", "code"),
         relationship(t, "period", "period", "period_id"),

@@ -38,7 +38,6 @@ DATASET = Dataset(
     raw_subdir="cbs/statline_coded",
     fact_table=common.FACT_TABLE,
     period_column="period",
-    grain=common.GRAIN,
 )
 
 CHECKS: list[Check] = common.source_checks(DATASET.dataset_id)

@@ -40,7 +40,6 @@ DATASET = Dataset(
     raw_subdir="cbs/statline_labels",
     fact_table=common.FACT_TABLE,
     period_column="period",
-    grain=common.GRAIN,
 )
 
 CHECKS: list[Check] = common.source_checks(DATASET.dataset_id)

@@ -42,7 +42,6 @@ DATASET = Dataset(
     raw_subdir="cbs/odata",
     fact_table=common.FACT_TABLE,
     period_column="period",
-    grain=common.GRAIN,
 )
 
 # The generic fact_cbs checks are declared here, once for all CBS sources.

@@ -142,16 +142,13 @@ def programme_table(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table
 
 
 BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
-ENROLMENT_GRAIN = ("brin", "municipality_code", "education_id", "ho_type", "form", "sex", "measure", "academic_year")
-GRADUATE_GRAIN = ("brin", "municipality_code", "education_id", "form", "diploma_type", "sex", "academic_year")
 
 
 def ho_dataset(dataset_id: str, title: str, url: str, raw_folder: str, measure: str | None) -> Dataset:
     """A DUO hbo/wo dataset (either layout): enrolments with a measure, or graduates (`measure` None)."""
     return Dataset(dataset_id=dataset_id, publisher="DUO", title=title, url=url, licence="CC0",
                    period_type="school_year", raw_subdir=f"duo/{raw_folder}",
-                   fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year",
-                   grain=ENROLMENT_GRAIN if measure else GRADUATE_GRAIN)
+                   fact_table="fact_ho_enrolment" if measure else "fact_ho_graduate", period_column="academic_year")
 
 
 def _checks(dataset: Dataset, prefix: str, year_word: str) -> list[Check]:

@@ -51,7 +51,6 @@ DATASET = Dataset(
     raw_subdir="duo/mbo_gediplomeerden",
     fact_table="fact_mbo_graduate",
     period_column="school_year",
-    grain=("brin", "place_name", "education_id", "niveau", "sex", "school_year"),
 )
 
 FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2025)]

@@ -42,7 +42,6 @@ DATASET = Dataset(
     raw_subdir="duo/mbo_woongemeente",
     fact_table="fact_mbo_residence",
     period_column="school_year",
-    grain=("brin", "place_name", "home_name", "age_group", "type_mbo", "school_year"),
 )
 
 FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2025)]

@@ -58,7 +58,6 @@ DATASET = Dataset(
     raw_subdir="duo/mbo_deelnemers_oud",
     fact_table="fact_mbo_student",
     period_column="school_year",
-    grain=("brin", "place_name", "education_id", "type_mbo", "niveau", "sex", "school_year"),
 )
 
 FETCH_TARGETS = [FetchTarget("duo", DATASET.url, DATASET.raw_subdir, FILE_NAME, 2019)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
@@ -47,7 +48,6 @@ DATASET = Dataset(
     raw_subdir="duo/vo_examenkandidaten",
     fact_table="fact_vo_exam",
     period_column="school_year",
-    grain=("vestiging", "education_id", "sex", "school_year"),
 )
 
 
@@ -115,6 +115,21 @@ def school_years_in(header: list[str], path: Path) -> list[str]:
     return sorted(found)
 
 
+def blocks_in(header: list[str], path: Path) -> tuple[list[str], list[str]]:
+    """(school years, sexes) of the EXAMENKANDIDATEN columns in header order, which the staging SQL pairs with
+    the GESLAAGDEN and SLAAGPERC columns by position; raises when those come in another order."""
+    order = {m: [_YEAR_COLUMN.match(c).group(2, 3, 4) for c in header if c.startswith(f"{m} SCHOOLJAAR ")]
+             for m in MEASURES}
+    for measure in MEASURES[1:]:
+        for wanted, found in zip(order[MEASURES[0]], order[measure], strict=True):
+            if wanted != found:
+                column = year_column(measure, f"{found[0]}-{found[1]}", found[2])
+                raise RawFileError(path, "de kolommen staan in een andere volgorde dan die van "
+                                         f"{MEASURES[0]}; zet ze in DUO's volgorde of download het bestand opnieuw",
+                                   1, column)
+    return [f"{start}-{end}" for start, end, _ in order[MEASURES[0]]], [sex for _, _, sex in order[MEASURES[0]]]
+
+
 periods = school_years_in  # the periods (school years) a file covers, from its header alone
 
 
@@ -129,7 +144,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO examenkandidaten vo; download het bestand opnieuw", 1)
     school_years = school_years_in(header, path)
-    wide = f"{table}_wide"
     q = delimited.quoted
     rules = [(f"pystrip({q(c)}) <> ''", c, "deze verplichte kolom is leeg; download het bestand opnieuw")
              for c in ("VESTIGINGSCODE", "GEMEENTENAAM", "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM")]
@@ -137,54 +151,17 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     percent = ("([0-9]{1,15}(\\.[0-9]{1,15})?)?", "een getal met '.' als decimaalteken")
     patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else whole
                 for school_year in school_years for sex in SEXES for m in MEASURES}
-    records = delimited.read_text(con, path, ";", header, wide, rules, patterns)
-    kind, label, place = q("ONDERWIJSTYPE VO"), q("OPLEIDINGSNAAM"), q("GEMEENTENAAM")
-    programmes = con.execute(f"select {kind}, {label}, min(source_line) from {wide} group by all "  # noqa: S608
-                             "order by 3").fetchall()
-    education = [vo_education(k, lab, path, int(line)) for k, lab, line in programmes]
-    places = con.execute(f"select {place}, min(source_line) from {wide} group by all order by 2").fetchall()  # noqa: S608
+    records = delimited.read_text(con, path, ";", header, "raw_records", rules, patterns)
+    programmes = con.execute('select "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", min(source_line) from raw_records '
+                             "group by all order by 3").fetchall()
+    education = [vo_education(kind, label, path, int(line)) for kind, label, line in programmes]
+    places = con.execute('select "GEMEENTENAAM", min(source_line) from raw_records group by all order by 2').fetchall()
     codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
              for name, line in places for school_year in school_years]
-    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
-                         [(k, lab, e.education_id) for (k, lab, _), e in zip(programmes, education, strict=True)])
-    delimited.temp_table(con, f"{wide}_place", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
-    # Text columns stripped once per record, counts as bigint with SUPPRESSED as null (so bounds and the suppressed
-    # flag follow from null), one struct per school year × sex; the view unnests them.
-    def count(column: str) -> str:
-        return f"cast(nullif(pystrip({q(column)}), '{SUPPRESSED}') as bigint)"
-
-    blocks, measures = [], []
-    for school_year in school_years:
-        for sex in SEXES:
-            c, g, r = (year_column(m, school_year, sex) for m in MEASURES)
-            measures.append(f"{{'c': {count(c)}, 'g': {count(g)}, 'r': cast(nullif(pystrip({q(r)}), '') as double)}}")
-            blocks.append((school_year, sex.lower()))
-    con.execute(f"""
-        create or replace temp view {wide}_typed as
-        select source_line, pystrip(INSTELLINGSCODE) as brin, pystrip(VESTIGINGSCODE) as vestiging,
-               pystrip({q('INSTELLINGSNAAM VESTIGING')}) as school_name, {place} as place, e.education_id,
-               [{', '.join(measures)}] as blocks
-        from {wide} left join {wide}_edu e on e.kind = {wide}.{kind} and e.label = {wide}.{label}
-    """)  # noqa: S608 (identifiers from the recognised header; a view, computed once by the insert that reads it)
-    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as school_year, "
-                "unnest(?::varchar[]) as sex, unnest(range(1, ?)) as i, ?::varchar as source_id, "
-                "?::varchar as source_file",
-                [[y for y, _ in blocks], [x for _, x in blocks], len(blocks) + 1, DATASET.dataset_id, relative_path])
-    con.execute(f"""
-        create or replace temp view {table} as
-        with long as (
-            select t.*, b.school_year, b.sex, t.blocks[b.i] as v, b.source_id, b.source_file
-            from {wide}_typed t, {wide}_blocks b
-        )
-        select long.school_year, brin, vestiging, school_name, p.code as municipality_code, education_id, sex,
-               v.c as candidates, coalesce(v.c, {SUPPRESSED_LOW}) as candidates_low,
-               coalesce(v.c, {SUPPRESSED_HIGH}) as candidates_high,
-               v.c is null as candidates_suppressed,
-               v.g as passed, coalesce(v.g, {SUPPRESSED_LOW}) as passed_low,
-               coalesce(v.g, {SUPPRESSED_HIGH}) as passed_high,
-               v.g is null as passed_suppressed, v.r as pass_rate, source_id,
-               make_date(cast(long.school_year[6:] as integer), 7, 31) as peildatum, 'definitief' as status,
-               source_file, cast(source_line as integer) as source_line
-        from long left join {wide}_place p on p.name = long.place and p.school_year = long.school_year
-    """)  # noqa: S608 (identifiers from the recognised header; peildatum: DUO publishes none, the school year's end)
+    delimited.temp_table(con, "raw_education", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
+                         [(k, label, e.education_id) for (k, label, _), e in zip(programmes, education, strict=True)])
+    delimited.temp_table(con, "raw_places", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
+    school_years_of_blocks, sexes = blocks_in(header, path)
+    transforms.stage(con, "duo_vo_exams", school_years=school_years_of_blocks, sexes=sexes,
+                     source_id=DATASET.dataset_id, source_file=relative_path)
     return records, education

@@ -44,7 +44,6 @@ DATASET = Dataset(
     raw_subdir="geo",
     fact_table="region_geometry",
     period_column="year",
-    grain=("region_code", "year"),
 )
 
 FETCH_TARGETS = [

@@ -54,7 +54,6 @@ DATASET = Dataset(
     raw_subdir="uwv/open_match",
     fact_table="fact_uwv_match",
     period_column="month",
-    grain=("snapshot_date", "municipality_code", "occupation_code"),
 )
 
 FETCH_GROUP = "uwv"

@@ -1,0 +1,32 @@
+-- Staging duo_vo_exams: one row per school location × programme × sex × school year of one DUO vo exam file.
+-- Reads the reader's relations: raw_records (the file as text, one row per record with its source_line; per school
+-- year and sex the columns 'EXAMENKANDIDATEN|GESLAAGDEN|SLAAGPERC SCHOOLJAAR jjjj-jjjj - GESLACHT'),
+-- raw_education (ONDERWIJSTYPE VO × OPLEIDINGSNAAM → education_id) and raw_places (GEMEENTENAAM × school year →
+-- CBS code); variables school_years and sexes (the school year and sex of each measure's columns, in header order,
+-- the same for the three measures) and source_id, source_file.
+-- Counts of 1 to 4 are published as '<5': null, with bounds 1 and 4. DUO publishes no reference date: peildatum is
+-- the school year's last day.
+with blocks as (  -- one row per record × school year × sex: the three measures' columns unnested side by side
+    select r.source_line, trim(r."INSTELLINGSCODE", ' ') as brin, trim(r."VESTIGINGSCODE", ' ') as vestiging,
+           trim(r."INSTELLINGSNAAM VESTIGING", ' ') as school_name, r."GEMEENTENAAM" as place, e.education_id,
+           unnest(getvariable('school_years')) as school_year, unnest(getvariable('sexes')) as sex,
+           unnest([*columns('^EXAMENKANDIDATEN SCHOOLJAAR ')]) as candidates,
+           unnest([*columns('^GESLAAGDEN SCHOOLJAAR ')]) as passed,
+           unnest([*columns('^SLAAGPERC SCHOOLJAAR ')]) as pass_rate
+    from raw_records r
+    left join raw_education e on e.kind = r."ONDERWIJSTYPE VO" and e.label = r."OPLEIDINGSNAAM"
+), counted as (
+    select * replace (lower(sex) as sex, nullif(trim(candidates, ' '), '<5')::bigint as candidates,
+                      nullif(trim(passed, ' '), '<5')::bigint as passed,
+                      nullif(trim(pass_rate, ' '), '')::double as pass_rate)
+    from blocks
+)
+select c.school_year, c.brin, c.vestiging, c.school_name, p.code as municipality_code, c.education_id, c.sex,
+       c.candidates, coalesce(c.candidates, 1) as candidates_low, coalesce(c.candidates, 4) as candidates_high,
+       c.candidates is null as candidates_suppressed,
+       c.passed, coalesce(c.passed, 1) as passed_low, coalesce(c.passed, 4) as passed_high,
+       c.passed is null as passed_suppressed, c.pass_rate, getvariable('source_id') as source_id,
+       make_date(c.school_year[6:]::integer, 7, 31) as peildatum, 'definitief' as status,
+       getvariable('source_file') as source_file, c.source_line::integer as source_line
+from counted c
+left join raw_places p on p.name = c.place and p.school_year = c.school_year

@@ -1,0 +1,62 @@
+"""The build's transforms as SQL files: a staging SELECT per source, a mart SELECT per fact table.
+
+A reader (etl/sources/) reads a raw file into text relations and resolves what needs the reference data (place
+names, programmes), raising located Dutch errors; the transform itself is SQL in etl/sql/:
+
+- staging/<source>.sql: one SELECT over the reader's relations that types, renames and turns suppression into
+  bounds, with the fact table's columns; `stage` makes it temp view `staged` on the reader's connection.
+- marts/<fact table>.sql: one SELECT over `staged` that keeps the periods the build takes from the file, in the
+  table's grain order; the build appends it to the table.
+
+Values from Python (the file's path, the dataset id, the periods) reach the SQL as DuckDB variables, read with
+getvariable('name'): a view cannot hold bound parameters, and values are never formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+STAGED = "staged"  # the staging view's name on a reader's connection; the marts read it
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_ORDER_BY = re.compile(r"\border by\s+([\w\s,]+?)\s*$", re.IGNORECASE)
+
+
+@functools.cache
+def sql(layer: str, name: str) -> str:
+    """The text of etl/sql/<layer>/<name>.sql (read once per process)."""
+    return (SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    """Set DuckDB variables on `con` (per connection) for the SQL files to read with getvariable()."""
+    for name, value in values.items():
+        if not _NAME.match(name):  # the name is SQL text; only code passes names
+            raise ValueError(name)
+        con.execute(f"set variable {name} = ?", [value])
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> None:
+    """Temp view `staged` on `con`: etl/sql/staging/<source>.sql over the reader's relations, with `values` set as
+    variables first."""
+    set_variables(con, **values)
+    con.execute(f"create or replace temp view {STAGED} as {sql('staging', source)}")
+
+
+def mart(fact_table: str) -> str:
+    """The SELECT that gives a file's rows of `fact_table` from `staged`, for the periods in variable `periods`
+    (null: all), in grain order."""
+    return sql("marts", fact_table)
+
+
+def grain(fact_table: str) -> tuple[str, ...]:
+    """The columns a fact table's mart orders by: its grain."""
+    text = "\n".join(line.split("--")[0] for line in mart(fact_table).splitlines()).strip()
+    match = _ORDER_BY.search(text)
+    if match is None:
+        raise ValueError(f"marts/{fact_table}.sql has no final 'order by'")
+    return tuple(column.strip() for column in match.group(1).split(","))
