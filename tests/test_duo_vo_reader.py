@@ -124,3 +124,12 @@ def test_header_recognition():
     assert duo_vo_exams.recognises(header)
     assert not duo_vo_exams.recognises(["PROVINCIE", "GEMEENTENUMMER", "GEMEENTENAAM"])
     assert not duo_vo_exams.recognises(header[:7])
+
+
+def test_measure_columns_in_another_order_than_the_counts_are_refused(tmp_path):
+    """The staging SQL pairs the three measures' columns by position, so their orders must agree."""
+    man, vrouw = "GESLAAGDEN SCHOOLJAAR 2022-2023 - MAN", "GESLAAGDEN SCHOOLJAAR 2022-2023 - VROUW"
+    lines = SMALL.read_bytes().split(b"\n", 1)
+    header = lines[0].decode().replace(man, "#").replace(vrouw, man).replace("#", vrouw)
+    (tmp_path / SMALL.name).write_bytes(header.encode() + b"\n" + lines[1])
+    assert_located(duo_vo_exams, tmp_path / SMALL.name, 1, vrouw, "in een andere volgorde dan die van EXAMENKANDIDATEN")
