@@ -4,7 +4,7 @@ Each education crosswalk is an ordered list of rules (level, group, code, name p
 fields all match a programme decides its domain, or names the reason it is not placed in one. The occupation
 crosswalk maps each BRC 2014 beroepsgroep code to a domain or a reason. The build fills the domain tables from these
 files and stops (see CHECKS) when a technical programme or occupation matches no rule, naming it and the file to
-edit. After that the mismatch tables are filled in SQL from the fact tables (see warehouse/sql/mismatch_*.sql).
+edit. After that the mismatch tables are filled from the fact tables by their marts (etl/sql/marts/mismatch_*.sql).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check, rule
 from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR
@@ -158,7 +159,9 @@ def load(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) ->
                             "order by education_id").fetchall()
     _insert(con, "education_domain", assign(technical, rules))
     _insert(con, "occupation_domain", read_occupations(known, reference_dir))
-    con.execute(FILL_SQL)
+    for table, mart in (("mismatch_supply", "mismatch_supply"), ("mismatch_demand", "mismatch_demand"),
+                        ("period", "period_calendar_year")):  # in this order: the periods come from both
+        con.execute(f"insert into {table} by name {transforms.mart(mart)}")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -167,56 +170,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
         values = ", ".join(["(" + ", ".join("?" * len(rows[0])) + ")"] * len(rows))
         con.execute(f"insert into {table} values {values}", [v for row in rows for v in row])  # noqa: S608 (constants)
 
-
-# Supply: graduates of the technical programmes by domain (null: listed as in no domain), institution municipality,
-# level and diploma year.
-# mbo: levels 2-4 (entree, level 1, leads to no technical occupation); hbo: every diploma (Ad, bachelor, master);
-# wo: masters only, as most wo bachelors go on to a master and would otherwise be counted twice.
-# Demand: per month the stock on its last snapshot (weekly snapshots are stocks, never summed over weeks), then the
-# mean over the months of the year that have data at all.
-FILL_SQL = """
-insert into mismatch_supply
-select d.domain_id, f.municipality_code, 'mbo ' || f.niveau as level, right(f.school_year, 4),
-       sum(f.graduates_low), sum(coalesce(f.graduates, 2.5)), sum(f.graduates_high),
-       count(*) filter (where f.graduates_suppressed), bool_or(f.status = 'voorlopig'), f.source_id
-from fact_mbo_graduate as f
-join education_domain as d using (education_id)
-where f.niveau between 2 and 4
-group by all;
-
-insert into mismatch_supply
-select d.domain_id, f.municipality_code, f.level, right(f.academic_year, 4),
-       sum(f.graduates_low), sum(coalesce(f.graduates, 2.5)), sum(f.graduates_high),
-       count(*) filter (where f.graduates_suppressed), bool_or(f.status = 'voorlopig'), f.source_id
-from fact_ho_graduate as f
-join education_domain as d using (education_id)
-where f.level = 'hbo' or f.diploma_type = 'wo master'
-group by all;
-
-insert into mismatch_demand
-with last_snapshot as (
-    select month, max(snapshot_date) as snapshot_date from fact_uwv_match group by month
-), months as (
-    select left(month, 4) as year, count(*) as months, min(month) as first_month, max(month) as last_month
-    from last_snapshot group by all
-)
-select o.domain_id, f.municipality_code, y.year, sum(f.vacancies) / y.months, sum(f.job_seekers) / y.months,
-       y.months, y.first_month, y.last_month, bool_or(f.status = 'voorlopig'), f.source_id
-from fact_uwv_match as f
-join last_snapshot as s using (month, snapshot_date)
-join occupation_domain as o using (occupation_code)
-join months as y on y.year = left(f.month, 4)
-where o.domain_id is not null
-group by o.domain_id, f.municipality_code, y.year, y.months, y.first_month, y.last_month, f.source_id;
-
--- The calendar years of supply and demand as periods (the period filters of the explorer join on them).
-insert into period
-select y, 'calendar_year', cast(y as integer), make_date(cast(y as integer), 1, 1),
-       make_date(cast(y as integer), 12, 31)
-from (select calendar_year as y from mismatch_supply union select calendar_year from mismatch_demand)
-where y not in (select period_id from period)
-order by y;
-"""
 
 # The reference files are checked as they are read (one domain or reason per line, known domains, unique codes), and
 # the tables are filled by construction one row per grain; what can still go wrong is data the crosswalks miss.

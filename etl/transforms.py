@@ -5,8 +5,9 @@ names, programmes), raising located Dutch errors; the transform itself is SQL in
 
 - staging/<source>.sql: one SELECT over the reader's relations that types, renames and turns suppression into
   bounds, with the fact table's columns; `stage` makes it temp view `staged` on the reader's connection.
-- marts/<fact table>.sql: one SELECT over `staged` that keeps the periods the build takes from the file, in the
-  table's grain order; the build appends it to the table.
+- marts/<table>.sql: one SELECT per table: for a fact table over `staged`, keeping the periods the build takes
+  from the file, in the table's grain order (the build appends it at the file's turn); for a derived table (the
+  mismatch tables, the calendar-year periods) over the loaded facts.
 
 Values from Python (the file's path, the dataset id, the periods) reach the SQL as DuckDB variables, read with
 getvariable('name'): a view cannot hold bound parameters, and values are never formatted into SQL text.
@@ -47,10 +48,10 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> None
     con.execute(f"create or replace temp view {STAGED} as {sql('staging', source)}")
 
 
-def mart(fact_table: str) -> str:
-    """The SELECT that gives a file's rows of `fact_table` from `staged`, for the periods in variable `periods`
-    (null: all), in grain order."""
-    return sql("marts", fact_table)
+def mart(name: str) -> str:
+    """The SELECT of etl/sql/marts/<name>.sql: a file's rows of fact table `name` from `staged` (the periods in
+    variable `periods`, null: all) in grain order, or a derived table's rows from the loaded facts."""
+    return sql("marts", name)
 
 
 def grain(fact_table: str) -> tuple[str, ...]:
