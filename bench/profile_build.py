@@ -3,6 +3,7 @@
 Two tables for bench/RESULTS.md:
 - the build's phases in one in-process build (discovery, schema, staging on the two workers, checks, close), and
   the three slowest files' staging on their worker;
+- every file staged alone on one connection: its time and the DuckDB statements its reader runs;
 - the three largest files one at a time on one connection: the build's read path (stage, then the sorted insert
   into the fact table) against `pandas.read_csv` → DataFrame → table, with the rows each writes.
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import build as build_module  # noqa: E402 (after the path is set)
+from etl import transforms  # noqa: E402
 from etl.demo import generate  # noqa: E402
 from etl.rawfiles import discover  # noqa: E402
 from etl.reference import MunicipalityResolver, read_regions  # noqa: E402
@@ -100,12 +102,50 @@ def largest_files(raw: Path, tmp: Path) -> None:
               f"{len(frame):,} × {len(frame.columns)} text columns | {slow:.2f} |")
 
 
+class _Counting:
+    """A connection that counts the statements run on it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.statements = con, 0
+
+    def execute(self, *args, **kwargs):
+        self.statements += 1
+        return self.con.execute(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+
+def per_file(raw: Path) -> None:
+    """Every file staged alone on one connection as the build stages it (reader, then its mart into a temp
+    table): wall time (best of three) and the DuckDB statements the reader runs."""
+    resolver = MunicipalityResolver(read_regions())
+    print("| file | KiB | statements | staged alone (s) |\n| --- | --- | --- | --- |")
+    total_time, total_statements = 0.0, 0
+    for raw_file in discover(raw):
+        best = None
+        for _ in range(3):
+            con = _Counting(duckdb.connect())
+            start = time.perf_counter()
+            raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver, transforms.STAGED)
+            transforms.set_variables(con.con, periods=None)
+            con.con.execute(f"create temp table facts as {transforms.mart(raw_file.source.DATASET.fact_table)}")
+            seconds = time.perf_counter() - start
+            best = seconds if best is None else min(best, seconds)
+            statements = con.statements
+            con.close()
+        total_time, total_statements = total_time + best, total_statements + statements
+        print(f"| {raw_file.relative} | {raw_file.path.stat().st_size / 1024:,.0f} | {statements} | {best:.3f} |")
+    print(f"| all {len(discover(raw))} files | | {total_statements} | {total_time:.2f} |\n")
+
+
 def main() -> None:
     """Generate the national demo, then print both tables."""
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         generate(tmp / "raw", scale="national")
         phases(tmp / "raw", tmp)
+        per_file(tmp / "raw")
         largest_files(tmp / "raw", tmp)
 
 
