@@ -160,11 +160,17 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                            1, missing[0] if missing else None)
     classes = occupation_classes()
     known = ", ".join("'" + code.replace("'", "''") + "'" for code in classes)
-    rules = [("upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "REC_TYPE",
+    # Each rule first tests the value as written and strips it only when that test fails: a CASE evaluates its
+    # ELSE for those rows only (an OR inside check_rules' coalesce would strip every value; ~40 % of the checks' time).
+    rules = [("case when REC_TYPE in ('VACATURE', 'WERKZOEKENDE') then true "
+              "else upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE') end", "REC_TYPE",
               "verwacht VACATURE of WERKZOEKENDE"),
-             ("pystrip(GEMEENTE) <> ''", "GEMEENTE", "verwacht een gemeentenaam"),
+             ("case when GEMEENTE not like ' %' then GEMEENTE <> '' else pystrip(GEMEENTE) <> '' end", "GEMEENTE",
+              "verwacht een gemeentenaam"),
              # The class of a well-formed code (a malformed one breaks the pattern below).
-             (f"not regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{{4}}') or pystrip(BEROEP_CODE)[1:2] in ({known})",
+             (f"case when substring(BEROEP_CODE, 1, 2) in ({known}) then true "
+              f"else not regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{{4}}') "
+              f"or pystrip(BEROEP_CODE)[1:2] in ({known}) end",
               "BEROEP_CODE", "de beroepscode valt in geen BRC-beroepsklasse (01-13)")]
     # Counts with at most 9 decimals: the staging SQL reads them as decimal(24, 9), so sums are exact whatever the
     # order.
