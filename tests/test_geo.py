@@ -124,8 +124,11 @@ def _line_of_feature(path: Path, number: int) -> int:
      "de coördinaten van de geometrie zijn onleesbaar"),
     (lambda features: features[1]["geometry"]["coordinates"][0][0].__setitem__(1, [5.1, float("inf")]), "geometry",
      "de coördinaten van de geometrie zijn onleesbaar"),
+    (lambda features: (features[1]["geometry"]["coordinates"][0][0].__setitem__(1, [5.1, float("nan")]),
+                       features[2].update(geometry={"type": "Polygon"})), "geometry",
+     "feature 2 (GM0995): de coördinaten van de geometrie zijn onleesbaar"),
 ], ids=["unknown-code", "lower-case-code", "other-digits", "properties-not-an-object", "other-year", "point",
-        "no-coordinates", "text-coordinate", "infinite-coordinate"])
+        "no-coordinates", "text-coordinate", "infinite-coordinate", "the-first-of-two-unreadable"])
 def test_a_bad_feature_is_named_by_line_and_key(edit, column, phrase, tmp_path):
     path = _geo_edited(tmp_path, edit)
     assert_located(geo, path, _line_of_feature(path, 2), column, phrase)
@@ -174,6 +177,18 @@ def test_municipal_outlines_are_rounded_on_the_geojson_exactly_as_through_shapel
     expected = np.round(np.array(values), geo.COORDINATE_DIGITS)
     got = np.array([geo._round(v) for v in values])
     assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_outlines_are_rounded_as_shapely_transform_and_mapping_do(real_data):
+    paths = [FIXTURE, *sorted(real_data.glob("geo_gemeenten_*/*.geojson"))]
+    shapes = [shape(f["geometry"]) for p in paths for f in json.loads(p.read_text(encoding="utf-8-sig"))["features"]]
+    holed = shapely.Polygon([(5, 52), (5.3, 52), (5.3, 52.3), (5, 52)], [[(5.1, 52.01), (5.2, 52.01), (5.2, 52.1)]])
+    others = [shapely.union_all(shapely.buffer(shapes[:40], 1e-4)), holed, shapely.MultiPolygon([holed, shapes[0]]),
+              shapely.Polygon(), shapely.Polygon([(5, 52, 1), (5.1, 52, 1), (5.1, 52.1, 1)]),
+              shapely.GeometryCollection([holed])]
+    for geometry in [*shapes, *others]:
+        rounded = shapely.transform(geometry, lambda xy: np.round(xy, geo.COORDINATE_DIGITS))
+        assert geo._rounded(geometry) == json.dumps(shapely.geometry.mapping(rounded), separators=(", ", ": "))
 
 
 @pytest.mark.parametrize("geometry", [

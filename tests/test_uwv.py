@@ -67,6 +67,15 @@ def test_dutch_dates_lower_case_record_types_and_decimal_commas_are_read(tmp_pat
     assert half.loc[(date(2023, 5, 2), "GM0034", "0711"), "vacancies"] == 20.25
 
 
+def test_spaces_around_values_are_not_part_of_them(tmp_path):
+    # The staging SQL joins dates and municipalities on the values as written and strips only what it keeps.
+    spaced = edited_copy(FIXTURE, tmp_path / "a", "2023-05-02;VACATURE;Flevoland;Almere;1315;0711;Bouwarbeiders",
+                         " 2023-05-02 ; VACATURE ;Flevoland; Almere ;1315; 0711 ; Bouwarbeiders")
+    spaced = edited_copy(spaced, tmp_path / "b", "ruwbouw;12;", "ruwbouw ; 12,0 ;")
+    spaced = edited_copy(spaced, tmp_path / "c", "ruwbouw;5;1;2;2;", "ruwbouw; 5 ; 1 ;2;2 ;")
+    pd.testing.assert_frame_equal(_facts(spaced), _facts(FIXTURE))
+
+
 def test_a_byte_order_mark_lf_and_a_missing_last_line_end_read_as_crlf(tmp_path):
     expected = staged_facts(uwv, FIXTURE, "f.csv")[0]
     for path in line_end_variants(FIXTURE, tmp_path):
@@ -100,6 +109,10 @@ def test_technical_rule_is_brc_classes_07_and_08():
      "verwacht een BRC-beroepsgroepcode van 4 cijfers"),
     ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-05-02;VACATURE;Flevoland; ;1315", 2, "GEMEENTE",
      "verwacht een gemeentenaam"),
+    ("2023-05-02;VACATURE;Flevoland;Almere;1315", "2023-05-02;VACATURE;Flevoland;;1315", 2, "GEMEENTE",
+     "verwacht een gemeentenaam"),
+    (";0711;Bouwarbeiders ruwbouw;12;", "; 9911 ;Bouwarbeiders ruwbouw;12;", 2, "BEROEP_CODE",
+     "valt in geen BRC-beroepsklasse (01-13) (gevonden: ' 9911 ')"),
     ("Lelystad;8232", "Atlantis;8232", 9, "GEMEENTE",
      "gemeente 'Atlantis' is onbekend; voeg de naam toe aan etl/reference/region_aliases.csv"),
     ("Lelystad;8232", "Lelystad\u00e9;8232".encode("latin-1"), 9, "GEMEENTE",

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from etl import rawtext
+from etl import rawtext, transforms
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
 from etl.errors import RawFileError
+from etl.reading import delimited
 from etl.reference import MunicipalityResolver, read_regions
 
 if TYPE_CHECKING:  # imported by the functions that use it: discovery (periods) does without
@@ -152,8 +153,22 @@ def _rounded(geometry: shapely.Geometry) -> str:
     import shapely
     from shapely.geometry import mapping
 
-    rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
-    return json.dumps(mapping(rounded), separators=(", ", ": "))
+    kind = geometry.geom_type
+    if kind not in ("Polygon", "MultiPolygon") or geometry.is_empty or shapely.has_z(geometry):
+        rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
+        return json.dumps(mapping(rounded), separators=(", ", ": "))
+    # What mapping() gives for a (multi)polygon, from one rounded array of its points (ring after ring).
+    points = np.round(shapely.get_coordinates(geometry), COORDINATE_DIGITS).tolist()
+    polygons, start = [], 0
+    for polygon in [geometry] if kind == "Polygon" else geometry.geoms:
+        rings = []
+        for ring in (polygon.exterior, *polygon.interiors):
+            end = start + shapely.get_num_coordinates(ring)
+            rings.append(points[start:end])
+            start = end
+        polygons.append(rings)
+    return json.dumps({"type": kind, "coordinates": polygons[0] if kind == "Polygon" else polygons},
+                      separators=(", ", ": "))
 
 
 def _rounded_geojson(geometry: dict) -> str | None:
@@ -192,31 +207,38 @@ def _round(value: float) -> float:
     return result if result else math.copysign(0.0, scaled)  # rint keeps the sign of a negative that rounds to 0
 
 
-def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | None, str, str, int]]:
-    """(year, region_code, region_name, level, geometry, source_line) of the municipalities in file order, then
-    one dissolved outline per province and year (sorted by both); RawFileError for a code the region table lacks
-    or a geometry that shapely cannot build."""
+def _outlines(path: Path, features: list[tuple]) -> list[tuple[str, str, str | None, str, int]]:
+    """(year, region_code, region_name, geometry, source_line) of the municipalities in file order, then one
+    dissolved outline per province (sorted by code); RawFileError for a code the region table lacks or a geometry
+    that shapely cannot build. Geometries are compact GeoJSON text, rounded to COORDINATE_DIGITS."""
     import numpy as np
     import shapely
     from shapely.geometry import shape
 
     shapes = []
-    for _, code, _, geometry, number in features:
+    for _, _, _, geometry, _ in features:
         try:
             shapes.append(shape(geometry))
-            readable = bool(np.isfinite(shapely.get_coordinates(shapes[-1])).all())
         except (shapely.errors.ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            readable = False
-        if not readable:
-            raise RawFileError(path, f"feature {number} ({code}): de coördinaten van de geometrie zijn onleesbaar; "
-                                     "download het bestand opnieuw", _feature_line(path, number), "geometry")
+            break
+    # The first feature that shapely cannot build or that has a coordinate that is not finite (checked for all
+    # shapes in one go: the points of shape i follow those of shape i - 1).
+    finite = np.isfinite(shapely.get_coordinates(shapes)).all(axis=1)
+    unreadable = len(shapes) if len(shapes) < len(features) else None
+    if not finite.all():
+        unreadable = int(np.searchsorted(np.cumsum(shapely.get_num_coordinates(shapes)), np.argmin(finite),
+                                         side="right"))
+    if unreadable is not None:
+        _, code, _, _, number = features[unreadable]
+        raise RawFileError(path, f"feature {number} ({code}): de coördinaten van de geometrie zijn onleesbaar; "
+                                 "download het bestand opnieuw", _feature_line(path, number), "geometry")
     provinces = {region.code: region.parent_code for region in read_regions()}
     for _, code, _, _, line in features:
         if code not in provinces:
             raise RawFileError(path, f"feature {line}: gemeentecode {code} staat niet in "
                                      "etl/reference/regions.csv; werk de referentielijst bij",
                                _feature_line(path, int(line)), "statcode")
-    rows = [(year, code, name, "gemeente", _rounded_geojson(published) or _rounded(geometry), int(line))
+    rows = [(year, code, name, _rounded_geojson(published) or _rounded(geometry), int(line))
             for (year, code, name, published, line), geometry in zip(features, shapes, strict=True)]
     groups: dict[tuple[str, str], list[tuple[object, int]]] = {}
     for (year, code, _, _, line), geometry in zip(features, shapes, strict=True):
@@ -226,24 +248,21 @@ def _fact_rows(path: Path, features: list[tuple]) -> list[tuple[str, str, str | 
         parts = shapely.make_valid([geometry for geometry, _ in members])
         widened = shapely.union_all(shapely.buffer(parts, DISSOLVE_TOLERANCE))
         outline = shapely.simplify(shapely.buffer(widened, -DISSOLVE_TOLERANCE), DISSOLVE_TOLERANCE)
-        rows.append((year, province, None, "provincie", _rounded(outline), min(line for _, line in members)))
+        rows.append((year, province, None, _rounded(outline), min(line for _, line in members)))
     return rows
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with the municipalities' outlines and their provinces' dissolved ones.
+    """View `staged`: the municipalities' outlines and their provinces' dissolved ones
+    (etl/sql/staging/geo_municipalities.sql over the outlines in temp table raw_outlines).
 
     The province outlines need shapely (and so numpy). Returns (features, no education rows); RawFileError names
     the feature, its line and the key of any problem.
     """
     features = _features(path)
-    columns = [list(column) for column in zip(*_fact_rows(path, features), strict=True)]
-    con.execute(
-        f"create or replace temp table {table} as select year, region_code, region_name, level, geometry, "  # noqa: S608
-        "?::varchar as source_id, make_date(year::integer, 1, 1) as peildatum, 'definitief' as status, "
-        "?::varchar as source_file, source_line from (select unnest(?::varchar[]) as year, "
-        "unnest(?::varchar[]) as region_code, unnest(?::varchar[]) as region_name, unnest(?::varchar[]) as level, "
-        "unnest(?::varchar[]) as geometry, unnest(?::integer[]) as source_line)",
-        [DATASET.dataset_id, relative_path, *columns])
+    delimited.temp_table(con, "raw_outlines", {"year": "varchar", "region_code": "varchar", "region_name": "varchar",
+                                               "geometry": "varchar", "source_line": "integer"},
+                         _outlines(path, features))
+    transforms.stage(con, "geo_municipalities", source_id=DATASET.dataset_id, source_file=relative_path)
     return len(features), []

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from etl import rawtext
+from etl import rawtext, transforms
 from etl.checks import Check, accepted_values, not_null, relationship, rule, unique
 from etl.dataset import Dataset
 from etl.education import Education
@@ -148,7 +148,7 @@ def occupation_classes() -> dict[str, bool]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Read the file inside DuckDB into view `table`: one row per snapshot × municipality × occupation.
+    """Read the file inside DuckDB into view `staged`: one row per snapshot × municipality × occupation.
 
     Returns (data rows, no education rows); raises RawFileError naming the file, line and column for anything
     wrong: an unreadable record or value (delimited.read_text), a day that does not exist, an unknown municipality.
@@ -158,70 +158,49 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         missing = [c for c in COLUMNS if c not in header]
         raise RawFileError(path, "de kopregel is niet die van UWV Open Match Data; verwacht: " + ";".join(COLUMNS),
                            1, missing[0] if missing else None)
-    wide = f"{table}_wide"
     classes = occupation_classes()
     known = ", ".join("'" + code.replace("'", "''") + "'" for code in classes)
-    rules = [("upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE')", "REC_TYPE",
+    # Each rule first tests the value as written and strips it only when that test fails: a CASE evaluates its
+    # ELSE for those rows only (an OR inside check_rules' coalesce would strip every value; ~40 % of the checks' time).
+    rules = [("case when REC_TYPE in ('VACATURE', 'WERKZOEKENDE') then true "
+              "else upper(pystrip(REC_TYPE)) in ('VACATURE', 'WERKZOEKENDE') end", "REC_TYPE",
               "verwacht VACATURE of WERKZOEKENDE"),
-             ("pystrip(GEMEENTE) <> ''", "GEMEENTE", "verwacht een gemeentenaam"),
+             ("case when GEMEENTE not like ' %' then GEMEENTE <> '' else pystrip(GEMEENTE) <> '' end", "GEMEENTE",
+              "verwacht een gemeentenaam"),
              # The class of a well-formed code (a malformed one breaks the pattern below).
-             (f"not regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{{4}}') or pystrip(BEROEP_CODE)[1:2] in ({known})",
+             (f"case when substring(BEROEP_CODE, 1, 2) in ({known}) then true "
+              f"else not regexp_full_match(pystrip(BEROEP_CODE), '[0-9]{{4}}') "
+              f"or pystrip(BEROEP_CODE)[1:2] in ({known}) end",
               "BEROEP_CODE", "de beroepscode valt in geen BRC-beroepsklasse (01-13)")]
-    # Counts with at most 9 decimals: read as decimal(24, 9), so sums are exact whatever the order.
+    # Counts with at most 9 decimals: the staging SQL reads them as decimal(24, 9), so sums are exact whatever the
+    # order.
     number = ("[0-9]{1,15}(,[0-9]{1,9})?", "een getal met ',' als decimaalteken (hooguit 9 decimalen)")
     patterns = {"PEILDATUM": ("[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
                               "een datum jjjj-mm-dd of d-m-jjjj"),
                 "POSTCODE": ("[0-9]{4}", "een postcodegebied van 4 cijfers"),
                 "BEROEP_CODE": ("[0-9]{4}", "een BRC-beroepsgroepcode van 4 cijfers"),
                 **dict.fromkeys(("AANTAL", *LEVELS), number)}
-    records = delimited.read_text(con, path, ";", header, wide, rules, patterns)
-    texts, dates = [], []
-    for text, line in con.execute(f"select pystrip(PEILDATUM), min(source_line) from {wide} group by 1 "  # noqa: S608
-                                  "order by 2").fetchall():
-        day = parse_date(text)
-        if day is None:
+    records = delimited.read_text(con, path, ";", header, "raw_records", rules, patterns)
+    # One scan for both lookups, on the values as written (the staging SQL joins on them unstripped): the distinct
+    # dates, then the municipalities per year (read from the date's text, which the pattern fixed), each with the
+    # first line it is on.
+    found = con.execute("""
+        with pairs as (select PEILDATUM as text, GEMEENTE as name, min(source_line) as line from raw_records
+                       group by all)
+        select text, null::integer as year, null::varchar as name, min(line) as line from pairs group by text
+        union all
+        select null, if(pystrip(text)[-5] = '-', pystrip(text)[-4:], pystrip(text)[:4])::integer as year, name,
+               min(line) from pairs group by all
+        order by name is not null, line, year
+    """).fetchall()
+    for text, _, name, line in found:
+        if name is None and parse_date(text) is None:
             raise RawFileError(path, f"deze dag bestaat niet; verwacht een datum jjjj-mm-dd of d-m-jjjj (gevonden: "
-                                     f"'{text}')", int(line), "PEILDATUM")
-        texts.append(text)
-        dates.append(day)
-    con.execute(f"create or replace temp table {wide}_dates as select unnest(?::varchar[]) as text, "
-                "unnest(?::date[]) as snapshot_date, ?::varchar as source_id, ?::varchar as source_file",
-                [texts, dates, DATASET.dataset_id, relative_path])
-    places = con.execute(f"""
-        select pystrip(GEMEENTE), year(d.snapshot_date), min(source_line) from {wide} w
-        join {wide}_dates d on d.text = pystrip(w.PEILDATUM) group by 1, 2 order by 3, 2
-    """).fetchall()  # noqa: S608
-    codes = [(name, year, resolver.code(name, year, path, line, "GEMEENTE")) for name, year, line in places]
-    delimited.temp_table(con, f"{wide}_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
-    delimited.temp_table(con, f"{wide}_classes", {"code": "varchar", "is_technical": "boolean"}, classes.items())
-
-    def number_of(column: str) -> str:
-        return f"cast(replace(pystrip({column}), ',', '.') as decimal(24, 9))"
-
-    levels = ", ".join(f"{number_of(c)} as l{n}" for n, c in enumerate(LEVELS, start=1))
-    level_sums = ", ".join(f"cast(coalesce(sum(l{n}) filter (where not vacancy), 0) as double) as job_seekers_level_{n}"
-                           for n in range(1, len(LEVELS) + 1))
-    # Postcode areas summed per municipality, record types side by side; the name is the first one in the file,
-    # the line the first line summed.
-    con.execute(f"""
-        create or replace temp view {table} as
-        with records as (
-            select w.source_line, d.snapshot_date, p.code as municipality_code,
-                   pystrip(BEROEP_CODE) as occupation_code, pystrip(BEROEP) as occupation_name,
-                   upper(pystrip(REC_TYPE)) = 'VACATURE' as vacancy, {number_of('AANTAL')} as number,
-                   {levels}, d.source_id, d.source_file
-            from {wide} w
-            join {wide}_dates d on d.text = pystrip(w.PEILDATUM)
-            join {wide}_places p on p.name = pystrip(w.GEMEENTE) and p.year = year(d.snapshot_date)
-        )
-        select strftime(snapshot_date, '%Y-%m') as month, snapshot_date, municipality_code, occupation_code,
-               arg_min(occupation_name, source_line) as occupation_name, occupation_code[1:2] as occupation_class,
-               any_value(c.is_technical) as is_technical,
-               cast(coalesce(sum(number) filter (where vacancy), 0) as double) as vacancies,
-               cast(coalesce(sum(number) filter (where not vacancy), 0) as double) as job_seekers, {level_sums},
-               any_value(source_id) as source_id, snapshot_date as peildatum, 'definitief' as status,
-               any_value(source_file) as source_file, cast(min(source_line) as integer) as source_line
-        from records join {wide}_classes c on c.code = records.occupation_code[1:2]
-        group by snapshot_date, municipality_code, occupation_code
-    """)  # noqa: S608 (identifiers from the recognised header)
+                                     f"'{text.strip(' ')}')", int(line), "PEILDATUM")
+    codes = [(name, year, resolver.code(name.strip(" "), year, path, line, "GEMEENTE"))
+             for _, year, name, line in found if name is not None]
+    delimited.temp_table(con, "raw_places", {"name": "varchar", "year": "integer", "code": "varchar"}, codes)
+    transforms.stage(con, "uwv_open_match", dates=[text for text, _, name, _ in found if name is None],
+                     technical_classes=[code for code, technical in classes.items() if technical],
+                     source_id=DATASET.dataset_id, source_file=relative_path)
     return records, []
