@@ -14,7 +14,9 @@ and the other lines keep their true line numbers. hbo and wo files have the same
 data (SOORT DIPLOMA, else the CROHO code).
 
 `stage` reads the file as lines split at `;` (delimited.read_lines) and checks every value with SQL rules; the
-first problem stops the build with a Dutch message naming the file, line and column.
+first problem stops the build with a Dutch message naming the file, line and column. It classifies the distinct
+programmes into a temp table; the transform is etl/sql/staging/duo_ho_oldlayout_enrolment.sql (first-years) or
+duo_ho_oldlayout_graduate.sql (graduates): the two fact tables have other columns.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ INSTITUTION_AND_PROGRAMME = [
 ]
 ENROLMENT_COLUMNS = [*COMMON_START, "TYPE HOGER ONDERWIJS", *INSTITUTION_AND_PROGRAMME, "GESLACHT"]
 GRADUATE_COLUMNS = [*COMMON_START, *INSTITUTION_AND_PROGRAMME, "SOORT DIPLOMA", "GESLACHT"]
+# OPLEIDINGSVORM → form: the rules accept the keys, the staging SQL maps them (its case must match).
 FORMS = {"voltijd onderwijs": "voltijd", "deeltijd onderwijs": "deeltijd", "duaal onderwijs": "duaal"}
 # CROHO numbering: hbo bachelor 3xxxx, hbo master 4xxxx, associate degree 8xxxx; wo bachelor 5xxxx, master 6xxxx.
 CROHO_LEVEL = {"3": "hbo", "4": "hbo", "8": "hbo", "5": "wo", "6": "wo"}
@@ -88,7 +91,8 @@ def _municipality_codes() -> tuple[str, ...]:
 
 
 def _rules(header: list[str], fixed: list[str], municipalities: str) -> list[delimited.Rule]:
-    """What every record must meet, in the order the columns are checked."""
+    """What every record must meet, in the order the columns are checked (`municipalities`: the temp table of
+    CBS municipality codes)."""
     q = delimited.quoted
     rules = [(f"pystrip({q(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in REQUIRED]
     number = 'pystrip("GEMEENTENUMMER")'
@@ -224,7 +228,8 @@ class OldLayoutSource:
         records = delimited.read_lines(con, path, header, "raw_records")
         delimited.temp_table(con, "raw_municipalities", {"code": "varchar"}, [(c,) for c in _municipality_codes()])
         delimited.check_rules(con, path, "raw_records", _rules(header, fixed, "raw_municipalities"), {})
-        # The level follows from SOORT DIPLOMA (graduates) or the CROHO code: the programmes go by it as written.
+        # The distinct programmes as written, with their level: SOORT DIPLOMA's first word for graduates (so the
+        # lookup is keyed by it too), else from the CROHO code's first digit.
         diploma = '"SOORT DIPLOMA"' if graduates else "null"
         found = con.execute(f"""
             select "CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", {diploma},
@@ -235,14 +240,14 @@ class OldLayoutSource:
                   for _, _, code, diploma, _, _ in found]
         ids, education = classify([(level, *row[:3], row[4], row[5]) for level, row in zip(levels, found, strict=True)],
                                   path, "CROHO ONDERDEEL")
-        programmes = [{"onderdeel": onderdeel, "sub": sub, "code": code, **({"diploma": diploma} if graduates else {}),
-                       "level": level, "education_id": education_id}
-                      for (onderdeel, sub, code, diploma, _, _), level, education_id in zip(found, levels, ids,
-                                                                                           strict=True)]
+        delimited.temp_table(con, "raw_programmes", dict.fromkeys(("onderdeel", "sub", "code", "diploma", "level",
+                                                                  "education_id"), "varchar"),
+                             [(*row[:4], level, education_id) for row, level, education_id in zip(found, levels, ids,
+                                                                                                  strict=True)])
         measure = {} if graduates else {"measure": self.MEASURE}
-        transforms.stage(con, f"duo_ho_oldlayout_{'graduate' if graduates else 'enrolment'}", file={
-            "source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure, "years": years,
-            "programmes": programmes})
+        transforms.stage(con, f"duo_ho_oldlayout_{'graduate' if graduates else 'enrolment'}",
+                         file={"source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure,
+                               "years": years})
         return records, education
 
 

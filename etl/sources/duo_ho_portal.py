@@ -14,7 +14,9 @@ hbo and wo files have the same header; the level follows from the data: SOORT_DI
 else the institution (see WO_INSTITUTIONS).
 
 `stage` reads the file with delimited.read_text (DuckDB) and SQL rules; the first problem stops the build with a
-Dutch message naming the file, line and column.
+Dutch message naming the file, line and column. It resolves the distinct municipality names and classifies the
+distinct programmes into temp tables; the transform is etl/sql/staging/duo_ho_portal_enrolment.sql (first-years,
+enrolments) or duo_ho_portal_graduate.sql (graduates): the two fact tables have other columns.
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ class PortalSource:
         records = delimited.read_text(con, path, ",", columns, "raw_records", _rules(columns), {
             columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
             columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
-        # The level follows from SOORT_DIPLOMA (graduates) or the institution: the programmes go by it as written.
+        # The distinct places and programmes as written, in one statement. A programme's level comes from
+        # SOORT_DIPLOMA's first word (graduates) or the institution (WO_INSTITUTIONS): the lookup is keyed by it.
         key = "SOORT_DIPLOMA" if graduates else "INSTELLINGSCODE_ACTUEEL"
         places, found = con.execute(f"""
             select (select list(p order by p.line) from (select "GEMEENTENAAM" as name, {delimited.quoted(columns[0])}
@@ -138,20 +141,20 @@ class PortalSource:
                    (select list(p order by p.line) from (select "{key}" as key, "ONDERDEEL" as onderdeel,
                     "SUBONDERDEEL" as sub, min(source_line) as line from raw_records group by all) as p)
         """).fetchone()  # noqa: S608 (names from code)
-        places = [{"name": p["name"], "year": p["year"],
-                   "code": resolver.code(p["name"].strip(), int(p["year"]), path, p["line"], "GEMEENTENAAM")}
-                  for p in places]
+        codes = [(p["name"], p["year"], resolver.code(p["name"].strip(), int(p["year"]), path, p["line"],
+                                                      "GEMEENTENAAM")) for p in places]
         levels = [p["key"].strip(" ").lower().split(" ")[0] if graduates
                   else "wo" if p["key"].strip(" ") in WO_INSTITUTIONS else "hbo" for p in found]
         ids, education = old.classify([(level, p["onderdeel"], p["sub"], None, None, p["line"])
                                        for level, p in zip(levels, found, strict=True)], path, "ONDERDEEL")
-        programmes = [{"diploma" if graduates else "brin": p["key"], "onderdeel": p["onderdeel"], "sub": p["sub"],
-                       "level": level, "education_id": education_id}
-                      for p, level, education_id in zip(found, levels, ids, strict=True)]
+        delimited.temp_table(con, "raw_places", dict.fromkeys(("name", "year", "code"), "varchar"), codes)
+        delimited.temp_table(con, "raw_programmes", dict.fromkeys(("diploma" if graduates else "brin", "onderdeel",
+                                                                  "sub", "level", "education_id"), "varchar"),
+                             [(p["key"], p["onderdeel"], p["sub"], level, education_id)
+                              for p, level, education_id in zip(found, levels, ids, strict=True)])
         measure = {} if graduates else {"measure": self.MEASURE}
-        transforms.stage(con, f"duo_ho_portal_{'graduate' if graduates else 'enrolment'}", file={
-            "source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure, "places": places,
-            "programmes": programmes})
+        transforms.stage(con, f"duo_ho_portal_{'graduate' if graduates else 'enrolment'}",
+                         file={"source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure})
         return records, education
 
 

@@ -5,16 +5,15 @@
 -- columns (diploma_type, graduates*), these entries fact_ho_enrolment's (ho_type, measure, students*).
 -- Reads the reader's relation raw_records (the file as text, one row per record with its source_line; header
 -- STUDIEJAAR, ..., GESLACHT and the count column: AANTAL_EERSTEJAARS_INGESCHREVENEN or AANTAL_INGESCHREVENEN, the
--- only one starting with AANTAL_) and variable `file`, a struct of
---   source_id, source_file, measure ('eerstejaars' | 'ingeschrevenen'),
---   places: list of {name, year: GEMEENTENAAM and STUDIEJAAR as written; code: the CBS code of that year},
---   programmes: list of {brin, onderdeel, sub: INSTELLINGSCODE_ACTUEEL, ONDERDEEL, SUBONDERDEEL as written;
---                        level: 'wo' for a university (the reader's WO_INSTITUTIONS), else 'hbo'; education_id}.
+-- only one starting with AANTAL_), the reader's lookups raw_places (name, year: GEMEENTENAAM and STUDIEJAAR as
+-- written → code: the CBS code of that year) and raw_programmes (brin, onderdeel, sub: INSTELLINGSCODE_ACTUEEL,
+-- ONDERDEEL, SUBONDERDEEL as written → level: 'wo' for a university (the reader's WO_INSTITUTIONS), else 'hbo';
+-- education_id), and variable `file`: a struct of source_id, source_file, measure ('eerstejaars' | 'ingeschrevenen').
+-- The lookups are temp tables, not variables: a large constant in the view costs more to plan than the table's
+-- scan; the file's constants are one struct variable, as each variable set is a statement of its own.
 -- Counts of 1 to 4 are published as -1: null, with bounds 1 and 4. STUDIEJAAR Y is academic year Y-(Y+1); DUO
 -- counts on 1 October: peildatum is 1 October Y.
 with f as (select unnest(getvariable('file'))),
-places as (select unnest(places, recursive := true) from f),
-programmes as (select unnest(programmes, recursive := true) from f),
 counted as (
     select r.*, pystrip(r."STUDIEJAAR")::integer as year,
            nullif(pystrip(columns('^AANTAL_')), '-1')::integer as students
@@ -29,6 +28,6 @@ select concat(c.year, '-', c.year + 1) as academic_year, pystrip(c."INSTELLINGSC
        'definitief' as status, f.source_file, c.source_line::integer as source_line
 from counted c
 cross join f
-join places m on m.name = c."GEMEENTENAAM" and m.year = c."STUDIEJAAR"
-join programmes p on p.brin = c."INSTELLINGSCODE_ACTUEEL" and p.onderdeel = c."ONDERDEEL"
+join raw_places m on m.name = c."GEMEENTENAAM" and m.year = c."STUDIEJAAR"
+join raw_programmes p on p.brin = c."INSTELLINGSCODE_ACTUEEL" and p.onderdeel = c."ONDERDEEL"
      and p.sub = c."SUBONDERDEEL"
