@@ -8,7 +8,7 @@
 -- lookup raw_programmes (onderdeel, sub, code: CROHO ONDERDEEL, CROHO SUBONDERDEEL, OPLEIDINGSCODE ACTUEEL as
 -- written → level: from the CROHO code's first digit, 'hbo' or 'wo'; education_id), and variable `file`: a struct
 -- of source_id, source_file, measure ('eerstejaars') and years (the year columns' years, in header order).
--- The lookups are temp tables, not variables: a large constant in the view costs more to plan than the table's
+-- The lookup is a temp table, not a variable: a large constant in the view costs more to plan than the table's
 -- scan; the file's constants are one struct variable, as each variable set is a statement of its own.
 -- GEMEENTENUMMER is the CBS number (checked by the reader). The layout suppresses nothing: the bounds are the count.
 -- Year Y is academic year Y-(Y+1); DUO counts on 1 October: peildatum is 1 October Y.

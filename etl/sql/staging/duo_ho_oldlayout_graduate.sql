@@ -9,7 +9,7 @@
 -- lookup raw_programmes (onderdeel, sub, code, diploma: CROHO ONDERDEEL, CROHO SUBONDERDEEL, OPLEIDINGSCODE
 -- ACTUEEL, SOORT DIPLOMA as written → level: SOORT DIPLOMA's first word, 'hbo' or 'wo'; education_id), and variable
 -- `file`: a struct of source_id, source_file and years (the year columns' years, in header order).
--- The lookups are temp tables, not variables: a large constant in the view costs more to plan than the table's
+-- The lookup is a temp table, not a variable: a large constant in the view costs more to plan than the table's
 -- scan; the file's constants are one struct variable, as each variable set is a statement of its own.
 -- GEMEENTENUMMER is the CBS number (checked by the reader). The layout suppresses nothing: the bounds are the count.
 -- Year Y is academic year Y-(Y+1); DUO publishes no reference date: peildatum is the academic year's end,
