@@ -14,18 +14,20 @@ and the other lines keep their true line numbers. hbo and wo files have the same
 data (SOORT DIPLOMA, else the CROHO code).
 
 `stage` reads the file as lines split at `;` (delimited.read_lines) and checks every value with SQL rules; the
-first problem stops the build with a Dutch message naming the file, line and column.
+first problem stops the build with a Dutch message naming the file, line and column. It classifies the distinct
+programmes into a temp table; the transform is etl/sql/staging/duo_ho_oldlayout_enrolment.sql (first-years) or
+duo_ho_oldlayout_graduate.sql (graduates): the two fact tables have other columns.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
@@ -52,6 +54,7 @@ INSTITUTION_AND_PROGRAMME = [
 ]
 ENROLMENT_COLUMNS = [*COMMON_START, "TYPE HOGER ONDERWIJS", *INSTITUTION_AND_PROGRAMME, "GESLACHT"]
 GRADUATE_COLUMNS = [*COMMON_START, *INSTITUTION_AND_PROGRAMME, "SOORT DIPLOMA", "GESLACHT"]
+# OPLEIDINGSVORM → form: the rules accept the keys, the staging SQL maps them (its case must match).
 FORMS = {"voltijd onderwijs": "voltijd", "deeltijd onderwijs": "deeltijd", "duaal onderwijs": "duaal"}
 # CROHO numbering: hbo bachelor 3xxxx, hbo master 4xxxx, associate degree 8xxxx; wo bachelor 5xxxx, master 6xxxx.
 CROHO_LEVEL = {"3": "hbo", "4": "hbo", "8": "hbo", "5": "wo", "6": "wo"}
@@ -82,28 +85,19 @@ def academic_year(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
-def first_years_peildatum(year: int) -> date:
-    """DUO counts enrolments on 1 October of the academic year."""
-    return date(year, 10, 1)
-
-
-def graduates_peildatum(year: int) -> date:
-    """Diplomas awarded in academic year Y/Y+1; DUO gives no reference date, we take its end, 31 August Y+1."""
-    return date(year + 1, 8, 31)
-
-
 @lru_cache(maxsize=1)
 def _municipality_codes() -> tuple[str, ...]:
     return tuple(sorted(region.code for region in read_regions() if region.level == "gemeente"))
 
 
-def _rules(header: list[str], fixed: list[str], table: str) -> list[delimited.Rule]:
-    """What every record must meet, in the order the columns are checked."""
+def _rules(header: list[str], fixed: list[str], municipalities: str) -> list[delimited.Rule]:
+    """What every record must meet, in the order the columns are checked (`municipalities`: the temp table of
+    CBS municipality codes)."""
     q = delimited.quoted
     rules = [(f"pystrip({q(c)}) <> ''", c, "lege waarde in een verplichte kolom") for c in REQUIRED]
     number = 'pystrip("GEMEENTENUMMER")'
     rules.append((f"regexp_full_match({number}, '[0-9]{{4}}') and 'GM' || {number} in "  # noqa: S608 (names)
-                  f"(select code from {table}_municipalities)", "GEMEENTENUMMER",
+                  f"(select code from {municipalities})", "GEMEENTENUMMER",
                   "onbekend gemeentenummer; verwacht 4 cijfers van een CBS-gemeente (zie etl/reference/regions.csv)"))
     if "SOORT DIPLOMA" in fixed:
         rules.append(("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1) in ('hbo', 'wo')", "SOORT DIPLOMA",
@@ -126,19 +120,19 @@ def _list(values: dict[str, str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def programme_table(con: duckdb.DuckDBPyConnection, path: Path, rows: str, table: str, onderdeel: str, sub: str,
-                    code: str | None = None, name: str | None = None) -> list[Education]:
-    """Temp table `table`: level × onderdeel × subonderdeel × code (null without a `code` column) of view `rows` →
-    education id (with the `name` of the first record); returns the education rows in order of first appearance.
-    An unknown onderdeel stops the build at its first line (column `onderdeel`). Both layouts use it."""
-    code, name = (delimited.quoted(c) if c else "null" for c in (code, name))
-    found = con.execute(f"select level, {delimited.quoted(onderdeel)}, {delimited.quoted(sub)}, {code}, "  # noqa: S608
-                        f"arg_min({name}, source_line), min(source_line) as first from {rows} group by all "
-                        "order by first").fetchall()
-    programmes = [ho_education(*row[:5], path, row[5], onderdeel) for row in found]
-    delimited.temp_table(con, table, dict.fromkeys(("level", "onderdeel", "sub", "code", "education_id"), "varchar"),
-                         [(*row[:4], programme.education_id) for row, programme in zip(found, programmes, strict=True)])
-    return first_per_id(programmes)
+def classify(programmes: list[tuple[str, str, str, str | None, str | None, int]], path: Path,
+             column: str) -> tuple[list[str], list[Education]]:
+    """Education of each programme as a file writes it: (level, onderdeel, subonderdeel, code or None, name or
+    None, first line), in order of first line. Returns the education id of each and the education rows (the first
+    per id). An unknown onderdeel stops the build at its first line (`column`). Both layouts use it."""
+    classified: dict[tuple[str, str, str, str | None], Education] = {}
+    ids = []
+    for level, onderdeel, sub, code, name, line in programmes:
+        key = (level, onderdeel, sub, code)
+        if key not in classified:
+            classified[key] = ho_education(level, onderdeel, sub, code, name, path, line, column)
+        ids.append(classified[key].education_id)
+    return ids, first_per_id(classified.values())
 
 
 BASE_URL = "https://duo.nl/open_onderwijsdata/images/"
@@ -221,51 +215,40 @@ class OldLayoutSource:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
-        """Temp view `table` with the file's facts, one row per record × year column: the CBS number the layout
-        gives, programme codes, academic years; the layout suppresses nothing, so the bounds are the count.
+        """Temp view `staged` (transforms.stage; `table` is not used) with the file's facts, one row per record ×
+        year column: etl/sql/staging/duo_ho_oldlayout_enrolment.sql or duo_ho_oldlayout_graduate.sql over the
+        records as text, with the distinct programmes classified here (the layout gives the CBS number itself).
         Returns (data rows, education rows); raises RawFileError at the first problem, naming line and column."""
-        del resolver  # the layout gives the CBS number itself
+        del resolver, table
         fixed, graduates = self.FIXED_COLUMNS, self.MEASURE is None
-        prefix, peildatum = ("graduates", graduates_peildatum) if graduates else ("students", first_years_peildatum)
-        text = {"diploma_type": "SOORT DIPLOMA"} if graduates else {"ho_type": "TYPE HOGER ONDERWIJS"}
-        constants = {"source_id": self.DATASET.dataset_id, **({} if graduates else {"measure": self.MEASURE})}
         header = delimited.header_of(path, ";")
         if not recognises(header, fixed):
             raise RawFileError(path, f"de kopregel is niet die van DUO {self.DATASET.title.lower()} (oude indeling)", 1)
         years = years_in(header, fixed, path)
-        wide = f"{table}_wide"
-        records = delimited.read_lines(con, path, header, wide)
-        con.execute(f"create or replace temp table {table}_municipalities as select unnest(?::varchar[]) as code",
-                    [list(_municipality_codes())])
-        delimited.check_rules(con, path, wide, _rules(header, fixed, table), {})
-        level = ("split_part(pystrip(\"SOORT DIPLOMA\"), ' ', 1)" if graduates else
-                 "case when left(pystrip(\"OPLEIDINGSCODE ACTUEEL\"), 1) in ('5', '6') then 'wo' else 'hbo' end")
-        con.execute(f"create or replace temp view {table}_rows as select {level} as level, * from {wide}")  # noqa: S608
-        programmes = programme_table(con, path, f"{table}_rows", f"{table}_programmes", "CROHO ONDERDEEL",
-                                     "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSNAAM ACTUEEL")
-        con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as i, "
-                    "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
-                    + ", ".join(f"?::varchar as {n}" for n in constants),
-                    [list(range(1, len(years) + 1)), [academic_year(y) for y in years], [peildatum(y) for y in years],
-                     relative_path, *constants.values()])
-        counts = f"[{', '.join(f'pystrip({delimited.quoted(c)})::integer' for c in header[len(fixed):])}][y.i]"
-        forms = " ".join(f"when '{k}' then '{v}'" for k, v in FORMS.items())
-        con.execute(f"""
-            create or replace temp view {table} as
-            select y.academic_year, pystrip(r."BRIN NUMMER ACTUEEL") as brin,
-                   pystrip(r."INSTELLINGSNAAM ACTUEEL") as institution_name,
-                   'GM' || pystrip(r."GEMEENTENUMMER") as municipality_code, p.education_id, r.level,
-                   case pystrip(r."OPLEIDINGSVORM") {forms} end as form, pystrip(r."GESLACHT") as sex,
-                   {", ".join(f"pystrip(r.{delimited.quoted(c)}) as {n}" for n, c in text.items())},
-                   {counts} as {prefix}, {counts} as {prefix}_low, {counts} as {prefix}_high,
-                   false as {prefix}_suppressed, {", ".join(f"y.{n}" for n in constants)}, y.peildatum,
-                   'definitief' as status, y.source_file, r.source_line
-            from {table}_rows r
-            join {table}_programmes p on p.level = r.level and p.onderdeel = r."CROHO ONDERDEEL"
-                 and p.sub = r."CROHO SUBONDERDEEL" and p.code = r."OPLEIDINGSCODE ACTUEEL"
-            cross join {table}_years y
-        """)  # noqa: S608 (names from code)
-        return records, programmes
+        records = delimited.read_lines(con, path, header, "raw_records")
+        delimited.temp_table(con, "raw_municipalities", {"code": "varchar"}, [(c,) for c in _municipality_codes()])
+        delimited.check_rules(con, path, "raw_records", _rules(header, fixed, "raw_municipalities"), {})
+        # The distinct programmes as written, with their level: SOORT DIPLOMA's first word for graduates (so the
+        # lookup is keyed by it too), else from the CROHO code's first digit.
+        diploma = '"SOORT DIPLOMA"' if graduates else "null"
+        found = con.execute(f"""
+            select "CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", {diploma},
+                   arg_min("OPLEIDINGSNAAM ACTUEEL", source_line), min(source_line) as line
+            from raw_records group by all order by line
+        """).fetchall()  # noqa: S608 (names from code)
+        levels = [diploma.strip(" ").split(" ")[0] if graduates else CROHO_LEVEL[code.strip(" ")[:1]]
+                  for _, _, code, diploma, _, _ in found]
+        ids, education = classify([(level, *row[:3], row[4], row[5]) for level, row in zip(levels, found, strict=True)],
+                                  path, "CROHO ONDERDEEL")
+        delimited.temp_table(con, "raw_programmes", dict.fromkeys(("onderdeel", "sub", "code", "diploma", "level",
+                                                                  "education_id"), "varchar"),
+                             [(*row[:4], level, education_id) for row, level, education_id in zip(found, levels, ids,
+                                                                                                  strict=True)])
+        measure = {} if graduates else {"measure": self.MEASURE}
+        transforms.stage(con, f"duo_ho_oldlayout_{'graduate' if graduates else 'enrolment'}",
+                         file={"source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure,
+                               "years": years})
+        return records, education
 
 
 FIRST_YEARS_OLD = OldLayoutSource(

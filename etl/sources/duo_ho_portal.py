@@ -14,7 +14,9 @@ hbo and wo files have the same header; the level follows from the data: SOORT_DI
 else the institution (see WO_INSTITUTIONS).
 
 `stage` reads the file with delimited.read_text (DuckDB) and SQL rules; the first problem stops the build with a
-Dutch message naming the file, line and column.
+Dutch message naming the file, line and column. It resolves the distinct municipality names and classifies the
+distinct programmes into temp tables; the transform is etl/sql/staging/duo_ho_portal_enrolment.sql (first-years,
+enrolments) or duo_ho_portal_graduate.sql (graduates): the two fact tables have other columns.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import ClassVar
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check
 from etl.dataset import FetchTarget
 from etl.education import Education
@@ -75,37 +78,6 @@ def _rules(columns: list[str]) -> list[delimited.Rule]:
     return rules
 
 
-def _municipalities(con: duckdb.DuckDBPyConnection, path: Path, resolver: MunicipalityResolver, rows: str,
-                    table: str) -> list[int]:
-    """Temp table `table`: GEMEENTENAAM × year of view `rows` → CBS code via the resolver (the year's
-    classification); returns the years. An unknown name stops the build at its first line."""
-    places = con.execute("select pystrip(\"GEMEENTENAAM\"), year, arg_min(\"GEMEENTENAAM\", source_line), "  # noqa: S608
-                         f"min(source_line) from {rows} group by all order by 4").fetchall()
-    delimited.temp_table(con, table, {"name": "varchar", "year": "integer", "municipality_code": "varchar"},
-                         [(key, year, resolver.code(name.strip(), year, path, line, "GEMEENTENAAM"))
-                          for key, year, name, line in places])
-    return sorted({p[1] for p in places})
-
-
-def _read(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], title: str, rows: str) -> int:
-    """Temp view `rows`: the records as text (delimited.read_text) checked by the rules, with `year` and `level`.
-
-    The level is SOORT_DIPLOMA's prefix for graduates, else the institution's (WO_INSTITUTIONS)."""
-    if delimited.header_of(path, ",") != columns:
-        raise RawFileError(path, f"de kopregel is niet die van {title}", 1)
-    records = delimited.read_text(con, path, ",", columns, f"{rows}_text", _rules(columns), {
-        columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
-        columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
-    if "SOORT_DIPLOMA" in columns:
-        level = "split_part(lower(pystrip(\"SOORT_DIPLOMA\")), ' ', 1)"
-    else:
-        universities = ", ".join(f"'{brin}'" for brin in sorted(WO_INSTITUTIONS))
-        level = f"case when pystrip(\"INSTELLINGSCODE_ACTUEEL\") in ({universities}) then 'wo' else 'hbo' end"
-    con.execute(f"create or replace temp view {rows} as select pystrip({delimited.quoted(columns[0])})::integer "  # noqa: S608
-                f"as year, {level} as level, * from {rows}_text")
-    return records
-
-
 class PortalSource:
     """One portal dataset as an entry of the source registry, with the attributes of a source module."""
 
@@ -148,39 +120,42 @@ class PortalSource:
 
     def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
               table: str) -> tuple[int, list[Education]]:
-        """Temp view `table` with the file's facts, one row per record: municipality via GEMEENTENAAM, programme =
-        (sub)onderdeel, -1 = suppressed (null with bounds 1..4). Returns (data rows, education rows); raises
+        """Temp view `staged` (transforms.stage; `table` is not used) with the file's facts, one row per record:
+        etl/sql/staging/duo_ho_portal_enrolment.sql or duo_ho_portal_graduate.sql over the records as text, with
+        the distinct places resolved and programmes classified here. Returns (data rows, education rows); raises
         RawFileError at the first problem, naming line and column."""
-        graduates, q, count_column = self.MEASURE is None, delimited.quoted, self.COLUMNS[-1]
-        prefix = "graduates" if graduates else "students"
-        peildatum = old.graduates_peildatum if graduates else old.first_years_peildatum
-        kind = ("lower(pystrip(r.\"SOORT_DIPLOMA\")) as diploma_type" if graduates else
-                "lower(pystrip(r.\"TYPE_HOGER_ONDERWIJS\")) as ho_type, y.measure")
-        rows = f"{table}_rows"
-        records = _read(con, path, self.COLUMNS, f"DUO {self.DATASET.title.lower()} (onderwijsdata.duo.nl)", rows)
-        years = _municipalities(con, path, resolver, rows, f"{table}_places")
-        programmes = old.programme_table(con, path, rows, f"{table}_programmes", "ONDERDEEL", "SUBONDERDEEL")
-        con.execute(f"create or replace temp table {table}_years as select unnest(?::integer[]) as year, "
-                    "unnest(?::varchar[]) as academic_year, unnest(?::date[]) as peildatum, ?::varchar as source_file, "
-                    "?::varchar as source_id, ?::varchar as measure",
-                    [years, [old.academic_year(y) for y in years], [peildatum(y) for y in years], relative_path,
-                     self.DATASET.dataset_id, self.MEASURE])
-        count = f"nullif(pystrip(r.{q(count_column)}), '{SUPPRESSED}')::integer"
-        con.execute(f"""
-            create or replace temp view {table} as
-            select y.academic_year, pystrip(r."INSTELLINGSCODE_ACTUEEL") as brin,
-                   pystrip(r."INSTELLINGSNAAM_ACTUEEL") as institution_name, m.municipality_code, p.education_id,
-                   r.level, lower(pystrip(r."GESLACHT")) as sex, {kind}, 'alle' as form,
-                   {count} as {prefix}, coalesce({count}, {SUPPRESSED_LOW}) as {prefix}_low,
-                   coalesce({count}, {SUPPRESSED_HIGH}) as {prefix}_high, {count} is null as {prefix}_suppressed,
-                   y.source_id, y.peildatum, 'definitief' as status, y.source_file,
-                   r.source_line::integer as source_line
-            from {rows} r
-            join {table}_years y using (year)
-            join {table}_places m on m.name = pystrip(r."GEMEENTENAAM") and m.year = r.year
-            join {table}_programmes p on p.level = r.level and p.onderdeel = r."ONDERDEEL" and p.sub = r."SUBONDERDEEL"
-        """)  # noqa: S608 (names from code)
-        return records, programmes
+        del table
+        graduates, columns = self.MEASURE is None, self.COLUMNS
+        if delimited.header_of(path, ",") != columns:
+            raise RawFileError(path, f"de kopregel is niet die van DUO {self.DATASET.title.lower()} "
+                                     "(onderwijsdata.duo.nl)", 1)
+        records = delimited.read_text(con, path, ",", columns, "raw_records", _rules(columns), {
+            columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
+            columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
+        # The distinct places and programmes as written, in one statement. A programme's level comes from
+        # SOORT_DIPLOMA's first word (graduates) or the institution (WO_INSTITUTIONS): the lookup is keyed by it.
+        key = "SOORT_DIPLOMA" if graduates else "INSTELLINGSCODE_ACTUEEL"
+        places, found = con.execute(f"""
+            select (select list(p order by p.line) from (select "GEMEENTENAAM" as name, {delimited.quoted(columns[0])}
+                    as year, min(source_line) as line from raw_records group by all) as p),
+                   (select list(p order by p.line) from (select "{key}" as key, "ONDERDEEL" as onderdeel,
+                    "SUBONDERDEEL" as sub, min(source_line) as line from raw_records group by all) as p)
+        """).fetchone()  # noqa: S608 (names from code)
+        codes = [(p["name"], p["year"], resolver.code(p["name"].strip(), int(p["year"]), path, p["line"],
+                                                      "GEMEENTENAAM")) for p in places]
+        levels = [p["key"].strip(" ").lower().split(" ")[0] if graduates
+                  else "wo" if p["key"].strip(" ") in WO_INSTITUTIONS else "hbo" for p in found]
+        ids, education = old.classify([(level, p["onderdeel"], p["sub"], None, None, p["line"])
+                                       for level, p in zip(levels, found, strict=True)], path, "ONDERDEEL")
+        delimited.temp_table(con, "raw_places", dict.fromkeys(("name", "year", "code"), "varchar"), codes)
+        delimited.temp_table(con, "raw_programmes", dict.fromkeys(("diploma" if graduates else "brin", "onderdeel",
+                                                                  "sub", "level", "education_id"), "varchar"),
+                             [(p["key"], p["onderdeel"], p["sub"], level, education_id)
+                              for p, level, education_id in zip(found, levels, ids, strict=True)])
+        measure = {} if graduates else {"measure": self.MEASURE}
+        transforms.stage(con, f"duo_ho_portal_{'graduate' if graduates else 'enrolment'}",
+                         file={"source_id": self.DATASET.dataset_id, "source_file": relative_path, **measure})
+        return records, education
 
 
 FIRST_YEARS = PortalSource(
