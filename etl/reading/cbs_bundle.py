@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 
@@ -121,9 +122,24 @@ def annual(path: Path, row: object, period: str, line: int) -> str | None:
     return key
 
 
+def annual_checker(path: Path, period: str) -> Callable[[object, int], str | None]:
+    """annual() for the records of one bundle, each distinct period key checked once (a bundle repeats a few)."""
+    seen: dict[str, str | None] = {}
+
+    def check(row: object, line: int) -> str | None:
+        key = row.get(period) if type(row) is dict else None
+        if type(key) is str and key in seen:
+            return seen[key]
+        found = seen[key] = annual(path, row, period, line)  # raises unless key is a str
+        return found
+
+    return check
+
+
 def years(path: Path, rows: list, period: str) -> list[str]:
     """The calendar years among the records' period keys ('2023JJ00' → '2023'); quarters and months are not."""
-    return sorted({key[:4] for line, row in enumerate(rows, start=1) if (key := annual(path, row, period, line))})
+    check = annual_checker(path, period)
+    return sorted({key[:4] for line, row in enumerate(rows, start=1) if (key := check(row, line))})
 
 
 def require(path: Path, row: dict, keys: set[str], line: int) -> None:

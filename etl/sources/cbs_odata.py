@@ -128,8 +128,9 @@ def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.Cells, int]:
                                        "dimensions"))
     needed = {*dimension_keys, *measure_keys}
     data_rows = 0
+    annual = cbs_bundle.annual_checker(path, PERIOD_KEY)
     for line, record in enumerate(records, start=1):
-        period_key = cbs_bundle.annual(path, record, PERIOD_KEY, line)
+        period_key = annual(record, line)
         if period_key is None:
             facts.skip(facts.width)
             continue

@@ -107,8 +107,9 @@ def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[cbs_bundle.Ce
         cbs_bundle.provisional_periods(path, cbs_bundle.codes_of(path, bundle, "codes", time), "Identifier", "codes"))
     needed = {"Measure", "Value", *dimension_keys}
     data_rows = 0
+    annual = cbs_bundle.annual_checker(path, time)
     for line, observation in enumerate(observations, start=1):
-        period_key = cbs_bundle.annual(path, observation, time, line)
+        period_key = annual(observation, line)
         if period_key is None:
             facts.skip()
             continue
