@@ -182,7 +182,7 @@ class Cells:
 
     A bundle repeats few measures, dimension combinations, periods and regions over many rows, so each distinct
     (measure, other dimensions, period) becomes a group that is labelled, checked and sent to DuckDB once, and each
-    region key is mapped once; per slot only its value, group and region code go.
+    region key is mapped once; per slot only its value, group and region (indexes) go.
     """
 
     def __init__(self, path: Path, width: int, measures: dict[str, tuple[str | None, str]], region: str,
@@ -191,17 +191,18 @@ class Cells:
         self.width = width
         self._codes = itemgetter(*other) if other else (lambda row: ())  # the other dimensions' codes of a row
         self._groups: dict[tuple, int] = {}
-        self._regions: dict[object, str | None] = {}
+        self._regions: dict[object, int | None] = {}
         self.groups: list[tuple[str, str | None, str, str, str, bool]] = []
+        self.regions: list[str] = []
         self.values: list[float | None] = []
         self.group_ids: list[int | None] = []
-        self.region_codes: list[str | None] = []
+        self.region_ids: list[int | None] = []
 
     def skip(self, slots: int = 1) -> None:
         """Slots without a value (or of a record that is not loaded)."""
         self.values += [None] * slots
         self.group_ids += [None] * slots
-        self.region_codes += [None] * slots
+        self.region_ids += [None] * slots
 
     def add(self, row: dict, measure: str, period_key: str, value: float, line: int) -> None:
         """One slot with a value: not loaded (a null region) when its region is not one the region table holds
@@ -209,8 +210,10 @@ class Cells:
         region_key = row[self._region]
         region = self._regions.get(region_key, _UNSEEN) if type(region_key) is str else _UNSEEN
         if region is _UNSEEN:
-            region = self._regions[region_key] = common.region_from_key(
-                code(self._path, region_key, line, self._region))
+            found = common.region_from_key(code(self._path, region_key, line, self._region))
+            region = self._regions[region_key] = None if found is None else len(self.regions)
+            if found is not None:
+                self.regions.append(found)
         group = None
         if region is not None:
             key = (measure, period_key, self._codes(row))
@@ -225,7 +228,7 @@ class Cells:
                 self.groups.append((measure, title, unit, dims, period_key[:4], self._status.get(period_key, False)))
         self.values.append(value)
         self.group_ids.append(group)
-        self.region_codes.append(region)
+        self.region_ids.append(region)
 
     def _dims(self, row: dict, line: int) -> str:
         """'Key=title|Key=title' of a row's other dimensions ('' when the table has none)."""
@@ -238,14 +241,14 @@ class Cells:
     def stage(self, con: duckdb.DuckDBPyConnection, table_id: str, source_id: str, relative_path: str) -> None:
         """Temp view `staged` of the bundle's fact_cbs rows (none when it has no annual value).
 
-        The slots go in as temp table raw_cells (slot, value, g, region_code), made in one statement from lists;
-        the few groups and the file's constants as variable cbs_bundle.
+        The slots go in as temp table raw_cells (slot, value, g, r), made in one statement from lists of numbers;
+        the few groups and regions and the file's constants as variable cbs_bundle.
         """
         con.execute("create or replace temp table raw_cells as select unnest(range(?)) as slot, unnest(?) as value, "
-                    "unnest(?) as g, unnest(?) as region_code",
-                    [len(self.values), self.values, self.group_ids, self.region_codes])
+                    "unnest(?) as g, unnest(?) as r", [len(self.values), self.values, self.group_ids, self.region_ids])
         columns = [list(column) for column in zip(*self.groups, strict=True)] or [[]] * 6
         transforms.stage(con, "cbs_bundle", cbs_bundle={
             "table_id": table_id, "source_id": source_id, "source_file": relative_path, "width": self.width,
+            "regions": self.regions,
             **dict(zip(("group_measure", "group_label", "group_unit", "group_dims", "group_period",
                         "group_provisional"), columns, strict=True))})
