@@ -1,10 +1,11 @@
 """What the CBS OData bundle readers share: cbs_odata (v3) and cbs_odata_v4.
 
-Not a source module itself (it declares no DATASET). A bundle is JSON of a few MB, so plain Python over the parsed
-records plus one statement of column lists is cheaper than any other way in. Anything the CBS API does not serve (a
-missing key, a text where a number belongs, a code that is not a string) stops the build with a Dutch RawFileError:
-a record's problem names its row number (1-based, as source_line in fact_cbs) as the line and its key as the
-column; a problem of a whole part (DataProperties, dimensions, ...) names the part.
+Not a source module itself (it declares no DATASET). A bundle is JSON of a few MB, so plain Python checks the parsed
+records and hands their values over as lists (`Cells`); etl/sql/staging/cbs_bundle.sql turns them into fact_cbs
+rows. Anything the CBS API does not serve (a missing key, a text where a number belongs, a code that is not a
+string) stops the build with a Dutch RawFileError: a record's problem names its row number (1-based, as source_line
+in fact_cbs) as the line and its key as the column; a problem of a whole part (DataProperties, dimensions, ...)
+names the part.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
+from etl import rawtext, transforms
 from etl.errors import RawFileError
 from etl.reading import cbs_common as common
 
@@ -120,9 +122,24 @@ def annual(path: Path, row: object, period: str, line: int) -> str | None:
     return key
 
 
+def annual_checker(path: Path, period: str) -> Callable[[object, int], str | None]:
+    """annual() for the records of one bundle, each distinct period key checked once (a bundle repeats a few)."""
+    seen: dict[str, str | None] = {}
+
+    def check(row: object, line: int) -> str | None:
+        key = row.get(period) if type(row) is dict else None
+        if type(key) is str and key in seen:
+            return seen[key]
+        found = seen[key] = annual(path, row, period, line)  # raises unless key is a str
+        return found
+
+    return check
+
+
 def years(path: Path, rows: list, period: str) -> list[str]:
     """The calendar years among the records' period keys ('2023JJ00' → '2023'); quarters and months are not."""
-    return sorted({key[:4] for line, row in enumerate(rows, start=1) if (key := annual(path, row, period, line))})
+    check = annual_checker(path, period)
+    return sorted({key[:4] for line, row in enumerate(rows, start=1) if (key := check(row, line))})
 
 
 def require(path: Path, row: dict, keys: set[str], line: int) -> None:
@@ -156,52 +173,62 @@ def labeller(path: Path, dimension: str, entries: list[dict], code_key: str, par
     return {value: f"{dimension}={title}" for value, title in titles.items() if title is not None}
 
 
-class FactRows:
-    """The fact_cbs rows of one bundle, collected cell by cell and staged in one statement.
+_UNSEEN = object()  # a region key not mapped yet
+
+
+class Cells:
+    """The cells of one bundle for etl/sql/staging/cbs_bundle.sql, record by record: every record takes `width`
+    slots (its measures in v3, its one Value in v4), so a slot's position gives its record's row number.
 
     A bundle repeats few measures, dimension combinations, periods and regions over many rows, so each distinct
-    (measure, other dimensions, period) and each region is looked up, checked and sent to DuckDB once; per cell only
-    two indexes, the value and the row number go.
+    (measure, other dimensions, period) becomes a group that is labelled, checked and sent to DuckDB once, and each
+    region key is mapped once; per slot only its value, group and region (indexes) go.
     """
 
-    def __init__(self, path: Path, measures: dict[str, tuple[str | None, str]], region: str, other: list[str],
-                 labels: list[tuple[str, dict[str, str]]], status: dict[str, bool]):
+    def __init__(self, path: Path, width: int, measures: dict[str, tuple[str | None, str]], region: str,
+                 other: list[str], labels: list[tuple[str, dict[str, str]]], status: dict[str, bool]):
         self._path, self._measures, self._region, self._labels, self._status = path, measures, region, labels, status
+        self.width = width
         self._codes = itemgetter(*other) if other else (lambda row: ())  # the other dimensions' codes of a row
         self._groups: dict[tuple, int] = {}
-        self._regions: dict[str, int] = {}
+        self._regions: dict[object, int | None] = {}
         self.groups: list[tuple[str, str | None, str, str, str, bool]] = []
         self.regions: list[str] = []
-        self._group_ids: list[int] = []
-        self._region_ids: list[int] = []
-        self._values: list[float] = []
-        self._lines: list[int] = []
+        self.values: list[float | None] = []
+        self.group_ids: list[int | None] = []
+        self.region_ids: list[int | None] = []
+
+    def skip(self, slots: int = 1) -> None:
+        """Slots without a value (or of a record that is not loaded)."""
+        self.values += [None] * slots
+        self.group_ids += [None] * slots
+        self.region_ids += [None] * slots
 
     def add(self, row: dict, measure: str, period_key: str, value: float, line: int) -> None:
-        """One cell with a value: dropped when its region is not one the region table holds (COROP etc.)."""
+        """One slot with a value: not loaded (a null region) when its region is not one the region table holds
+        (COROP etc.)."""
         region_key = row[self._region]
-        region = self._regions.get(region_key) if type(region_key) is str else None
-        if region is None:
+        region = self._regions.get(region_key, _UNSEEN) if type(region_key) is str else _UNSEEN
+        if region is _UNSEEN:
             found = common.region_from_key(code(self._path, region_key, line, self._region))
-            region = self._regions[region_key] = -1 if found is None else len(self.regions)
+            region = self._regions[region_key] = None if found is None else len(self.regions)
             if found is not None:
                 self.regions.append(found)
-        if region < 0:
-            return
-        key = (measure, period_key, self._codes(row))
-        try:
-            group = self._groups.get(key)
-        except TypeError:  # a code that is a list or an object: named by dims below
-            group = None
-        if group is None:
-            title, unit = self._measures[measure]
-            dims = self._dims(row, line)
-            group = self._groups[key] = len(self.groups)
-            self.groups.append((measure, title, unit, dims, period_key[:4], self._status.get(period_key, False)))
-        self._group_ids.append(group)
-        self._region_ids.append(region)
-        self._values.append(value)
-        self._lines.append(line)
+        group = None
+        if region is not None:
+            key = (measure, period_key, self._codes(row))
+            try:
+                group = self._groups.get(key)
+            except TypeError:  # a code that is a list or an object: named by dims below
+                group = None
+            if group is None:
+                title, unit = self._measures[measure]
+                dims = self._dims(row, line)
+                group = self._groups[key] = len(self.groups)
+                self.groups.append((measure, title, unit, dims, period_key[:4], self._status.get(period_key, False)))
+        self.values.append(value)
+        self.group_ids.append(group)
+        self.region_ids.append(region)
 
     def _dims(self, row: dict, line: int) -> str:
         """'Key=title|Key=title' of a row's other dimensions ('' when the table has none)."""
@@ -211,22 +238,17 @@ class FactRows:
             parts.append(labelled.get(value) or f"{key}={value}")
         return "|".join(parts)
 
-    def stage(self, con: duckdb.DuckDBPyConnection, table: str, table_id: str, source_id: str,
-              relative_path: str) -> None:
-        """Temp table `table` with fact_cbs' columns and types (no rows when the bundle has no annual value)."""
+    def stage(self, con: duckdb.DuckDBPyConnection, table_id: str, source_id: str, relative_path: str) -> None:
+        """Temp view `staged` of the bundle's fact_cbs rows (none when it has no annual value).
+
+        The slots go in as temp table raw_cells (slot, value, g, r), made in one statement from lists of numbers;
+        the few groups and regions and the file's constants as variable cbs_bundle.
+        """
+        con.execute("create or replace temp table raw_cells as select unnest(range(?)) as slot, unnest(?) as value, "
+                    "unnest(?) as g, unnest(?) as r", [len(self.values), self.values, self.group_ids, self.region_ids])
         columns = [list(column) for column in zip(*self.groups, strict=True)] or [[]] * 6
-        con.execute(
-            f"create or replace temp table {table} as with "  # noqa: S608 (table: the build's constant)
-            "cell as (select unnest(?::integer[]) as g, unnest(?::integer[]) as r, unnest(?::double[]) as value, "
-            "unnest(?::integer[]) as source_line), "
-            "grp as (select unnest(range(?)) as g, unnest(?::varchar[]) as measure, "
-            "unnest(?::varchar[]) as measure_label, unnest(?::varchar[]) as unit, unnest(?::varchar[]) as dims, "
-            "unnest(?::varchar[]) as period, unnest(?::boolean[]) as provisional), "
-            "reg as (select unnest(range(?)) as r, unnest(?::varchar[]) as region_code) "
-            "select ?::varchar as table_id, measure, measure_label, unit, region_code, dims, period, value, "
-            # peildatum: 31 December of the calendar year (common.peildatum of '2023').
-            "?::varchar as source_id, make_date(period::integer, 12, 31) as peildatum, "
-            "case when provisional then 'voorlopig' else 'definitief' end as status, ?::varchar as source_file, "
-            "source_line from cell join grp using (g) join reg using (r)",
-            [self._group_ids, self._region_ids, self._values, self._lines, len(self.groups), *columns,
-             len(self.regions), self.regions, table_id, source_id, relative_path])
+        transforms.stage(con, "cbs_bundle", cbs_bundle={
+            "table_id": table_id, "source_id": source_id, "source_file": relative_path, "width": self.width,
+            "regions": self.regions,
+            **dict(zip(("group_measure", "group_label", "group_unit", "group_dims", "group_period",
+                        "group_provisional"), columns, strict=True))})

@@ -5,18 +5,17 @@ Not a source module itself (it declares no DATASET); cbs_odata, cbs_label_csv, c
 cbs_coded_csv use it.
 
 StatLine's CSV exports are small (at most a few MB): they are read with Python's csv module (`read_export`,
-`values`) and staged with one statement of column lists (`stage_facts`), which costs less than a DuckDB CSV scan
-of many tiny files. Anything unexpected stops the build with a Dutch RawFileError naming the file, line and column.
+`values`), which costs less than a DuckDB CSV scan of many tiny files, and go to DuckDB as one struct variable
+(`stage_export`) that etl/sql/staging/cbs_export.sql turns into fact_cbs rows. Anything unexpected stops the build
+with a Dutch RawFileError naming the file, line and column.
 """
 
 from __future__ import annotations
 
-import calendar
 import csv
 import functools
 import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -27,8 +26,6 @@ from etl.errors import RawFileError
 from etl.reference import REFERENCE_DIR, Region, normalise_name, read_regions
 
 FACT_TABLE = "fact_cbs"
-FACT_COLUMNS = ["table_id", "measure", "measure_label", "unit", "region_code", "dims", "period", "value",
-                "source_id", "peildatum", "status", "source_file", "source_line"]
 
 _SUFFIX = re.compile(r"^(.*?)\s*\((PV|LD|CR|GM)\)$")
 _SUFFIX_LEVEL = {"PV": "provincie", "LD": "landsdeel", "GM": "gemeente"}
@@ -83,17 +80,6 @@ def labelled_periods(path: Path, rows: list[list[str]], column: int, kind: str, 
                 raise RawFileError(path, f"periode '{label}' is geen {expected}", line, name)
             labels[label] = parsed[0], parsed[2]
     return [labels[row[column]] for row in rows]
-
-
-def peildatum(period: str) -> date:
-    """The last day of a period: CBS publishes no separate reference date in its exports."""
-    if match := re.match(r"^(\d{4})-Q([1-4])$", period):
-        year, month = int(match.group(1)), int(match.group(2)) * 3
-        return date(year, month, calendar.monthrange(year, month)[1])
-    if match := re.match(r"^(\d{4})-(\d{2})$", period):
-        year, month = int(match.group(1)), int(match.group(2))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    return date(int(period[:4]), 12, 31)
 
 
 def region_from_key(key: str) -> str | None:
@@ -229,70 +215,46 @@ def require_columns(path: Path, header: list[str], *names: str) -> None:
 
 
 def values(path: Path, header: list[str], rows: list[list[str]], columns: list[int], decimal: str
-           ) -> tuple[list[int], list[int], list[float]]:
-    """(record index, column index, value) of every published value in `columns`, record by record.
+           ) -> list[list[float | None]]:
+    """Per record, its value in each of `columns`: a float, or None for no value.
 
     A value is a number ('12,5' with a decimal comma, or '12.5'; spaces around it are fine); '' and '.' (not
     available) are none. RawFileError at the first other value.
     """
     number, missing = _NUMBER[decimal].fullmatch, _MISSING.fullmatch
-    at_row: list[int] = []
-    at_column: list[int] = []
-    found: list[float] = []
+    found: list[list[float | None]] = []
     for i, row in enumerate(rows):
+        own: list[float | None] = []
         for j in columns:
             cell = row[j]
             if not cell:
-                continue
-            if match := number(cell):
-                at_row.append(i)
-                at_column.append(j)
-                found.append(float(match.group(1).replace(",", ".") if decimal == "," else match.group(1)))
-            elif not missing(cell):
+                own.append(None)
+            elif match := number(cell):
+                own.append(float(match.group(1).replace(",", ".") if decimal == "," else match.group(1)))
+            elif missing(cell):
+                own.append(None)
+            else:
                 example = "12,5" if decimal == "," else "12.5"
                 raise RawFileError(path, f"waarde '{cell.strip()}' is geen getal; verwacht bijvoorbeeld '{example}', "
                                          "of leeg of '.' (niet beschikbaar)", i + 2, header[j])
-    return at_row, at_column, found
+        found.append(own)
+    return found
 
 
-_STAGE_TYPES = {"value": "double", "peildatum": "date", "source_line": "integer"}  # the rest is varchar
+def stage_export(con: duckdb.DuckDBPyConnection, table_id: str, source_id: str, source_file: str,
+                 found: list[list[float | None]], records: dict[str, list], columns: dict[str, list]) -> None:
+    """Temp view `staged` of an export's fact_cbs rows: etl/sql/staging/cbs_export.sql over the parsed export.
 
-
-def stage_facts(con: duckdb.DuckDBPyConnection, table: str, width: int, constants: dict[str, str],
-                per_record: dict[str, list], per_column: dict[str, list],
-                cells: tuple[list[int], list[int], list[float]]) -> None:
-    """Temp table `table` with fact_cbs' columns and types: one row per cell of a `width`-column export.
-
-    `cells` are values()'s (record index, column index, value); every other fact column is one of `constants`, or
-    a list in `per_record` (by record index; period and provisional, which give peildatum and status, always are)
-    or in `per_column` (by column index). A cell whose region_code is None is not loaded. Only the cells go in as
-    long lists, for DuckDB converts Python lists element by element; the short lists are picked from by index,
-    which costs less than joining them.
+    `found` is values()'s value per record and value column. `records` holds per record 'region' (None: the
+    record is not loaded, unless its column has a region), 'dims', 'period' and 'provisional'; `columns` holds per
+    value column 'measure', 'label', 'unit' and, for a transposed export, 'region'. All of it goes in as one
+    struct variable: one statement, each value converted once.
     """
-    at_row, at_column, found = cells
-    ends = {period: peildatum(period) for period in set(per_record["period"])}
-    per_record = {**per_record, "peildatum": [ends[period] for period in per_record["period"]],
-                  "status": ["voorlopig" if flag else "definitief" for flag in per_record["provisional"]]}
-    select, params = [], []
-    for name in FACT_COLUMNS:  # names and types are constants of this module
-        kind = _STAGE_TYPES.get(name, "varchar")
-        if name == "value":
-            select.append("value")
-        elif name == "source_line":  # header is line 1; one record per line (read_export)
-            select.append("cast(k // ? + 2 as integer) as source_line")
-            params.append(width)
-        elif name in constants:
-            select.append(f"?::{kind} as {name}")
-            params.append(constants[name])
-        else:
-            index = "k // ?" if name in per_record else "k % ?"
-            select.append(f"(?::{kind}[])[{index} + 1] as {name}")
-            params.extend([per_record[name] if name in per_record else per_column[name], width])
-    # An empty list needs its type; a long one converts twice as fast without a cast.
-    k, value = ("?", "?") if found else ("?::bigint[]", "?::double[]")
-    con.execute(f"create or replace temp table {table} as select {', '.join(select)} from (select "  # noqa: S608
-                f"unnest({k}) as k, unnest({value}) as value) where region_code is not null",
-                [*params, [i * width + j for i, j in zip(at_row, at_column, strict=True)], found])
+    transforms.stage(con, "cbs_export", cbs_export={
+        "table_id": table_id, "source_id": source_id, "source_file": source_file, "record_values": found,
+        **{f"record_{name}": records[name] for name in ("region", "dims", "period", "provisional")},
+        **{f"column_{name}": columns[name] for name in ("measure", "label", "unit")},
+        "column_region": columns.get("region") or [None] * len(columns["measure"])})
 
 
 @functools.cache

@@ -89,8 +89,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with one fact_cbs row per record × topic with a value; RegioS keys become region codes
-    ('NL01  ' → NL) and areas the region table lacks (GG, CG, CR) are not loaded.
+    """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per record × topic with a value;
+    RegioS keys become region codes ('NL01  ' → NL) and areas the region table lacks (GG, CG, CR) are not loaded.
 
     Returns (records with a value, no education rows); RawFileError names the line and column of any problem.
     """
@@ -100,12 +100,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     years = _years(path, header, rows)
     topics = [j for j, c in enumerate(header) if _TOPIC.match(c)]
     dimensions = [j for j, c in enumerate(header) if j and j not in topics and c not in ("RegioS", "Perioden")]
-    cells = common.values(path, header, rows, topics, ".")
+    found = common.values(path, header, rows, topics, ".")
     region = header.index("RegioS")
-    common.stage_facts(con, table, len(header), {"table_id": table_id, "unit": "", "source_id": DATASET.dataset_id,
-                                                 "source_file": relative_path},
-                       {"region_code": [common.region_from_key(row[region]) for row in rows],  # GG, CG, CR: None
-                        "dims": ["|".join(f"{header[j]}={row[j].strip(' ')}" for j in dimensions) for row in rows],
-                        "period": years, "provisional": [False] * len(rows)},
-                       {"measure": header, "measure_label": header}, cells)
-    return len(set(cells[0])), []
+    common.stage_export(con, table_id, DATASET.dataset_id, relative_path, found,
+                        {"region": [common.region_from_key(row[region]) for row in rows],  # GG, CG, CR: None
+                         "dims": ["|".join(f"{header[j]}={row[j].strip(' ')}" for j in dimensions) for row in rows],
+                         "period": years, "provisional": [False] * len(rows)},
+                        {"measure": [header[j] for j in topics], "label": [header[j] for j in topics],
+                         "unit": [""] * len(topics)})
+    return sum(any(value is not None for value in own) for own in found), []

@@ -78,7 +78,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with one fact_cbs row per record × measure with a published value.
+    """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per record × measure with a
+    published value.
 
     Returns (records with a value, no education rows); RawFileError names the line and column of any problem.
     """
@@ -90,24 +91,24 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
                                  "etl/sources/cbs_label_csv.py)", 1)
     measures = [i for i, c in enumerate(header) if common.unit_of(c)[1] and c not in (PERIOD_COLUMN, REGION_COLUMN)]
     dimensions = [i for i, c in enumerate(header) if i not in measures and c not in (PERIOD_COLUMN, REGION_COLUMN)]
-    cells = common.values(path, header, rows, measures, ",")
+    found = common.values(path, header, rows, measures, ",")
+    published = [any(value is not None for value in own) for own in found]
     region = header.index(REGION_COLUMN)
     # Labels are resolved per label and year, and only where a value is published (rows of dissolved
     # municipalities hold none); COROP areas ('') are not loaded, nor are rows without values (None).
     labels, codes = common.region_labels(), {}
-    for i in dict.fromkeys(cells[0]):
-        key = (rows[i][region], years[i][0])
-        if key not in codes:
+    for i, row in enumerate(rows):
+        key = (row[region], years[i][0])
+        if published[i] and key not in codes:
             codes[key] = labels.resolve(key[0], int(key[1]))
             if codes[key] is None:
                 raise RawFileError(path, f"regio '{key[0]}' is onbekend; voeg de naam toe aan "
                                          "etl/reference/region_aliases.csv", i + 2, REGION_COLUMN)
-    units = [common.unit_of(name) for name in header]
-    common.stage_facts(con, table, len(header), {"table_id": table_id, "source_id": DATASET.dataset_id,
-                                                 "source_file": relative_path}, {
-        "region_code": [codes.get((row[region], year)) or None for row, (year, _) in zip(rows, years, strict=True)],
+    units = [common.unit_of(header[j]) for j in measures]
+    common.stage_export(con, table_id, DATASET.dataset_id, relative_path, found, {
+        "region": [codes.get((row[region], year)) or None for row, (year, _) in zip(rows, years, strict=True)],
         "dims": ["|".join(f"{header[j]}={row[j].strip(' ')}" for j in dimensions) for row in rows],
         "period": [year for year, _ in years], "provisional": [flag for _, flag in years],
-    }, {"measure": header, "measure_label": [label for label, _ in units], "unit": [unit for _, unit in units]},
-        cells)
-    return len(set(cells[0])), []
+    }, {"measure": [header[j] for j in measures], "label": [label for label, _ in units],
+        "unit": [unit for _, unit in units]})
+    return sum(published), []

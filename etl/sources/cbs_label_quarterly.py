@@ -56,26 +56,31 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with one fact_cbs row per quarter × region with a published value.
+    """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per quarter × region with a
+    published value.
 
     Returns (records with a value, no education rows); RawFileError names the line and column of any problem.
     """
     header, rows = common.read_export(path, first_named=False)
     quarters = _quarters(path, rows)
-    cells = common.values(path, header, rows, list(range(1, len(header))), ",")
-    at_row, at_column, _ = cells
+    columns = list(range(1, len(header)))
+    found = common.values(path, header, rows, columns, ",")
+    published = [i for i, own in enumerate(found) if any(value is not None for value in own)]
     # Column labels are provinces without a suffix (and 'Nederland'): resolved at province level, in the year of
     # the latest quarter with a value.
-    year = int(max((quarters[i][0] for i in at_row), default="0")[:4])
-    labels, codes = common.region_labels(), {}
-    for j in sorted(set(at_column)):
-        codes[j] = labels.resolve(header[j], year, level="provincie")
-        if not codes[j]:
+    year = int(max((quarters[i][0] for i in published), default="0")[:4])
+    labels, codes = common.region_labels(), []
+    for m, j in enumerate(columns):
+        if not any(own[m] is not None for own in found):
+            codes.append(None)
+            continue
+        codes.append(labels.resolve(header[j], year, level="provincie"))
+        if not codes[-1]:
             raise RawFileError(path, f"regio '{header[j]}' is onbekend; voeg de naam toe aan "
                                      "etl/reference/region_aliases.csv", 1, header[j])
-    common.stage_facts(con, table, len(header), {
-        "table_id": TABLE_ID, "measure": MEASURE, "measure_label": MEASURE, "unit": "%", "dims": "",
-        "source_id": DATASET.dataset_id, "source_file": relative_path},
-        {"period": [q for q, _ in quarters], "provisional": [flag for _, flag in quarters]},
-        {"region_code": [codes.get(j) for j in range(len(header))]}, cells)
-    return len(set(at_row)), []
+    width = len(columns)
+    common.stage_export(con, TABLE_ID, DATASET.dataset_id, relative_path, found, {
+        "region": [None] * len(rows), "dims": [""] * len(rows),
+        "period": [q for q, _ in quarters], "provisional": [flag for _, flag in quarters],
+    }, {"measure": [MEASURE] * width, "label": [MEASURE] * width, "unit": ["%"] * width, "region": codes})
+    return len(published), []

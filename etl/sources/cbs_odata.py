@@ -83,8 +83,9 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with one fact_cbs row per annual TypedDataSet row × measure with a value; RegioS keys
-    become region codes (NL01 → NL), and COROP and other areas the region table lacks are not loaded.
+    """Temp view `staged` (etl/sql/staging/cbs_bundle.sql) with one fact_cbs row per annual TypedDataSet row ×
+    measure with a value; RegioS keys become region codes (NL01 → NL), and COROP and other areas the region table
+    lacks are not loaded.
 
     Returns (annual rows with a value, COROP areas included; no education rows). RawFileError names the row (as the
     line; 1-based, as source_line) and the key (as the column) of any problem.
@@ -94,11 +95,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         facts, data_rows = _facts(path, bundle)
     finally:
         cbs_bundle.forget(path)  # the build reads it no more
-    facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
+    facts.stage(con, table_id, DATASET.dataset_id, relative_path)
     return data_rows, []
 
 
-def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.FactRows, int]:
+def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.Cells, int]:
     """The fact rows of a v3 bundle, and the annual rows with a value."""
     properties = cbs_bundle.part(path, bundle["DataProperties"], "DataProperties")
     records = cbs_bundle.part(path, bundle["TypedDataSet"], "TypedDataSet", objects=False)
@@ -118,8 +119,8 @@ def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.FactRows, int]:
                       cbs_bundle.label(path, p.get("Unit", ""), "DataProperties", "eenheid") or "")
                 for key, kind, p in zip(keys, kinds, properties, strict=True) if kind == "Topic"}
     other = [key for key in dimension_keys if key not in (REGION_KEY, PERIOD_KEY)]
-    facts = cbs_bundle.FactRows(
-        path, measures, REGION_KEY, other,
+    facts = cbs_bundle.Cells(
+        path, len(measure_keys), measures, REGION_KEY, other,
         [(key, cbs_bundle.labeller(path, key, cbs_bundle.codes_of(path, bundle, "dimensions", key), "Key",
                                    "dimensions"))
          for key in other],
@@ -127,15 +128,19 @@ def _facts(path: Path, bundle: dict) -> tuple[cbs_bundle.FactRows, int]:
                                        "dimensions"))
     needed = {*dimension_keys, *measure_keys}
     data_rows = 0
+    annual = cbs_bundle.annual_checker(path, PERIOD_KEY)
     for line, record in enumerate(records, start=1):
-        period_key = cbs_bundle.annual(path, record, PERIOD_KEY, line)
+        period_key = annual(record, line)
         if period_key is None:
+            facts.skip(facts.width)
             continue
         cbs_bundle.require(path, record, needed, line)
         counted = False
         for key in measure_keys:
             value = cbs_bundle.number(path, record[key], line, key)
-            if value is not None:
+            if value is None:
+                facts.skip()
+            else:
                 counted = True
                 facts.add(record, key, period_key, value, line)
         data_rows += counted

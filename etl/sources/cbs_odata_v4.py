@@ -74,7 +74,8 @@ def periods(header: list[str], path: Path) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """Temp table `table` with one fact_cbs row per annual observation with a Value; region codes as in v3.
+    """Temp view `staged` (etl/sql/staging/cbs_bundle.sql) with one fact_cbs row per annual observation with a
+    Value; region codes as in v3.
 
     Returns (annual observations with a Value, COROP areas included; no education rows). RawFileError names the
     observation (as the line; 1-based, as source_line) and the key (as the column) of any problem.
@@ -84,11 +85,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
         facts, data_rows = _facts(path, bundle, time, geo)
     finally:
         cbs_bundle.forget(path)  # the build reads it no more
-    facts.stage(con, table, table_id, DATASET.dataset_id, relative_path)
+    facts.stage(con, table_id, DATASET.dataset_id, relative_path)
     return data_rows, []
 
 
-def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[cbs_bundle.FactRows, int]:
+def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[cbs_bundle.Cells, int]:
     """The fact rows of a v4 bundle, and the annual observations with a Value."""
     dimension_keys = [dimension["Identifier"] for dimension in bundle["Dimensions"]]
     observations = cbs_bundle.part(path, bundle["Observations"], "Observations", objects=False)
@@ -99,23 +100,27 @@ def _facts(path: Path, bundle: dict, time: str, geo: str) -> tuple[cbs_bundle.Fa
                                 cbs_bundle.label(path, measure.get("Unit"), "MeasureCodes", "eenheid") or "")
     cbs_bundle.distinct(path, [*dimension_keys, "Measure", "Value"], "Dimensions")
     other = [key for key in dimension_keys if key not in (time, geo)]
-    facts = cbs_bundle.FactRows(
-        path, measures, geo, other,
+    facts = cbs_bundle.Cells(
+        path, 1, measures, geo, other,
         [(key, cbs_bundle.labeller(path, key, cbs_bundle.codes_of(path, bundle, "codes", key), "Identifier", "codes"))
          for key in other],
         cbs_bundle.provisional_periods(path, cbs_bundle.codes_of(path, bundle, "codes", time), "Identifier", "codes"))
     needed = {"Measure", "Value", *dimension_keys}
     data_rows = 0
+    annual = cbs_bundle.annual_checker(path, time)
     for line, observation in enumerate(observations, start=1):
-        period_key = cbs_bundle.annual(path, observation, time, line)
+        period_key = annual(observation, line)
         if period_key is None:
+            facts.skip()
             continue
         cbs_bundle.require(path, observation, needed, line)
         measure = observation["Measure"]
         if type(measure) is not str or measure not in measures:
             raise RawFileError(path, f"meetwaarde '{measure}' staat niet in MeasureCodes", line, "Measure")
         value = cbs_bundle.number(path, observation["Value"], line, "Value")
-        if value is not None:
+        if value is None:
+            facts.skip()
+        else:
             data_rows += 1
             facts.add(observation, measure, period_key, value, line)
     return facts, data_rows
