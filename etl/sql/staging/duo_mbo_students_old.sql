@@ -30,9 +30,10 @@ with educated as (  -- one row per record, values stripped, with its qualificati
     where try_cast(total as bigint) is not null
 )
 select l.year || '-' || (l.year + 1) as school_year, l.brin, l.institution_name, l.place_name,
-       p.code as municipality_code, l.education_id, l.crebo, l.type_mbo, if(l.type_mbo = 'BBL', 'BBL', 'BOL') as leerweg,
-       l.niveau, l.sex, l.students, l.students as students_low, l.students as students_high,
-       false as students_suppressed, getvariable('source_id') as source_id, make_date(l.year, 10, 1) as peildatum,
-       'definitief' as status, getvariable('source_file') as source_file, l.source_line::integer as source_line
+       p.code as municipality_code, l.education_id, l.crebo, l.type_mbo,
+       if(l.type_mbo = 'BBL', 'BBL', 'BOL') as leerweg, l.niveau, l.sex, l.students, l.students as students_low,
+       l.students as students_high, false as students_suppressed, getvariable('source_id') as source_id,
+       make_date(l.year, 10, 1) as peildatum, 'definitief' as status, getvariable('source_file') as source_file,
+       l.source_line::integer as source_line
 from long l
 left join raw_places p on p.place = l.place_name and p.year = l.year
