@@ -11,14 +11,14 @@ name, mapped to a municipality like the old layout's PLAATSNAAM (etl/reference/m
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_current
 from etl.errors import RawFileError
 from etl.reading import delimited
@@ -104,12 +104,45 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [school_year(y) for y in years_in(header)]
 
 
+# The programmes and towns the staging SQL (etl/sql/staging/duo_mbo_graduates.sql) meets, stripped the same way, and
+# the records with a figure. Each programme or town comes with the first line it is on (for a message); programmes
+# go in the order of their first figure, year by year (DIPMAN before DIPVROUW) and then by line, which decides the
+# education row kept per education_id. Grouped as read first: few distinct values are stripped.
+FIGURES = """
+with figures as materialized (  -- one row per record × count column with a figure, values as read
+    select * exclude (count_column, v), count_column[-4:]::integer as year, count_column[4:-5] as sex
+    from (unpivot (select source_line, "ERKENDE OPLEIDING CODE" as crebo, "ERKENDE OPLEIDING NAAM" as name,
+                          LEERWEG as route, "SECTORKAMER NAAM" as sectorkamer, "HOOFDGROEP NAAM" as hoofdgroep,
+                          "PLAATSNAAM INSTELLING" as place, columns('^DIP(MAN|VROUW)[0-9]{4}$')
+                   from raw_records)
+          on columns('^DIP(MAN|VROUW)[0-9]{4}$') into name count_column value v)
+    where try_cast(v as bigint) is not null
+)
+select (select list(programme order by first) from (
+            select {'crebo': crebo, 'name': name, 'route': route, 'sectorkamer': sectorkamer,
+                    'hoofdgroep': hoofdgroep, 'line': min(line)} as programme, min(first) as first
+            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, trim(route, ' ') as route,
+                         trim(sectorkamer, ' ') as sectorkamer, trim(hoofdgroep, ' ') as hoofdgroep, line, first
+                  from (select crebo, name, route, sectorkamer, hoofdgroep, min(source_line) as line,
+                               min((year * 2 + (sex = 'VROUW')::integer) * 4294967296 + source_line) as first
+                        from figures group by all))
+            group by crebo, name, route, sectorkamer, hoofdgroep)),
+       (select list({'place': place, 'year': year, 'line': line} order by line, place, year)
+        from (select trim(place, ' ') as place, year, min(line) as line
+              from (select place, year - 1 as year, min(source_line) as line from figures group by all)
+              group by all)),
+       (select count(distinct source_line) from figures)
+"""
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """The file as rows of fact_mbo_graduate: temp view `table`; returns (data rows, education rows).
+    """The file as rows of fact_mbo_graduate: temp view `staged` (etl/sql/staging/duo_mbo_graduates.sql); returns
+    (data rows, education rows).
 
-    Any problem (see etl/reading/delimited.py, an unknown sectorkamer, leerweg or town) raises a RawFileError naming
-    the line and column.
+    Any problem (see etl/reading/delimited.py, an unknown sectorkamer, leerweg or town, a file without any figure)
+    raises a RawFileError naming the line and column. Only programmes and towns with a figure are classified and
+    mapped, each once.
     """
     sep, header = current.header(path, recognises, "DUO gediplomeerde mbo-studenten")
     years = years_in(header)
@@ -117,19 +150,20 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if missing := [c for c in counts if c not in header]:  # DUO writes both sexes for every diploma year
         raise RawFileError(path, f"kolom {missing[0]} ontbreekt terwijl het jaar {missing[0][-4:]} wel in de "
                                  "kopregel staat; download het bestand opnieuw", 1, missing[0])
-    q, wide = delimited.quoted, f"{table}_wide"
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE",
                             "SECTORKAMER NAAM"])
     patterns = {"NIVEAU": ("[1-4]", "niveau 1 tot en met 4"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY)}
-    delimited.read_text(con, path, sep, header, wide, rules, patterns)
-    # DUO gives no reference date for diplomas: the school year's last day, as for vo exams.
-    blocks = [current.Block(f"nullif(pystrip({q(f'DIP{sex}{year}')}), '')", school_year(year), sex.lower(),
-                            date(year, 7, 31), year - 1) for year in years for sex in SEXES]
-    return current.stage_wide(
-        con, path, table, wide, blocks, ["ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "LEERWEG",
-                                         "SECTORKAMER NAAM", "HOOFDGROEP NAAM"],
-        mbo_education_current, "PLAATSNAAM INSTELLING", resolver,
-        {"brin": "pystrip(INSTELLINGSCODE)", "institution_name": "pystrip(INSTELLINGSNAAM)",
-         "place_name": f"pystrip({q('PLAATSNAAM INSTELLING')})", "crebo": f"pystrip({q('ERKENDE OPLEIDING CODE')})",
-         "niveau": "cast(pystrip(NIVEAU) as integer)"},
-        ("education_id", "leerweg"), "graduates", DATASET.dataset_id, relative_path)
+    delimited.read_text(con, path, sep, header, "raw_records", rules, patterns)
+    programmes, places, data_rows = con.execute(FIGURES).fetchone()
+    if not programmes:
+        raise RawFileError(path, "het bestand bevat geen enkel aantal; download het opnieuw", 2)
+    keys = ("crebo", "name", "route", "sectorkamer", "hoofdgroep")
+    education = [mbo_education_current(*(p[k] for k in keys), path, p["line"]) for p in programmes]
+    codes = [(p["place"], p["year"], current.place_code(p["place"], p["year"], resolver, path, p["line"],
+                                                        "PLAATSNAAM INSTELLING")) for p in places]
+    delimited.temp_table(con, "raw_education", dict.fromkeys((*keys, "education_id", "leerweg"), "varchar"),
+                         [(*(p[k] for k in keys), e.education_id, e.leerweg)
+                          for p, e in zip(programmes, education, strict=True)])
+    delimited.temp_table(con, "raw_places", {"place": "varchar", "year": "integer", "code": "varchar"}, codes)
+    transforms.stage(con, "duo_mbo_graduates", source_id=DATASET.dataset_id, source_file=relative_path)
+    return data_rows, first_per_id(education)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education
@@ -85,61 +86,53 @@ def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver
     return code
 
 
+# The towns of the institutions and the home municipalities the staging SQL (etl/sql/staging/duo_mbo_residence.sql)
+# looks up, stripped the same way, each with the first line it is on (for a message). Grouped as read first: few
+# distinct values are stripped.
+PLACES = """
+with records as (
+    from raw_records
+    union all by name
+    select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as WOONGEMEENTENUMMER where false
+)
+select (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
+        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
+                     min(line) as line
+              from (select "PLAATSNAAM INSTELLING" as name, "GEMEENTENUMMER INSTELLING" as number, JAAR as year,
+                           min(source_line) as line
+                    from records group by all)
+              group by all)),
+       (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
+        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
+                     min(line) as line
+              from (select WOONGEMEENTE as name, WOONGEMEENTENUMMER as number, JAAR as year, min(source_line) as line
+                    from records group by all)
+              group by all))
+"""
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """The file as rows of fact_mbo_residence: temp view `table`; returns (data rows, no education rows).
+    """The file as rows of fact_mbo_residence: temp view `staged` (etl/sql/staging/duo_mbo_residence.sql); returns
+    (data rows, no education rows).
 
     Any problem (see etl/reading/delimited.py, an unknown town or home municipality) raises a RawFileError naming the
-    line and column.
+    line and column. Each distinct town and home municipality is resolved once.
     """
     sep, header = current.header(path, recognises, "DUO mbo-studenten per instelling en woongemeente")
-    wide, q = f"{table}_wide", delimited.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING"])
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), **dict.fromkeys(counts, current.COUNT),
                 **{c: current.NUMBER for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header}}
-    records = delimited.read_text(con, path, sep, header, wide, rules, patterns)
-    optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
-                                                                          "WOONGEMEENTENUMMER", "LEEFTIJDSCATEGORIE")}
-    # Text stripped once per record, counts as bigint with -1 as null (so bounds and the suppressed flag follow).
-    counted = ", ".join(f"cast(nullif(pystrip({q(c)}), '-1') as bigint)" for c in counts)
-    con.execute(f"""
-        create or replace temp table {wide}_typed as
-        select source_line, cast(pystrip(JAAR) as integer) as year, pystrip(INSTELLINGSCODE) as brin,
-               pystrip(INSTELLINGSNAAM) as institution_name, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
-               {optional['GEMEENTENUMMER INSTELLING']} as number, pystrip(WOONGEMEENTE) as home_name,
-               {optional['WOONGEMEENTENUMMER']} as home_number, {optional['LEEFTIJDSCATEGORIE']} as age_group,
-               [{counted}] as counts
-        from {wide}
-    """)  # noqa: S608 (identifiers from the recognised header)
-    # Each distinct town and home municipality resolved once, with the first line it is on for a message.
-    institutions = [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
-                    for name, number, year, line in _distinct(con, wide, "place_name", "number")]
-    homes = [(name, number, year, _home_code(name, number, year, resolver, path, line))
-             for name, number, year, line in _distinct(con, wide, "home_name", "home_number")]
-    for suffix, rows in (("inst", institutions), ("home", homes)):
-        delimited.temp_table(con, f"{wide}_{suffix}", {"name": "varchar", "number": "varchar", "year": "integer",
-                                                       "code": "varchar"}, rows)
-    con.execute(f"create or replace temp table {wide}_blocks as select unnest(?::varchar[]) as type_mbo, "
-                "unnest(range(1, ?)) as i, ?::varchar as source_id, ?::varchar as source_file",
-                [counts, len(counts) + 1, DATASET.dataset_id, relative_path])
-    con.execute(f"""
-        create or replace temp view {table} as
-        select t.year || '-' || (t.year + 1) as school_year, t.brin, t.institution_name, t.place_name,
-               i.code as institution_municipality_code, t.home_name, h.code as home_municipality_code, t.age_group,
-               b.type_mbo, t.counts[b.i] as students, coalesce(t.counts[b.i], 1) as students_low,
-               coalesce(t.counts[b.i], 4) as students_high, t.counts[b.i] is null as students_suppressed,
-               b.source_id, make_date(t.year, 10, 1) as peildatum, 'definitief' as status, b.source_file,
-               cast(t.source_line as integer) as source_line
-        from {wide}_typed t
-        left join {wide}_inst i on i.name = t.place_name and i.number = t.number and i.year = t.year
-        left join {wide}_home h on h.name = t.home_name and h.number = t.home_number and h.year = t.year,
-             {wide}_blocks b
-    """)  # noqa: S608 (identifiers from code constants)
+    records = delimited.read_text(con, path, sep, header, "raw_records", rules, patterns)
+    institutions, homes = con.execute(PLACES).fetchone()
+    columns = {"name": "varchar", "number": "varchar", "year": "integer", "code": "varchar"}
+    delimited.temp_table(con, "raw_places", columns, [
+        (p["name"], p["number"], p["year"],
+         current.institution_code(p["name"], p["number"], p["year"], resolver, path, p["line"]))
+        for p in institutions])
+    delimited.temp_table(con, "raw_homes", columns, [
+        (h["name"], h["number"], h["year"], _home_code(h["name"], h["number"], h["year"], resolver, path, h["line"]))
+        for h in homes])
+    transforms.stage(con, "duo_mbo_residence", source_id=DATASET.dataset_id, source_file=relative_path)
     return records, []
-
-
-def _distinct(con: duckdb.DuckDBPyConnection, wide: str, name: str, number: str) -> list[tuple[str, str, int, int]]:
-    """(name, number, year, first line) of every distinct name × number × year, in the order of first lines."""
-    return con.execute(f"select {name}, {number}, year, min(source_line) as line from {wide}_typed "  # noqa: S608
-                       "group by all order by line, 1, 2, 3").fetchall()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import transforms
 from etl.checks import Check
 from etl.dataset import Dataset, FetchTarget
 from etl.education import Education, first_per_id
@@ -102,78 +103,78 @@ def explain(header: list[str]) -> tuple[str, str] | None:
 periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
+# The programmes and towns the staging SQL (etl/sql/staging/duo_mbo_students.sql) meets, stripped the same way, and
+# the records with a figure. Each programme or town comes with the first line it is on (for a message); programmes go
+# in the order of their first figure, count column by count column (in COUNT_COLUMNS' order) and then by line, which
+# decides the education row kept per education_id. Grouped as read first: few distinct values are stripped.
+FIGURES = """
+with records as (
+    from raw_records
+    union all by name
+    select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as "HOOFDGROEP NAAM" where false
+), figures as materialized (  -- one row per record × count column with a figure, values as read
+    select * exclude (v)
+    from (unpivot (select source_line, JAAR as year, "PLAATSNAAM INSTELLING" as place,
+                          "GEMEENTENUMMER INSTELLING" as number, "ERKENDE OPLEIDING CODE" as crebo,
+                          "ERKENDE OPLEIDING NAAM" as name, "SECTORKAMER NAAM" as sectorkamer,
+                          "HOOFDGROEP NAAM" as hoofdgroep, columns('^(BBL|BOLDT|BOLVT|EX)$')
+                   from records)
+          on columns('^(BBL|BOLDT|BOLVT|EX)$') into name type_mbo value v)
+    where try_cast(v as bigint) is not null
+)
+select (select list(programme order by first) from (
+            select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'sectorkamer': sectorkamer,
+                    'hoofdgroep': hoofdgroep, 'line': min(line)} as programme, min(first) as first
+            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, type_mbo,
+                         trim(sectorkamer, ' ') as sectorkamer, coalesce(trim(hoofdgroep, ' '), '') as hoofdgroep,
+                         line, first
+                  from (select crebo, name, type_mbo, sectorkamer, hoofdgroep, min(source_line) as line,
+                               min(list_position(['BBL', 'BOLDT', 'BOLVT', 'EX'], type_mbo) * 4294967296
+                                   + source_line) as first
+                        from figures group by all))
+            group by crebo, name, type_mbo, sectorkamer, hoofdgroep)),
+       (select list({'place': place, 'number': number, 'year': year, 'line': line} order by line, place, number, year)
+        from (select trim(place, ' ') as place, coalesce(trim(number, ' '), '') as number, year::integer as year,
+                     min(line) as line
+              from (select place, number, year, min(source_line) as line from figures group by all)
+              group by all)),
+       (select count(distinct source_line) from figures)
+"""
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
+    """The file as rows of fact_mbo_student: temp view `staged` (etl/sql/staging/duo_mbo_students.sql); returns
+    (data rows, education rows).
 
     Any problem (see etl/reading/delimited.py, a header off the assumed layout, an unknown sectorkamer or town, a
-    file without any figure) raises a RawFileError naming the line and column.
+    file without any figure) raises a RawFileError naming the line and column. Only programmes and towns with a
+    figure are classified and mapped, each once.
     """
     sep = current.separator(path)
     header = delimited.header_of(path, sep)
     if not recognises(header):
         column, message = _problem(_names(header))
         raise RawFileError(path, f"{message}; verwacht de (aangenomen) indeling van DUO {DATASET.title}", 1, column)
-    wide, q = f"{table}_wide", delimited.quoted
     counts = [c for c in COUNT_COLUMNS if c in header]
     rules = current.filled(["INSTELLINGSCODE", "PLAATSNAAM INSTELLING", "ERKENDE OPLEIDING CODE", "SECTORKAMER NAAM"])
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), "NIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 "GESLACHT": ("MAN|VROUW", "MAN of VROUW"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY),
                 **({"GEMEENTENUMMER INSTELLING": current.NUMBER} if "GEMEENTENUMMER INSTELLING" in header else {})}
-    delimited.read_text(con, path, sep, header, wide, rules, patterns)
-    optional = {c: f"pystrip({q(c)})" if c in header else "''" for c in ("GEMEENTENUMMER INSTELLING",
-                                                                          "HOOFDGROEP NAAM")}
-    # One row per record, text stripped once; a count is null for no figure and -1 when suppressed.
-    con.execute(f"""
-        create or replace temp table {wide}_typed as
-        select source_line, cast(pystrip(JAAR) as integer) as year, pystrip({q('ERKENDE OPLEIDING CODE')}) as crebo,
-               pystrip({q('ERKENDE OPLEIDING NAAM')}) as name, pystrip({q('SECTORKAMER NAAM')}) as sectorkamer,
-               {optional['HOOFDGROEP NAAM']} as hoofdgroep, pystrip({q('PLAATSNAAM INSTELLING')}) as place_name,
-               {optional['GEMEENTENUMMER INSTELLING']} as number, pystrip(INSTELLINGSCODE) as brin,
-               pystrip(INSTELLINGSNAAM) as institution_name, cast(pystrip(NIVEAU) as integer) as niveau,
-               lower(pystrip(GESLACHT)) as sex,
-               [{', '.join(f"cast(nullif(pystrip({q(c)}), '') as bigint)" for c in counts)}] as counts
-        from {wide}
-    """)  # noqa: S608 (identifiers from the recognised header)
-    delimited.temp_table(con, f"{wide}_blocks", {"type_mbo": "varchar", "i": "integer"},
-                         [(count, i) for i, count in enumerate(counts, start=1)])
-    con.execute(f"""
-        create or replace temp view {wide}_long as
-        select t.*, b.type_mbo, b.i, t.counts[b.i] as v
-        from {wide}_typed t, {wide}_blocks b where t.counts[b.i] is not null
-    """)  # noqa: S608 (names from code constants)
-    # Programmes in the order of their first row, column by column and then by line, which decides the education
-    # row kept per education_id; towns only for records with a figure. Each with the first line it is on.
-    found = con.execute(f"select crebo, name, type_mbo, sectorkamer, hoofdgroep, min(source_line) "  # noqa: S608
-                        f"from {wide}_long group by all order by min(i * 4294967296 + source_line)").fetchall()
-    if not found:
+    delimited.read_text(con, path, sep, header, "raw_records", rules, patterns)
+    programmes, places, data_rows = con.execute(FIGURES).fetchone()
+    if not programmes:
         raise RawFileError(path, f"het bestand bevat geen enkel aantal in {', '.join(counts)}; download het "
                                  "opnieuw", 2, counts[0])
-    places = con.execute(f"select place_name, number, year, min(source_line) as line from {wide}_long "  # noqa: S608
-                         "group by all order by line, place_name, number, year").fetchall()
-    education = [mbo_education_current(*key, path, line) for *key, line in found]
-    delimited.temp_table(con, f"{wide}_edu", dict.fromkeys(("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep",
-                                                            "education_id", "leerweg"), "varchar"),
-                         [(*row[:-1], e.education_id, e.leerweg) for row, e in zip(found, education, strict=True)])
-    delimited.temp_table(con, f"{wide}_inst", {"name": "varchar", "number": "varchar", "year": "integer",
-                                               "code": "varchar"},
-                         [(name, number, year, current.institution_code(name, number, year, resolver, path, line))
-                          for name, number, year, line in places])
-    con.execute(f"create or replace temp table {wide}_constants as select ?::varchar as source_id, "
-                "?::varchar as source_file", [DATASET.dataset_id, relative_path])
-    con.execute(f"""
-        create or replace temp view {table} as
-        select l.year || '-' || (l.year + 1) as school_year, l.brin, l.institution_name, l.place_name,
-               i.code as municipality_code, e.education_id, l.crebo, l.type_mbo, e.leerweg, l.niveau, l.sex,
-               nullif(l.v, -1) as students, case when l.v = -1 then 1 else l.v end as students_low,
-               case when l.v = -1 then 4 else l.v end as students_high, l.v = -1 as students_suppressed,
-               c.source_id, make_date(l.year, 10, 1) as peildatum, 'definitief' as status, c.source_file,
-               cast(l.source_line as integer) as source_line
-        from {wide}_long l
-        left join {wide}_edu e on e.crebo = l.crebo and e.name = l.name and e.type_mbo = l.type_mbo
-             and e.sectorkamer = l.sectorkamer and e.hoofdgroep = l.hoofdgroep
-        left join {wide}_inst i on i.name = l.place_name and i.number = l.number and i.year = l.year,
-             {wide}_constants c
-    """)  # noqa: S608 (names from code constants)
-    data_rows = con.execute(f"select count(distinct source_line) from {wide}_long").fetchall()[0][0]  # noqa: S608
+    keys = ("crebo", "name", "type_mbo", "sectorkamer", "hoofdgroep")
+    education = [mbo_education_current(*(p[k] for k in keys), path, p["line"]) for p in programmes]
+    codes = [(p["place"], p["number"], p["year"],
+              current.institution_code(p["place"], p["number"], p["year"], resolver, path, p["line"]))
+             for p in places]
+    delimited.temp_table(con, "raw_education", dict.fromkeys((*keys, "education_id", "leerweg"), "varchar"),
+                         [(*(p[k] for k in keys), e.education_id, e.leerweg)
+                          for p, e in zip(programmes, education, strict=True)])
+    delimited.temp_table(con, "raw_places", {"place": "varchar", "number": "varchar", "year": "integer",
+                                             "code": "varchar"}, codes)
+    transforms.stage(con, "duo_mbo_students", source_id=DATASET.dataset_id, source_file=relative_path)
     return data_rows, first_per_id(education)

@@ -11,15 +11,14 @@ mapped with etl/reference/mbo_places.csv, then by municipality name. Stray lines
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from etl import rawtext
+from etl import rawtext, transforms
 from etl.checks import Check, accepted_values, count_columns, not_null, relationship, rule, unique
 from etl.dataset import Dataset, FetchTarget
-from etl.education import Education
+from etl.education import Education, first_per_id
 from etl.education.mbo import mbo_education_old
 from etl.errors import RawFileError
 from etl.reading import delimited
@@ -130,14 +129,47 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [current.school_year(y) for y in years_in(header, path)]
 
 
+# The qualifications and places the staging SQL (etl/sql/staging/duo_mbo_students_old.sql) meets in the years offered
+# (a TOTAAL given), stripped the same way, and the records with a figure. Each qualification or place comes with the
+# first line it is on (for a message); qualifications go in the order of their first figure, year by year and then
+# by line, which decides the education row kept per education_id. Grouped as read first: few distinct values are
+# stripped.
+FIGURES = """
+with figures as materialized (  -- one row per record × year offered, values as read
+    select * exclude (total)
+    from (select source_line, "KWALIFICATIE CODE" as crebo, "KWALIFICATIE NAAM" as name, "TYPE MBO" as type_mbo,
+                 DOMEIN as domain, "SECTORUNIT SBB" as unit, PLAATSNAAM as place, unnest(getvariable('years')) as year,
+                 unnest([*columns('^TOTAAL[0-9]{4}$')]) as total
+          from raw_records)
+    where try_cast(total as bigint) is not null
+)
+select (select list(qualification order by first) from (
+            select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'domain': domain, 'unit': unit,
+                    'line': min(line)} as qualification, min(first) as first
+            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, trim(type_mbo, ' ') as type_mbo,
+                         trim(domain, ' ') as domain, trim(unit, ' ') as unit, line, first
+                  from (select crebo, name, type_mbo, domain, unit, min(source_line) as line,
+                               min(year * 4294967296 + source_line) as first
+                        from figures group by all))
+            group by crebo, name, type_mbo, domain, unit)),
+       (select list({'place': place, 'year': year, 'line': line} order by line, place, year)
+        from (select trim(place, ' ') as place, year, min(line) as line
+              from (select place, year, min(source_line) as line from figures group by all)
+              group by all)),
+       (select count(distinct source_line) from figures)
+"""
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
           table: str) -> tuple[int, list[Education]]:
-    """The file as rows of fact_mbo_student: temp view `table`; returns (data rows, education rows).
+    """The file as rows of fact_mbo_student: temp view `staged` (etl/sql/staging/duo_mbo_students_old.sql); returns
+    (data rows, education rows).
 
     The layout is unquoted: lines are split on LF (a CR before it dropped) and fields on ';'; stray lines (empty or
     `""`) are skipped while every other line keeps its number. Any problem raises a RawFileError naming the line and
     column: a wrong number of fields, an empty required value, a count that is not a whole number, a TOTAAL that is
-    not MAN + VROUW, an unknown TYPE MBO, level, sectorunit or place.
+    not MAN + VROUW, an unknown TYPE MBO, level, sectorunit or place, a file without any figure. Only qualifications
+    and places with a figure are classified and mapped, each once.
     """
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -147,8 +179,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     if not recognises(header):
         raise RawFileError(path, "de kopregel is niet die van DUO deelnemers mbo (oude indeling 2015-2019)", 1)
     years = years_in(header, path)
-    wide, q = f"{table}_wide", delimited.quoted
-    delimited.read_lines(con, path, header, wide)
+    q = delimited.quoted
+    delimited.read_lines(con, path, header, "raw_records")
 
     def number(column: str) -> str:  # null for a value that is not a number: its own pattern names it
         return f"try_cast(coalesce(nullif(pystrip({q(column)}), ''), '0') as bigint)"
@@ -159,18 +191,18 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolv
     patterns = {"TYPE MBO": ("BOLVT|BOLDT|BBL", "BOLVT, BOLDT of BBL"),
                 "KWALIFICATIENIVEAU": ("[1-4]", "niveau 1 tot en met 4"),
                 **dict.fromkeys(year_columns(years), ("[0-9]{0,18}", "een geheel getal of niets"))}
-    delimited.check_rules(con, path, wide, rules, patterns)  # delimited.read_text's own checks
-    # An empty TOTAAL: not offered that year (no rows); an empty MAN or VROUW beside it: 0.
-    blocks = [current.Block(f"case when pystrip(TOTAAL{year}) <> '' then coalesce(nullif(pystrip({sex}{year}), ''), "
-                            "'0') end", current.school_year(year), sex.lower(), date(year, 10, 1), year)
-              for year in years for sex in ("MAN", "VROUW")]
-    return current.stage_wide(
-        con, path, table, wide, blocks,
-        ["KWALIFICATIE CODE", "KWALIFICATIE NAAM", "TYPE MBO", "DOMEIN", "SECTORUNIT SBB"],
-        mbo_education_old, "PLAATSNAAM", resolver,
-        {"brin": f"pystrip({q('BRIN NUMMER')})", "institution_name": "pystrip(INSTELLINGSNAAM)",
-         "place_name": "pystrip(PLAATSNAAM)", "crebo": f"pystrip({q('KWALIFICATIE CODE')})",
-         "type_mbo": f"pystrip({q('TYPE MBO')})",
-         "leerweg": f"case pystrip({q('TYPE MBO')}) when 'BBL' then 'BBL' else 'BOL' end",
-         "niveau": "cast(pystrip(KWALIFICATIENIVEAU) as integer)"},
-        ("education_id",), "students", DATASET.dataset_id, relative_path)
+    delimited.check_rules(con, path, "raw_records", rules, patterns)  # delimited.read_text's own checks
+    transforms.set_variables(con, years=years, source_id=DATASET.dataset_id, source_file=relative_path)
+    qualifications, places, data_rows = con.execute(FIGURES).fetchone()
+    if not qualifications:
+        raise RawFileError(path, "het bestand bevat geen enkel aantal; download het opnieuw", 2)
+    keys = ("crebo", "name", "type_mbo", "domain", "unit")
+    education = [mbo_education_old(*(k[key] for key in keys), path, k["line"]) for k in qualifications]
+    codes = [(p["place"], p["year"], current.place_code(p["place"], p["year"], resolver, path, p["line"], "PLAATSNAAM"))
+             for p in places]
+    delimited.temp_table(con, "raw_education", dict.fromkeys((*keys, "education_id"), "varchar"),
+                         [(*(k[key] for key in keys), e.education_id)
+                          for k, e in zip(qualifications, education, strict=True)])
+    delimited.temp_table(con, "raw_places", {"place": "varchar", "year": "integer", "code": "varchar"}, codes)
+    transforms.stage(con, "duo_mbo_students_old")
+    return data_rows, first_per_id(education)
