@@ -55,7 +55,7 @@ print(json.dumps({"seconds": time.perf_counter() - begin, "rows": len(facts)}))
 """  # noqa: S608 (names are the dataset's constants)
 ONE_PATH = _COMMON + """
 begin = time.perf_counter()
-module.stage(con, path, relative, resolver, "staged")
+module.stage(con, path, relative, resolver)
 con.execute(f"insert into {dataset.fact_table} by name select * from staged order by {order}")
 rows = con.execute(f"select count(*) from {dataset.fact_table}").fetchall()[0][0]
 print(json.dumps({"seconds": time.perf_counter() - begin, "rows": rows}))

@@ -80,7 +80,7 @@ def largest_files(raw: Path, tmp: Path) -> None:
         con = duckdb.connect(str(tmp / f"fast-{index}.duckdb"))
         con.execute(schema_sql())
         start = time.perf_counter()
-        raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver, "staged")
+        raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver)
         con.execute(f"insert into {dataset.fact_table} by name select * from staged "  # noqa: S608 (constants)
                     f"order by {', '.join(dataset.grain)}")
         fast = time.perf_counter() - start
@@ -127,7 +127,7 @@ def per_file(raw: Path) -> None:
         for _ in range(3):
             con = _Counting(duckdb.connect())
             start = time.perf_counter()
-            raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver, transforms.STAGED)
+            raw_file.source.stage(con, raw_file.path, raw_file.relative, resolver)
             transforms.set_variables(con.con, periods=None)
             con.con.execute(f"create temp table facts as {transforms.mart(raw_file.source.DATASET.fact_table)}")
             seconds = time.perf_counter() - start

@@ -164,7 +164,7 @@ def _stage(cursor: duckdb.DuckDBPyConnection, raw: RawFile, resolver: Municipali
     """
     dataset = raw.source.DATASET
     try:
-        data_rows, education = raw.source.stage(cursor, raw.path, raw.relative, resolver, transforms.STAGED)
+        data_rows, education = raw.source.stage(cursor, raw.path, raw.relative, resolver)
     except duckdb.Error as exc:  # a reader names the line itself; this is the last resort, never English
         raise RawFileError(raw.path, "het bestand kan niet worden gelezen; controleer of het een ongewijzigde "
                                      "download van de bron is") from exc

@@ -25,7 +25,7 @@ def staged_facts(module: ModuleType, path: Path, relative_path: str | None = Non
     con = duckdb.connect()
     try:
         data_rows, education = module.stage(con, Path(path), relative_path or Path(path).name,
-                                            resolver or MunicipalityResolver(), "staged")
+                                            resolver or MunicipalityResolver())
         grain = ", ".join(module.DATASET.grain)
         facts = con.execute(f"select * from staged order by {grain}").df()  # noqa: S608 (the dataset's constants)
     finally:

@@ -105,7 +105,7 @@ def test_graduates_facts(resolver):
 def test_staged_columns_have_the_fact_tables_types(path):
     module = recognise(path)[0]
     con = duckdb.connect()
-    module.stage(con, path, "f.csv", MunicipalityResolver(), "staged")
+    module.stage(con, path, "f.csv", MunicipalityResolver())
     con.execute(schema_sql())
     types = "select column_name, data_type from information_schema.columns where table_name = ?"
     staged = dict(con.execute(types, ["staged"]).fetchall())

@@ -69,7 +69,7 @@ def test_every_demo_file_stages_its_fact_tables_columns(demo_raw: Path, schema: 
     odd_path = "map/o'neill; drop.csv"
     for raw in discover(demo_raw):
         con = schema.cursor()
-        raw.source.stage(con, raw.path, odd_path, resolver, transforms.STAGED)
+        raw.source.stage(con, raw.path, odd_path, resolver)
         table = raw.source.DATASET.fact_table
         assert sorted(_columns(con, transforms.STAGED)) == sorted(_columns(con, table)), raw.relative
         assert con.execute("select distinct source_file from staged").fetchall() == [(odd_path,)], raw.relative
@@ -80,7 +80,7 @@ def test_every_demo_file_stages_its_fact_tables_columns(demo_raw: Path, schema: 
 def test_the_mart_keeps_the_periods_the_build_takes(demo_raw: Path, resolver: MunicipalityResolver) -> None:
     raw = next(raw for raw in discover(demo_raw) if raw.source.DATASET.fact_table == "fact_vo_exam")
     con = duckdb.connect()
-    raw.source.stage(con, raw.path, raw.relative, resolver, transforms.STAGED)
+    raw.source.stage(con, raw.path, raw.relative, resolver)
     every = con.execute("select distinct school_year from staged order by 1").fetchall()
     assert len(every) > 1
     transforms.set_variables(con, periods=[every[0][0]])

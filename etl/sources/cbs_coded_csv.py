@@ -87,8 +87,8 @@ def periods(header: list[str], path: Path) -> list[str]:
     return sorted(set(_years(path, header, rows)))
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per record × topic with a value;
     RegioS keys become region codes ('NL01  ' → NL) and areas the region table lacks (GG, CG, CR) are not loaded.
 

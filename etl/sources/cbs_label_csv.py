@@ -76,8 +76,8 @@ def periods(header: list[str], path: Path) -> list[str]:
     return sorted({year for year, _ in _years(path, header, rows)})
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per record × measure with a
     published value.
 

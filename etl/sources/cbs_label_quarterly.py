@@ -54,8 +54,8 @@ def periods(header: list[str], path: Path) -> list[str]:
     return sorted({period for period, _ in _quarters(path, common.read_export(path, first_named=False)[1])})
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Temp view `staged` (etl/sql/staging/cbs_export.sql) with one fact_cbs row per quarter × region with a
     published value.
 

@@ -81,8 +81,8 @@ def periods(header: list[str], path: Path) -> list[str]:
                       PERIOD_KEY)
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Temp view `staged` (etl/sql/staging/cbs_bundle.sql) with one fact_cbs row per annual TypedDataSet row ×
     measure with a value; RegioS keys become region codes (NL01 → NL), and COROP and other areas the region table
     lacks are not loaded.

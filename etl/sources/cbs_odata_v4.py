@@ -72,8 +72,8 @@ def periods(header: list[str], path: Path) -> list[str]:
     return cbs_bundle.years(path, cbs_bundle.part(path, bundle["Observations"], "Observations", objects=False), time)
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Temp view `staged` (etl/sql/staging/cbs_bundle.sql) with one fact_cbs row per annual observation with a
     Value; region codes as in v3.
 

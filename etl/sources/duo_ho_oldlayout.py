@@ -213,13 +213,13 @@ class OldLayoutSource:
             raise not_utf8(path, ";") from None
         return ""
 
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-              table: str) -> tuple[int, list[Education]]:
-        """Temp view `staged` (transforms.stage; `table` is not used) with the file's facts, one row per record ×
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+              resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
+        """Temp view `staged` (transforms.stage) with the file's facts, one row per record ×
         year column: etl/sql/staging/duo_ho_oldlayout_enrolment.sql or duo_ho_oldlayout_graduate.sql over the
         records as text, with the distinct programmes classified here (the layout gives the CBS number itself).
         Returns (data rows, education rows); raises RawFileError at the first problem, naming line and column."""
-        del resolver, table
+        del resolver  # the layout gives the CBS number itself
         fixed, graduates = self.FIXED_COLUMNS, self.MEASURE is None
         header = delimited.header_of(path, ";")
         if not recognises(header, fixed):

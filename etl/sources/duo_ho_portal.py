@@ -118,13 +118,12 @@ class PortalSource:
             return "wo" if row["SOORT_DIPLOMA"].strip().lower().startswith("wo") else "hbo"
         return "wo" if row.get("INSTELLINGSCODE_ACTUEEL", "").strip() in WO_INSTITUTIONS else "hbo"
 
-    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-              table: str) -> tuple[int, list[Education]]:
-        """Temp view `staged` (transforms.stage; `table` is not used) with the file's facts, one row per record:
+    def stage(self, con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+              resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
+        """Temp view `staged` (transforms.stage) with the file's facts, one row per record:
         etl/sql/staging/duo_ho_portal_enrolment.sql or duo_ho_portal_graduate.sql over the records as text, with
         the distinct places resolved and programmes classified here. Returns (data rows, education rows); raises
         RawFileError at the first problem, naming line and column."""
-        del table
         graduates, columns = self.MEASURE is None, self.COLUMNS
         if delimited.header_of(path, ",") != columns:
             raise RawFileError(path, f"de kopregel is niet die van DUO {self.DATASET.title.lower()} "

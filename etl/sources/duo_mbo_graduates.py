@@ -135,8 +135,8 @@ select (select list(programme order by first) from (
 """
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_graduate: temp view `staged` (etl/sql/staging/duo_mbo_graduates.sql); returns
     (data rows, education rows).
 

@@ -111,8 +111,8 @@ select (select list({'name': name, 'number': number, 'year': year, 'line': line}
 """
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_residence: temp view `staged` (etl/sql/staging/duo_mbo_residence.sql); returns
     (data rows, no education rows).
 

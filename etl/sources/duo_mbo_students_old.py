@@ -160,8 +160,8 @@ select (select list(qualification order by first) from (
 """
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `staged` (etl/sql/staging/duo_mbo_students_old.sql); returns
     (data rows, education rows).
 

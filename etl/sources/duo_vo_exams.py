@@ -133,8 +133,8 @@ def blocks_in(header: list[str], path: Path) -> tuple[list[str], list[str]]:
 periods = school_years_in  # the periods (school years) a file covers, from its header alone
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Read the file inside DuckDB into view `table`: one row per location × programme × sex × school year.
 
     Returns (data rows, education rows); raises RawFileError naming the file, line and column for anything wrong:

@@ -252,8 +252,8 @@ def _outlines(path: Path, features: list[tuple]) -> list[tuple[str, str, str | N
     return rows
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """View `staged`: the municipalities' outlines and their provinces' dissolved ones
     (etl/sql/staging/geo_municipalities.sql over the outlines in temp table raw_outlines).
 

@@ -146,8 +146,8 @@ def occupation_classes() -> dict[str, bool]:
         return {row["beroepsklasse_code"]: row["is_technical"] == "true" for row in csv.DictReader(handle)}
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str, resolver: MunicipalityResolver,
-          table: str) -> tuple[int, list[Education]]:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
+          resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """Read the file inside DuckDB into view `staged`: one row per snapshot × municipality × occupation.
 
     Returns (data rows, no education rows); raises RawFileError naming the file, line and column for anything
