@@ -3,6 +3,8 @@
 A reader (etl/sources/) reads a raw file into text relations and resolves what needs the reference data (place
 names, programmes), raising located Dutch errors; the transform itself is SQL in etl/sql/:
 
+- lookups/<source>.sql: the distinct names and programmes the reader resolves in Python (`lookup`), each with the
+  first line it is on, found the way the staging SQL meets them.
 - staging/<source>.sql: one SELECT over the reader's relations that types, renames and turns suppression into
   bounds, with the fact table's columns; `stage` makes it temp view `staged` on the reader's connection.
 - marts/<table>.sql: one SELECT per table: for a fact table over `staged`, keeping the periods the build takes
@@ -46,6 +48,13 @@ def stage(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> None
     variables first."""
     set_variables(con, **values)
     con.execute(f"create or replace temp view {STAGED} as {sql('staging', source)}")
+
+
+def lookup(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> duckdb.DuckDBPyConnection:
+    """Run etl/sql/lookups/<source>.sql on `con` (with `values` set as variables first) and return it to fetch
+    from: the distinct names, codes or programmes a reader resolves in Python, each with the first line it is on."""
+    set_variables(con, **values)
+    return con.execute(sql("lookups", source))
 
 
 def mart(name: str) -> str:

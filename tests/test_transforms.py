@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -56,16 +57,18 @@ def test_a_variable_name_is_never_sql_text() -> None:
 def test_every_demo_file_stages_its_fact_tables_columns(demo_raw: Path, schema: duckdb.DuckDBPyConnection,
                                                         resolver: MunicipalityResolver,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each reader leaves view `staged` through its staging file, with the fact table's columns; every staging
-    file is used; the file's path reaches source_file intact (as a variable, not as SQL text)."""
-    used = []
-    stage = transforms.stage
+    """Each reader leaves view `staged` through its staging file, with the fact table's columns; every staging and
+    lookup file is used; the file's path reaches source_file intact (as a variable, not as SQL text)."""
+    used: dict[str, set[str]] = {"staging": set(), "lookups": set()}
 
-    def recording(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> None:
-        used.append(source)
-        stage(con, source, **values)
+    def recorded(layer: str, run: Callable[..., object]) -> Callable[..., object]:
+        def recording(con: duckdb.DuckDBPyConnection, source: str, **values: object) -> object:
+            used[layer].add(source)
+            return run(con, source, **values)
+        return recording
 
-    monkeypatch.setattr(transforms, "stage", recording)
+    monkeypatch.setattr(transforms, "stage", recorded("staging", transforms.stage))
+    monkeypatch.setattr(transforms, "lookup", recorded("lookups", transforms.lookup))
     odd_path = "map/o'neill; drop.csv"
     for raw in discover(demo_raw):
         con = schema.cursor()
@@ -74,7 +77,8 @@ def test_every_demo_file_stages_its_fact_tables_columns(demo_raw: Path, schema: 
         assert sorted(_columns(con, transforms.STAGED)) == sorted(_columns(con, table)), raw.relative
         assert con.execute("select distinct source_file from staged").fetchall() == [(odd_path,)], raw.relative
         con.close()
-    assert sorted(set(used)) == sorted(path.stem for path in (transforms.SQL_DIR / "staging").glob("*.sql"))
+    for layer, sources in used.items():
+        assert sorted(sources) == sorted(path.stem for path in (transforms.SQL_DIR / layer).glob("*.sql")), layer
 
 
 def test_the_mart_keeps_the_periods_the_build_takes(demo_raw: Path, resolver: MunicipalityResolver) -> None:

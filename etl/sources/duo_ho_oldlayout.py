@@ -230,12 +230,7 @@ class OldLayoutSource:
         delimited.check_rules(con, path, "raw_records", _rules(header, fixed, "raw_municipalities"), {})
         # The distinct programmes as written, with their level: SOORT DIPLOMA's first word for graduates (so the
         # lookup is keyed by it too), else from the CROHO code's first digit.
-        diploma = '"SOORT DIPLOMA"' if graduates else "null"
-        found = con.execute(f"""
-            select "CROHO ONDERDEEL", "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", {diploma},
-                   arg_min("OPLEIDINGSNAAM ACTUEEL", source_line), min(source_line) as line
-            from raw_records group by all order by line
-        """).fetchall()  # noqa: S608 (names from code)
+        found = transforms.lookup(con, "duo_ho_oldlayout").fetchall()
         levels = [diploma.strip(" ").split(" ")[0] if graduates else CROHO_LEVEL[code.strip(" ")[:1]]
                   for _, _, code, diploma, _, _ in found]
         ids, education = classify([(level, *row[:3], row[4], row[5]) for level, row in zip(levels, found, strict=True)],

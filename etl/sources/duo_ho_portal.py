@@ -131,15 +131,9 @@ class PortalSource:
         records = delimited.read_text(con, path, ",", columns, "raw_records", _rules(columns), {
             columns[0]: ("[0-9]{4}", "een jaartal (jjjj)"),
             columns[-1]: ("[0-9]{1,9}|-1", "een geheel getal (hoogstens 9 cijfers) of -1 (onderdrukt)")})
-        # The distinct places and programmes as written, in one statement. A programme's level comes from
-        # SOORT_DIPLOMA's first word (graduates) or the institution (WO_INSTITUTIONS): the lookup is keyed by it.
-        key = "SOORT_DIPLOMA" if graduates else "INSTELLINGSCODE_ACTUEEL"
-        places, found = con.execute(f"""
-            select (select list(p order by p.line) from (select "GEMEENTENAAM" as name, {delimited.quoted(columns[0])}
-                    as year, min(source_line) as line from raw_records group by all) as p),
-                   (select list(p order by p.line) from (select "{key}" as key, "ONDERDEEL" as onderdeel,
-                    "SUBONDERDEEL" as sub, min(source_line) as line from raw_records group by all) as p)
-        """).fetchone()  # noqa: S608 (names from code)
+        # A programme's level comes from SOORT_DIPLOMA's first word (graduates) or the institution
+        # (WO_INSTITUTIONS): the lookup is keyed by it.
+        places, found = transforms.lookup(con, "duo_ho_portal").fetchone()
         codes = [(p["name"], p["year"], resolver.code(p["name"].strip(), int(p["year"]), path, p["line"],
                                                       "GEMEENTENAAM")) for p in places]
         levels = [p["key"].strip(" ").lower().split(" ")[0] if graduates

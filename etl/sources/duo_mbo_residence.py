@@ -86,31 +86,6 @@ def _home_code(name: str, number: str, year: int, resolver: MunicipalityResolver
     return code
 
 
-# The towns of the institutions and the home municipalities the staging SQL (etl/sql/staging/duo_mbo_residence.sql)
-# looks up, stripped the same way, each with the first line it is on (for a message). Grouped as read first: few
-# distinct values are stripped.
-PLACES = """
-with records as (
-    from raw_records
-    union all by name
-    select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as WOONGEMEENTENUMMER where false
-)
-select (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
-        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
-                     min(line) as line
-              from (select "PLAATSNAAM INSTELLING" as name, "GEMEENTENUMMER INSTELLING" as number, JAAR as year,
-                           min(source_line) as line
-                    from records group by all)
-              group by all)),
-       (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
-        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
-                     min(line) as line
-              from (select WOONGEMEENTE as name, WOONGEMEENTENUMMER as number, JAAR as year, min(source_line) as line
-                    from records group by all)
-              group by all))
-"""
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
           resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_residence: temp view `staged` (etl/sql/staging/duo_mbo_residence.sql); returns
@@ -125,7 +100,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
     patterns = {"JAAR": ("[0-9]{4}", "een jaartal"), **dict.fromkeys(counts, current.COUNT),
                 **{c: current.NUMBER for c in ("GEMEENTENUMMER INSTELLING", "WOONGEMEENTENUMMER") if c in header}}
     records = delimited.read_text(con, path, sep, header, "raw_records", rules, patterns)
-    institutions, homes = con.execute(PLACES).fetchone()
+    institutions, homes = transforms.lookup(con, "duo_mbo_residence").fetchone()
     columns = {"name": "varchar", "number": "varchar", "year": "integer", "code": "varchar"}
     delimited.temp_table(con, "raw_places", columns, [
         (p["name"], p["number"], p["year"],

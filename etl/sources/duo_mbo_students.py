@@ -103,45 +103,6 @@ def explain(header: list[str]) -> tuple[str, str] | None:
 periods = current.jaar_periods  # the school years in the JAAR column (the year is a column, so the file is scanned)
 
 
-# The programmes and towns the staging SQL (etl/sql/staging/duo_mbo_students.sql) meets, stripped the same way, and
-# the records with a figure. Each programme or town comes with the first line it is on (for a message); programmes go
-# in the order of their first figure, count column by count column (in COUNT_COLUMNS' order) and then by line, which
-# decides the education row kept per education_id. Grouped as read first: few distinct values are stripped.
-FIGURES = """
-with records as (
-    from raw_records
-    union all by name
-    select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as "HOOFDGROEP NAAM" where false
-), figures as materialized (  -- one row per record × count column with a figure, values as read
-    select * exclude (v)
-    from (unpivot (select source_line, JAAR as year, "PLAATSNAAM INSTELLING" as place,
-                          "GEMEENTENUMMER INSTELLING" as number, "ERKENDE OPLEIDING CODE" as crebo,
-                          "ERKENDE OPLEIDING NAAM" as name, "SECTORKAMER NAAM" as sectorkamer,
-                          "HOOFDGROEP NAAM" as hoofdgroep, columns('^(BBL|BOLDT|BOLVT|EX)$')
-                   from records)
-          on columns('^(BBL|BOLDT|BOLVT|EX)$') into name type_mbo value v)
-    where try_cast(v as bigint) is not null
-)
-select (select list(programme order by first) from (
-            select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'sectorkamer': sectorkamer,
-                    'hoofdgroep': hoofdgroep, 'line': min(line)} as programme, min(first) as first
-            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, type_mbo,
-                         trim(sectorkamer, ' ') as sectorkamer, coalesce(trim(hoofdgroep, ' '), '') as hoofdgroep,
-                         line, first
-                  from (select crebo, name, type_mbo, sectorkamer, hoofdgroep, min(source_line) as line,
-                               min(list_position(['BBL', 'BOLDT', 'BOLVT', 'EX'], type_mbo) * 4294967296
-                                   + source_line) as first
-                        from figures group by all))
-            group by crebo, name, type_mbo, sectorkamer, hoofdgroep)),
-       (select list({'place': place, 'number': number, 'year': year, 'line': line} order by line, place, number, year)
-        from (select trim(place, ' ') as place, coalesce(trim(number, ' '), '') as number, year::integer as year,
-                     min(line) as line
-              from (select place, number, year, min(source_line) as line from figures group by all)
-              group by all)),
-       (select count(distinct source_line) from figures)
-"""
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
           resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `staged` (etl/sql/staging/duo_mbo_students.sql); returns
@@ -162,7 +123,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
                 "GESLACHT": ("MAN|VROUW", "MAN of VROUW"), **dict.fromkeys(counts, current.COUNT_OR_EMPTY),
                 **({"GEMEENTENUMMER INSTELLING": current.NUMBER} if "GEMEENTENUMMER INSTELLING" in header else {})}
     delimited.read_text(con, path, sep, header, "raw_records", rules, patterns)
-    programmes, places, data_rows = con.execute(FIGURES).fetchone()
+    programmes, places, data_rows = transforms.lookup(con, "duo_mbo_students").fetchone()
     if not programmes:
         raise RawFileError(path, f"het bestand bevat geen enkel aantal in {', '.join(counts)}; download het "
                                  "opnieuw", 2, counts[0])

@@ -129,37 +129,6 @@ def periods(header: list[str], path: Path) -> list[str]:
     return [current.school_year(y) for y in years_in(header, path)]
 
 
-# The qualifications and places the staging SQL (etl/sql/staging/duo_mbo_students_old.sql) meets in the years offered
-# (a TOTAAL given), stripped the same way, and the records with a figure. Each qualification or place comes with the
-# first line it is on (for a message); qualifications go in the order of their first figure, year by year and then
-# by line, which decides the education row kept per education_id. Grouped as read first: few distinct values are
-# stripped.
-FIGURES = """
-with figures as materialized (  -- one row per record × year offered, values as read
-    select * exclude (total)
-    from (select source_line, "KWALIFICATIE CODE" as crebo, "KWALIFICATIE NAAM" as name, "TYPE MBO" as type_mbo,
-                 DOMEIN as domain, "SECTORUNIT SBB" as unit, PLAATSNAAM as place, unnest(getvariable('years')) as year,
-                 unnest([*columns('^TOTAAL[0-9]{4}$')]) as total
-          from raw_records)
-    where try_cast(total as bigint) is not null
-)
-select (select list(qualification order by first) from (
-            select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'domain': domain, 'unit': unit,
-                    'line': min(line)} as qualification, min(first) as first
-            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, trim(type_mbo, ' ') as type_mbo,
-                         trim(domain, ' ') as domain, trim(unit, ' ') as unit, line, first
-                  from (select crebo, name, type_mbo, domain, unit, min(source_line) as line,
-                               min(year * 4294967296 + source_line) as first
-                        from figures group by all))
-            group by crebo, name, type_mbo, domain, unit)),
-       (select list({'place': place, 'year': year, 'line': line} order by line, place, year)
-        from (select trim(place, ' ') as place, year, min(line) as line
-              from (select place, year, min(source_line) as line from figures group by all)
-              group by all)),
-       (select count(distinct source_line) from figures)
-"""
-
-
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
           resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
     """The file as rows of fact_mbo_student: temp view `staged` (etl/sql/staging/duo_mbo_students_old.sql); returns
@@ -193,7 +162,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
                 **dict.fromkeys(year_columns(years), ("[0-9]{0,18}", "een geheel getal of niets"))}
     delimited.check_rules(con, path, "raw_records", rules, patterns)  # delimited.read_text's own checks
     transforms.set_variables(con, years=years, source_id=DATASET.dataset_id, source_file=relative_path)
-    qualifications, places, data_rows = con.execute(FIGURES).fetchone()
+    qualifications, places, data_rows = transforms.lookup(con, "duo_mbo_students_old").fetchone()
     if not qualifications:
         raise RawFileError(path, "het bestand bevat geen enkel aantal; download het opnieuw", 2)
     keys = ("crebo", "name", "type_mbo", "domain", "unit")

@@ -152,14 +152,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
     patterns = {year_column(m, school_year, sex): percent if m == "SLAAGPERC" else whole
                 for school_year in school_years for sex in SEXES for m in MEASURES}
     records = delimited.read_text(con, path, ";", header, "raw_records", rules, patterns)
-    programmes = con.execute('select "ONDERWIJSTYPE VO", "OPLEIDINGSNAAM", min(source_line) from raw_records '
-                             "group by all order by 3").fetchall()
-    education = [vo_education(kind, label, path, int(line)) for kind, label, line in programmes]
-    places = con.execute('select "GEMEENTENAAM", min(source_line) from raw_records group by all order by 2').fetchall()
-    codes = [(name, school_year, resolver.code(name, int(school_year[:4]), path, line, "GEMEENTENAAM"))
-             for name, line in places for school_year in school_years]
+    programmes, places = transforms.lookup(con, "duo_vo_exams").fetchone()
+    education = [vo_education(p["kind"], p["label"], path, p["line"]) for p in programmes]
+    codes = [(p["name"], school_year, resolver.code(p["name"], int(school_year[:4]), path, p["line"], "GEMEENTENAAM"))
+             for p in places for school_year in school_years]
     delimited.temp_table(con, "raw_education", dict.fromkeys(("kind", "label", "education_id"), "varchar"),
-                         [(k, label, e.education_id) for (k, label, _), e in zip(programmes, education, strict=True)])
+                         [(p["kind"], p["label"], e.education_id) for p, e in zip(programmes, education, strict=True)])
     delimited.temp_table(con, "raw_places", dict.fromkeys(("name", "school_year", "code"), "varchar"), codes)
     school_years_of_blocks, sexes = blocks_in(header, path)
     transforms.stage(con, "duo_vo_exams", school_years=school_years_of_blocks, sexes=sexes,

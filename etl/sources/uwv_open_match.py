@@ -181,18 +181,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
                 "BEROEP_CODE": ("[0-9]{4}", "een BRC-beroepsgroepcode van 4 cijfers"),
                 **dict.fromkeys(("AANTAL", *LEVELS), number)}
     records = delimited.read_text(con, path, ";", header, "raw_records", rules, patterns)
-    # One scan for both lookups, on the values as written (the staging SQL joins on them unstripped): the distinct
-    # dates, then the municipalities per year (read from the date's text, which the pattern fixed), each with the
-    # first line it is on.
-    found = con.execute("""
-        with pairs as (select PEILDATUM as text, GEMEENTE as name, min(source_line) as line from raw_records
-                       group by all)
-        select text, null::integer as year, null::varchar as name, min(line) as line from pairs group by text
-        union all
-        select null, if(pystrip(text)[-5] = '-', pystrip(text)[-4:], pystrip(text)[:4])::integer as year, name,
-               min(line) from pairs group by all
-        order by name is not null, line, year
-    """).fetchall()
+    found = transforms.lookup(con, "uwv_open_match").fetchall()  # the dates, then the municipalities per year
     for text, _, name, line in found:
         if name is None and parse_date(text) is None:
             raise RawFileError(path, f"deze dag bestaat niet; verwacht een datum jjjj-mm-dd of d-m-jjjj (gevonden: "

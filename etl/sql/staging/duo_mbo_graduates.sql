@@ -4,7 +4,7 @@
 -- catalogue's fixed columns, then DIPMAN<Y> and DIPVROUW<Y> per diploma year Y, in any order), raw_education (the
 -- programme's stripped ERKENDE OPLEIDING CODE, ERKENDE OPLEIDING NAAM, LEERWEG, SECTORKAMER NAAM and HOOFDGROEP NAAM
 -- → education_id, leerweg) and raw_places (stripped PLAATSNAAM INSTELLING × year → CBS code); variables source_id,
--- source_file. The reader's discovery query (duo_mbo_graduates.FIGURES) finds the figures the same way.
+-- source_file. The reader's discovery query (lookups/duo_mbo_graduates.sql) finds the figures the same way.
 -- Diploma year Y is school year Y-1/Y; its town is mapped to a municipality as in year Y-1. An empty count cell is no
 -- figure (no row); counts of 1 to 4 are published as -1: null, with bounds 1 and 4. DUO gives no reference date:
 -- peildatum is the school year's last day (31 July Y). Values are stripped of spaces; numbers are cast as they are

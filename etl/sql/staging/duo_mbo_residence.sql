@@ -4,7 +4,7 @@
 -- columns, optional ones and at least one count column BBL, BOLDT, BOLVT, EX, in any order), raw_places (stripped
 -- PLAATSNAAM INSTELLING × GEMEENTENUMMER INSTELLING × JAAR → CBS code) and raw_homes (stripped WOONGEMEENTE ×
 -- WOONGEMEENTENUMMER × JAAR → CBS code, null abroad or unknown); variables source_id, source_file. The reader's
--- discovery query (duo_mbo_residence.PLACES) strips the same way.
+-- discovery query (lookups/duo_mbo_residence.sql) strips the same way.
 -- JAAR Y counts students on 1 October Y (peildatum), school year Y/Y+1. Each count column is a TYPE MBO; every count
 -- cell holds a figure, counts of 1 to 4 published as -1: null, with bounds 1 and 4. Without GEMEENTENUMMER
 -- INSTELLING, WOONGEMEENTENUMMER or LEEFTIJDSCATEGORIE in the file, their values are ''. Values are stripped of

@@ -4,7 +4,7 @@
 -- columns, optional ones and at least one count column BBL, BOLDT, BOLVT, EX, in any order), raw_education (the
 -- stripped ERKENDE OPLEIDING CODE, ERKENDE OPLEIDING NAAM, count column, SECTORKAMER NAAM and HOOFDGROEP NAAM →
 -- education_id, leerweg) and raw_places (stripped PLAATSNAAM INSTELLING × GEMEENTENUMMER INSTELLING × JAAR → CBS
--- code); variables source_id, source_file. The reader's discovery query (duo_mbo_students.FIGURES) finds the figures
+-- code); variables source_id, source_file. The reader's discovery query (lookups/duo_mbo_students.sql) finds the figures
 -- the same way.
 -- JAAR Y counts students on 1 October Y (peildatum), school year Y/Y+1. Each count column is a TYPE MBO. An empty
 -- count cell is no figure (no row); counts of 1 to 4 are published as -1: null, with bounds 1 and 4. Without

@@ -4,7 +4,7 @@
 -- columns, then MAN<Y>, VROUW<Y>, TOTAAL<Y> per year Y, checked consecutive and in that order), raw_education (the
 -- stripped KWALIFICATIE CODE, KWALIFICATIE NAAM, TYPE MBO, DOMEIN and SECTORUNIT SBB → education_id) and raw_places
 -- (stripped PLAATSNAAM × year → CBS code); variables years (the header's years, in order), source_id, source_file.
--- The reader's discovery query (duo_mbo_students_old.FIGURES) finds the figures the same way.
+-- The reader's discovery query (lookups/duo_mbo_students_old.sql) finds the figures the same way.
 -- Students are counted on 1 October Y (peildatum), school year Y/Y+1. An empty TOTAAL means not offered that year (no
 -- rows); an empty MAN or VROUW beside it is 0. Nothing is suppressed. Values are stripped of spaces; numbers are cast
 -- as they are (the reader's patterns allow digits with spaces around, which a cast ignores).
