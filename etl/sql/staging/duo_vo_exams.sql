@@ -6,20 +6,22 @@
 -- the same for the three measures) and source_id, source_file.
 -- Counts of 1 to 4 are published as '<5': null, with bounds 1 and 4. DUO publishes no reference date: peildatum is
 -- the school year's last day.
-with blocks as (  -- one row per record × school year × sex: the three measures' columns unnested side by side
+with typed as materialized (  -- one row per record, its measures as lists of text in header order (materialized:
+    -- built once per record, then indexed per block, which costs far less than unnesting five lists side by side)
     select r.source_line, trim(r."INSTELLINGSCODE", ' ') as brin, trim(r."VESTIGINGSCODE", ' ') as vestiging,
            trim(r."INSTELLINGSNAAM VESTIGING", ' ') as school_name, r."GEMEENTENAAM" as place, e.education_id,
-           unnest(getvariable('school_years')) as school_year, unnest(getvariable('sexes')) as sex,
-           unnest([*columns('^EXAMENKANDIDATEN SCHOOLJAAR ')]) as candidates,
-           unnest([*columns('^GESLAAGDEN SCHOOLJAAR ')]) as passed,
-           unnest([*columns('^SLAAGPERC SCHOOLJAAR ')]) as pass_rate
+           [*columns('^EXAMENKANDIDATEN SCHOOLJAAR ')] as candidates, [*columns('^GESLAAGDEN SCHOOLJAAR ')] as passed,
+           [*columns('^SLAAGPERC SCHOOLJAAR ')] as pass_rate
     from raw_records r
     left join raw_education e on e.kind = r."ONDERWIJSTYPE VO" and e.label = r."OPLEIDINGSNAAM"
-), counted as (
-    select * replace (lower(sex) as sex, nullif(trim(candidates, ' '), '<5')::bigint as candidates,
-                      nullif(trim(passed, ' '), '<5')::bigint as passed,
-                      nullif(trim(pass_rate, ' '), '')::double as pass_rate)
-    from blocks
+), counted as (  -- one row per record × school year × sex
+    select t.* exclude (candidates, passed, pass_rate), b.school_year, b.sex,
+           nullif(trim(t.candidates[b.i], ' '), '<5')::bigint as candidates,
+           nullif(trim(t.passed[b.i], ' '), '<5')::bigint as passed,
+           nullif(trim(t.pass_rate[b.i], ' '), '')::double as pass_rate
+    from typed t,
+         (select unnest(range(1, len(getvariable('sexes')) + 1)) as i,
+                 unnest(getvariable('school_years')) as school_year, lower(unnest(getvariable('sexes'))) as sex) b
 )
 select c.school_year, c.brin, c.vestiging, c.school_name, p.code as municipality_code, c.education_id, c.sex,
        c.candidates, coalesce(c.candidates, 1) as candidates_low, coalesce(c.candidates, 4) as candidates_high,
