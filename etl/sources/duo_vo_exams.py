@@ -1,4 +1,5 @@
-"""DUO "Examenkandidaten en geslaagden" (vo): layout, reader and transformation to facts.
+"""DUO "Examenkandidaten en geslaagden" (vo): layout and reader (the transformation to facts is SQL:
+etl/sql/staging/duo_vo_exams.sql).
 
 The file has one row per school location × programme and, per school year, nine columns:
 EXAMENKANDIDATEN / GESLAAGDEN / SLAAGPERC for MAN / VROUW / TOTAAL. Counts from 1 to 4 are published as
@@ -135,10 +136,12 @@ periods = school_years_in  # the periods (school years) a file covers, from its 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, relative_path: str,
           resolver: MunicipalityResolver) -> tuple[int, list[Education]]:
-    """Read the file inside DuckDB into view `table`: one row per location × programme × sex × school year.
+    """The file as rows of fact_vo_exam: temp view `staged` (etl/sql/staging/duo_vo_exams.sql), one row per
+    location × programme × sex × school year.
 
     Returns (data rows, education rows); raises RawFileError naming the file, line and column for anything wrong:
-    an unreadable record or value (delimited.read_text), an unknown programme or municipality.
+    an unreadable record or value (delimited.read_text), measure columns out of step, an unknown programme or
+    municipality.
     """
     header = delimited.header_of(path, ";", strip=False)
     if not recognises(header):
