@@ -17,7 +17,7 @@ from ui import format as fmt
 from warehouse import programme
 from warehouse.catalog import CATALOGUE
 from warehouse.indicators import IndicatorValue, compute
-from warehouse.regions import Region
+from warehouse.regions import Region, find_region
 
 FLEVOLAND, NEDERLAND = "PV24", "NL"
 # (level, indicator) rows of the pipeline table; every level from vmbo to hbo/wo, a share and a count each.
@@ -80,13 +80,14 @@ def _latest(values: list[IndicatorValue], period: str | None) -> IndicatorValue 
     return next((v for v in values if v.period == period), None)
 
 
-def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, region: Region, notes: figures.Notes,
+def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, areas: dict[str, Region], notes: figures.Notes,
          remarks: list[str], series: dict) -> Row | None:
-    """The municipality, Flevoland and Nederland in the municipality's latest period (Flevoland's when it has none)."""
+    """The municipality, Flevoland and Nederland (`areas`, by code, the municipality first) in the municipality's
+    latest period (Flevoland's when it has none)."""
     if indicator_id not in CATALOGUE:
         return None
-    indicator = CATALOGUE[indicator_id]
-    values = {code: compute(con, indicator_id, code) for code in (region.code, FLEVOLAND, NEDERLAND)}
+    indicator, region = CATALOGUE[indicator_id], next(iter(areas.values()))
+    values = {code: compute(con, indicator_id, area) for code, area in areas.items()}
     series[indicator_id] = values
     own = _latest(values[region.code], None)
     reference = own or _latest(values[FLEVOLAND], None)
@@ -159,9 +160,10 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = N
                           "Kies een gemeentecode, bijvoorbeeld GM0034 (Almere).")
     today = today or date.today()
     notes, remarks, series = figures.Notes(), [], {}
-    pipeline = [r for g, i in PIPELINE if (r := _row(con, g, i, region, notes, remarks, series))]
-    retention = [r for g, i in RETENTION if (r := _row(con, g, i, region, notes, remarks, series))]
-    labour = [r for g, i in LABOUR if (r := _row(con, g, i, region, notes, remarks, series))]
+    areas = {region.code: region, **{code: find_region(con, code) for code in (FLEVOLAND, NEDERLAND)}}
+    pipeline = [r for g, i in PIPELINE if (r := _row(con, g, i, areas, notes, remarks, series))]
+    retention = [r for g, i in RETENTION if (r := _row(con, g, i, areas, notes, remarks, series))]
+    labour = [r for g, i in LABOUR if (r := _row(con, g, i, areas, notes, remarks, series))]
     trends = [svg for i in TRENDS if i in series and (svg := _trend(region, i, series[i]))]
     subproject = _subproject(con, region, today, reports)
     if subproject:

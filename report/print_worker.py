@@ -60,7 +60,12 @@ def main() -> None:
         if "pages" in header:
             write_frame(sink, data)
         sink.flush()
+    sink.close()
 
 
 if __name__ == "__main__":
     main()
+    # Every answer is written and flushed: end without the interpreter's clean-up of WeasyPrint's objects, which
+    # took about 0.4 s that the command line spent waiting for this process to end.
+    sys.stderr.flush()
+    os._exit(0)

@@ -98,6 +98,15 @@ def _converter() -> _Converter:
         return _CONVERTER
 
 
+def stop_workers() -> None:
+    """End the chart and print workers now (the command line, before it exits without the interpreter's clean-up)."""
+    stop_printer()
+    with _CONVERTER_LOCK:
+        process = _CONVERTER._process if _CONVERTER is not None else None
+    if process is not None:
+        process.kill()
+
+
 def warm_up() -> None:
     """Start the worker and vl-convert's JavaScript engine (about a second) while the report reads its figures."""
     _converter().submit({"mark": "point", "data": {"values": []}})

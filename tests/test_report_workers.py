@@ -6,9 +6,13 @@ the same PDF as printing in the report's own process."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -128,3 +132,47 @@ def test_the_print_worker_prints_what_this_process_would_and_this_process_takes_
     finally:
         render.stop_printer()
     assert render._PRINTER is None
+
+
+def test_the_print_worker_answers_every_document_then_ends_cleanly():
+    """It ends without the interpreter's clean-up (os._exit), but only after its last answer is written."""
+    from report.print_worker import read_frame, write_frame
+
+    worker = subprocess.Popen([sys.executable, str(render.PRINT_WORKER)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(2):
+        write_frame(worker.stdin, DOCUMENT.encode("utf-8"))
+    worker.stdin.close()
+    answers = []
+    while (header := read_frame(worker.stdout)) is not None:
+        answers.append((json.loads(header), read_frame(worker.stdout)))
+    assert worker.wait(timeout=60) == 0 and worker.stderr.read() == b""
+    assert [(h["pages"], data[:4]) for h, data in answers] == [(1, b"%PDF"), (1, b"%PDF")]
+
+
+def _alive_with(mark: str) -> list[int]:
+    """Processes whose environment holds `mark` (a command and the workers it started inherit it)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and mark.encode() in (entry / "environ").read_bytes():
+                alive.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return alive
+
+
+def test_the_command_line_writes_the_pdf_and_leaves_no_worker_behind(demo_db, tmp_path):
+    """`python -m report` ends without the interpreter's clean-up once the PDF is written: its exit code, its
+    message and the file are as before, and its chart and print workers end with it."""
+    mark = f"TECHNIEKMONITOR_TEST_{uuid.uuid4().hex}"
+    output = tmp_path / "almere.pdf"
+    done = subprocess.run([sys.executable, "-m", "report", "factsheet", "--region", "GM0034", "--db", str(demo_db),
+                           "-o", str(output)], capture_output=True, text=True, env={**os.environ, mark: "1"},
+                          cwd=Path(render.__file__).resolve().parent.parent, timeout=300)
+    assert (done.returncode, done.stdout.strip()) == (0, f"{output} geschreven (1 pagina)."), done.stderr
+    assert output.read_bytes().startswith(b"%PDF")
+    deadline = time.monotonic() + 10  # a killed worker needs a moment to disappear; not a measurement
+    while _alive_with(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _alive_with(mark) == []

@@ -9,7 +9,7 @@ import duckdb
 from warehouse.catalog import get_indicator
 from warehouse.indicator import Indicator, Sums
 from warehouse.regions import Region, find_region
-from warehouse.sources import source_citation, source_loaded
+from warehouse.sources import loaded_citations
 
 RECORD_FIELDS = ("indicator", "region", "period", "period_type", "value", "lower", "upper", "numerator",
                  "denominator", "unit", "source", "status")
@@ -53,12 +53,13 @@ def compute(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str | Reg
     """One value per period for the indicator in the region; periods filtered on their start year."""
     indicator = get_indicator(indicator_id)
     target = region if isinstance(region, Region) else find_region(con, region)
-    loaded = [s for s in indicator.sources if source_loaded(con, s)]
+    citations = loaded_citations(con, indicator.sources)
+    loaded = [s for s in indicator.sources if s in citations]
     if not loaded:
         return []  # the source is not in this warehouse (yet): no figures, rather than an error
     sums = indicator.query(con, target.code, 0 if from_year is None else from_year,
                            9999 if to_year is None else to_year)
-    source = "; ".join(source_citation(con, s) for s in loaded)
+    source = "; ".join(citations[s] for s in loaded)
     return [_value(indicator, target, s, source) for s in sums]
 
 

@@ -12,8 +12,12 @@ def source_loaded(con: duckdb.DuckDBPyConnection, source_id: str) -> bool:
 
 def source_citation(con: duckdb.DuckDBPyConnection, source_id: str) -> str:
     """Dutch source line for a dataset, e.g. 'DUO, Examenkandidaten en geslaagden vo (demodata)'."""
-    row = con.execute("select publisher, title, is_demo from source where source_id = ?", [source_id]).fetchone()
-    if row is None:
-        return f"{source_id} (niet in dit datawarehouse)"
-    publisher, title, is_demo = row
-    return f"{publisher}, {title}" + (" (demodata)" if is_demo else "")
+    return loaded_citations(con, [source_id]).get(source_id, f"{source_id} (niet in dit datawarehouse)")
+
+
+def loaded_citations(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, str]:
+    """The source line of each of `source_ids` that this warehouse was built with, in one query."""
+    rows = con.execute("select source_id, publisher, title, is_demo from source where source_id in "
+                       "(select unnest(?::varchar[]))", [list(source_ids)]).fetchall()
+    return {source_id: f"{publisher}, {title}" + (" (demodata)" if is_demo else "")
+            for source_id, publisher, title, is_demo in rows}
