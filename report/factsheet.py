@@ -3,6 +3,8 @@ the Netherlands, retention, the labour market and its subproject (docs/report.md
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +16,7 @@ from report.errors import ReportError
 from report.render import Svg
 from ui import charts
 from ui import format as fmt
-from warehouse import programme
+from warehouse import connection, programme
 from warehouse.catalog import CATALOGUE
 from warehouse.indicators import IndicatorValue, compute
 from warehouse.regions import Region, find_region
@@ -80,15 +82,39 @@ def _latest(values: list[IndicatorValue], period: str | None) -> IndicatorValue 
     return next((v for v in values if v.period == period), None)
 
 
-def _row(con: duckdb.DuckDBPyConnection, group: str, indicator_id: str, areas: dict[str, Region], notes: figures.Notes,
-         remarks: list[str], series: dict) -> Row | None:
+def _series(con: duckdb.DuckDBPyConnection, areas: dict[str, Region]) -> dict[str, dict[str, list[IndicatorValue]]]:
+    """Every indicator of the sheet in each of `areas`, computed on two connections side by side (DuckDB runs a query
+    without holding the interpreter lock, so one connection's query runs while the other's values are formatted)."""
+    wanted = [i for _, i in (*PIPELINE, *RETENTION, *LABOUR) if i in CATALOGUE]
+    local, cursors = threading.local(), []
+
+    def one(task: tuple[str, str]) -> list[IndicatorValue]:
+        if not hasattr(local, "cursor"):
+            local.cursor = connection.cursor(con)
+            cursors.append(local.cursor)
+        return compute(local.cursor, task[0], areas[task[1]])
+
+    tasks = [(indicator_id, code) for indicator_id in wanted for code in areas]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(one, tasks))
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    series: dict[str, dict[str, list[IndicatorValue]]] = {}
+    for (indicator_id, code), values in zip(tasks, results, strict=True):
+        series.setdefault(indicator_id, {})[code] = values
+    return series
+
+
+def _row(group: str, indicator_id: str, areas: dict[str, Region], notes: figures.Notes, remarks: list[str],
+         series: dict) -> Row | None:
     """The municipality, Flevoland and Nederland (`areas`, by code, the municipality first) in the municipality's
     latest period (Flevoland's when it has none)."""
-    if indicator_id not in CATALOGUE:
+    if indicator_id not in series:
         return None
     indicator, region = CATALOGUE[indicator_id], next(iter(areas.values()))
-    values = {code: compute(con, indicator_id, area) for code, area in areas.items()}
-    series[indicator_id] = values
+    values = series[indicator_id]
     own = _latest(values[region.code], None)
     reference = own or _latest(values[FLEVOLAND], None)
     if reference is None:
@@ -159,11 +185,12 @@ def build(con: duckdb.DuckDBPyConnection, region: Region, today: date | None = N
         raise ReportError(f"Een factsheet is er per gemeente; {region.name} ({region.code}) is een {region.level}. "
                           "Kies een gemeentecode, bijvoorbeeld GM0034 (Almere).")
     today = today or date.today()
-    notes, remarks, series = figures.Notes(), [], {}
+    notes, remarks = figures.Notes(), []
     areas = {region.code: region, **{code: find_region(con, code) for code in (FLEVOLAND, NEDERLAND)}}
-    pipeline = [r for g, i in PIPELINE if (r := _row(con, g, i, areas, notes, remarks, series))]
-    retention = [r for g, i in RETENTION if (r := _row(con, g, i, areas, notes, remarks, series))]
-    labour = [r for g, i in LABOUR if (r := _row(con, g, i, areas, notes, remarks, series))]
+    series = _series(con, areas)
+    pipeline = [r for g, i in PIPELINE if (r := _row(g, i, areas, notes, remarks, series))]
+    retention = [r for g, i in RETENTION if (r := _row(g, i, areas, notes, remarks, series))]
+    labour = [r for g, i in LABOUR if (r := _row(g, i, areas, notes, remarks, series))]
     trends = [svg for i in TRENDS if i in series and (svg := _trend(region, i, series[i]))]
     subproject = _subproject(con, region, today, reports)
     if subproject:
