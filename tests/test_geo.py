@@ -179,18 +179,6 @@ def test_municipal_outlines_are_rounded_on_the_geojson_exactly_as_through_shapel
     assert np.array_equal(got, expected) and np.array_equal(np.signbit(got), np.signbit(expected))
 
 
-def test_outlines_are_rounded_as_shapely_transform_and_mapping_do(real_data):
-    paths = [FIXTURE, *sorted(real_data.glob("geo_gemeenten_*/*.geojson"))]
-    shapes = [shape(f["geometry"]) for p in paths for f in json.loads(p.read_text(encoding="utf-8-sig"))["features"]]
-    holed = shapely.Polygon([(5, 52), (5.3, 52), (5.3, 52.3), (5, 52)], [[(5.1, 52.01), (5.2, 52.01), (5.2, 52.1)]])
-    others = [shapely.union_all(shapely.buffer(shapes[:40], 1e-4)), holed, shapely.MultiPolygon([holed, shapes[0]]),
-              shapely.Polygon(), shapely.Polygon([(5, 52, 1), (5.1, 52, 1), (5.1, 52.1, 1)]),
-              shapely.GeometryCollection([holed])]
-    for geometry in [*shapes, *others]:
-        rounded = shapely.transform(geometry, lambda xy: np.round(xy, geo.COORDINATE_DIGITS))
-        assert geo._rounded(geometry) == json.dumps(shapely.geometry.mapping(rounded), separators=(", ", ": "))
-
-
 @pytest.mark.parametrize("geometry", [
     {"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1]]]},  # open ring
     {"type": "Polygon", "coordinates": [[[5.0, 52.0, 1.0], [5.1, 52.0, 1.0], [5.1, 52.1, 1.0], [5.0, 52.0, 1.0]]]},

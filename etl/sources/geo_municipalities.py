@@ -153,22 +153,8 @@ def _rounded(geometry: shapely.Geometry) -> str:
     import shapely
     from shapely.geometry import mapping
 
-    kind = geometry.geom_type
-    if kind not in ("Polygon", "MultiPolygon") or geometry.is_empty or shapely.has_z(geometry):
-        rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
-        return json.dumps(mapping(rounded), separators=(", ", ": "))
-    # What mapping() gives for a (multi)polygon, from one rounded array of its points (ring after ring).
-    points = np.round(shapely.get_coordinates(geometry), COORDINATE_DIGITS).tolist()
-    polygons, start = [], 0
-    for polygon in [geometry] if kind == "Polygon" else geometry.geoms:
-        rings = []
-        for ring in (polygon.exterior, *polygon.interiors):
-            end = start + shapely.get_num_coordinates(ring)
-            rings.append(points[start:end])
-            start = end
-        polygons.append(rings)
-    return json.dumps({"type": kind, "coordinates": polygons[0] if kind == "Polygon" else polygons},
-                      separators=(", ", ": "))
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, COORDINATE_DIGITS))
+    return json.dumps(mapping(rounded), separators=(", ", ": "))
 
 
 def _rounded_geojson(geometry: dict) -> str | None:
