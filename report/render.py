@@ -75,6 +75,11 @@ class _Converter:
 
         return vl_convert.vegalite_to_svg(spec)
 
+    def stop(self) -> None:
+        """End the worker process now, if there is one."""
+        if self._process is not None:
+            self._process.kill()
+
     def _serve(self) -> None:
         while True:
             spec, future = self._queue.get()
@@ -102,9 +107,8 @@ def stop_workers() -> None:
     """End the chart and print workers now (the command line, before it exits without the interpreter's clean-up)."""
     stop_printer()
     with _CONVERTER_LOCK:
-        process = _CONVERTER._process if _CONVERTER is not None else None
-    if process is not None:
-        process.kill()
+        if _CONVERTER is not None:
+            _CONVERTER.stop()
 
 
 def warm_up() -> None:

@@ -48,8 +48,6 @@ def enrolment_columns(count_column: str) -> list[str]:
 
 
 GRADUATE_COLUMNS = ["DIPLOMAJAAR", *PLACE, *INSTITUTION, "SOORT_DIPLOMA", "GESLACHT", "AANTAL_GEDIPLOMEERDEN"]
-SUPPRESSED = "-1"
-SUPPRESSED_LOW, SUPPRESSED_HIGH = 1, 4
 # Universities (wo institutions) by BRIN, from DUO's wo files; any other institution is hbo. A wo programme run
 # by an hbo institution (a few joint degrees) is therefore counted as hbo in this layout.
 WO_INSTITUTIONS = {"00DV", "21PB", "21PC", "21PD", "21PE", "21PF", "21PG", "21PH", "21PI", "21PJ", "21PK", "21PL",

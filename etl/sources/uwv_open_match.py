@@ -39,7 +39,6 @@ if TYPE_CHECKING:  # requests only when fetching
 LEVELS = tuple(f"AANT_OPLNIV_{n}" for n in range(1, 7))
 COLUMNS = ["PEILDATUM", "REC_TYPE", "PROVINCIE", "GEMEENTE", "POSTCODE", "BEROEP_CODE", "BEROEP", "AANTAL",
            *LEVELS]
-REC_TYPES = {"VACATURE": "vacancies", "WERKZOEKENDE": "job_seekers"}
 OCCUPATIONS_FILE = REFERENCE_DIR / "uwv_technical_occupations.csv"
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{1,2})-(\d{1,2})-(\d{4})$")
