@@ -176,3 +176,13 @@ def test_a_fact_table_holds_its_files_rows_in_file_order(tmp_path):
     for name in set(files):
         mine = [row[1:] for row in rows if row[0] == name]
         assert mine == sorted(mine) and len(mine) == len(set(mine))
+
+
+@pytest.mark.parametrize("value", ["a", " a", "a ", "  a b  ", " ", "   ", "", "\ta\t", " \ta ", "a\u00a0", " é "])
+def test_pystrip_strips_spaces_like_python(value: str) -> None:
+    con = duckdb.connect()
+    try:
+        con.execute(delimited.PYSTRIP)
+        assert con.execute("select pystrip(?), pystrip(null)", [value]).fetchall() == [(value.strip(" "), None)]
+    finally:
+        con.close()

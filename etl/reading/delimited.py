@@ -40,6 +40,11 @@ _REJECTS = {
 _NOT_UTF8 = ("INVALID ENCODING", "INVALID UNICODE")
 
 
+# Python's str.strip(' '), for the rules, lookups and staging SQL. The guard skips trim() for the values with
+# no space at either end (nearly all): trim with an explicit character set is about ten times slower than
+# the two LIKE tests.
+PYSTRIP = "create or replace temp macro pystrip(x) as case when x like ' %' or x like '% ' then trim(x, ' ') else x end"
+
 def quoted(name: str) -> str:
     """A column name as a SQL identifier (names come from a recognised header, quotes doubled)."""
     return '"' + name.replace('"', '""') + '"'
@@ -84,7 +89,7 @@ def read_text(con: duckdb.DuckDBPyConnection, path: Path, sep: str, header: list
         line = _physical_line(path, sep, int(line))
         _check_lines(path, sep, header, before=line)  # a problem on an earlier line comes first
         raise RawFileError(path, message, line, column)
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    con.execute(PYSTRIP)
     # rowid follows the file's order (insertion order is preserved); a record is one line (checked below).
     select = ", ".join(f"c{i} as {quoted(name)}" for i, name in enumerate(header))
     con.execute(f"create or replace temp view {table} as select rowid + 2 as source_line, {select} "  # noqa: S608
@@ -235,7 +240,7 @@ def read_lines(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], ta
                            line, header[min(count, len(header) - 1)])
     if records == 0:
         raise RawFileError(path, "het bestand bevat geen gegevensregels; download het opnieuw", 2)
-    con.execute("create or replace temp macro pystrip(x) as trim(x, ' ')")
+    con.execute(PYSTRIP)
     columns = ", ".join(f"fields[{i}] as {quoted(name)}" for i, name in enumerate(header, start=1))
     con.execute(f"create or replace temp view {table} as select source_line, {columns} from {table}_lines")  # noqa: S608
     return records

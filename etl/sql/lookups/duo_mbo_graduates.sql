@@ -16,14 +16,14 @@ with figures as materialized (  -- one row per record × count column with a fig
 select (select list(programme order by first) from (
             select {'crebo': crebo, 'name': name, 'route': route, 'sectorkamer': sectorkamer,
                     'hoofdgroep': hoofdgroep, 'line': min(line)} as programme, min(first) as first
-            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, trim(route, ' ') as route,
-                         trim(sectorkamer, ' ') as sectorkamer, trim(hoofdgroep, ' ') as hoofdgroep, line, first
+            from (select pystrip(crebo) as crebo, pystrip(name) as name, pystrip(route) as route,
+                         pystrip(sectorkamer) as sectorkamer, pystrip(hoofdgroep) as hoofdgroep, line, first
                   from (select crebo, name, route, sectorkamer, hoofdgroep, min(source_line) as line,
                                min((year * 2 + (sex = 'VROUW')::integer) * 4294967296 + source_line) as first
                         from figures group by all))
             group by crebo, name, route, sectorkamer, hoofdgroep)),
        (select list({'place': place, 'year': year, 'line': line} order by line, place, year)
-        from (select trim(place, ' ') as place, year, min(line) as line
+        from (select pystrip(place) as place, year, min(line) as line
               from (select place, year - 1 as year, min(source_line) as line from figures group by all)
               group by all)),
        (select count(distinct source_line) from figures)

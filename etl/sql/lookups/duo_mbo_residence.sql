@@ -8,14 +8,14 @@ with records as (
     select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as WOONGEMEENTENUMMER where false
 )
 select (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
-        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
+        from (select pystrip(name) as name, coalesce(pystrip(number), '') as number, year::integer as year,
                      min(line) as line
               from (select "PLAATSNAAM INSTELLING" as name, "GEMEENTENUMMER INSTELLING" as number, JAAR as year,
                            min(source_line) as line
                     from records group by all)
               group by all)),
        (select list({'name': name, 'number': number, 'year': year, 'line': line} order by line, name, number, year)
-        from (select trim(name, ' ') as name, coalesce(trim(number, ' '), '') as number, year::integer as year,
+        from (select pystrip(name) as name, coalesce(pystrip(number), '') as number, year::integer as year,
                      min(line) as line
               from (select WOONGEMEENTE as name, WOONGEMEENTENUMMER as number, JAAR as year, min(source_line) as line
                     from records group by all)

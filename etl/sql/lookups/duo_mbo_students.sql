@@ -21,8 +21,8 @@ with records as (
 select (select list(programme order by first) from (
             select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'sectorkamer': sectorkamer,
                     'hoofdgroep': hoofdgroep, 'line': min(line)} as programme, min(first) as first
-            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, type_mbo,
-                         trim(sectorkamer, ' ') as sectorkamer, coalesce(trim(hoofdgroep, ' '), '') as hoofdgroep,
+            from (select pystrip(crebo) as crebo, pystrip(name) as name, type_mbo,
+                         pystrip(sectorkamer) as sectorkamer, coalesce(pystrip(hoofdgroep), '') as hoofdgroep,
                          line, first
                   from (select crebo, name, type_mbo, sectorkamer, hoofdgroep, min(source_line) as line,
                                min(list_position(['BBL', 'BOLDT', 'BOLVT', 'EX'], type_mbo) * 4294967296
@@ -30,7 +30,7 @@ select (select list(programme order by first) from (
                         from figures group by all))
             group by crebo, name, type_mbo, sectorkamer, hoofdgroep)),
        (select list({'place': place, 'number': number, 'year': year, 'line': line} order by line, place, number, year)
-        from (select trim(place, ' ') as place, coalesce(trim(number, ' '), '') as number, year::integer as year,
+        from (select pystrip(place) as place, coalesce(pystrip(number), '') as number, year::integer as year,
                      min(line) as line
               from (select place, number, year, min(source_line) as line from figures group by all)
               group by all)),

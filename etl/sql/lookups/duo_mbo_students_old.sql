@@ -15,14 +15,14 @@ with figures as materialized (  -- one row per record × year offered, values as
 select (select list(qualification order by first) from (
             select {'crebo': crebo, 'name': name, 'type_mbo': type_mbo, 'domain': domain, 'unit': unit,
                     'line': min(line)} as qualification, min(first) as first
-            from (select trim(crebo, ' ') as crebo, trim(name, ' ') as name, trim(type_mbo, ' ') as type_mbo,
-                         trim(domain, ' ') as domain, trim(unit, ' ') as unit, line, first
+            from (select pystrip(crebo) as crebo, pystrip(name) as name, pystrip(type_mbo) as type_mbo,
+                         pystrip(domain) as domain, pystrip(unit) as unit, line, first
                   from (select crebo, name, type_mbo, domain, unit, min(source_line) as line,
                                min(year * 4294967296 + source_line) as first
                         from figures group by all))
             group by crebo, name, type_mbo, domain, unit)),
        (select list({'place': place, 'year': year, 'line': line} order by line, place, year)
-        from (select trim(place, ' ') as place, year, min(line) as line
+        from (select pystrip(place) as place, year, min(line) as line
               from (select place, year, min(source_line) as line from figures group by all)
               group by all)),
        (select count(distinct source_line) from figures)

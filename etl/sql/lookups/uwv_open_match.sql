@@ -7,7 +7,7 @@ with pairs as (
 )
 select text, null::integer as year, null::varchar as name, min(line) as line from pairs group by text
 union all
-select null, if(trim(text, ' ')[-5] = '-', trim(text, ' ')[-4:], trim(text, ' ')[:4])::integer as year, name,
+select null, if(pystrip(text)[-5] = '-', pystrip(text)[-4:], pystrip(text)[:4])::integer as year, name,
        min(line)
 from pairs group by all
 order by name is not null, line, year

@@ -10,10 +10,10 @@
 -- peildatum is the school year's last day (31 July Y). Values are stripped of spaces; numbers are cast as they are
 -- (the reader's patterns allow digits with spaces around, which a cast ignores).
 with stripped as (
-    select source_line, trim(INSTELLINGSCODE, ' ') as brin, trim(INSTELLINGSNAAM, ' ') as institution_name,
-           trim("PLAATSNAAM INSTELLING", ' ') as place_name, trim("ERKENDE OPLEIDING CODE", ' ') as crebo,
-           trim("ERKENDE OPLEIDING NAAM", ' ') as name, trim(LEERWEG, ' ') as route,
-           trim("SECTORKAMER NAAM", ' ') as sectorkamer, trim("HOOFDGROEP NAAM", ' ') as hoofdgroep,
+    select source_line, pystrip(INSTELLINGSCODE) as brin, pystrip(INSTELLINGSNAAM) as institution_name,
+           pystrip("PLAATSNAAM INSTELLING") as place_name, pystrip("ERKENDE OPLEIDING CODE") as crebo,
+           pystrip("ERKENDE OPLEIDING NAAM") as name, pystrip(LEERWEG) as route,
+           pystrip("SECTORKAMER NAAM") as sectorkamer, pystrip("HOOFDGROEP NAAM") as hoofdgroep,
            NIVEAU::integer as niveau, columns('^DIP(MAN|VROUW)[0-9]{4}$')
     from raw_records
 ), educated as (  -- one row per record, with its programme

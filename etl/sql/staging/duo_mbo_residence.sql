@@ -16,11 +16,11 @@ with records as (  -- the optional columns are null when the file has none
            null::varchar as LEEFTIJDSCATEGORIE
     where false
 ), stripped as (
-    select source_line, JAAR::integer as year, trim(INSTELLINGSCODE, ' ') as brin,
-           trim(INSTELLINGSNAAM, ' ') as institution_name, trim("PLAATSNAAM INSTELLING", ' ') as place_name,
-           coalesce(trim("GEMEENTENUMMER INSTELLING", ' '), '') as number, trim(WOONGEMEENTE, ' ') as home_name,
-           coalesce(trim(WOONGEMEENTENUMMER, ' '), '') as home_number,
-           coalesce(trim(LEEFTIJDSCATEGORIE, ' '), '') as age_group, columns('^(BBL|BOLDT|BOLVT|EX)$')
+    select source_line, JAAR::integer as year, pystrip(INSTELLINGSCODE) as brin,
+           pystrip(INSTELLINGSNAAM) as institution_name, pystrip("PLAATSNAAM INSTELLING") as place_name,
+           coalesce(pystrip("GEMEENTENUMMER INSTELLING"), '') as number, pystrip(WOONGEMEENTE) as home_name,
+           coalesce(pystrip(WOONGEMEENTENUMMER), '') as home_number,
+           coalesce(pystrip(LEEFTIJDSCATEGORIE), '') as age_group, columns('^(BBL|BOLDT|BOLVT|EX)$')
     from records
 ), placed as (  -- one row per record, with its two municipalities
     select s.* exclude (number, home_number), p.code as institution_municipality_code,

@@ -16,12 +16,12 @@ with records as (  -- the optional columns are null when the file has none
     select null::varchar as "GEMEENTENUMMER INSTELLING", null::varchar as "HOOFDGROEP NAAM" where false
 ), placed as (  -- one row per record, values stripped, with the municipality of its town
     select s.* exclude (number), p.code as municipality_code
-    from (select source_line, JAAR::integer as year, trim(INSTELLINGSCODE, ' ') as brin,
-                 trim(INSTELLINGSNAAM, ' ') as institution_name, trim("PLAATSNAAM INSTELLING", ' ') as place_name,
-                 coalesce(trim("GEMEENTENUMMER INSTELLING", ' '), '') as number,
-                 trim("ERKENDE OPLEIDING CODE", ' ') as crebo, trim("ERKENDE OPLEIDING NAAM", ' ') as name,
-                 trim("SECTORKAMER NAAM", ' ') as sectorkamer, coalesce(trim("HOOFDGROEP NAAM", ' '), '') as hoofdgroep,
-                 NIVEAU::integer as niveau, lower(trim(GESLACHT, ' ')) as sex, columns('^(BBL|BOLDT|BOLVT|EX)$')
+    from (select source_line, JAAR::integer as year, pystrip(INSTELLINGSCODE) as brin,
+                 pystrip(INSTELLINGSNAAM) as institution_name, pystrip("PLAATSNAAM INSTELLING") as place_name,
+                 coalesce(pystrip("GEMEENTENUMMER INSTELLING"), '') as number,
+                 pystrip("ERKENDE OPLEIDING CODE") as crebo, pystrip("ERKENDE OPLEIDING NAAM") as name,
+                 pystrip("SECTORKAMER NAAM") as sectorkamer, coalesce(pystrip("HOOFDGROEP NAAM"), '') as hoofdgroep,
+                 NIVEAU::integer as niveau, lower(pystrip(GESLACHT)) as sex, columns('^(BBL|BOLDT|BOLVT|EX)$')
           from records) s
     left join raw_places p on p.place = s.place_name and p.number = s.number and p.year = s.year
 ), long as (  -- one row per record × count column with a figure

@@ -10,10 +10,10 @@
 -- as they are (the reader's patterns allow digits with spaces around, which a cast ignores).
 with educated as (  -- one row per record, values stripped, with its qualification
     select s.* exclude (name, domain, unit), e.education_id
-    from (select source_line, trim("BRIN NUMMER", ' ') as brin, trim(INSTELLINGSNAAM, ' ') as institution_name,
-                 trim(PLAATSNAAM, ' ') as place_name, trim("KWALIFICATIE CODE", ' ') as crebo,
-                 trim("KWALIFICATIE NAAM", ' ') as name, trim("TYPE MBO", ' ') as type_mbo, trim(DOMEIN, ' ') as domain,
-                 trim("SECTORUNIT SBB", ' ') as unit, KWALIFICATIENIVEAU::integer as niveau,
+    from (select source_line, pystrip("BRIN NUMMER") as brin, pystrip(INSTELLINGSNAAM) as institution_name,
+                 pystrip(PLAATSNAAM) as place_name, pystrip("KWALIFICATIE CODE") as crebo,
+                 pystrip("KWALIFICATIE NAAM") as name, pystrip("TYPE MBO") as type_mbo, pystrip(DOMEIN) as domain,
+                 pystrip("SECTORUNIT SBB") as unit, KWALIFICATIENIVEAU::integer as niveau,
                  [*columns('^MAN[0-9]{4}$')] as men, [*columns('^VROUW[0-9]{4}$')] as women,
                  [*columns('^TOTAAL[0-9]{4}$')] as totals
           from raw_records) s

@@ -8,17 +8,17 @@
 -- the school year's last day.
 with typed as materialized (  -- one row per record, its measures as lists of text in header order (materialized:
     -- built once per record, then indexed per block, which costs far less than unnesting five lists side by side)
-    select r.source_line, trim(r."INSTELLINGSCODE", ' ') as brin, trim(r."VESTIGINGSCODE", ' ') as vestiging,
-           trim(r."INSTELLINGSNAAM VESTIGING", ' ') as school_name, r."GEMEENTENAAM" as place, e.education_id,
+    select r.source_line, pystrip(r."INSTELLINGSCODE") as brin, pystrip(r."VESTIGINGSCODE") as vestiging,
+           pystrip(r."INSTELLINGSNAAM VESTIGING") as school_name, r."GEMEENTENAAM" as place, e.education_id,
            [*columns('^EXAMENKANDIDATEN SCHOOLJAAR ')] as candidates, [*columns('^GESLAAGDEN SCHOOLJAAR ')] as passed,
            [*columns('^SLAAGPERC SCHOOLJAAR ')] as pass_rate
     from raw_records r
     left join raw_education e on e.kind = r."ONDERWIJSTYPE VO" and e.label = r."OPLEIDINGSNAAM"
 ), counted as (  -- one row per record × school year × sex
     select t.* exclude (candidates, passed, pass_rate), b.school_year, b.sex,
-           nullif(trim(t.candidates[b.i], ' '), '<5')::bigint as candidates,
-           nullif(trim(t.passed[b.i], ' '), '<5')::bigint as passed,
-           nullif(trim(t.pass_rate[b.i], ' '), '')::double as pass_rate
+           nullif(pystrip(t.candidates[b.i]), '<5')::bigint as candidates,
+           nullif(pystrip(t.passed[b.i]), '<5')::bigint as passed,
+           nullif(pystrip(t.pass_rate[b.i]), '')::double as pass_rate
     from typed t,
          (select unnest(range(1, len(getvariable('sexes')) + 1)) as i,
                  unnest(getvariable('school_years')) as school_year, lower(unnest(getvariable('sexes'))) as sex) b

@@ -10,12 +10,12 @@
 -- Spaces around a value are stripped where it is kept or grouped on; the joins match the values as written, and a
 -- count's cast to decimal ignores them (the reader's patterns allow no other whitespace).
 with dates as (
-    select text, (case when trim(text, ' ')[-5] = '-' then strptime(trim(text, ' '), '%d-%m-%Y')
-                       else strptime(trim(text, ' '), '%Y-%m-%d') end)::date as snapshot_date
+    select text, (case when pystrip(text)[-5] = '-' then strptime(pystrip(text), '%d-%m-%Y')
+                       else strptime(pystrip(text), '%Y-%m-%d') end)::date as snapshot_date
     from (select unnest(getvariable('dates')) as text)
 ), records as (
-    select r.source_line, d.snapshot_date, p.code as municipality_code, trim(r.BEROEP_CODE, ' ') as occupation_code,
-           r.BEROEP as occupation_name, upper(trim(r.REC_TYPE, ' ')) = 'VACATURE' as vacancy,
+    select r.source_line, d.snapshot_date, p.code as municipality_code, pystrip(r.BEROEP_CODE) as occupation_code,
+           r.BEROEP as occupation_name, upper(pystrip(r.REC_TYPE)) = 'VACATURE' as vacancy,
            replace(r.AANTAL, ',', '.')::decimal(24, 9) as number, r.AANT_OPLNIV_1, r.AANT_OPLNIV_2, r.AANT_OPLNIV_3,
            r.AANT_OPLNIV_4, r.AANT_OPLNIV_5, r.AANT_OPLNIV_6
     from raw_records r
@@ -23,7 +23,7 @@ with dates as (
     join raw_places p on p.name = r.GEMEENTE and p.year = year(d.snapshot_date)
 ), summed as (  -- education levels are cast for job-seekers only (case, not filter: a vacancy's are never read)
     select snapshot_date, municipality_code, occupation_code,
-           trim(arg_min(occupation_name, source_line), ' ') as occupation_name,
+           pystrip(arg_min(occupation_name, source_line)) as occupation_name,
            coalesce(sum(number) filter (where vacancy), 0)::double as vacancies,
            coalesce(sum(number) filter (where not vacancy), 0)::double as job_seekers,
            coalesce(sum(case when not vacancy then replace(AANT_OPLNIV_1, ',', '.')::decimal(24, 9) end), 0)::double
