@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import access, live
+from ui import access, live, unknown_page
 
 st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/precision_manufacturing:",
                    layout="wide")
@@ -11,6 +11,7 @@ st.set_page_config(page_title="Techniekmonitor Flevoland", page_icon=":material/
 # under its own URL (ui/access.py), and each page checks again at its top.
 grant = access.gate()
 page = access.page_for(grant)
+unknown_page.use_dutch_notice()
 navigation = st.navigation(
     {
         "Stuurgroep": [page("overzicht", "Overzicht", ":material/dashboard:", default=True)],

@@ -19,6 +19,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ROOT
+from ui import unknown_page
 
 pytestmark = pytest.mark.browser
 
@@ -182,6 +183,15 @@ def test_a_shared_deep_link_on_a_fresh_server_opens_in_the_full_app(start_app: C
     expect(page.get_by_text("Stuurgroep", exact=True)).to_be_visible()  # app.py's navigation, not a bare page
     # The region from the link is applied.
     expect(page.get_by_role("heading", name="De keten in techniek — Urk")).to_be_visible()
+
+
+def test_an_address_of_no_page_gets_a_dutch_notice_and_the_overview(demo_app: str, page: Page) -> None:
+    _open(page, f"{demo_app}/overzicht", "Overzicht")  # the overview lives at /; an easy slip when typing
+    expect(page.locator('[data-testid="stToast"]')).to_contain_text(unknown_page.NOTICE)
+    expect(page.get_by_text("Page not found")).to_have_count(0)  # Streamlit's own dialog, in English
+
+    _open(page, f"{demo_app}/aanbod", "Aanbod technici")  # a page that exists: no notice
+    expect(page.locator('[data-testid="stToast"]')).to_have_count(0)
 
 
 def test_overview_metric_in_dutch(demo_app: str, page: Page) -> None:
