@@ -218,9 +218,6 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
     """
     con.execute(schema_sql())
     regions = read_regions()
-    columns = tuple(Region.__dataclass_fields__)
-    _insert_rows(con, "region", columns, [tuple(getattr(r, c) for c in columns) for r in regions])
-    _insert_rows(con, "region_membership", ("region_code", "municipality_code"), region_membership(regions))
     resolver = MunicipalityResolver(regions)
 
     manifests: dict[str, Manifest] = {}
@@ -241,6 +238,9 @@ def _load(con: duckdb.DuckDBPyConnection, raw_files: list[RawFile], db_path: Pat
                                                first[raw.source.DATASET.fact_table] == raw.relative)
                    for raw in sorted(raw_files, key=_stage_order)}
         try:
+            columns = tuple(Region.__dataclass_fields__)  # while the workers read
+            _insert_rows(con, "region", columns, [tuple(getattr(r, c) for c in columns) for r in regions])
+            _insert_rows(con, "region_membership", ("region_code", "municipality_code"), region_membership(regions))
             for raw in tqdm(raw_files, desc="Inlezen", unit="bestand", disable=not progress):
                 dataset = raw.source.DATASET
                 done = staging[raw.relative].result()  # the reader's RawFileError, at the file's turn
