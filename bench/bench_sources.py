@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 5
+FLOOR_NAME, BUILD_NAME = "DuckDB read_csv (floor)", "etl build (all checks)"
 
 FLOOR = textwrap.dedent("""
     import sys, duckdb, pathlib
@@ -72,10 +73,10 @@ def main() -> None:
         print("| variant | median wall (s) | max wall (s) | peak RSS (MiB) |")
         print("| --- | --- | --- | --- |")
         variants = {
-            "DuckDB read_csv (floor)": lambda db: [sys.executable, "-c", FLOOR, str(raw), db],
+            FLOOR_NAME: lambda db: [sys.executable, "-c", FLOOR, str(raw), db],
             "pandas read_csv → DuckDB": lambda db: [sys.executable, "-c", PANDAS, str(raw), db],
             # the public sources only: an empty uploads folder, whatever data/uploads holds
-            "etl build (all checks)": lambda db: [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", db,
+            BUILD_NAME: lambda db: [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", db,
                                                   "--uploads", str(raw.parent / "no_uploads"), "--quiet"],
         }
         for index, command in enumerate(variants.values()):
@@ -90,6 +91,11 @@ def main() -> None:
             print(f"| {name} | {statistics.median(walls):.2f} | {max(walls):.2f} | {max(r for _, r in measured):.0f} |")
         floor, pandas, build = (statistics.median(w for w, _ in measured) for measured in runs.values())
         print(f"\nBuild: {build / floor:.2f}× the floor, {build / pandas:.2f}× the pandas path.")
+        # The same ratio round by round (each round's build over that round's floor), which a slow spell that
+        # spans a round affects less than the ratio of the medians.
+        rounds = [b / f for (f, _), (b, _) in zip(runs[FLOOR_NAME], runs[BUILD_NAME], strict=True)]
+        print(f"Build ÷ floor per round: {', '.join(f'{r:.2f}' for r in rounds)} "
+              f"(median {statistics.median(rounds):.2f}).")
 
 
 if __name__ == "__main__":
