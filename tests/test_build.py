@@ -8,10 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl import build as build_module
 from etl.build import build
 from etl.cli import main as etl_cli
 from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import sha256_of
+from etl.sources import duo_vo_exams
 from etl.sources.duo_vo_exams import header_for
 from tests.conftest import FIXTURES, raw_with
 
@@ -163,3 +165,20 @@ def test_a_header_only_file_is_named_by_its_reader(tmp_path):
     raw = raw_with(tmp_path, "leeg.csv", _small_text().split("\r\n")[0] + "\r\n")
     with pytest.raises(RawFileError, match=r"leeg.csv, regel 2: het bestand heeft geen gegevensregels"):
         build(raw, tmp_path / "w.duckdb", progress=False)
+
+
+@pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 1), (3, 2), (8, 7)])
+def test_duckdb_gets_the_cores_the_two_readers_leave_while_they_run(monkeypatch, tmp_path, cores, threads):
+    seen = []
+
+    def spy(function):
+        def wrapper(con, *args):
+            seen.append(con.execute("select current_setting('threads')").fetchall()[0][0])
+            return function(con, *args)
+        return wrapper
+
+    monkeypatch.setattr(build_module, "_cores", lambda: cores)
+    monkeypatch.setattr(duo_vo_exams, "stage", spy(duo_vo_exams.stage))  # on a worker, while staging
+    monkeypatch.setattr(build_module.domains, "load", spy(build_module.domains.load))  # after staging
+    build(raw_with(tmp_path, "small.csv", _small_text()), tmp_path / "w.duckdb", progress=False)
+    assert seen == [threads, cores]
