@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -15,7 +18,7 @@ from etl.errors import CheckFailedError, RawFileError
 from etl.manifest import sha256_of
 from etl.sources import duo_vo_exams
 from etl.sources.duo_vo_exams import header_for
-from tests.conftest import FIXTURES, raw_with
+from tests.conftest import FIXTURES, ROOT, raw_with
 
 SMALL = FIXTURES / "duo_vo_small.csv"
 TABLES = ["build_info", "source", "raw_file", "region", "region_membership", "period", "education",
@@ -182,3 +185,23 @@ def test_duckdb_gets_the_cores_the_two_readers_leave_while_they_run(monkeypatch,
     monkeypatch.setattr(build_module.domains, "load", spy(build_module.domains.load))  # after staging
     build(raw_with(tmp_path, "small.csv", _small_text()), tmp_path / "w.duckdb", progress=False)
     assert seen == [threads, cores]
+
+
+def test_the_build_command_ends_with_its_warehouse_complete_and_its_exit_status(tmp_path):
+    """`python -m etl build` ends without the interpreter's clean-up: its output, exit status and files must not
+    depend on it."""
+    raw = raw_with(tmp_path, "small.csv", _small_text())
+    db = tmp_path / "out" / "w.duckdb"
+    command = [sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db), "--quiet"]
+    # As a user runs it: output to a pipe is buffered, so only a flush before the fast exit keeps it.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Datawarehouse gebouwd" in done.stdout and "fact_vo_exam: 42" in done.stdout
+    assert sorted(p.name for p in db.parent.iterdir()) == ["w.duckdb"]  # no WAL, temp file or spill folder left
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from fact_vo_exam").fetchall() == [(42,)]
+
+    (raw / "small.csv").write_text("kapot;bestand\n1;2\n", encoding="utf-8")
+    failed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert failed.returncode == 1 and "FOUT" in failed.stderr and "niet gewijzigd" in failed.stderr
