@@ -38,12 +38,11 @@ _REJECTS = {
     "LINE SIZE OVER MAXIMUM": "deze regel is te lang om te lezen; download het bestand opnieuw",
 }
 _NOT_UTF8 = ("INVALID ENCODING", "INVALID UNICODE")
-
-
 # Python's str.strip(' '), for the rules, lookups and staging SQL. The guard skips trim() for the values with
 # no space at either end (nearly all): trim with an explicit character set is about ten times slower than
 # the two LIKE tests.
 PYSTRIP = "create or replace temp macro pystrip(x) as case when x like ' %' or x like '% ' then trim(x, ' ') else x end"
+
 
 def quoted(name: str) -> str:
     """A column name as a SQL identifier (names come from a recognised header, quotes doubled)."""
