@@ -53,7 +53,8 @@ PANDAS = textwrap.dedent("""
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _run(args: list[str]) -> tuple[float, float]:
+def run_timed(args: list[str]) -> tuple[float, float]:
+    """Run a command (its output discarded) in a fresh process; (wall seconds, peak RSS in MiB); exits on failure."""
     start = time.perf_counter()
     child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(child.pid, 0)
@@ -66,7 +67,7 @@ def main() -> None:
     """Generate the national demo once, then time each variant REPEATS times, interleaved."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
-        _run([sys.executable, "-m", "etl", "demo", "--raw", str(raw), "--scale", "national", "--quiet"])
+        run_timed([sys.executable, "-m", "etl", "demo", "--raw", str(raw), "--scale", "national", "--quiet"])
         files = [p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".manifest.json")]
         size = sum(p.stat().st_size for p in files) / 2**20
         print(f"National demo: {len(files)} raw files, {size:.1f} MiB\n")
@@ -80,12 +81,12 @@ def main() -> None:
                                                   "--uploads", str(raw.parent / "no_uploads"), "--quiet"],
         }
         for index, command in enumerate(variants.values()):
-            _run(command(str(Path(tmp) / f"warm-up-{index}.duckdb")))  # compiles and caches modules; untimed
+            run_timed(command(str(Path(tmp) / f"warm-up-{index}.duckdb")))  # compiles and caches modules; untimed
         # Round by round, every variant once per round: a shared machine's slow spell then hits all of them alike.
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
         for attempt in range(REPEATS):
             for index, (name, command) in enumerate(variants.items()):
-                runs[name].append(_run(command(str(Path(tmp) / f"{index}-{attempt}.duckdb"))))
+                runs[name].append(run_timed(command(str(Path(tmp) / f"{index}-{attempt}.duckdb"))))
         for name, measured in runs.items():
             walls = [w for w, _ in measured]
             print(f"| {name} | {statistics.median(walls):.2f} | {max(walls):.2f} | {max(r for _, r in measured):.0f} |")

@@ -18,7 +18,6 @@ one run each, so the figures move by ±10 % from run to run on a shared machine.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_sources import FLOOR  # noqa: E402 (bench/ is on the path as the script's folder)
+from bench_sources import FLOOR, run_timed  # noqa: E402 (bench/ is on the path as the script's folder)
 
 from etl import build as build_module  # noqa: E402 (after the path is set)
 from etl import transforms  # noqa: E402
@@ -215,9 +214,7 @@ def _median_wall(args: list[str], output: Path | None = None) -> float:
     for _ in range(3):
         if output is not None:
             output.unlink(missing_ok=True)
-        start = time.perf_counter()
-        subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
+        times.append(run_timed(args)[0])
     return statistics.median(times)
 
 
